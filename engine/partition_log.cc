@@ -1,0 +1,470 @@
+#include "engine/partition_log.h"
+
+#include <glog/logging.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <limits>
+#include <utility>
+
+#include "engine/record_batch.h"
+#include "engine/retention.h"
+
+namespace ringlog {
+namespace {
+
+// Index entries hold offsets relative to the segment base in 32 bits; Kafka keeps them
+// below INT32_MAX, and so do we, so that signed and unsigned readers agree.
+constexpr Offset kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
+
+Status Deleted(const PartitionId& id) {
+  return Status::NotFound("partition " + id.ToString() + " was deleted");
+}
+
+Result<Offset> ParseOffset(std::string_view text) {
+  Offset value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return Status::Corruption("bad log start offset '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+// The offset of the first record at or after `from` whose timestamp is >= ts, in the batch
+// that `result` starts with; the batch's base offset when its records cannot be opened
+// (compressed) or every record has the batch's time (LogAppendTime).
+Result<Offset> ExactOffsetInBatch(const ReadResult& result, TimestampMs ts, Offset from) {
+  ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(result));
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  ASSIGN_OR_RETURN(RecordBatchView batch, RecordBatchView::Parse({data, bytes.size()}));
+  const BatchHeader& h = batch.header();
+  if (h.compression() != CompressionType::kNone ||
+      h.timestamp_type() == TimestampType::kLogAppendTime) {
+    return std::max(h.base_offset, from);
+  }
+  ASSIGN_OR_RETURN(std::vector<Record> records, DecodeRecords(batch));
+  for (const Record& r : records) {
+    if (r.offset >= from && r.timestamp >= ts) return r.offset;
+  }
+  return Status::NotFound("no record in the batch is that new");
+}
+
+}  // namespace
+
+PartitionLog::PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,
+                           const Clock* clock)
+    : id_(std::move(id)), backend_(backend), clock_(clock), options_(options) {}
+
+PartitionLog::~PartitionLog() = default;
+
+Result<std::unique_ptr<PartitionLog>> PartitionLog::Open(PartitionId id, StorageBackend* backend,
+                                                         const LogOptions& options,
+                                                         const Clock* clock) {
+  CHECK(backend != nullptr);
+  CHECK(clock != nullptr);
+  RETURN_IF_ERROR(options.Validate());
+  std::unique_ptr<PartitionLog> log(new PartitionLog(std::move(id), backend, options, clock));
+  RETURN_IF_ERROR(log->Recover().WithContext("open partition " + log->id_.ToString()));
+  return log;
+}
+
+std::string PartitionLog::LogStartMetaName(const PartitionId& id) {
+  return std::string(kLogStartMetaPrefix) + id.ToString();
+}
+
+Status PartitionLog::Recover() {
+  std::lock_guard append_lock(append_mu_);
+  std::unique_lock map_lock(map_mu_);
+  ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Segment>> opened,
+                   backend_->OpenPartition(id_, {options_.index_interval_bytes}));
+  Offset previous_end = 0;
+  for (size_t i = 0; i < opened.size(); ++i) {
+    // Both are broken backend contracts rather than damaged data, but they come from what
+    // is stored, so the partition fails to open instead of the broker crashing.
+    const Offset base = opened[i]->base_offset();
+    if (i + 1 < opened.size() && !opened[i]->sealed()) {
+      return Status::Corruption("backend returned unsealed segment " + std::to_string(base) +
+                                " before the last");
+    }
+    if (i > 0 && base < previous_end) {
+      return Status::Corruption("segment " + std::to_string(base) + " overlaps its predecessor");
+    }
+    previous_end = opened[i]->next_offset();
+    if (i + 1 < opened.size() && opened[i]->size_bytes() == 0) {
+      // Only a crash leaves an empty segment before the last (a roll needs data in the
+      // active segment). It holds nothing, and as a segment without timestamps it would
+      // stop time retention for good.
+      LOG(WARNING) << id_.ToString() << ": removing empty segment " << base << " left by a crash";
+      opened[i].reset();
+      RETURN_IF_ERROR(backend_->DeleteSegment(id_, base));
+      continue;
+    }
+    segments_.emplace(base, std::shared_ptr<Segment>(std::move(opened[i])));
+  }
+
+  Offset start = segments_.empty() ? 0 : segments_.begin()->first;
+  Result<std::string> stored = backend_->GetMeta(LogStartMetaName(id_));
+  if (stored.ok()) {
+    ASSIGN_OR_RETURN(Offset persisted, ParseOffset(*stored));
+    start = std::max(start, persisted);
+  } else if (!stored.status().IsNotFound()) {
+    return stored.status();
+  }
+  if (segments_.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Segment> first,
+                     backend_->CreateSegment(id_, start, {options_.index_interval_bytes}));
+    segments_.emplace(start, std::move(first));
+  }
+  next_offset_ = ActiveLocked()->next_offset();
+  if (start > next_offset_) {
+    // DeleteRecordsBefore flushes before it persists, so only lost data gets here.
+    LOG(WARNING) << id_.ToString() << ": log start offset " << start << " is past the log end "
+                 << next_offset_ << "; starting at the log end";
+    start = next_offset_;
+  }
+  log_start_offset_ = start;
+  flushed_offset_ = next_offset_;
+  // The backend does not keep creation times, so segment.ms counts from the open.
+  active_created_ms_ = clock_->NowMs();
+  return Status::OK();
+}
+
+bool PartitionLog::ShouldRollLocked(uint64_t batch_bytes, Offset last_offset,
+                                    TimestampMs now) const {
+  const Segment& active = *ActiveLocked();
+  if (active.size_bytes() == 0) return false;
+  // A failed roll may leave the active segment sealed; the next append retries the roll.
+  return active.sealed() || active.size_bytes() + batch_bytes > options_.segment_bytes ||
+         now - active_created_ms_ >= options_.segment_ms ||
+         last_offset - active.base_offset() > kMaxRelativeOffset;
+}
+
+Status PartitionLog::RollLocked(TimestampMs now) {
+  std::shared_ptr<Segment> old = ActiveLocked();
+  RETURN_IF_ERROR(old->Seal());
+  ASSIGN_OR_RETURN(std::unique_ptr<Segment> next,
+                   backend_->CreateSegment(id_, next_offset_, {options_.index_interval_bytes}));
+  unflushed_closed_.push_back(std::move(old));
+  {
+    std::unique_lock map_lock(map_mu_);
+    segments_.emplace(next_offset_, std::move(next));
+  }
+  active_created_ms_ = now;
+  return Status::OK();
+}
+
+Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
+  ASSIGN_OR_RETURN(RecordBatchView view, RecordBatchView::Parse(batch));
+  if (view.size_bytes() != batch.size()) {
+    return Status::InvalidArgument("trailing bytes after the record batch");
+  }
+  const uint32_t max_bytes = options().max_message_bytes;
+  if (view.size_bytes() > max_bytes) {
+    return Status::TooLarge("record batch of " + std::to_string(view.size_bytes()) +
+                            " bytes exceeds max.message.bytes " + std::to_string(max_bytes));
+  }
+  RETURN_IF_ERROR(ValidateProducerBatch(view));
+  const int32_t last_delta = view.header().last_offset_delta;
+  const int32_t record_count = view.header().record_count;
+
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  const TimestampMs now = clock_->NowMs();
+  const Offset base = next_offset_;
+  if (ShouldRollLocked(batch.size(), base + last_delta, now)) RETURN_IF_ERROR(RollLocked(now));
+
+  SetBaseOffset(batch, base);
+  SetPartitionLeaderEpoch(batch, 0);
+  AppendResult result;
+  result.base_offset = base;
+  result.last_offset = base + last_delta;
+  if (options_.timestamp_type == TimestampType::kLogAppendTime) {
+    SetLogAppendTime(batch, now);
+    result.log_append_time = now;
+  }
+  ASSIGN_OR_RETURN(RecordBatchView stamped, RecordBatchView::Parse(batch));
+  const std::shared_ptr<Segment>& active = ActiveLocked();
+  Status appended = active->Append(stamped);
+  // Flushed before next_offset_ moves, so no reader sees a batch that a failed flush
+  // takes back.
+  if (appended.ok() && unflushed_messages_ + record_count >= options_.flush_interval_messages) {
+    appended = FlushLocked(result.last_offset + 1);
+  } else if (appended.ok()) {
+    unflushed_messages_ += record_count;
+    if (first_unflushed_ms_ == kNoTimestamp) first_unflushed_ms_ = now;
+  }
+  if (!appended.ok()) {
+    // Cuts whatever part of the batch reached the segment, so the log stays as it was.
+    Status cut = active->TruncateTo(base);
+    if (!cut.ok())
+      LOG(WARNING) << id_.ToString() << ": undoing a failed append: " << cut.ToString();
+    return appended.WithContext("append to " + id_.ToString());
+  }
+  std::unique_lock map_lock(map_mu_);
+  next_offset_ = result.last_offset + 1;
+  result.log_start_offset = log_start_offset_;
+  return result;
+}
+
+std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
+  auto it = segments_.upper_bound(offset);
+  if (it != segments_.begin()) {
+    auto holder = std::prev(it);
+    if (offset < holder->second->next_offset()) return holder->second;
+  }
+  // `offset` lies in a gap (a lost or deleted range): continue with the next segment.
+  return it == segments_.end() ? nullptr : it->second;
+}
+
+Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes) const {
+  std::shared_ptr<Segment> segment;
+  {
+    std::shared_lock map_lock(map_mu_);
+    if (deleted_) return Deleted(id_);
+    if (offset < log_start_offset_ || offset > next_offset_) {
+      return Status::OutOfRange("offset " + std::to_string(offset) + " is outside [" +
+                                std::to_string(log_start_offset_) + ", " +
+                                std::to_string(next_offset_) + "] of " + id_.ToString());
+    }
+    if (offset == next_offset_) {
+      ReadResult empty;
+      empty.first_offset = offset;
+      empty.next_offset = offset;
+      return empty;
+    }
+    segment = FindSegmentLocked(offset);
+  }
+  if (segment == nullptr) {
+    return Status::OutOfRange("no segment holds offset " + std::to_string(offset));
+  }
+  const Offset from = std::max(offset, segment->base_offset());
+  if (from >= segment->next_offset()) {
+    // A gap that a crash left before the empty active segment: nothing to read, and the
+    // reader goes on past the gap.
+    ReadResult empty;
+    empty.first_offset = from;
+    empty.next_offset = from;
+    return empty;
+  }
+  ASSIGN_OR_RETURN(ReadResult result, segment->Read(from, max_bytes));
+  if (result.pin == nullptr) {
+    result.pin = std::move(segment);
+  } else {
+    using Pins = std::pair<std::shared_ptr<const void>, std::shared_ptr<Segment>>;
+    result.pin = std::make_shared<Pins>(std::move(result.pin), std::move(segment));
+  }
+  return result;
+}
+
+Result<Offset> PartitionLog::OffsetForTimestamp(TimestampMs ts) const {
+  std::vector<std::shared_ptr<Segment>> segments;
+  Offset start = 0;
+  {
+    std::shared_lock map_lock(map_mu_);
+    if (deleted_) return Deleted(id_);
+    start = log_start_offset_;
+    for (const auto& [base, segment] : segments_) segments.push_back(segment);
+  }
+  for (const auto& segment : segments) {
+    if (segment->next_offset() <= start) continue;
+    const TimestampMs max_ts = segment->max_timestamp();
+    if (max_ts == kNoTimestamp || max_ts < ts) continue;
+    Result<Offset> found = segment->FindOffsetByTimestamp(ts);
+    if (found.status().IsNotFound()) continue;
+    if (!found.ok()) return found.status();
+    // A batch's max timestamp may be >= ts while no record of it at or past the log start
+    // is; the search then goes on with the following batches.
+    for (Offset at = std::max(*found, segment->base_offset()); at < segment->next_offset();) {
+      ASSIGN_OR_RETURN(ReadResult batch, segment->Read(at, 1));
+      Result<Offset> exact = ExactOffsetInBatch(batch, ts, std::max(at, start));
+      if (exact.ok() || !exact.status().IsNotFound()) return exact;
+      at = batch.next_offset;
+    }
+  }
+  return Status::NotFound("no record of " + id_.ToString() +
+                          " has timestamp >= " + std::to_string(ts));
+}
+
+Status PartitionLog::FlushLocked(Offset end) {
+  if (deleted_) return Deleted(id_);
+  while (!unflushed_closed_.empty()) {
+    RETURN_IF_ERROR(unflushed_closed_.front()->Flush());
+    unflushed_closed_.erase(unflushed_closed_.begin());
+  }
+  RETURN_IF_ERROR(ActiveLocked()->Flush());
+  unflushed_messages_ = 0;
+  first_unflushed_ms_ = kNoTimestamp;
+  {
+    std::lock_guard flush_lock(flush_mu_);
+    if (end > flushed_offset_.load()) flushed_offset_ = end;
+  }
+  flush_cv_.notify_all();
+  return Status::OK();
+}
+
+Status PartitionLog::Flush() {
+  const Offset target = next_offset();
+  {
+    std::unique_lock flush_lock(flush_mu_);
+    flush_cv_.wait(flush_lock,
+                   [&] { return flushed_offset_.load() >= target || !flush_in_progress_; });
+    if (flushed_offset_.load() >= target) return Status::OK();
+    flush_in_progress_ = true;
+  }
+  // This caller flushes for everyone who appended so far; later callers wait for it.
+  Status flushed;
+  {
+    std::lock_guard append_lock(append_mu_);
+    flushed = FlushLocked(next_offset_);
+  }
+  {
+    std::lock_guard flush_lock(flush_mu_);
+    flush_in_progress_ = false;
+  }
+  flush_cv_.notify_all();
+  return flushed.WithContext("flush " + id_.ToString());
+}
+
+Status PartitionLog::FlushIfDue() {
+  bool due = false;
+  {
+    std::lock_guard append_lock(append_mu_);
+    due = !deleted_ && options_.flush_interval_ms != kNever &&
+          first_unflushed_ms_ != kNoTimestamp &&
+          clock_->NowMs() - first_unflushed_ms_ >= options_.flush_interval_ms;
+  }
+  return due ? Flush() : Status::OK();
+}
+
+Result<size_t> PartitionLog::ApplyRetention() {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  // Writers hold append_mu_, so the map can be read here without map_mu_.
+  std::vector<SegmentInfo> closed;
+  uint64_t total_bytes = 0;
+  for (const auto& [base, segment] : segments_) {
+    total_bytes += segment->size_bytes();
+    if (segment != ActiveLocked()) closed.push_back(segment->info());
+  }
+  std::vector<std::unique_ptr<RetentionPolicy>> policies;
+  if (options_.retention_ms >= 0) {
+    policies.push_back(NewTimeRetention(std::chrono::milliseconds(options_.retention_ms)));
+  }
+  if (options_.retention_bytes >= 0) {
+    policies.push_back(NewSizeRetention(static_cast<uint64_t>(options_.retention_bytes)));
+  }
+  policies.push_back(NewStartOffsetRetention());
+  const auto policy = NewAnyOfRetention(std::move(policies));
+  RetentionInput input;
+  input.closed_segments = closed;
+  input.total_bytes = total_bytes;
+  input.log_start_offset = log_start_offset_;
+  input.now = clock_->NowMs();
+  const size_t count = std::min(policy->DeletablePrefix(input), closed.size());
+  if (count == 0) return count;
+
+  std::vector<Offset> doomed;
+  {
+    std::unique_lock map_lock(map_mu_);
+    for (size_t i = 0; i < count; ++i) {
+      doomed.push_back(segments_.begin()->first);
+      segments_.erase(segments_.begin());
+    }
+    log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
+  }
+  std::erase_if(unflushed_closed_, [&](const std::shared_ptr<Segment>& s) {
+    return s->base_offset() < segments_.begin()->first;
+  });
+  // Readers that still hold a removed segment keep what they already read.
+  Status first_error;
+  for (Offset base : doomed) {
+    Status s = backend_->DeleteSegment(id_, base);
+    if (!s.ok() && first_error.ok()) {
+      first_error =
+          s.WithContext("retention of " + id_.ToString() + " segment " + std::to_string(base));
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  return count;
+}
+
+Status PartitionLog::PersistLogStartOffset(Offset offset) {
+  return backend_->PutMeta(LogStartMetaName(id_), std::to_string(offset));
+}
+
+Status PartitionLog::DeleteRecordsBefore(Offset offset) {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  if (offset > next_offset_) {
+    return Status::OutOfRange("cannot delete records before " + std::to_string(offset) +
+                              ": the log of " + id_.ToString() + " ends at " +
+                              std::to_string(next_offset_));
+  }
+  if (offset <= log_start_offset_) return Status::OK();
+  // The records up to `offset` become durable first, so a crash can never leave a
+  // persisted start offset past the recovered end of the log.
+  RETURN_IF_ERROR(FlushLocked(next_offset_));
+  RETURN_IF_ERROR(PersistLogStartOffset(offset));
+  std::unique_lock map_lock(map_mu_);
+  log_start_offset_ = offset;
+  return Status::OK();
+}
+
+Status PartitionLog::SetOptions(const LogOptions& options) {
+  RETURN_IF_ERROR(options.Validate());
+  std::lock_guard append_lock(append_mu_);
+  std::unique_lock map_lock(map_mu_);
+  options_ = options;
+  return Status::OK();
+}
+
+LogOptions PartitionLog::options() const {
+  std::shared_lock map_lock(map_mu_);
+  return options_;
+}
+
+Status PartitionLog::Delete() {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Status::OK();
+  // The start-offset blob goes first: a partition recreated under the same name must
+  // never inherit it, while leftover segments are found and removed on the next open.
+  Status meta = backend_->DeleteMeta(LogStartMetaName(id_));
+  if (!meta.ok() && !meta.IsNotFound()) return meta;
+  {
+    std::unique_lock map_lock(map_mu_);
+    deleted_ = true;
+    segments_.clear();
+  }
+  unflushed_closed_.clear();
+  return backend_->DeletePartition(id_);
+}
+
+Offset PartitionLog::log_start_offset() const {
+  std::shared_lock map_lock(map_mu_);
+  return log_start_offset_;
+}
+
+Offset PartitionLog::next_offset() const {
+  std::shared_lock map_lock(map_mu_);
+  return next_offset_;
+}
+
+Offset PartitionLog::flushed_offset() const { return flushed_offset_.load(); }
+
+uint64_t PartitionLog::size_bytes() const {
+  std::shared_lock map_lock(map_mu_);
+  uint64_t total = 0;
+  for (const auto& [base, segment] : segments_) total += segment->size_bytes();
+  return total;
+}
+
+std::vector<SegmentInfo> PartitionLog::segments() const {
+  std::shared_lock map_lock(map_mu_);
+  std::vector<SegmentInfo> infos;
+  infos.reserve(segments_.size());
+  for (const auto& [base, segment] : segments_) infos.push_back(segment->info());
+  return infos;
+}
+
+}  // namespace ringlog

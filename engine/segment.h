@@ -1,0 +1,71 @@
+// A Segment is a contiguous range [base_offset(), next_offset()) of one partition's log:
+// whole record batches, stored exactly as received, plus whatever index the backend needs
+// to find an offset or a timestamp in it. Backends implement it; PartitionLog owns the
+// segments of a partition and is the only writer.
+//
+// Thread safety: Append, Flush, Seal and TruncateTo need external synchronisation (one
+// caller at a time; PartitionLog holds its append lock). Read, FindOffsetByTimestamp and
+// the getters are thread-safe and may run concurrently with Append; a read sees every
+// batch whose Append returned before the read began.
+#pragma once
+
+#include "engine/read_result.h"
+#include "engine/record_batch.h"
+#include "engine/status.h"
+#include "engine/types.h"
+
+namespace ringlog {
+
+class Segment {
+ public:
+  virtual ~Segment() = default;
+  Segment(const Segment&) = delete;
+  Segment& operator=(const Segment&) = delete;
+
+  virtual Offset base_offset() const = 0;
+  // One past the last offset stored; base_offset() when empty.
+  virtual Offset next_offset() const = 0;
+  virtual uint64_t size_bytes() const = 0;
+  // Largest max timestamp of any batch, or kNoTimestamp when empty.
+  virtual TimestampMs max_timestamp() const = 0;
+  // True once Seal() succeeded (or the segment was opened as a non-last segment).
+  virtual bool sealed() const = 0;
+
+  SegmentInfo info() const {
+    return {base_offset(), next_offset(), size_bytes(), max_timestamp()};
+  }
+
+  // Appends one whole, already validated batch.
+  // REQUIRES: !sealed(), batch.header().base_offset == next_offset().
+  // On error nothing of the batch is visible to readers, and next_offset() is unchanged;
+  // the segment may hold stray bytes past its end that a later Append overwrites or
+  // TruncateTo/recovery removes. Not durable until Flush() returns OK.
+  virtual Status Append(const RecordBatchView& batch) = 0;
+
+  // Whole batches, starting with the batch that holds `offset`, that fit in `max_bytes`;
+  // always at least that first batch, even when it alone exceeds max_bytes.
+  // OutOfRange when `offset` is outside [base_offset(), next_offset()).
+  // Corruption when the data there is known to be damaged (found by recovery).
+  virtual Result<ReadResult> Read(Offset offset, size_t max_bytes) const = 0;
+
+  // Base offset of the first batch whose max timestamp is >= `ts`; NotFound if none.
+  virtual Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const = 0;
+
+  // Makes every batch appended so far durable (fdatasync or a synced WAL write).
+  virtual Status Flush() = 0;
+
+  // No more appends; finalises and persists the indexes. Idempotent.
+  virtual Status Seal() = 0;
+
+  // Drops every batch with base offset >= `offset`, so next_offset() becomes `offset`
+  // rounded down to a batch boundary. Example: batches [0..4][5..9][10..14]:
+  //   TruncateTo(10) keeps [0..4][5..9], next_offset() == 10;
+  //   TruncateTo(7) keeps [0..4][5..9] too (batch 5..9 starts below 7), next_offset() == 10.
+  // Works on sealed segments and unseals nothing; durable after Flush().
+  virtual Status TruncateTo(Offset offset) = 0;
+
+ protected:
+  Segment() = default;
+};
+
+}  // namespace ringlog

@@ -1,0 +1,19 @@
+#include "tests/support/test_backends.h"
+
+#include "backends/backend_factory.h"
+#include "tests/support/mem_backend.h"
+
+namespace ringlog::testing {
+
+std::vector<std::string> AllTestBackends() { return {"mem", "uring", "rocksdb"}; }
+std::vector<std::string> RealBackends() { return {"uring", "rocksdb"}; }
+
+Result<std::unique_ptr<StorageBackend>> OpenTestBackend(const std::string& name,
+                                                        const std::string& dir) {
+  if (name == "mem") return OpenMemBackend(dir);
+  BackendOptions options;
+  options.data_dir = dir;
+  return OpenBackend(name, options);
+}
+
+}  // namespace ringlog::testing
