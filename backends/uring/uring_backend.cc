@@ -1,0 +1,226 @@
+#include "backends/uring/uring_backend.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+#include <mutex>
+
+#include "backends/data_dir.h"
+#include "backends/uring/meta_store.h"
+#include "backends/uring/ring.h"
+#include "backends/uring/uring_layout.h"
+#include "backends/uring/uring_segment.h"
+
+namespace ringlog {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kBackendName = "uring";
+
+// fsync of a directory: makes the creation, rename or removal of its entries durable.
+Status SyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("open directory " + dir, errno);
+  const int rc = ::fsync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError("fsync directory " + dir, err);
+  return Status::OK();
+}
+
+class UringBackend final : public StorageBackend {
+ public:
+  UringBackend(const UringBackendOptions& options, bool clean_start)
+      : options_(options),
+        clean_start_(clean_start),
+        meta_(options.data_dir + "/" + std::string(kMetaDirName)) {}
+
+  std::string_view name() const override { return kBackendName; }
+  BackendCapabilities capabilities() const override { return {.zero_copy_reads = true}; }
+
+  Result<std::vector<PartitionId>> ListPartitions() override {
+    std::vector<PartitionId> partitions;
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(options_.data_dir, ec);
+         !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (!it->is_directory(ec)) continue;
+      std::optional<PartitionId> id = ParsePartitionDirName(it->path().filename().string());
+      if (id) partitions.push_back(std::move(*id));
+    }
+    if (ec) return Status::IOError("list " + options_.data_dir + ": " + ec.message(), ec.value());
+    std::sort(partitions.begin(), partitions.end());
+    return partitions;
+  }
+
+  Result<std::vector<std::unique_ptr<Segment>>> OpenPartition(
+      const PartitionId& partition, const SegmentOptions& options) override {
+    const std::string dir = PartitionDir(partition);
+    ASSIGN_OR_RETURN(std::vector<Offset> bases, ListSegments(dir));
+    std::vector<std::unique_ptr<Segment>> segments;
+    for (size_t i = 0; i < bases.size(); ++i) {
+      const bool last = i + 1 == bases.size();
+      const std::optional<Offset> next_base =
+          last ? std::nullopt : std::optional<Offset>(bases[i + 1]);
+      UringSegment::OpenMode mode = UringSegment::OpenMode::kActive;
+      if (!last) {
+        mode = clean_start_ ? UringSegment::OpenMode::kSealedTrusted
+                            : UringSegment::OpenMode::kSealedVerified;
+      }
+      ASSIGN_OR_RETURN(std::unique_ptr<UringSegment> segment,
+                       UringSegment::Open(ParamsFor(dir, bases[i], options), mode, next_base));
+      if (next_base && segment->next_offset() > *next_base) {
+        return Status::Corruption(
+            "segment " + SegmentPathsIn(dir, bases[i]).log + " holds offsets up to " +
+            std::to_string(segment->next_offset() - 1) +
+            ", past the base offset of the next segment " + std::to_string(*next_base));
+      }
+      Track(segment->log_file());
+      segments.push_back(std::move(segment));
+    }
+    return segments;
+  }
+
+  Result<std::unique_ptr<Segment>> CreateSegment(const PartitionId& partition, Offset base_offset,
+                                                 const SegmentOptions& options) override {
+    const std::string dir = PartitionDir(partition);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      fs::create_directories(dir, ec);
+      if (ec) return Status::IOError("create " + dir + ": " + ec.message(), ec.value());
+      RETURN_IF_ERROR(SyncDir(options_.data_dir));
+    }
+    const UringSegment::Params params = ParamsFor(dir, base_offset, options);
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<UringFile> log,
+        UringFile::Open(params.paths.log, O_RDWR | O_CREAT | O_EXCL, 0644, options_.queue_depth));
+    // Index files left by an earlier segment of the same base would be stale.
+    for (const std::string* path : {&params.paths.offset_index, &params.paths.time_index}) {
+      if (::unlink(path->c_str()) != 0 && errno != ENOENT) {
+        return Status::IOError("remove stale " + *path, errno);
+      }
+    }
+    RETURN_IF_ERROR(SyncDir(dir));
+    std::unique_ptr<UringSegment> segment = UringSegment::Create(params, std::move(log));
+    Track(segment->log_file());
+    return std::unique_ptr<Segment>(std::move(segment));
+  }
+
+  Status DeleteSegment(const PartitionId& partition, Offset base_offset) override {
+    const SegmentPaths paths = SegmentPathsIn(PartitionDir(partition), base_offset);
+    // Indexes first: an index without its .log is never read, a .log without its index
+    // would be opened and rebuilt.
+    for (const std::string* path : {&paths.offset_index, &paths.time_index}) {
+      if (::unlink(path->c_str()) != 0 && errno != ENOENT) {
+        return Status::IOError("remove " + *path, errno);
+      }
+    }
+    if (::unlink(paths.log.c_str()) != 0) {
+      if (errno == ENOENT) return Status::NotFound(paths.log + " does not exist");
+      return Status::IOError("remove " + paths.log, errno);
+    }
+    return Status::OK();
+  }
+
+  Status DeletePartition(const PartitionId& partition) override {
+    const std::string dir = PartitionDir(partition);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (ec) return Status::IOError("remove " + dir + ": " + ec.message(), ec.value());
+    return Status::OK();
+  }
+
+  Status PutMeta(std::string_view name, std::string_view value) override {
+    return meta_.Put(name, value);
+  }
+  Result<std::string> GetMeta(std::string_view name) override { return meta_.Get(name); }
+  Status DeleteMeta(std::string_view name) override { return meta_.Delete(name); }
+  Result<std::vector<std::string>> ListMeta(std::string_view prefix) override {
+    return meta_.List(prefix);
+  }
+
+  Status Close() override {
+    std::vector<std::shared_ptr<UringFile>> open;
+    {
+      std::lock_guard lock(mu_);
+      for (const std::weak_ptr<UringFile>& weak : open_logs_) {
+        if (std::shared_ptr<UringFile> log = weak.lock()) open.push_back(std::move(log));
+      }
+      open_logs_.clear();
+    }
+    for (const std::shared_ptr<UringFile>& log : open) RETURN_IF_ERROR(log->Fdatasync());
+    return WriteFileAtomically(options_.data_dir + "/" + std::string(kCleanShutdownFile), "");
+  }
+
+ private:
+  std::string PartitionDir(const PartitionId& partition) const {
+    return options_.data_dir + "/" + partition.ToString();
+  }
+
+  UringSegment::Params ParamsFor(const std::string& dir, Offset base_offset,
+                                 const SegmentOptions& options) const {
+    return {SegmentPathsIn(dir, base_offset), base_offset, options, options_.queue_depth};
+  }
+
+  // Base offsets of the segments in `dir`, ascending; none when `dir` does not exist.
+  Result<std::vector<Offset>> ListSegments(const std::string& dir) const {
+    std::vector<Offset> bases;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) return bases;
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator();
+         it.increment(ec)) {
+      const std::string file_name = it->path().filename().string();
+      if (std::optional<Offset> base = ParseLogFileName(file_name)) {
+        bases.push_back(*base);
+      } else if (!IsIndexFileName(file_name)) {
+        LOG(WARNING) << "ignoring " << it->path().string() << ": not a segment file";
+      }
+    }
+    if (ec) return Status::IOError("list " + dir + ": " + ec.message(), ec.value());
+    std::sort(bases.begin(), bases.end());
+    return bases;
+  }
+
+  // Remembers an open .log for Close() without keeping it open.
+  void Track(const std::shared_ptr<UringFile>& log) {
+    std::lock_guard lock(mu_);
+    std::erase_if(open_logs_, [](const std::weak_ptr<UringFile>& w) { return w.expired(); });
+    open_logs_.push_back(log);
+  }
+
+  const UringBackendOptions options_;
+  // Whether the previous user of the directory closed it cleanly.
+  const bool clean_start_;
+  MetaStore meta_;
+  std::mutex mu_;
+  std::vector<std::weak_ptr<UringFile>> open_logs_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<StorageBackend>> OpenUringBackend(const UringBackendOptions& options) {
+  if (options.queue_depth == 0) {
+    return Status::InvalidArgument("uring backend queue depth must be at least 1");
+  }
+  RETURN_IF_ERROR(Ring::CheckSupport());
+  RETURN_IF_ERROR(ClaimDataDir(options.data_dir, kBackendName));
+  const std::string meta_dir = options.data_dir + "/" + std::string(kMetaDirName);
+  std::error_code ec;
+  fs::create_directories(meta_dir, ec);
+  if (ec) return Status::IOError("create " + meta_dir + ": " + ec.message(), ec.value());
+
+  // The marker only vouches for the shutdown that wrote it: remove it (durably) now, so
+  // that a crash of this run is seen as unclean by the next.
+  const std::string marker = options.data_dir + "/" + std::string(kCleanShutdownFile);
+  const bool clean = ::access(marker.c_str(), F_OK) == 0;
+  if (clean) {
+    if (::unlink(marker.c_str()) != 0) return Status::IOError("remove " + marker, errno);
+    RETURN_IF_ERROR(SyncDir(options.data_dir));
+  }
+  return std::unique_ptr<StorageBackend>(new UringBackend(options, clean));
+}
+
+}  // namespace ringlog

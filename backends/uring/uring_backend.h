@@ -1,0 +1,26 @@
+// The raw-file backend: segment files read and written through io_uring. Layout and
+// formats are in engine/format.h and backends/uring/uring_layout.h. Reads are zero-copy
+// FileSlices. Close() leaves a clean-shutdown marker; after a crash (no Close) the next
+// open CRC-checks every segment, not only the last.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "engine/storage_backend.h"
+
+namespace ringlog {
+
+struct UringBackendOptions {
+  // Root of all partitions; created when missing and claimed for this backend.
+  std::string data_dir;
+  // Submission queue entries of each thread's ring.
+  unsigned queue_depth = 64;
+};
+
+// Opens the data directory. InvalidArgument when it belongs to another backend; IOError
+// when it cannot be used; NotSupported when the kernel lacks io_uring features we need.
+Result<std::unique_ptr<StorageBackend>> OpenUringBackend(const UringBackendOptions& options);
+
+}  // namespace ringlog

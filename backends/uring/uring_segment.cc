@@ -1,0 +1,386 @@
+#include "backends/uring/uring_segment.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <mutex>
+#include <optional>
+
+#include "backends/data_dir.h"
+#include "backends/uring/batch_scanner.h"
+
+namespace ringlog {
+namespace {
+
+using Mode = BatchScanner::Mode;
+
+void RemoveIfPresent(const std::string& path) {
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+    PLOG(WARNING) << "cannot remove " << path;
+  }
+}
+
+}  // namespace
+
+UringSegment::UringSegment(const Params& params, std::shared_ptr<UringFile> log,
+                           SegmentIndexes indexes)
+    : params_(params),
+      log_(std::move(log)),
+      indexes_(std::move(indexes)),
+      next_offset_(params.base_offset) {}
+
+std::unique_ptr<UringSegment> UringSegment::Create(const Params& params,
+                                                   std::shared_ptr<UringFile> log) {
+  SegmentIndexes indexes(params.base_offset, params.options.index_interval_bytes);
+  return std::unique_ptr<UringSegment>(new UringSegment(params, std::move(log), indexes));
+}
+
+Result<std::unique_ptr<UringSegment>> UringSegment::Open(const Params& params, OpenMode mode,
+                                                         std::optional<Offset> next_base_offset) {
+  ASSIGN_OR_RETURN(std::unique_ptr<UringFile> file,
+                   UringFile::Open(params.paths.log, O_RDWR, 0, params.queue_depth));
+  std::unique_ptr<UringSegment> segment = Create(params, std::move(file));
+  if (mode == OpenMode::kActive) {
+    // Index files of the last segment are never trusted: its indexes live in memory
+    // until it is sealed, which writes them afresh.
+    segment->RemoveIndexFiles();
+    RETURN_IF_ERROR(segment->Recover(/*cut_damage=*/true, next_base_offset).status());
+    return segment;
+  }
+  const bool loaded = segment->LoadIndexes();
+  bool trusted = false;
+  if (loaded && mode == OpenMode::kSealedTrusted) {
+    Status tail = segment->ScanTail();
+    if (!tail.ok() && !tail.IsCorruption()) return tail;
+    if (!tail.ok()) LOG(WARNING) << tail.message() << "; verifying the whole segment";
+    trusted = tail.ok();
+  }
+  if (!trusted) {
+    ASSIGN_OR_RETURN(bool whole, segment->Recover(/*cut_damage=*/false, next_base_offset));
+    if (!whole) {
+      // A damaged segment keeps no index files, so that even after a clean shutdown the
+      // next open verifies it again instead of trusting it.
+      segment->RemoveIndexFiles();
+    } else if (!loaded) {
+      RETURN_IF_ERROR(segment->PersistIndexes());
+    }
+  }
+  segment->sealed_.store(true, std::memory_order_release);
+  return segment;
+}
+
+Result<bool> UringSegment::Recover(bool cut_damage, std::optional<Offset> next_base_offset) {
+  ASSIGN_OR_RETURN(uint64_t file_size, log_->Size());
+  SegmentIndexes rebuilt(params_.base_offset, params_.options.index_interval_bytes);
+  BatchScanner scanner(log_.get(), 0, file_size, Mode::kVerify, params_.base_offset);
+  Offset next = params_.base_offset;
+  while (true) {
+    ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+    if (!batch) break;
+    RETURN_IF_ERROR(rebuilt.Add(batch->header, batch->position));
+    next = batch->header.next_offset();
+  }
+  const uint64_t good = scanner.position();
+  const bool whole = scanner.damage().empty();
+  std::unique_lock lock(mu_);
+  if (!whole && cut_damage) {
+    LOG(WARNING) << "recovery cut " << file_size - good << " bytes at position " << good << " of "
+                 << params_.paths.log << " (from offset " << next << "): " << scanner.damage();
+    RETURN_IF_ERROR(log_->Truncate(good));
+    file_size = good;
+  } else if (!whole) {
+    LOG(ERROR) << params_.paths.log << " is damaged at position " << good << " (offset " << next
+               << "): " << scanner.damage() << "; reads from offset " << next
+               << " on fail with Corruption";
+    damaged_position_ = good;
+    damaged_offset_ = next;
+    if (next_base_offset && *next_base_offset > next) next = *next_base_offset;
+  }
+  if (!cut_damage) rebuilt.FinishTimeIndex();
+  indexes_ = std::move(rebuilt);
+  Publish(file_size, next, indexes_.max_timestamp());
+  return whole;
+}
+
+bool UringSegment::LoadIndexes() {
+  Result<uint64_t> log_bytes = log_->Size();
+  if (!log_bytes.ok()) return false;
+  Result<std::string> offset_image = ReadWholeFile(params_.paths.offset_index);
+  Result<std::string> time_image = ReadWholeFile(params_.paths.time_index);
+  Status status = offset_image.ok() ? time_image.status() : offset_image.status();
+  if (status.ok()) {
+    Result<OffsetIndex> offsets =
+        OffsetIndex::Decode(params_.base_offset, *offset_image, *log_bytes);
+    Result<TimeIndex> times = TimeIndex::Decode(params_.base_offset, *time_image, *log_bytes);
+    status = offsets.ok() ? times.status() : offsets.status();
+    if (status.ok()) {
+      std::unique_lock lock(mu_);
+      indexes_ = SegmentIndexes(std::move(*offsets), std::move(*times),
+                                params_.options.index_interval_bytes, *log_bytes);
+      return true;
+    }
+  }
+  LOG(WARNING) << "rebuilding the indexes of " << params_.paths.log << ": " << status.ToString();
+  return false;
+}
+
+Status UringSegment::ScanTail() {
+  ASSIGN_OR_RETURN(uint64_t file_size, log_->Size());
+  IndexEntry last{params_.base_offset, 0};
+  if (indexes_.offsets().entries() > 0) last = indexes_.offsets().all().back();
+  BatchScanner scanner(log_.get(), last.position, file_size, Mode::kHeaders);
+  Offset next = params_.base_offset;
+  while (true) {
+    ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+    if (!batch) break;
+    if (batch->position == last.position && batch->header.base_offset != last.offset) {
+      return Status::Corruption(params_.paths.offset_index + " names offset " +
+                                std::to_string(last.offset) + " at position " +
+                                std::to_string(last.position) + ", the log has " +
+                                std::to_string(batch->header.base_offset));
+    }
+    next = batch->header.next_offset();
+  }
+  if (!scanner.damage().empty()) {
+    return Status::Corruption(params_.paths.log + " ends in a damaged batch at position " +
+                              std::to_string(scanner.position()) + ": " + scanner.damage());
+  }
+  Publish(file_size, next, indexes_.max_timestamp());
+  return Status::OK();
+}
+
+Status UringSegment::PersistIndexes() {
+  std::string offset_image;
+  std::string time_image;
+  {
+    std::shared_lock lock(mu_);
+    const uint64_t log_bytes = size_bytes();
+    offset_image = indexes_.offsets().Encode(log_bytes);
+    time_image = indexes_.times().Encode(log_bytes);
+  }
+  const std::pair<const std::string*, const std::string*> files[] = {
+      {&params_.paths.offset_index, &offset_image}, {&params_.paths.time_index, &time_image}};
+  for (const auto& [path, image] : files) {
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<UringFile> file,
+        UringFile::Open(*path, O_WRONLY | O_CREAT | O_TRUNC, 0644, params_.queue_depth));
+    RETURN_IF_ERROR(
+        file->WriteAndSync(0, {reinterpret_cast<const uint8_t*>(image->data()), image->size()}));
+  }
+  return Status::OK();
+}
+
+void UringSegment::RemoveIndexFiles() const {
+  RemoveIfPresent(params_.paths.offset_index);
+  RemoveIfPresent(params_.paths.time_index);
+}
+
+void UringSegment::Publish(uint64_t size, Offset next_offset, TimestampMs max_timestamp) {
+  // next_offset last: a reader that sees it also sees the size that covers its batches.
+  size_.store(size, std::memory_order_release);
+  max_timestamp_.store(max_timestamp, std::memory_order_release);
+  next_offset_.store(next_offset, std::memory_order_release);
+}
+
+Status UringSegment::Append(const RecordBatchView& batch) {
+  if (sealed()) {
+    return Status::InvalidArgument(params_.paths.log + " is sealed; appends go to a new segment");
+  }
+  const BatchHeader& header = batch.header();
+  const Offset next = next_offset();
+  if (header.base_offset != next) {
+    return Status::InvalidArgument("batch base offset " + std::to_string(header.base_offset) +
+                                   " appended to " + params_.paths.log + " at next offset " +
+                                   std::to_string(next));
+  }
+  const uint64_t position = size_bytes();
+  if (position + batch.size_bytes() > UINT32_MAX) {
+    return Status::TooLarge(params_.paths.log + " would pass 4 GiB, the most a segment holds");
+  }
+  RETURN_IF_ERROR(log_->Write(position, batch.bytes()));
+  TimestampMs max_timestamp;
+  {
+    std::unique_lock lock(mu_);
+    RETURN_IF_ERROR(indexes_.Add(header, position));
+    max_timestamp = indexes_.max_timestamp();
+  }
+  Publish(position + batch.size_bytes(), header.next_offset(), max_timestamp);
+  return Status::OK();
+}
+
+Result<ReadResult> UringSegment::Read(Offset offset, size_t max_bytes) const {
+  const Offset next = next_offset();
+  const uint64_t size = size_bytes();
+  if (offset < params_.base_offset || offset >= next) {
+    return Status::OutOfRange("offset " + std::to_string(offset) + " is outside [" +
+                              std::to_string(params_.base_offset) + ", " + std::to_string(next) +
+                              ") of " + params_.paths.log);
+  }
+  IndexEntry floor;
+  uint64_t limit;
+  {
+    std::shared_lock lock(mu_);
+    if (offset >= damaged_offset_) {
+      return Status::Corruption(params_.paths.log + " is damaged from offset " +
+                                std::to_string(damaged_offset_) + " (position " +
+                                std::to_string(damaged_position_) + ")");
+    }
+    floor = indexes_.offsets().Lookup(offset);
+    limit = std::min(size, damaged_position_);
+  }
+  BatchScanner scanner(log_.get(), floor.position, limit, Mode::kHeaders);
+  std::optional<ScannedBatch> first;
+  while (!first) {
+    ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+    if (!batch || batch->header.base_offset >= next) break;
+    if (batch->header.last_offset() >= offset) first = batch;
+  }
+  if (!first) {
+    return Status::Corruption("no batch of " + params_.paths.log + " holds offset " +
+                              std::to_string(offset) + ": " + scanner.damage());
+  }
+  const uint64_t start = first->position;
+  uint64_t end = start + first->header.size_bytes();
+  Offset read_next = first->header.next_offset();
+  const uint64_t budget_end = start + std::min<uint64_t>(max_bytes, limit - start);
+  if (end < budget_end) {
+    // Jump over whole batches with the index, then walk headers to the budget's end.
+    IndexEntry jump;
+    {
+      std::shared_lock lock(mu_);
+      jump = indexes_.offsets().LookupPosition(static_cast<uint32_t>(budget_end));
+    }
+    BatchScanner* tail = &scanner;
+    std::optional<BatchScanner> jumped;
+    if (jump.position > end) {
+      end = jump.position;
+      read_next = jump.offset;
+      tail = &jumped.emplace(log_.get(), end, limit, Mode::kHeaders);
+    }
+    while (true) {
+      ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, tail->Next());
+      if (!batch || batch->header.base_offset >= next) break;
+      if (batch->position + batch->header.size_bytes() > budget_end) break;
+      end = batch->position + batch->header.size_bytes();
+      read_next = batch->header.next_offset();
+    }
+  }
+  ReadResult result;
+  result.first_offset = first->header.base_offset;
+  result.next_offset = read_next;
+  result.data = FileSlice{log_->fd(), start, end - start};
+  result.pin = log_;
+  return result;
+}
+
+Result<Offset> UringSegment::FindOffsetByTimestamp(TimestampMs ts) const {
+  const Offset next = next_offset();
+  const uint64_t size = size_bytes();
+  uint64_t position;
+  uint64_t limit;
+  bool damaged;
+  {
+    std::shared_lock lock(mu_);
+    damaged = damaged_position_ != UINT64_MAX;
+    position = indexes_.offsets().Lookup(indexes_.times().Lookup(ts)).position;
+    limit = std::min(size, damaged_position_);
+  }
+  if (max_timestamp() >= ts) {
+    BatchScanner scanner(log_.get(), position, limit, Mode::kHeaders);
+    while (true) {
+      ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+      if (!batch || batch->header.base_offset >= next) break;
+      if (batch->header.max_timestamp >= ts) return batch->header.base_offset;
+    }
+  }
+  if (damaged) {
+    return Status::Corruption(params_.paths.log + " is damaged at position " +
+                              std::to_string(limit) + "; timestamp " + std::to_string(ts) +
+                              " may lie in the damaged part");
+  }
+  return Status::NotFound("no batch of " + params_.paths.log +
+                          " has a timestamp >= " + std::to_string(ts));
+}
+
+Status UringSegment::Flush() { return log_->Fdatasync(); }
+
+Status UringSegment::Seal() {
+  if (sealed()) return Status::OK();
+  RETURN_IF_ERROR(log_->Fdatasync());
+  {
+    std::unique_lock lock(mu_);
+    indexes_.FinishTimeIndex();
+  }
+  RETURN_IF_ERROR(PersistIndexes());
+  sealed_.store(true, std::memory_order_release);
+  return Status::OK();
+}
+
+Status UringSegment::TruncateTo(Offset offset) {
+  const Offset next = next_offset();
+  if (offset >= next) return Status::OK();
+  uint64_t cut = 0;
+  Offset new_next = params_.base_offset;
+  uint64_t rescan_from = 0;
+  if (offset > params_.base_offset) {
+    IndexEntry floor;
+    uint64_t limit;
+    {
+      std::shared_lock lock(mu_);
+      floor = indexes_.offsets().Lookup(offset);
+      limit = std::min(size_bytes(), damaged_position_);
+      if (offset > damaged_offset_) {
+        return Status::Corruption("cannot truncate " + params_.paths.log + " to offset " +
+                                  std::to_string(offset) + ": it is damaged from offset " +
+                                  std::to_string(damaged_offset_));
+      }
+      cut = limit;
+      new_next = std::min(next, damaged_offset_);
+    }
+    BatchScanner scanner(log_.get(), floor.position, limit, Mode::kHeaders);
+    while (true) {
+      ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+      if (!batch) break;
+      if (batch->header.base_offset >= offset) {
+        cut = batch->position;
+        new_next = batch->header.base_offset;
+        break;
+      }
+    }
+    if (cut == size_bytes()) return Status::OK();  // `offset` is inside the last batch
+    // The running max timestamp is below every time entry up to the last one kept, so
+    // rescanning from that entry's batch finds the maximum of what remains.
+    std::shared_lock lock(mu_);
+    Offset rescan_offset = params_.base_offset;
+    for (const TimeIndexEntry& e : indexes_.times().all()) {
+      if (e.offset < new_next) rescan_offset = e.offset;
+    }
+    rescan_from = indexes_.offsets().Lookup(rescan_offset).position;
+  }
+  RETURN_IF_ERROR(log_->Truncate(cut));
+  TimestampMs max_timestamp = kNoTimestamp;
+  Offset max_timestamp_offset = params_.base_offset;
+  BatchScanner scanner(log_.get(), rescan_from, cut, Mode::kHeaders);
+  while (true) {
+    ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+    if (!batch) break;
+    if (batch->header.max_timestamp > max_timestamp) {
+      max_timestamp = batch->header.max_timestamp;
+      max_timestamp_offset = batch->header.base_offset;
+    }
+  }
+  {
+    std::unique_lock lock(mu_);
+    indexes_.TruncateTo(new_next, cut, max_timestamp, max_timestamp_offset);
+    damaged_position_ = UINT64_MAX;
+    damaged_offset_ = INT64_MAX;
+    if (sealed()) indexes_.FinishTimeIndex();
+  }
+  Publish(cut, new_next, max_timestamp);
+  if (sealed()) RETURN_IF_ERROR(PersistIndexes());
+  return Status::OK();
+}
+
+}  // namespace ringlog

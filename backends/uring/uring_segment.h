@@ -1,0 +1,110 @@
+// UringSegment: the Segment of the raw-file backend. Batches live back to back in
+// <base>.log; the offset and time indexes live in memory while the segment is open and are
+// written to <base>.index and <base>.timeindex when it is sealed (engine/format.h).
+//
+// Appends are single positional writes at the end of the .log through io_uring. The size,
+// next offset and max timestamp are atomics published after the write completed, so Read
+// runs concurrently with Append and sees only whole appended batches. Reads return
+// FileSlices of the .log; the slice pins the open file, so it stays readable after the
+// segment is deleted or destroyed.
+//
+// Thread safety: as Segment (engine/segment.h).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "backends/uring/segment_indexes.h"
+#include "backends/uring/uring_file.h"
+#include "backends/uring/uring_layout.h"
+#include "engine/segment.h"
+#include "engine/storage_backend.h"
+
+namespace ringlog {
+
+class UringSegment final : public Segment {
+ public:
+  // How recovery treats a segment's existing files.
+  enum class OpenMode {
+    // The partition's last segment: verify every batch, cut a torn or damaged tail
+    // (LOG(WARNING)), rebuild the indexes, open unsealed.
+    kActive,
+    // A sealed segment after a clean shutdown: load its index files; only when they are
+    // missing, damaged or stale, verify the log and rebuild (and rewrite) them.
+    kSealedTrusted,
+    // A sealed segment after an unclean shutdown: verify every batch. Damage is reported
+    // with LOG(ERROR) and reads from the damaged offset on return Corruption.
+    kSealedVerified,
+  };
+
+  struct Params {
+    SegmentPaths paths;
+    Offset base_offset = 0;
+    SegmentOptions options;
+    unsigned queue_depth = 64;
+  };
+
+  // A new, empty, unsealed segment over the already created, empty `log`.
+  static std::unique_ptr<UringSegment> Create(const Params& params, std::shared_ptr<UringFile> log);
+
+  // Recovers the segment whose .log is at params.paths.log. `next_base_offset` is the
+  // base offset of the following segment, if any: a damaged sealed segment claims the
+  // offsets up to it, so that reads of them fail with Corruption rather than vanish.
+  static Result<std::unique_ptr<UringSegment>> Open(const Params& params, OpenMode mode,
+                                                    std::optional<Offset> next_base_offset);
+
+  Offset base_offset() const override { return params_.base_offset; }
+  Offset next_offset() const override { return next_offset_.load(std::memory_order_acquire); }
+  uint64_t size_bytes() const override { return size_.load(std::memory_order_acquire); }
+  TimestampMs max_timestamp() const override {
+    return max_timestamp_.load(std::memory_order_acquire);
+  }
+  bool sealed() const override { return sealed_.load(std::memory_order_acquire); }
+
+  Status Append(const RecordBatchView& batch) override;
+  Result<ReadResult> Read(Offset offset, size_t max_bytes) const override;
+  Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const override;
+  Status Flush() override;
+  Status Seal() override;
+  Status TruncateTo(Offset offset) override;
+
+  // The open .log, shared with the backend's list of files to flush on Close().
+  const std::shared_ptr<UringFile>& log_file() const { return log_; }
+
+ private:
+  UringSegment(const Params& params, std::shared_ptr<UringFile> log, SegmentIndexes indexes);
+
+  // Replaces the indexes with ones rebuilt by verifying the whole log; cuts a damaged
+  // tail when `cut_damage`, else marks the damage. Returns whether the log was whole.
+  Result<bool> Recover(bool cut_damage, std::optional<Offset> next_base_offset);
+  // Loads both index files for the current log size; false when either is unusable.
+  bool LoadIndexes();
+  // Finds next_offset from the last offset index entry (after LoadIndexes).
+  Status ScanTail();
+  // Writes both index files and syncs them.
+  Status PersistIndexes();
+  void RemoveIndexFiles() const;
+  // Publishes the counters for a log of `size` bytes ending before `next_offset`.
+  void Publish(uint64_t size, Offset next_offset, TimestampMs max_timestamp);
+
+  const Params params_;
+  const std::shared_ptr<UringFile> log_;
+
+  // Guards indexes_ and the damage fields; readers take it shared and briefly.
+  mutable std::shared_mutex mu_;
+  SegmentIndexes indexes_;
+  // Set by recovery when a sealed segment holds a damaged batch: the bytes from
+  // damaged_position_ and the offsets from damaged_offset_ on are not served.
+  uint64_t damaged_position_ = UINT64_MAX;
+  Offset damaged_offset_ = INT64_MAX;
+
+  std::atomic<uint64_t> size_{0};
+  std::atomic<Offset> next_offset_;
+  std::atomic<TimestampMs> max_timestamp_{kNoTimestamp};
+  std::atomic<bool> sealed_{false};
+};
+
+}  // namespace ringlog
