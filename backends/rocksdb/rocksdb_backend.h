@@ -1,0 +1,36 @@
+// The RocksDB backend: every partition's segments as key ranges of one RocksDB instance in
+// <data_dir>/rocksdb. Reads copy (no file slices). Key layout: rocksdb_format.h; the
+// RocksDB options and why each was chosen: rocksdb_options.cc.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "engine/storage_backend.h"
+
+namespace ringlog {
+
+struct RocksDbBackendOptions {
+  // Root directory; the database lives in <data_dir>/rocksdb.
+  std::string data_dir;
+  // Memtable size of the data column family (RocksDB write_buffer_size).
+  uint64_t write_buffer_bytes = 64ull << 20;
+  // Keep batch bytes in blob files (RocksDB's integrated BlobDB) so compactions move only
+  // keys and blob references, never the batches themselves.
+  bool blob_files = true;
+  // Smallest batch stored in a blob file; smaller ones stay inline in SST blocks.
+  uint64_t min_blob_bytes = 4096;
+  // Block cache shared by both column families (index and data blocks of SST files).
+  uint64_t block_cache_bytes = 32ull << 20;
+  // Flush and compaction threads.
+  int max_background_jobs = 2;
+};
+
+// Opens (creating) the database. InvalidArgument when the directory belongs to another
+// backend or the options are unusable; IOError (with RocksDB's message) when RocksDB cannot
+// open it.
+Result<std::unique_ptr<StorageBackend>> OpenRocksDbBackend(const RocksDbBackendOptions& options);
+
+}  // namespace ringlog
