@@ -1,0 +1,70 @@
+// Kafka protocol error codes (int16 on the wire) that ringlog returns, and the one place
+// where an engine Status becomes a Kafka error code.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/status.h"
+
+namespace ringlog {
+
+enum class ErrorCode : int16_t {
+  kUnknownServerError = -1,  // unexpected failure; the broker log says more
+  kNone = 0,
+  kOffsetOutOfRange = 1,  // fetch/list offset outside [log start, high watermark]
+  kCorruptMessage = 2,    // batch CRC mismatch or unparsable batch
+  kUnknownTopicOrPartition = 3,
+  kLeaderNotAvailable = 5,  // topic just auto-created
+  kNotLeaderOrFollower = 6,
+  kRequestTimedOut = 7,
+  kMessageTooLarge = 10,  // batch above max.message.bytes
+  kCoordinatorLoadInProgress = 14,
+  kCoordinatorNotAvailable = 15,
+  kNotCoordinator = 16,
+  kInvalidTopicException = 17,  // illegal topic name
+  kRecordListTooLarge = 18,
+  kInvalidRequiredAcks = 21,
+  kIllegalGeneration = 22,
+  kInconsistentGroupProtocol = 23,
+  kInvalidGroupId = 24,
+  kUnknownMemberId = 25,
+  kInvalidSessionTimeout = 26,
+  kRebalanceInProgress = 27,
+  kInvalidCommitOffsetSize = 28,
+  kInvalidTimestamp = 32,
+  kUnsupportedSaslMechanism = 33,
+  kUnsupportedVersion = 35,
+  kTopicAlreadyExists = 36,
+  kInvalidPartitions = 37,
+  kInvalidReplicationFactor = 38,
+  kInvalidReplicaAssignment = 39,
+  kInvalidConfig = 40,
+  kNotController = 41,
+  kInvalidRequest = 42,
+  kUnsupportedForMessageFormat = 43,
+  kPolicyViolation = 44,
+  kOutOfOrderSequenceNumber = 45,
+  kDuplicateSequenceNumber = 46,
+  kInvalidProducerEpoch = 47,
+  kKafkaStorageError = 56,  // the storage medium failed
+  kUnknownProducerId = 59,
+  kNonEmptyGroup = 68,
+  kGroupIdNotFound = 69,
+  kUnsupportedCompressionType = 76,
+  kMemberIdRequired = 79,
+  kFencedInstanceId = 82,
+  kInvalidRecord = 87,
+};
+
+// The code a client should see for an engine failure:
+//   NotFound -> UNKNOWN_TOPIC_OR_PARTITION, OutOfRange -> OFFSET_OUT_OF_RANGE,
+//   Corruption -> CORRUPT_MESSAGE, TooLarge -> MESSAGE_TOO_LARGE,
+//   InvalidArgument -> INVALID_REQUEST, AlreadyExists -> TOPIC_ALREADY_EXISTS,
+//   NotSupported -> UNSUPPORTED_VERSION, IOError -> KAFKA_STORAGE_ERROR,
+//   Busy -> REQUEST_TIMED_OUT, OK -> NONE.
+// Handlers needing another mapping (INVALID_CONFIG, INVALID_RECORD) choose it themselves.
+ErrorCode ToErrorCode(const Status& status);
+
+inline int16_t ToWire(ErrorCode code) { return static_cast<int16_t>(code); }
+
+}  // namespace ringlog
