@@ -1,0 +1,69 @@
+// The seam between the TCP server and the Kafka protocol layer. The server owns sockets,
+// framing and ordering; a RequestHandler turns one request frame into one Reply, now or
+// later, and may use its loop's executor for timers and deferred work.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "net/server/outbound_frame.h"
+
+namespace ringlog {
+
+struct ConnectionInfo {
+  uint64_t id = 0;   // unique for the server's lifetime
+  std::string peer;  // "host:port" of the client
+};
+
+// What to do with one request.
+struct Reply {
+  enum class Kind { kResponse, kNoResponse, kClose };
+  Kind kind = Kind::kNoResponse;
+  OutboundFrame frame;  // for kResponse: the bytes after the size prefix
+
+  static Reply Response(OutboundFrame frame) { return Reply{Kind::kResponse, std::move(frame)}; }
+  // The request gets no response (acks=0 produce); later responses still go in order.
+  static Reply None() { return Reply{Kind::kNoResponse, {}}; }
+  // Close the connection after the responses before this one are sent (malformed input).
+  static Reply Close() { return Reply{Kind::kClose, {}}; }
+};
+
+// Delivers a request's Reply. Call exactly once, from any thread (a second call is a bug,
+// caught by a CHECK while the connection is open). The server sends replies in request order per
+// connection whatever order they complete in, and drops replies for connections that
+// closed meanwhile. Safe to call at any time, even after the server stopped or was
+// destroyed: the reply is then dropped (and its pins released) on the calling thread.
+using ReplyFn = std::function<void(Reply)>;
+
+// Services of the event loop a request arrived on. Valid until Server::Stop returns; work
+// still posted or timed then is dropped without running.
+class LoopExecutor {
+ public:
+  using TimerId = uint64_t;
+  virtual ~LoopExecutor() = default;
+  // Runs `fn` on the loop's thread soon. Thread-safe.
+  virtual void Post(std::function<void()> fn) = 0;
+  // Runs `fn` on the loop's thread after `delay` unless cancelled first. Loop thread only.
+  virtual TimerId RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
+  // Cancels a timer; a no-op when it already ran. Loop thread only.
+  virtual void CancelTimer(TimerId id) = 0;
+};
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Called on the connection's loop thread for every whole request frame (the bytes after
+  // the 4-byte size prefix) in arrival order. The handler owns `frame` and may modify it.
+  // It must not block: the loop serves other connections too. Slow work goes elsewhere
+  // and ends with a `reply` call.
+  virtual void Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor& loop,
+                      ReplyFn reply) = 0;
+  // Called on the loop thread once a connection is gone (closed by the peer, by an error,
+  // by Reply::Close, or by Server::Stop); replies still pending for it may be delivered or
+  // not, they are dropped either way.
+  virtual void OnConnectionClosed(const ConnectionInfo& conn) { (void)conn; }
+};
+
+}  // namespace ringlog

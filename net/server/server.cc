@@ -1,0 +1,72 @@
+#include "net/server/server.h"
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "net/server/acceptor.h"
+#include "net/server/event_loop.h"
+#include "net/server/listener.h"
+#include "net/server/unique_fd.h"
+#include "net/server/uring_support.h"
+
+namespace ringlog {
+
+Server::Server(ServerOptions options, RequestHandler* handler)
+    : options_(std::move(options)), handler_(handler) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start() {
+  CHECK(!running_ && loops_.empty()) << "Server::Start called twice";
+  RETURN_IF_ERROR(ValidateServerOptions(options_));
+  ASSIGN_OR_RETURN(Listener listener, OpenListener(options_.host, options_.port));
+
+  const int num_loops = options_.num_loops > 0
+                            ? options_.num_loops
+                            : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::vector<std::unique_ptr<EventLoop>> loops;
+  for (int i = 0; i < num_loops; ++i) {
+    ASSIGN_OR_RETURN(std::unique_ptr<EventLoop> loop, EventLoop::Create(&options_, handler_));
+    loops.push_back(std::move(loop));
+  }
+  for (size_t i = 0; i < loops.size(); ++i) {
+    const Status started = loops[i]->Start();
+    if (!started.ok()) {
+      StopLoops(std::span(loops).first(i));
+      return started;
+    }
+  }
+  loops_ = std::move(loops);
+  bound_port_ = listener.port;
+  acceptor_ = std::make_unique<Acceptor>(
+      loops_.front().get(), std::move(listener.socket),
+      [this](UniqueFd socket, std::string peer) { HandOff(std::move(socket), std::move(peer)); });
+  loops_.front()->Post([acceptor = acceptor_.get()] { acceptor->Start(); });
+  running_ = true;
+  return Status::OK();
+}
+
+void Server::HandOff(UniqueFd socket, std::string peer) {
+  ConnectionInfo info{next_connection_id_++, std::move(peer)};
+  EventLoop* loop = loops_[next_loop_].get();
+  next_loop_ = (next_loop_ + 1) % loops_.size();
+  loop->AdoptConnection(std::move(socket), std::move(info));
+}
+
+void Server::Stop() {
+  if (!running_) return;
+  running_ = false;
+  // Queued ahead of the accepting loop's stop, so no accept is left in its ring.
+  loops_.front()->Post([acceptor = acceptor_.get()] { acceptor->Close(); });
+  StopLoops(loops_);
+  acceptor_.reset();
+  loops_.clear();
+}
+
+void Server::StopLoops(std::span<const std::unique_ptr<EventLoop>> loops) {
+  for (const auto& loop : loops) loop->RequestStop();
+  for (const auto& loop : loops) loop->Join();
+}
+
+}  // namespace ringlog
