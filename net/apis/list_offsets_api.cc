@@ -1,0 +1,111 @@
+// ListOffsets: a partition's earliest offset (-2: the log start), its latest (-1: the high
+// watermark, which is also the last stable offset since ringlog has no open transactions),
+// or the first offset whose record is at least as new as a timestamp.
+#include <glog/logging.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/log_manager.h"
+#include "engine/record_batch.h"
+#include "net/apis/apis.h"
+#include "net/apis/request_context.h"
+#include "net/codec/error_code.h"
+#include "net/codec/list_offsets_codec.h"
+
+namespace ringlog {
+namespace {
+
+struct Found {
+  ErrorCode error = ErrorCode::kNone;
+  int64_t timestamp = -1;
+  int64_t offset = -1;  // -1: no record is that new
+};
+
+// The timestamp of the record at `offset`, as a time lookup reports it: the record's own
+// in an uncompressed CreateTime batch, the batch's max timestamp otherwise (every record
+// of a LogAppendTime batch carries it; a compressed batch is not opened).
+int64_t RecordTimestamp(const PartitionLog& log, Offset offset) {
+  Result<ReadResult> read = log.Read(offset, 1);
+  if (!read.ok() || read->empty()) return -1;
+  Result<std::string> bytes = CopyReadBytes(*read);
+  if (!bytes.ok()) return -1;
+  Result<RecordBatchView> batch = RecordBatchView::Parse(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()));
+  if (!batch.ok()) return -1;
+  const BatchHeader& h = batch->header();
+  if (h.timestamp_type() == TimestampType::kLogAppendTime ||
+      h.compression() != CompressionType::kNone) {
+    return h.max_timestamp;
+  }
+  Result<std::vector<Record>> records = DecodeRecords(*batch);
+  if (!records.ok()) return h.max_timestamp;
+  for (const Record& r : *records) {
+    if (r.offset == offset) return r.timestamp;
+  }
+  return h.max_timestamp;
+}
+
+Found Lookup(const PartitionLog& log, int64_t timestamp) {
+  if (timestamp == kListOffsetsLatestTimestamp) return {ErrorCode::kNone, -1, log.high_watermark()};
+  if (timestamp == kListOffsetsEarliestTimestamp) {
+    return {ErrorCode::kNone, -1, log.log_start_offset()};
+  }
+  Result<Offset> offset = log.OffsetForTimestamp(timestamp);
+  if (offset.ok()) return {ErrorCode::kNone, RecordTimestamp(log, *offset), *offset};
+  if (offset.status().IsNotFound()) return {};
+  LOG(WARNING) << "offset lookup by time in " << log.id().ToString() << ": "
+               << offset.status().ToString();
+  return {ToErrorCode(offset.status()), -1, -1};
+}
+
+ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::string& topic,
+                                             const ListOffsetsRequest::Partition& asked) {
+  ListOffsetsResponse::Partition answer;
+  answer.partition_index = asked.partition_index;
+  std::shared_ptr<PartitionLog> log =
+      ctx.services().logs->GetPartition(PartitionId{topic, asked.partition_index});
+  if (log == nullptr) {
+    answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
+    return answer;
+  }
+  const Found found = Lookup(*log, asked.timestamp);
+  answer.error_code = ToWire(found.error);
+  answer.timestamp = found.timestamp;
+  answer.offset = found.offset;
+  if (ctx.version() == 0 && found.error == ErrorCode::kNone && asked.max_num_offsets > 0) {
+    // Version 0 lists "offsets before the time": when no record is that new, every
+    // record is older, so the answer is the end of the log.
+    answer.old_style_offsets.push_back(found.offset >= 0 ? found.offset : log->high_watermark());
+  }
+  return answer;
+}
+
+void HandleListOffsets(RequestContext& ctx) {
+  WireReader reader = ctx.BodyReader();
+  Result<ListOffsetsRequest> request = DecodeListOffsetsRequest(reader, ctx.version());
+  if (!request.ok()) {
+    ctx.responder().Close("bad ListOffsets request: " + request.status().ToString());
+    return;
+  }
+  ListOffsetsResponse response;
+  for (const ListOffsetsRequest::Topic& topic : request->topics) {
+    ListOffsetsResponse::Topic& answer = response.topics.emplace_back();
+    answer.name = topic.name;
+    for (const ListOffsetsRequest::Partition& p : topic.partitions) {
+      answer.partitions.push_back(ListPartition(ctx, topic.name, p));
+    }
+  }
+  const int16_t version = ctx.version();
+  ctx.responder().Respond(
+      [&](WireWriter& writer) { EncodeListOffsetsResponse(writer, response, version); });
+}
+
+}  // namespace
+
+const ApiSpec kListOffsetsApi = {ApiKey::kListOffsets, kListOffsetsMinVersion,
+                                 kListOffsetsMaxVersion, /*first_flexible_version=*/6,
+                                 &HandleListOffsets};
+
+}  // namespace ringlog

@@ -1,0 +1,68 @@
+// RequestContext: everything a handler gets for one request — the decoded header, the
+// frame holding the body, the connection and its loop, the broker's services, and the
+// Responder that answers it. Lives for the synchronous part of the handler call only;
+// asynchronous handlers copy what they need (the Responder, decoded fields).
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+
+#include "net/apis/api_spec.h"
+#include "net/apis/responder.h"
+#include "net/broker/broker_services.h"
+#include "net/codec/request_header.h"
+#include "net/codec/wire_reader.h"
+#include "net/server/request_handler.h"
+
+namespace ringlog {
+
+class RequestContext {
+ public:
+  RequestContext(RequestHeader header, const ApiSpec* spec, std::string frame, size_t body_offset,
+                 const ConnectionInfo* conn, LoopExecutor* loop, BrokerServices* services,
+                 Responder responder)
+      : header_(std::move(header)),
+        spec_(spec),
+        frame_(std::move(frame)),
+        body_offset_(body_offset),
+        conn_(conn),
+        loop_(loop),
+        services_(services),
+        responder_(std::move(responder)) {}
+
+  const RequestHeader& header() const { return header_; }
+  int16_t version() const { return header_.api_version; }
+  const ApiSpec& spec() const { return *spec_; }
+  bool flexible() const { return spec_->IsFlexible(header_.api_version); }
+
+  // A reader over the body (the bytes after the request header).
+  WireReader BodyReader() const {
+    auto all =
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(frame_.data()), frame_.size());
+    return WireReader(all.subspan(body_offset_));
+  }
+  // The body as mutable bytes: a position reported by a decoder over BodyReader() indexes
+  // into it (a produce handler rewrites batch headers in place).
+  std::span<uint8_t> mutable_body() {
+    return std::span<uint8_t>(reinterpret_cast<uint8_t*>(frame_.data()), frame_.size())
+        .subspan(body_offset_);
+  }
+
+  const ConnectionInfo& connection() const { return *conn_; }
+  LoopExecutor& loop() const { return *loop_; }
+  BrokerServices& services() const { return *services_; }
+  const Responder& responder() const { return responder_; }
+
+ private:
+  RequestHeader header_;
+  const ApiSpec* spec_;
+  std::string frame_;
+  size_t body_offset_;
+  const ConnectionInfo* conn_;
+  LoopExecutor* loop_;
+  BrokerServices* services_;
+  Responder responder_;
+};
+
+}  // namespace ringlog

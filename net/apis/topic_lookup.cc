@@ -1,0 +1,32 @@
+#include "net/apis/topic_lookup.h"
+
+#include <glog/logging.h>
+
+#include "engine/log_manager.h"
+
+namespace ringlog {
+
+TopicLookup FindOrCreateTopic(BrokerServices& services, std::string_view name,
+                              bool request_allows_creation) {
+  if (!ValidateTopicName(name).ok()) return {ErrorCode::kInvalidTopicException, 0};
+  if (Result<TopicInfo> topic = services.logs->GetTopic(name); topic.ok()) {
+    return {ErrorCode::kNone, topic->partitions};
+  }
+  if (!request_allows_creation || !services.config.auto_create_topics_enable) {
+    return {ErrorCode::kUnknownTopicOrPartition, 0};
+  }
+  Status created = services.logs->CreateTopic(name, services.config.num_partitions, {});
+  if (created.ok()) {
+    LOG(INFO) << "auto-created topic " << name << " with " << services.config.num_partitions
+              << " partitions";
+  } else if (!created.IsAlreadyExists()) {  // another request created it meanwhile
+    LOG(ERROR) << "auto-creating topic " << name << ": " << created.ToString();
+    return {ToErrorCode(created), 0};
+  }
+  Result<TopicInfo> topic = services.logs->GetTopic(name);
+  // Deleted again between the two calls: the client retries.
+  if (!topic.ok()) return {ErrorCode::kUnknownTopicOrPartition, 0};
+  return {ErrorCode::kNone, topic->partitions};
+}
+
+}  // namespace ringlog

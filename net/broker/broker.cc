@@ -1,0 +1,82 @@
+#include "net/broker/broker.h"
+
+#include <glog/logging.h>
+
+#include <span>
+#include <utility>
+
+#include "net/apis/api_table.h"
+#include "net/apis/request_context.h"
+#include "net/apis/responder.h"
+#include "net/broker/partition_watchers.h"
+#include "net/codec/api_versions_codec.h"
+#include "net/codec/request_header.h"
+#include "net/codec/wire_reader.h"
+
+namespace ringlog {
+namespace {
+
+void CloseConnection(const ConnectionInfo& conn, const ReplyFn& reply, std::string_view why) {
+  LOG(WARNING) << "closing connection " << conn.id << " from " << conn.peer << ": " << why;
+  reply(Reply::Close());
+}
+
+// KIP-511: the version 0 body with UNSUPPORTED_VERSION and the versions we do serve. The
+// body is never parsed; the response header is v0, as for every ApiVersions response.
+void AnswerUnsupportedApiVersions(const ApiSpec& spec, int32_t correlation_id, ReplyFn reply) {
+  const ApiVersionRange own{static_cast<int16_t>(spec.key), spec.min_version, spec.max_version};
+  Responder(correlation_id, /*flexible_header=*/false, std::move(reply))
+      .Respond([&](WireWriter& writer) { EncodeApiVersionsFallbackResponse(writer, own); });
+}
+
+}  // namespace
+
+void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor& loop,
+                    ReplyFn reply) {
+  WireReader reader(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(frame.data()), frame.size()));
+  Result<RequestHeader> header = DecodeRequestHeaderPrefix(reader);
+  if (!header.ok()) {
+    CloseConnection(conn, reply, "unreadable request header: " + header.status().ToString());
+    return;
+  }
+  const int16_t key = header->api_key;
+  const int16_t version = header->api_version;
+  const ApiSpec* spec = FindApi(key);
+  if (spec == nullptr) {
+    CloseConnection(conn, reply,
+                    "unsupported API key " + std::to_string(key) + " (" +
+                        std::string(ApiName(key)) + ") v" + std::to_string(version));
+    return;
+  }
+  if (version < spec->min_version || version > spec->max_version) {
+    if (spec->key == ApiKey::kApiVersions) {
+      AnswerUnsupportedApiVersions(*spec, header->correlation_id, std::move(reply));
+      return;
+    }
+    CloseConnection(conn, reply,
+                    std::string(ApiName(key)) + " v" + std::to_string(version) +
+                        " is outside the served range " + std::to_string(spec->min_version) + "-" +
+                        std::to_string(spec->max_version));
+    return;
+  }
+  const bool flexible = spec->IsFlexible(version);
+  if (Status rest = DecodeRequestHeaderRest(reader, flexible, &*header); !rest.ok()) {
+    CloseConnection(conn, reply, "bad request header: " + rest.ToString());
+    return;
+  }
+  // ApiVersions answers with response header v0 at every version, so that a client that
+  // does not know the broker yet can always read it.
+  const bool flexible_response_header = flexible && spec->key != ApiKey::kApiVersions;
+  Responder responder(header->correlation_id, flexible_response_header, std::move(reply));
+  const size_t body_offset = reader.position();
+  RequestContext ctx(std::move(*header), spec, std::move(frame), body_offset, &conn, &loop,
+                     services_, std::move(responder));
+  spec->handle(ctx);
+}
+
+void Broker::OnConnectionClosed(const ConnectionInfo& conn) {
+  if (services_->watchers != nullptr) services_->watchers->CloseConnection(conn.id);
+}
+
+}  // namespace ringlog

@@ -1,0 +1,41 @@
+// What the protocol handlers may use: the broker's configuration and the shared services
+// (storage, group commit, fetch wake-ups, the clock). Everything is borrowed from the
+// owner of the Broker (net/ringlog_main.cc or a test) and outlives every request.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/clock.h"
+#include "engine/flusher.h"
+#include "engine/log_manager.h"
+
+namespace ringlog {
+
+class GroupCoordinator;
+class PartitionWatchers;
+
+struct BrokerConfig {
+  int32_t node_id = 0;
+  // The address clients are told to connect to (Metadata, FindCoordinator); clients
+  // reconnect to it, so it must be reachable by them.
+  std::string advertised_host = "127.0.0.1";
+  int32_t advertised_port = 9092;
+  std::string cluster_id = "ringlog";
+  // auto.create.topics.enable and num.partitions, as Kafka's broker configs.
+  bool auto_create_topics_enable = true;
+  int32_t num_partitions = 1;
+  // acks=all waits for a flush (fdatasync / WAL sync) before answering.
+  bool flush_on_acks_all = true;
+};
+
+struct BrokerServices {
+  BrokerConfig config;
+  LogManager* logs = nullptr;
+  Flusher* flusher = nullptr;
+  PartitionWatchers* watchers = nullptr;  // wakes long-polling fetches when data arrives
+  GroupCoordinator* groups = nullptr;     // consumer groups and committed offsets
+  const Clock* clock = nullptr;
+};
+
+}  // namespace ringlog

@@ -1,0 +1,199 @@
+#include "net/broker/serve_command.h"
+
+#include <glog/logging.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "engine/clock.h"
+#include "engine/flusher.h"
+#include "engine/group_coordinator.h"
+#include "engine/log_manager.h"
+#include "engine/offset_store.h"
+#include "engine/periodic_task.h"
+#include "net/broker/broker.h"
+#include "net/broker/housekeeper.h"
+#include "net/broker/listen_address.h"
+#include "net/broker/partition_watchers.h"
+#include "net/server/server.h"
+
+namespace ringlog {
+namespace {
+
+constexpr int kMaxNetworkThreads = 256;
+// How often group sessions and rebalance deadlines are checked.
+constexpr std::chrono::milliseconds kGroupTickInterval(50);
+
+Status Positive(std::string_view name, int64_t value) {
+  if (value > 0) return Status::OK();
+  return Status::InvalidArgument(std::string(name) + " must be positive, got " +
+                                 std::to_string(value));
+}
+
+// The broker-wide log defaults; LogOptions::Validate judges the result.
+LogOptions ToLogOptions(const ServeOptions& o) {
+  LogOptions log;
+  log.segment_bytes = static_cast<uint64_t>(o.log_segment_bytes);
+  log.segment_ms = o.log_segment_ms;
+  log.retention_ms = o.log_retention_ms;
+  log.retention_bytes = o.log_retention_bytes;
+  log.max_message_bytes = static_cast<uint32_t>(o.message_max_bytes);
+  log.flush_interval_messages = o.log_flush_interval_messages;
+  log.flush_interval_ms = o.log_flush_interval_ms;
+  return log;
+}
+
+std::string AdvertisedHost(const ServeOptions& options, const std::string& listen_host) {
+  if (!options.advertised_host.empty()) return options.advertised_host;
+  if (!listen_host.empty() && listen_host != "0.0.0.0" && listen_host != "::") {
+    return listen_host;
+  }
+  char name[256] = {};
+  if (gethostname(name, sizeof(name) - 1) == 0 && name[0] != '\0') return name;
+  return "localhost";
+}
+
+// SIGTERM and SIGINT, blocked so that sigwait receives them; threads started afterwards
+// inherit the mask, so no other thread is interrupted by them.
+sigset_t StopSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+// How often the housekeeping pass runs: the retention check interval, or the flush
+// interval when that is shorter, so flush.ms is honoured.
+std::chrono::milliseconds HousekeepingInterval(const ServeOptions& o) {
+  return std::chrono::milliseconds(
+      std::min(o.log_retention_check_interval_ms, o.log_flush_interval_ms));
+}
+
+// The group coordinator over the committed offsets in `logs` (replayed here).
+Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogManager* logs,
+                                                     Flusher* flusher) {
+  ASSIGN_OR_RETURN(std::unique_ptr<OffsetStore> offsets,
+                   OffsetStore::Open(logs, flusher, SystemClock::Get(), OffsetStoreOptions()));
+  GroupCoordinatorOptions options;
+  options.initial_rebalance_delay_ms = o.group_initial_rebalance_delay_ms;
+  return std::make_unique<GroupCoordinator>(std::move(offsets), SystemClock::Get(), options);
+}
+
+// Everything that runs while serving, in construction order; destroyed in reverse.
+Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
+                 StorageBackend* backend) {
+  ASSIGN_OR_RETURN(std::unique_ptr<LogManager> logs,
+                   LogManager::Open(backend, ToLogOptions(options), SystemClock::Get()));
+  const int threads = options.num_network_threads > 0
+                          ? options.num_network_threads
+                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  auto flusher = std::make_unique<Flusher>(threads);
+  Result<std::unique_ptr<GroupCoordinator>> opened = OpenGroups(options, logs.get(), flusher.get());
+  if (!opened.ok()) {
+    logs->Close().IgnoreError();  // the offsets error is the one to report
+    return opened.status();
+  }
+  std::unique_ptr<GroupCoordinator> groups = std::move(*opened);
+  PartitionWatchers watchers;
+  BrokerServices services;
+  services.config.advertised_host = AdvertisedHost(options, listen.host);
+  services.config.advertised_port = listen.port;
+  services.config.auto_create_topics_enable = options.auto_create_topics_enable;
+  services.config.num_partitions = options.num_partitions;
+  services.config.flush_on_acks_all = options.flush_on_acks_all;
+  services.logs = logs.get();
+  services.flusher = flusher.get();
+  services.watchers = &watchers;
+  services.groups = groups.get();
+  services.clock = SystemClock::Get();
+  Broker broker(&services);
+
+  ServerOptions server_options;
+  server_options.host = listen.host;
+  server_options.port = listen.port;
+  server_options.num_loops = threads;
+  server_options.max_request_bytes = static_cast<int32_t>(options.socket_request_max_bytes);
+  server_options.zero_copy = options.zero_copy;
+  Server server(server_options, &broker);
+  if (Status started = server.Start(); !started.ok()) {
+    groups.reset();               // it holds the offsets log
+    logs->Close().IgnoreError();  // the listen error is the one to report
+    return started;
+  }
+  // With port 0 the server picked one; no client can know it before the banner below, so
+  // nothing reads the config yet.
+  if (listen.port == 0) services.config.advertised_port = server.bound_port();
+  Housekeeper housekeeper(logs.get(), HousekeepingInterval(options));
+  housekeeper.Start();
+  PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
+  group_timer.Start();
+  LOG(INFO) << "ringlog serving on " << (listen.host.empty() ? "*" : listen.host) << ":"
+            << server.bound_port() << " (advertised as " << services.config.advertised_host << ":"
+            << services.config.advertised_port << "), backend " << options.backend << ", data dir "
+            << options.data_dir << ", " << threads << " network threads";
+
+  const sigset_t stop = StopSignals();
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
+  server.Stop();
+  group_timer.Stop();
+  housekeeper.Stop();
+  flusher.reset();  // serves the flushes still pending
+  groups.reset();   // releases the offsets log before the logs close
+  RETURN_IF_ERROR(logs->Close());
+  LOG(INFO) << "ringlog stopped cleanly";
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ValidateServeOptions(const ServeOptions& o) {
+  RETURN_IF_ERROR(ParseListenAddress(o.listen).status());
+  if (o.data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
+  if (o.num_partitions < 1 || o.num_partitions > LogManager::kMaxPartitions) {
+    return Status::InvalidArgument("num_partitions must be 1 to " +
+                                   std::to_string(LogManager::kMaxPartitions) + ", got " +
+                                   std::to_string(o.num_partitions));
+  }
+  RETURN_IF_ERROR(Positive("log_segment_bytes", o.log_segment_bytes));
+  RETURN_IF_ERROR(Positive("log_flush_interval_messages", o.log_flush_interval_messages));
+  RETURN_IF_ERROR(Positive("log_flush_interval_ms", o.log_flush_interval_ms));
+  RETURN_IF_ERROR(Positive("log_retention_check_interval_ms", o.log_retention_check_interval_ms));
+  RETURN_IF_ERROR(Positive("socket_request_max_bytes", o.socket_request_max_bytes));
+  if (o.socket_request_max_bytes > INT32_MAX) {
+    return Status::InvalidArgument("socket_request_max_bytes must fit 31 bits");
+  }
+  if (o.message_max_bytes <= 0 || o.message_max_bytes > INT32_MAX) {
+    return Status::InvalidArgument("message_max_bytes must be 1 to 2147483647, got " +
+                                   std::to_string(o.message_max_bytes));
+  }
+  if (o.group_initial_rebalance_delay_ms < 0) {
+    return Status::InvalidArgument("group_initial_rebalance_delay_ms must be 0 or more");
+  }
+  if (o.num_network_threads < 0 || o.num_network_threads > kMaxNetworkThreads) {
+    return Status::InvalidArgument("num_network_threads must be 0 (one per core) to " +
+                                   std::to_string(kMaxNetworkThreads));
+  }
+  return ToLogOptions(o).Validate();
+}
+
+Status Serve(const ServeOptions& options, const BackendOpener& open_backend) {
+  RETURN_IF_ERROR(ValidateServeOptions(options));
+  ASSIGN_OR_RETURN(ListenAddress listen, ParseListenAddress(options.listen));
+  const sigset_t stop = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  // A client that disconnects mid-response must not kill the process.
+  signal(SIGPIPE, SIG_IGN);
+  ASSIGN_OR_RETURN(std::unique_ptr<StorageBackend> backend,
+                   open_backend(options.backend, options.data_dir));
+  return RunBroker(options, listen, backend.get());
+}
+
+}  // namespace ringlog

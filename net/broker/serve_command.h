@@ -1,0 +1,60 @@
+// `ringlog serve`: the broker process. It opens the storage, starts the Kafka listener,
+// the group-commit flusher and the housekeeping thread, logs a one-line banner, and runs
+// until SIGTERM or SIGINT, then stops in order: no new requests, pending flushes served,
+// logs flushed and closed.
+//
+// The options mirror Kafka's broker configs where Kafka has one (log.segment.bytes ->
+// log_segment_bytes); ringlog_main.cc maps command-line flags onto them.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "engine/status.h"
+#include "engine/storage_backend.h"
+
+namespace ringlog {
+
+struct ServeOptions {
+  // "host:port" ("[v6]:port"; an empty host listens on every address).
+  std::string listen = "127.0.0.1:9092";
+  // What Metadata tells clients to connect to; empty: the listen host (the machine's name
+  // when that listens on every address).
+  std::string advertised_host;
+  std::string data_dir = "./data";
+  std::string backend = "uring";
+  bool auto_create_topics_enable = true;
+  int32_t num_partitions = 1;
+  int64_t log_segment_bytes = 1ll << 30;
+  int64_t log_segment_ms = 7ll * 24 * 3600 * 1000;
+  int64_t log_retention_ms = 7ll * 24 * 3600 * 1000;
+  int64_t log_retention_bytes = -1;
+  int64_t log_flush_interval_messages = INT64_MAX;
+  int64_t log_flush_interval_ms = INT64_MAX;
+  int64_t log_retention_check_interval_ms = 300000;
+  int64_t message_max_bytes = 1048588;
+  int64_t socket_request_max_bytes = 104857600;
+  int32_t num_network_threads = 0;  // 0: one per core
+  bool zero_copy = true;
+  bool flush_on_acks_all = true;
+  // group.initial.rebalance.delay.ms: how long a new group's first rebalance waits for
+  // more members.
+  int64_t group_initial_rebalance_delay_ms = 3000;
+};
+
+// Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;
+// passed in so that net/ does not depend on the backends).
+using BackendOpener = std::function<Result<std::unique_ptr<StorageBackend>>(
+    const std::string& backend, const std::string& data_dir)>;
+
+// InvalidArgument naming the first nonsensical option.
+Status ValidateServeOptions(const ServeOptions& options);
+
+// Serves until SIGTERM/SIGINT; OK after a clean stop. An error when the options are bad,
+// the storage cannot be opened or recovered, or the address cannot be listened on. Blocks
+// SIGTERM and SIGINT in the calling thread (and the threads it starts) to wait for them.
+Status Serve(const ServeOptions& options, const BackendOpener& open_backend);
+
+}  // namespace ringlog

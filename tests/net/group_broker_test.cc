@@ -1,0 +1,338 @@
+// The group APIs behind the real Server on loopback, driven with raw frames built by the
+// codecs: FindCoordinator, the JoinGroup v5 MEMBER_ID_REQUIRED round trip through
+// SyncGroup, Heartbeat, OffsetCommit, OffsetFetch and the admin APIs, the error codes
+// Kafka returns for requests that do not fit the group, the internal offsets topic, and a
+// malformed body that must close the connection without hurting the broker.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/flusher.h"
+#include "engine/group_coordinator.h"
+#include "engine/internal_topics.h"
+#include "engine/log_manager.h"
+#include "engine/offset_store.h"
+#include "net/broker/broker.h"
+#include "net/codec/delete_groups_codec.h"
+#include "net/codec/delete_topics_codec.h"
+#include "net/codec/describe_groups_codec.h"
+#include "net/codec/error_code.h"
+#include "net/codec/find_coordinator_codec.h"
+#include "net/codec/heartbeat_codec.h"
+#include "net/codec/join_group_codec.h"
+#include "net/codec/leave_group_codec.h"
+#include "net/codec/list_groups_codec.h"
+#include "net/codec/metadata_codec.h"
+#include "net/codec/offset_commit_codec.h"
+#include "net/codec/offset_fetch_codec.h"
+#include "net/codec/sync_group_codec.h"
+#include "net/server/server.h"
+#include "tests/net/broker_test_client.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_backends.h"
+
+namespace ringlog::testing {
+namespace {
+
+constexpr int16_t kMetadataKey = 3;
+constexpr int16_t kOffsetCommitKey = 8;
+constexpr int16_t kOffsetFetchKey = 9;
+constexpr int16_t kFindCoordinatorKey = 10;
+constexpr int16_t kJoinGroupKey = 11;
+constexpr int16_t kHeartbeatKey = 12;
+constexpr int16_t kLeaveGroupKey = 13;
+constexpr int16_t kSyncGroupKey = 14;
+constexpr int16_t kDescribeGroupsKey = 15;
+constexpr int16_t kListGroupsKey = 16;
+constexpr int16_t kDeleteTopicsKey = 20;
+constexpr int16_t kDeleteGroupsKey = 42;
+
+int16_t Code(ErrorCode code) { return ToWire(code); }
+
+class GroupBrokerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.path());
+    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+    backend_ = std::move(*backend);
+    Result<std::unique_ptr<LogManager>> logs =
+        LogManager::Open(backend_.get(), {}, SystemClock::Get());
+    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
+    logs_ = std::move(*logs);
+    ASSERT_TRUE(logs_->CreateTopic("orders", 2, {}).ok());
+    flusher_ = std::make_unique<Flusher>(1);
+    Result<std::unique_ptr<OffsetStore>> offsets =
+        OffsetStore::Open(logs_.get(), flusher_.get(), SystemClock::Get(), {});
+    ASSERT_TRUE(offsets.ok()) << offsets.status().ToString();
+    GroupCoordinatorOptions options;
+    options.initial_rebalance_delay_ms = 0;
+    groups_ = std::make_unique<GroupCoordinator>(std::move(*offsets), SystemClock::Get(), options);
+    services_.config.advertised_host = "broker.example";
+    services_.logs = logs_.get();
+    services_.flusher = flusher_.get();
+    services_.groups = groups_.get();
+    services_.clock = SystemClock::Get();
+    broker_ = std::make_unique<Broker>(&services_);
+    ServerOptions server_options;
+    server_options.host = "127.0.0.1";
+    server_options.port = 0;
+    server_options.num_loops = 2;
+    server_ = std::make_unique<Server>(server_options, broker_.get());
+    ASSERT_TRUE(server_->Start().ok());
+    services_.config.advertised_port = server_->bound_port();
+    client_ = std::make_unique<BrokerTestClient>(server_->bound_port());
+    ASSERT_TRUE(client_->connected());
+  }
+
+  void TearDown() override {
+    client_.reset();
+    server_->Stop();
+    flusher_.reset();
+    groups_.reset();
+    EXPECT_TRUE(logs_->Close().ok());
+  }
+
+  // Sends a non-flexible request and decodes the response with `decode`.
+  template <typename Response, typename Request, typename Encode, typename Decode>
+  Response Call(int16_t key, int16_t version, const Request& request, Encode encode,
+                Decode decode) {
+    const int32_t correlation_id = next_correlation_id_++;
+    client_->Send(key, version, correlation_id, false,
+                  [&](WireWriter& w) { encode(w, request, version); });
+    std::optional<std::string> frame = client_->Receive();
+    EXPECT_TRUE(frame.has_value()) << "no response to API " << key << " v" << version;
+    if (!frame) return Response{};
+    int32_t got_id = 0;
+    WireReader reader = ResponseBody(*frame, false, &got_id);
+    EXPECT_EQ(got_id, correlation_id);
+    Result<Response> response = decode(reader, version);
+    EXPECT_TRUE(response.ok()) << response.status().ToString();
+    return response.ok() ? std::move(*response) : Response{};
+  }
+
+  JoinGroupResponse JoinGroup(const JoinGroupRequest& request, int16_t version = 5) {
+    return Call<JoinGroupResponse>(kJoinGroupKey, version, request, EncodeJoinGroupRequest,
+                                   DecodeJoinGroupResponse);
+  }
+  SyncGroupResponse SyncGroup(const SyncGroupRequest& request, int16_t version = 3) {
+    return Call<SyncGroupResponse>(kSyncGroupKey, version, request, EncodeSyncGroupRequest,
+                                   DecodeSyncGroupResponse);
+  }
+  HeartbeatResponse Heartbeat(const HeartbeatRequest& request, int16_t version = 3) {
+    return Call<HeartbeatResponse>(kHeartbeatKey, version, request, EncodeHeartbeatRequest,
+                                   DecodeHeartbeatResponse);
+  }
+  OffsetCommitResponse OffsetCommit(const OffsetCommitRequest& request, int16_t version = 7) {
+    return Call<OffsetCommitResponse>(kOffsetCommitKey, version, request,
+                                      EncodeOffsetCommitRequest, DecodeOffsetCommitResponse);
+  }
+  OffsetFetchResponse OffsetFetch(const OffsetFetchRequest& request, int16_t version = 5) {
+    return Call<OffsetFetchResponse>(kOffsetFetchKey, version, request, EncodeOffsetFetchRequest,
+                                     DecodeOffsetFetchResponse);
+  }
+
+  static JoinGroupRequest Join(const std::string& member_id) {
+    JoinGroupRequest request;
+    request.group_id = "g";
+    request.session_timeout_ms = 10000;
+    request.rebalance_timeout_ms = 10000;
+    request.member_id = member_id;
+    request.protocol_type = "consumer";
+    request.protocols = {{"range", "subscription"}};
+    return request;
+  }
+
+  static OffsetCommitRequest Commit(int32_t generation, const std::string& member,
+                                    const std::string& topic, int64_t offset) {
+    OffsetCommitRequest request;
+    request.group_id = "g";
+    request.generation_id = generation;
+    request.member_id = member;
+    request.topics = {{topic, {{0, offset, 3, -1, std::string("meta")}}}};
+    return request;
+  }
+
+  // The one member of group "g" through JoinGroup v5 (with its MEMBER_ID_REQUIRED round
+  // trip); returns its join answer (generation 1, CompletingRebalance).
+  JoinGroupResponse JoinAlone() {
+    const JoinGroupResponse first = JoinGroup(Join(""));
+    EXPECT_EQ(first.error_code, Code(ErrorCode::kMemberIdRequired));
+    EXPECT_FALSE(first.member_id.empty());
+    const JoinGroupResponse second = JoinGroup(Join(first.member_id));
+    EXPECT_EQ(second.error_code, Code(ErrorCode::kNone));
+    EXPECT_EQ(second.member_id, first.member_id);
+    return second;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<StorageBackend> backend_;
+  std::unique_ptr<LogManager> logs_;
+  std::unique_ptr<Flusher> flusher_;
+  std::unique_ptr<GroupCoordinator> groups_;
+  BrokerServices services_;
+  std::unique_ptr<Broker> broker_;
+  std::unique_ptr<Server> server_;
+  std::unique_ptr<BrokerTestClient> client_;
+  int32_t next_correlation_id_ = 1;
+};
+
+TEST_F(GroupBrokerTest, FindCoordinatorNamesThisBroker) {
+  for (int16_t version : {0, 1, 2}) {
+    const FindCoordinatorResponse response = Call<FindCoordinatorResponse>(
+        kFindCoordinatorKey, version, FindCoordinatorRequest{"g", kCoordinatorKeyGroup},
+        EncodeFindCoordinatorRequest, DecodeFindCoordinatorResponse);
+    EXPECT_EQ(response.error_code, 0);
+    EXPECT_EQ(response.host, "broker.example");
+    EXPECT_EQ(response.port, server_->bound_port());
+  }
+  const FindCoordinatorResponse txn = Call<FindCoordinatorResponse>(
+      kFindCoordinatorKey, 2, FindCoordinatorRequest{"tx", kCoordinatorKeyTransaction},
+      EncodeFindCoordinatorRequest, DecodeFindCoordinatorResponse);
+  EXPECT_EQ(txn.error_code, Code(ErrorCode::kCoordinatorNotAvailable));
+  EXPECT_EQ(txn.node_id, -1);
+}
+
+TEST_F(GroupBrokerTest, JoinSyncHeartbeatCommitFetchAndDescribe) {
+  const JoinGroupResponse joined = JoinAlone();
+  EXPECT_EQ(joined.generation_id, 1);
+  EXPECT_EQ(joined.leader, joined.member_id);
+  ASSERT_EQ(joined.members.size(), 1u);
+  EXPECT_EQ(joined.members[0].metadata, "subscription");
+
+  const SyncGroupResponse synced =
+      SyncGroup({"g", 1, joined.member_id, std::nullopt, {{joined.member_id, "orders-0-1"}}});
+  EXPECT_EQ(synced.error_code, 0);
+  EXPECT_EQ(synced.assignment, "orders-0-1");
+  EXPECT_EQ(Heartbeat({"g", 1, joined.member_id, std::nullopt}).error_code, 0);
+
+  const OffsetCommitResponse committed = OffsetCommit(Commit(1, joined.member_id, "orders", 42));
+  ASSERT_EQ(committed.topics.size(), 1u);
+  EXPECT_EQ(committed.topics[0].partitions[0].error_code, 0);
+
+  OffsetFetchRequest all;
+  all.group_id = "g";
+  const OffsetFetchResponse fetched_all = OffsetFetch(all);
+  ASSERT_EQ(fetched_all.topics.size(), 1u);
+  EXPECT_EQ(fetched_all.topics[0].name, "orders");
+  ASSERT_EQ(fetched_all.topics[0].partitions.size(), 1u);
+  EXPECT_EQ(fetched_all.topics[0].partitions[0].committed_offset, 42);
+  EXPECT_EQ(fetched_all.topics[0].partitions[0].committed_leader_epoch, 3);
+  EXPECT_EQ(fetched_all.topics[0].partitions[0].metadata, "meta");
+
+  OffsetFetchRequest listed;
+  listed.group_id = "g";
+  listed.topics = std::vector<OffsetFetchRequest::Topic>{{"orders", {0, 1}}};
+  const OffsetFetchResponse fetched = OffsetFetch(listed, 1);
+  ASSERT_EQ(fetched.topics.size(), 1u);
+  ASSERT_EQ(fetched.topics[0].partitions.size(), 2u);
+  EXPECT_EQ(fetched.topics[0].partitions[0].committed_offset, 42);
+  EXPECT_EQ(fetched.topics[0].partitions[1].committed_offset, -1);
+  EXPECT_EQ(fetched.topics[0].partitions[1].metadata, "");
+
+  const ListGroupsResponse listed_groups = Call<ListGroupsResponse>(
+      kListGroupsKey, 2, ListGroupsRequest{}, EncodeListGroupsRequest, DecodeListGroupsResponse);
+  ASSERT_EQ(listed_groups.groups.size(), 1u);
+  EXPECT_EQ(listed_groups.groups[0].group_id, "g");
+  EXPECT_EQ(listed_groups.groups[0].protocol_type, "consumer");
+
+  const DescribeGroupsResponse described = Call<DescribeGroupsResponse>(
+      kDescribeGroupsKey, 4, DescribeGroupsRequest{{"g", "nobody"}, false},
+      EncodeDescribeGroupsRequest, DecodeDescribeGroupsResponse);
+  ASSERT_EQ(described.groups.size(), 2u);
+  EXPECT_EQ(described.groups[0].group_state, "Stable");
+  EXPECT_EQ(described.groups[0].protocol_data, "range");
+  ASSERT_EQ(described.groups[0].members.size(), 1u);
+  EXPECT_EQ(described.groups[0].members[0].client_id, "broker-test");
+  EXPECT_EQ(described.groups[0].members[0].client_host, "/127.0.0.1");
+  EXPECT_EQ(described.groups[0].members[0].member_assignment, "orders-0-1");
+  EXPECT_EQ(described.groups[1].group_state, "Dead");
+
+  const DeleteGroupsResponse busy = Call<DeleteGroupsResponse>(
+      kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g", "nobody"}}, EncodeDeleteGroupsRequest,
+      DecodeDeleteGroupsResponse);
+  ASSERT_EQ(busy.results.size(), 2u);
+  EXPECT_EQ(busy.results[0].error_code, Code(ErrorCode::kNonEmptyGroup));
+  EXPECT_EQ(busy.results[1].error_code, Code(ErrorCode::kGroupIdNotFound));
+
+  LeaveGroupRequest leave;
+  leave.group_id = "g";
+  leave.members = {{joined.member_id, std::nullopt}};
+  const LeaveGroupResponse left = Call<LeaveGroupResponse>(
+      kLeaveGroupKey, 3, leave, EncodeLeaveGroupRequest, DecodeLeaveGroupResponse);
+  ASSERT_EQ(left.members.size(), 1u);
+  EXPECT_EQ(left.members[0].error_code, 0);
+  const DeleteGroupsResponse deleted = Call<DeleteGroupsResponse>(
+      kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g"}}, EncodeDeleteGroupsRequest,
+      DecodeDeleteGroupsResponse);
+  EXPECT_EQ(deleted.results[0].error_code, 0);
+  EXPECT_TRUE(OffsetFetch(all).topics.empty());
+}
+
+TEST_F(GroupBrokerTest, RequestsThatDoNotFitTheGroupGetKafkasErrors) {
+  const JoinGroupResponse joined = JoinAlone();
+  // CompletingRebalance: the leader has not sent the assignment yet.
+  EXPECT_EQ(OffsetCommit(Commit(1, joined.member_id, "orders", 1)).topics[0].partitions[0]
+                .error_code,
+            Code(ErrorCode::kRebalanceInProgress));
+  EXPECT_EQ(SyncGroup({"g", 7, joined.member_id, std::nullopt, {}}).error_code,
+            Code(ErrorCode::kIllegalGeneration));
+  EXPECT_EQ(Heartbeat({"g", 1, "stranger", std::nullopt}).error_code,
+            Code(ErrorCode::kUnknownMemberId));
+  EXPECT_EQ(Heartbeat({"other-group", 1, joined.member_id, std::nullopt}, 1).error_code,
+            Code(ErrorCode::kUnknownMemberId));
+  JoinGroupRequest bad_timeout = Join("");
+  bad_timeout.session_timeout_ms = 1;
+  EXPECT_EQ(JoinGroup(bad_timeout, 2).error_code, Code(ErrorCode::kInvalidSessionTimeout));
+  EXPECT_EQ(SyncGroup({"g", 1, joined.member_id, std::nullopt, {}}).error_code, 0);
+  EXPECT_EQ(OffsetCommit(Commit(0, joined.member_id, "orders", 1), 2).topics[0].partitions[0]
+                .error_code,
+            Code(ErrorCode::kIllegalGeneration));
+  EXPECT_EQ(OffsetCommit(Commit(1, joined.member_id, "no-such-topic", 1)).topics[0]
+                .partitions[0]
+                .error_code,
+            Code(ErrorCode::kUnknownTopicOrPartition));
+  EXPECT_EQ(OffsetCommit(Commit(-1, "", "orders", 1), 0).topics[0].partitions[0].error_code,
+            Code(ErrorCode::kUnknownMemberId))
+      << "a group with members refuses commits from outside it";
+}
+
+TEST_F(GroupBrokerTest, TheOffsetsTopicIsInternalAndOutlivesTopicDeletions) {
+  OffsetCommitRequest commit = Commit(-1, "", "orders", 9);
+  commit.group_id = "standalone";
+  ASSERT_EQ(OffsetCommit(commit, 2).topics[0].partitions[0].error_code, 0);
+
+  MetadataRequest everything;
+  const MetadataResponse metadata = Call<MetadataResponse>(
+      kMetadataKey, 1, everything, EncodeMetadataRequest, DecodeMetadataResponse);
+  bool found = false;
+  for (const MetadataResponse::Topic& topic : metadata.topics) {
+    EXPECT_EQ(topic.is_internal, topic.name == kConsumerOffsetsTopic) << topic.name;
+    found = found || topic.name == kConsumerOffsetsTopic;
+  }
+  EXPECT_TRUE(found);
+
+  DeleteTopicsRequest deletion;
+  deletion.topic_names = {std::string(kConsumerOffsetsTopic), "orders"};
+  const DeleteTopicsResponse deleted = Call<DeleteTopicsResponse>(
+      kDeleteTopicsKey, 1, deletion, EncodeDeleteTopicsRequest, DecodeDeleteTopicsResponse);
+  ASSERT_EQ(deleted.responses.size(), 2u);
+  EXPECT_EQ(deleted.responses[0].error_code, Code(ErrorCode::kInvalidTopicException));
+  EXPECT_EQ(deleted.responses[1].error_code, 0);
+  OffsetFetchRequest all;
+  all.group_id = "standalone";
+  EXPECT_TRUE(OffsetFetch(all).topics.empty()) << "the deleted topic's offsets went with it";
+}
+
+TEST_F(GroupBrokerTest, AMalformedJoinClosesTheConnectionOnly) {
+  client_->Send(kJoinGroupKey, 5, 99, false, [](WireWriter& w) { w.WriteInt16(3); });
+  EXPECT_TRUE(client_->WaitClosed());
+  client_ = std::make_unique<BrokerTestClient>(server_->bound_port());
+  EXPECT_EQ(JoinAlone().generation_id, 1);
+}
+
+}  // namespace
+}  // namespace ringlog::testing
