@@ -37,16 +37,14 @@ Callback Take(Callback& callback) {
 
 void Answer(ConsumerGroup::Completions& done, ConsumerGroup::JoinCallback callback,
             JoinGroupResult result) {
-  done.push_back([callback = std::move(callback), result = std::move(result)] {
-    callback(result);
-  });
+  done.push_back(
+      [callback = std::move(callback), result = std::move(result)] { callback(result); });
 }
 
 void Answer(ConsumerGroup::Completions& done, ConsumerGroup::SyncCallback callback,
             SyncGroupResult result) {
-  done.push_back([callback = std::move(callback), result = std::move(result)] {
-    callback(result);
-  });
+  done.push_back(
+      [callback = std::move(callback), result = std::move(result)] { callback(result); });
 }
 
 JoinGroupResult JoinError(GroupError error, const std::string& member_id) {
@@ -84,16 +82,15 @@ bool ConsumerGroup::AcceptsProtocols(const JoinGroupParams& params) const {
   if (params.protocol_type.empty() || params.protocols.empty()) return false;
   if (members_.empty()) return true;
   if (params.protocol_type != protocol_type_) return false;
-  return std::any_of(params.protocols.begin(), params.protocols.end(),
-                     [this](const GroupProtocol& offered) {
-                       return std::all_of(members_.begin(), members_.end(), [&](const auto& m) {
-                         return Offers(m.second.protocols, offered.name);
-                       });
-                     });
+  return std::any_of(
+      params.protocols.begin(), params.protocols.end(), [this](const GroupProtocol& offered) {
+        return std::all_of(members_.begin(), members_.end(),
+                           [&](const auto& m) { return Offers(m.second.protocols, offered.name); });
+      });
 }
 
-void ConsumerGroup::JoinAsNew(const JoinGroupParams& params, TimestampMs now,
-                              JoinCallback callback, Completions& done) {
+void ConsumerGroup::JoinAsNew(const JoinGroupParams& params, TimestampMs now, JoinCallback callback,
+                              Completions& done) {
   if (params.group_instance_id) {
     auto it = instances_.find(*params.group_instance_id);
     if (it != instances_.end()) {
@@ -114,8 +111,8 @@ void ConsumerGroup::JoinAsNew(const JoinGroupParams& params, TimestampMs now,
   AddMember(params, std::move(member_id), now, std::move(callback), done);
 }
 
-void ConsumerGroup::JoinKnown(const JoinGroupParams& params, TimestampMs now,
-                              JoinCallback callback, Completions& done) {
+void ConsumerGroup::JoinKnown(const JoinGroupParams& params, TimestampMs now, JoinCallback callback,
+                              Completions& done) {
   const std::string& id = params.member_id;
   if (IsFenced({id, params.group_instance_id})) {
     Answer(done, std::move(callback), JoinError(GroupError::kFencedInstanceId, id));
@@ -192,8 +189,8 @@ void ConsumerGroup::RejoinStatic(const JoinGroupParams& params, const std::strin
   }
 }
 
-void ConsumerGroup::AddMember(const JoinGroupParams& params, std::string member_id,
-                              TimestampMs now, JoinCallback callback, Completions& done) {
+void ConsumerGroup::AddMember(const JoinGroupParams& params, std::string member_id, TimestampMs now,
+                              JoinCallback callback, Completions& done) {
   if (members_.empty()) protocol_type_ = params.protocol_type;
   Member member;
   member.id = member_id;
@@ -214,8 +211,8 @@ void ConsumerGroup::AddMember(const JoinGroupParams& params, std::string member_
   MaybeCompleteJoin(now, done);
 }
 
-void ConsumerGroup::AwaitJoin(Member& member, const JoinGroupParams& params,
-                              JoinCallback callback, Completions& done) {
+void ConsumerGroup::AwaitJoin(Member& member, const JoinGroupParams& params, JoinCallback callback,
+                              Completions& done) {
   if (member.join_callback) {
     // A second join while the first still waits: the first will never be used.
     Answer(done, Take(member.join_callback),
@@ -257,8 +254,7 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   }
   member.session_deadline = now + member.session_timeout_ms;
   if (member.sync_callback) {
-    Answer(done, Take(member.sync_callback),
-           SyncGroupResult{GroupError::kRebalanceInProgress, {}});
+    Answer(done, Take(member.sync_callback), SyncGroupResult{GroupError::kRebalanceInProgress, {}});
   }
   member.sync_callback = std::move(callback);
   if (member.id != leader_) return;
@@ -274,8 +270,7 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   }
 }
 
-GroupError ConsumerGroup::Heartbeat(const MemberRef& ref, int32_t generation_id,
-                                    TimestampMs now) {
+GroupError ConsumerGroup::Heartbeat(const MemberRef& ref, int32_t generation_id, TimestampMs now) {
   if (IsFenced(ref)) return GroupError::kFencedInstanceId;
   auto it = members_.find(ref.member_id);
   if (it == members_.end()) return GroupError::kUnknownMemberId;
@@ -351,8 +346,7 @@ void ConsumerGroup::DropMember(const std::string& member_id, Completions& done) 
   }
 }
 
-void ConsumerGroup::RemoveMember(const std::string& member_id, TimestampMs now,
-                                 Completions& done) {
+void ConsumerGroup::RemoveMember(const std::string& member_id, TimestampMs now, Completions& done) {
   DropMember(member_id, done);
   switch (state_) {
     case GroupState::kStable:
@@ -506,8 +500,7 @@ void ConsumerGroup::Tick(TimestampMs now, Completions& done) {
 void ConsumerGroup::Shutdown(Completions& done) {
   for (auto& [id, member] : members_) {
     if (member.join_callback) {
-      Answer(done, Take(member.join_callback),
-             JoinError(GroupError::kCoordinatorNotAvailable, id));
+      Answer(done, Take(member.join_callback), JoinError(GroupError::kCoordinatorNotAvailable, id));
     }
     if (member.sync_callback) {
       Answer(done, Take(member.sync_callback),

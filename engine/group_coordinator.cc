@@ -144,8 +144,8 @@ void GroupCoordinator::CommitOffsets(OffsetCommitParams params, CommitCallback c
                    [outcome = std::move(outcome), callback = std::move(callback),
                     group_id = params.group_id](Status status) mutable {
                      if (!status.ok()) {
-                       LOG(WARNING) << "storing offsets of group " << group_id << ": "
-                                    << status.ToString();
+                       LOG(WARNING)
+                           << "storing offsets of group " << group_id << ": " << status.ToString();
                        for (auto& [partition, error] : outcome) {
                          if (error == GroupError::kNone) {
                            error = GroupError::kCoordinatorNotAvailable;
@@ -216,8 +216,7 @@ GroupError GroupCoordinator::DeleteGroup(const std::string& group_id) {
 
 void GroupCoordinator::OnTopicDeleted(std::string_view topic) {
   if (Status deleted = offsets_->DeleteTopic(topic); !deleted.ok()) {
-    LOG(WARNING) << "deleting committed offsets of topic " << topic << ": "
-                 << deleted.ToString();
+    LOG(WARNING) << "deleting committed offsets of topic " << topic << ": " << deleted.ToString();
   }
 }
 

@@ -69,8 +69,7 @@ class GroupCoordinator {
   void JoinGroup(const JoinGroupParams& params, JoinCallback callback);
   // `callback` runs once: at once, or when the leader's assignment arrives.
   void SyncGroup(const SyncGroupParams& params, SyncCallback callback);
-  GroupError Heartbeat(const std::string& group_id, const MemberRef& member,
-                       int32_t generation_id);
+  GroupError Heartbeat(const std::string& group_id, const MemberRef& member, int32_t generation_id);
   // One outcome per member, in order.
   std::vector<GroupError> LeaveGroup(const std::string& group_id,
                                      const std::vector<MemberRef>& members);

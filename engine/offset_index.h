@@ -44,8 +44,7 @@ class OffsetIndex final {
   std::string Encode(uint64_t log_bytes) const;
   // Parses a file image. Corruption when the header, version or size is wrong, entries
   // are not strictly ascending, or `log_bytes` differs from the size it was written for.
-  static Result<OffsetIndex> Decode(Offset base_offset, std::string_view bytes,
-                                    uint64_t log_bytes);
+  static Result<OffsetIndex> Decode(Offset base_offset, std::string_view bytes, uint64_t log_bytes);
 
  private:
   Offset base_offset_;

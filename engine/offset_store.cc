@@ -79,8 +79,7 @@ void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start) {
     Result<OffsetKey> key =
         record.key ? DecodeOffsetKey(AsString(*record.key)) : Status::Corruption("null key");
     if (!key.ok()) {
-      LOG(ERROR) << "skipping offsets record " << record.offset << ": "
-                 << key.status().ToString();
+      LOG(ERROR) << "skipping offsets record " << record.offset << ": " << key.status().ToString();
       continue;
     }
     if (!record.value) {
@@ -142,9 +141,9 @@ Result<std::optional<Offset>> OffsetStore::AppendLocked(std::span<const Entry> e
       bytes += record.key->size() + (record.value ? record.value->size() : 0);
     }
     std::string batch = BuildRecordBatch(records);
-    ASSIGN_OR_RETURN(AppendResult appended,
-                     log_->Append(std::span<uint8_t>(reinterpret_cast<uint8_t*>(batch.data()),
-                                                     batch.size())));
+    ASSIGN_OR_RETURN(
+        AppendResult appended,
+        log_->Append(std::span<uint8_t>(reinterpret_cast<uint8_t*>(batch.data()), batch.size())));
     for (size_t i = first; i < end; ++i) Apply(entries[i].first, entries[i].second);
     log_records_ += static_cast<int64_t>(end - first);
     last = appended.last_offset;
@@ -242,8 +241,7 @@ Status OffsetStore::MaybeCompact() {
   {
     std::lock_guard lock(mu_);
     const auto live = static_cast<int64_t>(LiveLocked());
-    if (log_ == nullptr || log_records_ < options_.compact_min_records ||
-        log_records_ < 2 * live) {
+    if (log_ == nullptr || log_records_ < options_.compact_min_records || log_records_ < 2 * live) {
       return Status::OK();
     }
     snapshot_start = log_->next_offset();
@@ -262,8 +260,8 @@ Status OffsetStore::MaybeCompact() {
   RETURN_IF_ERROR(log->Flush());
   RETURN_IF_ERROR(log->DeleteRecordsBefore(snapshot_start));
   ASSIGN_OR_RETURN(const size_t removed, log->ApplyRetention());
-  LOG(INFO) << "offsets snapshot at " << snapshot_start << ": " << removed
-            << " segments removed, " << log->size_bytes() << " bytes left";
+  LOG(INFO) << "offsets snapshot at " << snapshot_start << ": " << removed << " segments removed, "
+            << log->size_bytes() << " bytes left";
   return Status::OK();
 }
 

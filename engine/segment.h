@@ -31,9 +31,7 @@ class Segment {
   // True once Seal() succeeded (or the segment was opened as a non-last segment).
   virtual bool sealed() const = 0;
 
-  SegmentInfo info() const {
-    return {base_offset(), next_offset(), size_bytes(), max_timestamp()};
-  }
+  SegmentInfo info() const { return {base_offset(), next_offset(), size_bytes(), max_timestamp()}; }
 
   // Appends one whole, already validated batch.
   // REQUIRES: !sealed(), batch.header().base_offset == next_offset().

@@ -44,8 +44,7 @@ class TimeIndex final {
   // The file image (header + entries) for a .log of `log_bytes` bytes.
   std::string Encode(uint64_t log_bytes) const;
   // Parses a file image; Corruption on the same faults as OffsetIndex::Decode.
-  static Result<TimeIndex> Decode(Offset base_offset, std::string_view bytes,
-                                  uint64_t log_bytes);
+  static Result<TimeIndex> Decode(Offset base_offset, std::string_view bytes, uint64_t log_bytes);
 
  private:
   Offset base_offset_;

@@ -119,10 +119,9 @@ TEST_F(GroupTest, StaticMembersLeaveByInstanceId) {
   int32_t generation = 0;
   const std::vector<std::string> ids = StableGroup(2, &generation, {"instance-a", "instance-b"});
   ASSERT_EQ(ids.size(), 2u);
-  EXPECT_EQ(groups_->LeaveGroup(kGroup, {MemberRef{"wrong-id", "instance-a"},
-                                         MemberRef{"", "instance-x"}}),
-            (std::vector<GroupError>{GroupError::kFencedInstanceId,
-                                     GroupError::kUnknownMemberId}));
+  EXPECT_EQ(groups_->LeaveGroup(kGroup,
+                                {MemberRef{"wrong-id", "instance-a"}, MemberRef{"", "instance-x"}}),
+            (std::vector<GroupError>{GroupError::kFencedInstanceId, GroupError::kUnknownMemberId}));
   EXPECT_EQ(groups_->LeaveGroup(kGroup, {MemberRef{"", "instance-a"}}),
             std::vector<GroupError>{GroupError::kNone});
   EXPECT_EQ(groups_->DescribeGroup(kGroup).members.size(), 1u);

@@ -1,6 +1,8 @@
 // The committed-offsets store on every backend: commits and deletions survive a reopen of
 // the whole engine, the offsets topic appears on first use, snapshots keep the log small,
 // and records the store cannot read are skipped rather than fatal.
+#include "engine/offset_store.h"
+
 #include <gtest/gtest.h>
 
 #include <future>
@@ -14,7 +16,6 @@
 #include "engine/flusher.h"
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
-#include "engine/offset_store.h"
 #include "engine/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
@@ -168,8 +169,9 @@ TEST_P(OffsetStoreTest, NoSnapshotWhileMostRecordsAreLive) {
 TEST_P(OffsetStoreTest, UnreadableRecordsAreSkipped) {
   Commit("g", {{kT0, CommittedOffset{1, -1, std::nullopt, 1}}});
   // Something that is not an offset record, written to the topic by someone else.
-  std::string junk = BuildRecordBatch({RecordData{std::string("not a key"), std::string("?"), 0, {}},
-                                       RecordData{std::nullopt, std::string("no key"), 0, {}}});
+  std::string junk =
+      BuildRecordBatch({RecordData{std::string("not a key"), std::string("?"), 0, {}},
+                        RecordData{std::nullopt, std::string("no key"), 0, {}}});
   ASSERT_TRUE(OffsetsLog()
                   ->Append(std::span<uint8_t>(reinterpret_cast<uint8_t*>(junk.data()), junk.size()))
                   .ok());

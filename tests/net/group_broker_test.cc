@@ -127,8 +127,8 @@ class GroupBrokerTest : public ::testing::Test {
                                    DecodeHeartbeatResponse);
   }
   OffsetCommitResponse OffsetCommit(const OffsetCommitRequest& request, int16_t version = 7) {
-    return Call<OffsetCommitResponse>(kOffsetCommitKey, version, request,
-                                      EncodeOffsetCommitRequest, DecodeOffsetCommitResponse);
+    return Call<OffsetCommitResponse>(kOffsetCommitKey, version, request, EncodeOffsetCommitRequest,
+                                      DecodeOffsetCommitResponse);
   }
   OffsetFetchResponse OffsetFetch(const OffsetFetchRequest& request, int16_t version = 5) {
     return Call<OffsetFetchResponse>(kOffsetFetchKey, version, request, EncodeOffsetFetchRequest,
@@ -251,9 +251,9 @@ TEST_F(GroupBrokerTest, JoinSyncHeartbeatCommitFetchAndDescribe) {
   EXPECT_EQ(described.groups[0].members[0].member_assignment, "orders-0-1");
   EXPECT_EQ(described.groups[1].group_state, "Dead");
 
-  const DeleteGroupsResponse busy = Call<DeleteGroupsResponse>(
-      kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g", "nobody"}}, EncodeDeleteGroupsRequest,
-      DecodeDeleteGroupsResponse);
+  const DeleteGroupsResponse busy =
+      Call<DeleteGroupsResponse>(kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g", "nobody"}},
+                                 EncodeDeleteGroupsRequest, DecodeDeleteGroupsResponse);
   ASSERT_EQ(busy.results.size(), 2u);
   EXPECT_EQ(busy.results[0].error_code, Code(ErrorCode::kNonEmptyGroup));
   EXPECT_EQ(busy.results[1].error_code, Code(ErrorCode::kGroupIdNotFound));
@@ -265,9 +265,9 @@ TEST_F(GroupBrokerTest, JoinSyncHeartbeatCommitFetchAndDescribe) {
       kLeaveGroupKey, 3, leave, EncodeLeaveGroupRequest, DecodeLeaveGroupResponse);
   ASSERT_EQ(left.members.size(), 1u);
   EXPECT_EQ(left.members[0].error_code, 0);
-  const DeleteGroupsResponse deleted = Call<DeleteGroupsResponse>(
-      kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g"}}, EncodeDeleteGroupsRequest,
-      DecodeDeleteGroupsResponse);
+  const DeleteGroupsResponse deleted =
+      Call<DeleteGroupsResponse>(kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g"}},
+                                 EncodeDeleteGroupsRequest, DecodeDeleteGroupsResponse);
   EXPECT_EQ(deleted.results[0].error_code, 0);
   EXPECT_TRUE(OffsetFetch(all).topics.empty());
 }
@@ -275,9 +275,9 @@ TEST_F(GroupBrokerTest, JoinSyncHeartbeatCommitFetchAndDescribe) {
 TEST_F(GroupBrokerTest, RequestsThatDoNotFitTheGroupGetKafkasErrors) {
   const JoinGroupResponse joined = JoinAlone();
   // CompletingRebalance: the leader has not sent the assignment yet.
-  EXPECT_EQ(OffsetCommit(Commit(1, joined.member_id, "orders", 1)).topics[0].partitions[0]
-                .error_code,
-            Code(ErrorCode::kRebalanceInProgress));
+  EXPECT_EQ(
+      OffsetCommit(Commit(1, joined.member_id, "orders", 1)).topics[0].partitions[0].error_code,
+      Code(ErrorCode::kRebalanceInProgress));
   EXPECT_EQ(SyncGroup({"g", 7, joined.member_id, std::nullopt, {}}).error_code,
             Code(ErrorCode::kIllegalGeneration));
   EXPECT_EQ(Heartbeat({"g", 1, "stranger", std::nullopt}).error_code,
@@ -288,10 +288,11 @@ TEST_F(GroupBrokerTest, RequestsThatDoNotFitTheGroupGetKafkasErrors) {
   bad_timeout.session_timeout_ms = 1;
   EXPECT_EQ(JoinGroup(bad_timeout, 2).error_code, Code(ErrorCode::kInvalidSessionTimeout));
   EXPECT_EQ(SyncGroup({"g", 1, joined.member_id, std::nullopt, {}}).error_code, 0);
-  EXPECT_EQ(OffsetCommit(Commit(0, joined.member_id, "orders", 1), 2).topics[0].partitions[0]
-                .error_code,
-            Code(ErrorCode::kIllegalGeneration));
-  EXPECT_EQ(OffsetCommit(Commit(1, joined.member_id, "no-such-topic", 1)).topics[0]
+  EXPECT_EQ(
+      OffsetCommit(Commit(0, joined.member_id, "orders", 1), 2).topics[0].partitions[0].error_code,
+      Code(ErrorCode::kIllegalGeneration));
+  EXPECT_EQ(OffsetCommit(Commit(1, joined.member_id, "no-such-topic", 1))
+                .topics[0]
                 .partitions[0]
                 .error_code,
             Code(ErrorCode::kUnknownTopicOrPartition));

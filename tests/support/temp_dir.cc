@@ -1,10 +1,9 @@
 #include "tests/support/temp_dir.h"
 
+#include <glog/logging.h>
 #include <stdlib.h>
 
 #include <filesystem>
-
-#include <glog/logging.h>
 
 namespace ringlog::testing {
 

@@ -2,14 +2,14 @@
 // parameterised by backend name.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/status.h"
 #include "engine/storage_backend.h"
-
-#include <gtest/gtest.h>
 
 namespace ringlog::testing {
 
