@@ -1,7 +1,7 @@
 // Segment append and read throughput of each backend, beside a plain-file baseline that
 // moves the same bytes to the same disk with pwrite/pread:
 //
-//   Append/<backend>/<batch bytes>        Segment::Append, no flush
+//   Append/<backend>/<batch bytes>        Segment::Append, no flush (with p99 per append)
 //   Append/pwrite/<batch bytes>           pwrite of the same buffers, no flush
 //   GroupCommit/<backend>/<batch bytes>   4 threads: PartitionLog::Append + Flush() each
 //   GroupCommit/pwrite/<batch bytes>      4 threads: pwrite under a mutex + the same
@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
@@ -29,7 +31,9 @@
 #include <vector>
 
 #include "backends/backend_factory.h"
+#include "engine/big_endian.h"
 #include "engine/clock.h"
+#include "engine/format.h"
 #include "engine/partition_log.h"
 #include "engine/record_batch.h"
 #include "engine/record_batch_builder.h"
@@ -120,10 +124,35 @@ void SkipOnError(benchmark::State& state, const Status& status) {
   if (!status.ok()) state.SkipWithError(status.ToString().c_str());
 }
 
-void SetCounters(benchmark::State& state, uint64_t batch_bytes) {
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * batch_bytes));
-  state.SetItemsProcessed(state.iterations());
+// bytes/s, and items/s counted in records, as Kafka's tools count them.
+void SetCounters(benchmark::State& state, const std::string& batch) {
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * batch.size()));
+  const int64_t records = static_cast<uint32_t>(LoadBigEndian<int32_t>(
+      reinterpret_cast<const uint8_t*>(batch.data()) + kBatchRecordCountPos));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * records);
 }
+
+// Wall-clock time of each append, for the p99 the benchmark reports beside the throughput.
+class AppendLatencies {
+ public:
+  AppendLatencies() { nanos_.reserve(1 << 20); }
+  void Start() { start_ = std::chrono::steady_clock::now(); }
+  void Stop() {
+    nanos_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::steady_clock::now() - start_)
+                         .count());
+  }
+  void Report(benchmark::State& state) {
+    if (nanos_.empty()) return;
+    const size_t rank = nanos_.size() * 99 / 100;
+    std::nth_element(nanos_.begin(), nanos_.begin() + static_cast<ptrdiff_t>(rank), nanos_.end());
+    state.counters["p99_us"] = static_cast<double>(nanos_[rank]) / 1000.0;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  std::vector<int64_t> nanos_;
+};
 
 // A file written with pwrite at growing offsets, rolled at kSegmentBytes like a segment.
 class PlainLog {
@@ -166,6 +195,7 @@ void BM_AppendSegment(benchmark::State& state, const std::string& backend_name) 
   auto segment = backend->CreateSegment(kPartition, next, SegmentOptions());
   if (!segment.ok()) return SkipOnError(state, segment.status());
   std::unique_ptr<Segment> active = std::move(*segment);
+  AppendLatencies latencies;
   for (auto _ : state) {
     if (active->size_bytes() + batch.size() > kSegmentBytes) {
       // Rolls without sealing: sealing syncs, and this run measures appends alone.
@@ -178,14 +208,17 @@ void BM_AppendSegment(benchmark::State& state, const std::string& backend_name) 
     }
     SetBaseOffset(Span(batch), next);
     auto view = RecordBatchView::Parse(Span(batch));
+    latencies.Start();
     Status status = active->Append(*view);
+    latencies.Stop();
     if (!status.ok()) {
       SkipOnError(state, status);
       break;
     }
     next = view->header().next_offset();
   }
-  SetCounters(state, batch.size());
+  SetCounters(state, batch);
+  latencies.Report(state);
 }
 
 void BM_AppendPwrite(benchmark::State& state) {
@@ -193,14 +226,18 @@ void BM_AppendPwrite(benchmark::State& state) {
   PlainLog log(dir.path());
   std::string batch = MakeBatch(static_cast<size_t>(state.range(0)));
   Offset next = 0;
+  AppendLatencies latencies;
   for (auto _ : state) {
     // The same per-batch work as the segment path besides the write itself.
     SetBaseOffset(Span(batch), next);
     auto view = RecordBatchView::Parse(Span(batch));
+    latencies.Start();
     log.Append(batch);
+    latencies.Stop();
     next = view->header().next_offset();
   }
-  SetCounters(state, batch.size());
+  SetCounters(state, batch);
+  latencies.Report(state);
 }
 
 // Shared by the threads of one GroupCommit run; thread 0 sets it up before the timed loop
@@ -242,7 +279,7 @@ void BM_GroupCommitLog(benchmark::State& state, const std::string& backend_name)
       break;
     }
   }
-  SetCounters(state, batch.size());
+  SetCounters(state, batch);
   if (state.thread_index() == 0) {
     g_group->log.reset();
     if (g_group->backend != nullptr) g_group->backend->Close().IgnoreError();
@@ -313,7 +350,7 @@ void BM_GroupCommitPwrite(benchmark::State& state) {
     g_plain_group->file.Append(batch);
     g_plain_group->file.Flush();
   }
-  SetCounters(state, batch.size());
+  SetCounters(state, batch);
   if (state.thread_index() == 0) {
     delete g_plain_group;
     g_plain_group = nullptr;
