@@ -7,7 +7,10 @@
 #include <chrono>
 #include <limits>
 #include <utility>
+#include <variant>
 
+#include "engine/big_endian.h"
+#include "engine/format.h"
 #include "engine/record_batch.h"
 #include "engine/retention.h"
 
@@ -29,6 +32,30 @@ Result<Offset> ParseOffset(std::string_view text) {
     return Status::Corruption("bad log start offset '" + std::string(text) + "'");
   }
   return value;
+}
+
+// Drops the batches at and above `end` from a read of the active segment whose batches
+// below `end` take its first `published_bytes` bytes (a file slice counts positions from
+// the segment's first byte, as size_bytes() does).
+Status CutReadAt(ReadResult& result, Offset end, uint64_t published_bytes) {
+  if (auto* slice = std::get_if<FileSlice>(&result.data)) {
+    if (published_bytes <= slice->position) {
+      return Status::Corruption("a read of the active segment starts past its published end");
+    }
+    slice->length = std::min(slice->length, published_bytes - slice->position);
+  } else {
+    std::string& bytes = std::get<std::string>(result.data);
+    const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+    size_t kept = 0;
+    while (kept + kBatchHeaderSize <= bytes.size() &&
+           LoadBigEndian<int64_t>(data + kept + kBatchBaseOffsetPos) < end) {
+      kept += kBatchLogOverhead +
+              static_cast<uint32_t>(LoadBigEndian<int32_t>(data + kept + kBatchLengthPos));
+    }
+    bytes.resize(std::min(kept, bytes.size()));
+  }
+  result.next_offset = end;
+  return Status::OK();
 }
 
 // The offset of the first record at or after `from` whose timestamp is >= ts, in the batch
@@ -117,6 +144,7 @@ Status PartitionLog::Recover() {
     segments_.emplace(start, std::move(first));
   }
   next_offset_ = ActiveLocked()->next_offset();
+  published_active_bytes_ = ActiveLocked()->size_bytes();
   if (start > next_offset_) {
     // DeleteRecordsBefore flushes before it persists, so only lost data gets here.
     LOG(WARNING) << id_.ToString() << ": log start offset " << start << " is past the log end "
@@ -149,6 +177,7 @@ Status PartitionLog::RollLocked(TimestampMs now) {
   {
     std::unique_lock map_lock(map_mu_);
     segments_.emplace(next_offset_, std::move(next));
+    published_active_bytes_ = 0;
   }
   active_created_ms_ = now;
   return Status::OK();
@@ -203,6 +232,7 @@ Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
   }
   std::unique_lock map_lock(map_mu_);
   next_offset_ = result.last_offset + 1;
+  published_active_bytes_ = active->size_bytes();
   result.log_start_offset = log_start_offset_;
   return result;
 }
@@ -219,6 +249,9 @@ std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
 
 Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes) const {
   std::shared_ptr<Segment> segment;
+  Offset end;
+  uint64_t active_bytes;
+  bool active;
   {
     std::shared_lock map_lock(map_mu_);
     if (deleted_) return Deleted(id_);
@@ -234,6 +267,9 @@ Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes) const {
       return empty;
     }
     segment = FindSegmentLocked(offset);
+    end = next_offset_;
+    active_bytes = published_active_bytes_;
+    active = segment == segments_.rbegin()->second;
   }
   if (segment == nullptr) {
     return Status::OutOfRange("no segment holds offset " + std::to_string(offset));
@@ -248,6 +284,9 @@ Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes) const {
     return empty;
   }
   ASSIGN_OR_RETURN(ReadResult result, segment->Read(from, max_bytes));
+  if (active && result.next_offset > end) {
+    RETURN_IF_ERROR(CutReadAt(result, end, active_bytes).WithContext(id_.ToString()));
+  }
   if (result.pin == nullptr) {
     result.pin = std::move(segment);
   } else {

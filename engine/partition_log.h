@@ -141,6 +141,11 @@ class PartitionLog final {
   LogOptions options_;
   Offset log_start_offset_ = 0;
   Offset next_offset_ = 0;
+  // Bytes of the active segment below next_offset_. The segment shows a batch to readers
+  // as soon as it is written, before it is flushed (flush.messages) and published here;
+  // reads of the active segment stop at this size, so no reader gets a batch above the
+  // high watermark, which a failed flush could still take back.
+  uint64_t published_active_bytes_ = 0;
   // Set by Delete(): every later call fails.
   bool deleted_ = false;
 

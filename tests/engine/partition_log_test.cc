@@ -115,6 +115,35 @@ LogOptions SmallSegments() {
   return options;
 }
 
+// A batch is in the segment before its flush (flush.messages=1) returns and next_offset()
+// moves; a read in that window must still stop at the high watermark.
+TEST_P(PartitionLogTest, ReadsNeverPassTheHighWatermark) {
+  LogOptions options = SmallSegments();
+  options.flush_interval_messages = 1;
+  auto log = OpenLog(options);
+  ASSERT_NE(log, nullptr);
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    Fill(*log, 150);
+    done = true;
+  });
+  int reads = 0;
+  while (!done) {
+    const Offset from = log->next_offset() > 0 ? log->next_offset() - 1 : 0;
+    Result<ReadResult> r = log->Read(from, 1 << 20);
+    const Offset high_watermark = log->next_offset();
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    if (r->empty()) continue;
+    ++reads;
+    ASSERT_LE(r->next_offset, high_watermark);
+    const std::vector<BatchHeader> headers = Headers(ReadBytes(*r));
+    ASSERT_FALSE(headers.empty());
+    EXPECT_EQ(headers.back().next_offset(), r->next_offset);
+  }
+  writer.join();
+  EXPECT_GT(reads, 0);
+}
+
 TEST_P(PartitionLogTest, AppendsAcrossRollsAndReadsEveryOffset) {
   auto log = OpenLog(SmallSegments());
   ASSERT_NE(log, nullptr);
