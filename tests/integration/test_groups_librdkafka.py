@@ -24,8 +24,10 @@ class LibrdkafkaGroupTest(BrokerTestCase):
     BROKER_ARGS = ("--group_initial_rebalance_delay_ms=100", "--num_partitions=4")
 
     def produce(self, topic, values):
+        """Keyed by value, so that the messages spread over every partition (librdkafka's
+        sticky partitioner would put a burst of keyless ones all in one)."""
         producer = ck_producer(self.broker.bootstrap)
-        ck_produce(producer, topic, [(None, v.encode(), None, None) for v in values])
+        ck_produce(producer, topic, [(v.encode(), v.encode(), None, None) for v in values])
 
     def consumer(self, group, topic, **extra):
         conf = {"bootstrap.servers": self.broker.bootstrap, "group.id": group,
