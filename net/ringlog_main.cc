@@ -5,9 +5,11 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 #include "backends/backend_factory.h"
+#include "bench/harness/bench_command.h"
 #include "net/broker/serve_command.h"
 
 // `serve`: names follow Kafka's broker configs (log.segment.bytes -> log_segment_bytes).
@@ -32,6 +34,12 @@ DEFINE_bool(flush_on_acks_all, true, "acks=all answers after the data is flushed
 DEFINE_int64(group_initial_rebalance_delay_ms, 3000,
              "how long a new consumer group's first rebalance waits for more members");
 
+// `bench` (also takes --backend, where `all` is the default, and --data_dir, which holds
+// the suites' scratch directories, by default ./ringlog-bench rather than a broker's ./data).
+DEFINE_double(duration, 3, "bench: seconds per measurement");
+DEFINE_int32(repetitions, 3, "bench: runs per measurement; the median is reported");
+DEFINE_string(out, "", "bench: JSON-lines result file; default bench-<UTC time>.jsonl");
+
 namespace {
 
 constexpr char kUsage[] =
@@ -41,6 +49,8 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  serve     run the broker (--listen, --data_dir, --backend, ...; see --help)\n"
+    "  bench     run benchmark suites: bench <suite>|all [--backend=uring|rocksdb|all]\n"
+    "            [--duration=S] [--repetitions=N] [--out=FILE.jsonl] [--data_dir=DIR]\n"
     "  help      print this text\n";
 
 int RunServe() {
@@ -75,6 +85,25 @@ int RunServe() {
   return 0;
 }
 
+int RunBench(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "ringlog bench: name one suite or all: ringlog bench <suite>|all\n");
+    return 2;
+  }
+  ringlog::bench::BenchCommandOptions o;
+  o.suite = argv[2];
+  o.backend = gflags::GetCommandLineFlagInfoOrDie("backend").is_default ? "all" : FLAGS_backend;
+  o.seconds_per_measurement = FLAGS_duration;
+  o.repetitions = FLAGS_repetitions;
+  o.out = FLAGS_out;
+  o.data_dir = gflags::GetCommandLineFlagInfoOrDie("data_dir").is_default ? "./ringlog-bench"
+                                                                          : FLAGS_data_dir;
+  std::error_code ec;
+  o.ringlog_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) o.ringlog_binary = argv[0];
+  return ringlog::bench::RunBenchCommand(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,6 +113,7 @@ int main(int argc, char** argv) {
   google::InitGoogleLogging(argv[0]);
   const std::string command = argc > 1 ? argv[1] : "help";
   if (command == "serve") return RunServe();
+  if (command == "bench") return RunBench(argc, argv);
   if (command == "help" || command == "--help") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -1,0 +1,30 @@
+// `ringlog bench <suite>|all`: runs suites of the benchmark harness (suite.h), prints
+// progress to stderr while they run, writes every measurement to a JSON-lines file and
+// prints the table of all of them at the end. net/ringlog_main.cc turns flags into
+// BenchCommandOptions and calls RunBenchCommand.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ringlog::bench {
+
+struct BenchCommandOptions {
+  std::string suite;                   // a name from SuiteNames(), or "all"
+  std::string backend = "all";         // "uring", "rocksdb" or "all"
+  double seconds_per_measurement = 3;  // --duration
+  int repetitions = 3;
+  std::string out;             // JSON-lines file; "" picks bench-<UTC time>.jsonl
+  std::string data_dir;        // scratch directories go inside it
+  std::string ringlog_binary;  // this binary, for suites that start `ringlog serve`
+};
+
+// The suites `ringlog bench` knows, in the order `all` runs them.
+std::vector<std::string> SuiteNames();
+
+// Runs the command; returns the process exit code: 0 when every suite succeeded, 1 when a
+// suite failed (the others still run, and the table shows what was measured), 2 for bad
+// options (with a message on stderr naming the problem).
+int RunBenchCommand(const BenchCommandOptions& options);
+
+}  // namespace ringlog::bench

@@ -1,0 +1,99 @@
+#include "bench/harness/loadgen/produce_template.h"
+
+#include <chrono>
+#include <optional>
+
+#include "bench/harness/loadgen/produce_response_check.h"
+#include "bench/harness/loadgen/request_frame.h"
+#include "engine/big_endian.h"
+#include "engine/crc32c.h"
+#include "engine/format.h"
+#include "engine/record_batch.h"
+#include "engine/record_batch_builder.h"
+#include "net/codec/produce_codec.h"
+#include "net/codec/wire_reader.h"
+
+namespace ringlog::bench {
+namespace {
+
+constexpr int16_t kProduceVersion = kLoadgenProduceVersion;
+constexpr size_t kSendTimeBytes = sizeof(int64_t);
+
+// Where each record's value starts within `batch`.
+Result<std::vector<size_t>> ValuePositions(std::span<const uint8_t> batch) {
+  ASSIGN_OR_RETURN(const RecordBatchView view, RecordBatchView::Parse(batch));
+  ASSIGN_OR_RETURN(const std::vector<Record> records, DecodeRecords(view));
+  std::vector<size_t> positions;
+  positions.reserve(records.size());
+  for (const Record& r : records) {
+    positions.push_back(static_cast<size_t>(r.value->data() - batch.data()));
+  }
+  return positions;
+}
+
+}  // namespace
+
+Result<ProduceTemplate> ProduceTemplate::Build(const ProduceTemplateOptions& options) {
+  if (options.partitions.empty()) return Status::InvalidArgument("no partitions to produce to");
+  if (options.records_per_batch < 1) return Status::InvalidArgument("records_per_batch < 1");
+  if (options.record_bytes < static_cast<int>(kSendTimeBytes)) {
+    return Status::InvalidArgument("record_bytes below 8");
+  }
+  const std::string value(static_cast<size_t>(options.record_bytes), 'v');
+  const TimestampMs now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  const std::string batch = BuildUniformBatch(options.records_per_batch, value, now);
+
+  ProduceRequest request;
+  request.acks = options.acks;
+  request.timeout_ms = options.timeout_ms;
+  ProduceRequest::Topic& topic = request.topics.emplace_back();
+  topic.name = options.topic;
+  const std::span<const uint8_t> batch_bytes(reinterpret_cast<const uint8_t*>(batch.data()),
+                                             batch.size());
+  for (int32_t p : options.partitions) {
+    topic.partitions.push_back(ProduceRequest::Partition{p, batch_bytes, 0});
+  }
+  const std::string frame = EncodeRequestFrame(
+      ApiKey::kProduce, kProduceVersion,
+      [&](WireWriter& writer) { EncodeProduceRequest(writer, request, kProduceVersion); });
+
+  ProduceTemplate t;
+  t.frame_.assign(frame.begin(), frame.end());
+  t.acks_ = options.acks;
+  const size_t body = FrameBodyPosition(t.frame_);
+  // The body opens with the null transactional_id (int16 -1), then acks.
+  t.acks_position_ = body + sizeof(int16_t);
+  // Decoding our own request finds where each batch landed in the frame.
+  WireReader reader(std::span<const uint8_t>(t.frame_).subspan(body));
+  ASSIGN_OR_RETURN(const ProduceRequest decoded, DecodeProduceRequest(reader, kProduceVersion));
+  ASSIGN_OR_RETURN(const std::vector<size_t> values, ValuePositions(batch_bytes));
+  for (const ProduceRequest::Partition& p : decoded.topics.front().partitions) {
+    Batch& b = t.batches_.emplace_back();
+    b.position = body + p.records_position;
+    b.size = p.records->size();
+    for (size_t v : values) b.value_positions.push_back(b.position + v);
+  }
+  t.records_per_request_ =
+      static_cast<int64_t>(options.records_per_batch) * static_cast<int64_t>(t.batches_.size());
+  t.batch_bytes_per_request_ =
+      static_cast<int64_t>(batch.size()) * static_cast<int64_t>(t.batches_.size());
+  return t;
+}
+
+void ProduceTemplate::SetAcks(int16_t acks) {
+  acks_ = acks;
+  StoreBigEndian<int16_t>(frame_.data() + acks_position_, acks);
+}
+
+void ProduceTemplate::StampSendTime(int64_t send_time_ns) {
+  for (const Batch& b : batches_) {
+    for (size_t v : b.value_positions) StoreBigEndian<int64_t>(frame_.data() + v, send_time_ns);
+    const std::span<const uint8_t> covered(frame_.data() + b.position + kBatchAttributesPos,
+                                           b.size - kBatchAttributesPos);
+    StoreBigEndian<uint32_t>(frame_.data() + b.position + kBatchCrcPos, Crc32c(covered));
+  }
+}
+
+}  // namespace ringlog::bench

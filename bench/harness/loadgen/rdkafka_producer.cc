@@ -1,0 +1,116 @@
+#include "bench/harness/loadgen/rdkafka_producer.h"
+
+#include <librdkafka/rdkafka.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace ringlog::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kFlushTimeoutMs = 60000;
+// Poll for delivery reports once per this many records: often enough to keep the
+// queue moving, rarely enough to cost nothing.
+constexpr int64_t kPollEvery = 1024;
+
+// What the delivery-report callback counts; reached through the handle's opaque.
+struct Deliveries {
+  int64_t delivered = 0;
+  int64_t failed = 0;
+  rd_kafka_resp_err_t first_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  ProgressReporter* progress = nullptr;
+  uint64_t record_bytes = 0;
+};
+
+void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opaque) {
+  auto* d = static_cast<Deliveries*>(opaque);
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    if (d->failed++ == 0) d->first_error = message->err;
+    return;
+  }
+  ++d->delivered;
+  if (d->progress != nullptr) d->progress->Add(d->record_bytes, 1);
+}
+
+struct HandleDeleter {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+struct TopicDeleter {
+  void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
+};
+
+}  // namespace
+
+Result<RdkafkaProducerResult> RunRdkafkaProducer(const RdkafkaProducerOptions& options,
+                                                 ProgressReporter* progress) {
+  Deliveries deliveries;
+  deliveries.progress = progress;
+  deliveries.record_bytes = static_cast<uint64_t>(options.record_bytes);
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  char error[512];
+  auto set = [&](const std::string& key, const std::string& value) -> Status {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof(error)) !=
+        RD_KAFKA_CONF_OK) {
+      return Status::InvalidArgument("librdkafka " + key + "=" + value + ": " + error);
+    }
+    return Status::OK();
+  };
+  Status configured = set("bootstrap.servers", options.bootstrap_servers);
+  for (const auto& [key, value] : options.config) {
+    if (configured.ok()) configured = set(key, value);
+  }
+  if (!configured.ok()) {
+    rd_kafka_conf_destroy(conf);
+    return configured;
+  }
+  rd_kafka_conf_set_dr_msg_cb(conf, &OnDelivery);
+  rd_kafka_conf_set_opaque(conf, &deliveries);
+  // rd_kafka_new owns `conf` from here on, also when it fails.
+  std::unique_ptr<rd_kafka_t, HandleDeleter> rk(
+      rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
+  if (rk == nullptr) return Status::InvalidArgument(std::string("rd_kafka_new: ") + error);
+  std::unique_ptr<rd_kafka_topic_t, TopicDeleter> topic(
+      rd_kafka_topic_new(rk.get(), options.topic.c_str(), nullptr));
+  if (topic == nullptr) return Status::InvalidArgument("rd_kafka_topic_new " + options.topic);
+
+  // librdkafka copies nothing without RD_KAFKA_MSG_F_COPY: every record points at this
+  // buffer, which outlives the final flush.
+  std::string payload(static_cast<size_t>(options.record_bytes), 'r');
+  const Clock::time_point start = Clock::now();
+  const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
+                                                 std::chrono::duration<double>(options.seconds));
+  int64_t enqueued = 0;
+  while (Clock::now() < deadline) {
+    for (int64_t i = 0; i < kPollEvery; ++i) {
+      if (rd_kafka_produce(topic.get(), RD_KAFKA_PARTITION_UA, 0, payload.data(), payload.size(),
+                           nullptr, 0, nullptr) == 0) {
+        ++enqueued;
+        continue;
+      }
+      if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+        return Status::IOError(std::string("rd_kafka_produce: ") +
+                               rd_kafka_err2str(rd_kafka_last_error()));
+      }
+      rd_kafka_poll(rk.get(), 1);
+    }
+    rd_kafka_poll(rk.get(), 0);
+  }
+  if (rd_kafka_flush(rk.get(), kFlushTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("librdkafka flush timed out with " +
+                           std::to_string(rd_kafka_outq_len(rk.get())) + " records queued");
+  }
+  RdkafkaProducerResult result;
+  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.delivered = deliveries.delivered;
+  if (deliveries.failed > 0) {
+    return Status::IOError(
+        std::to_string(deliveries.failed) + " of " + std::to_string(enqueued) +
+        " deliveries failed, first: " + rd_kafka_err2str(deliveries.first_error));
+  }
+  return result;
+}
+
+}  // namespace ringlog::bench

@@ -1,0 +1,31 @@
+// The suites of `ringlog bench <suite>` and the options every suite takes.
+//
+// A suite measures one question (sequential I/O, batching, zero-copy, ...) and reports each
+// figure to the sink, beside its same-run baseline. A suite prints a progress line at least
+// every second while it runs; the table at the end is the driver's job.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "bench/harness/measurement.h"
+#include "engine/status.h"
+
+namespace ringlog::bench {
+
+struct SuiteOptions {
+  std::vector<std::string> backends = {"uring", "rocksdb"};
+  double seconds_per_measurement = 3;  // --duration
+  int repetitions = 3;                 // the median of this many runs is reported
+  std::string data_dir;                // scratch space on the disk under test
+  std::string ringlog_binary;          // for suites that start `ringlog serve` as a child
+};
+
+Status RunSeqioSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunBackendsSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunBatchingSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunZeroCopySuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunLatencySuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunLibrdkafkaSuite(const SuiteOptions& options, MeasurementSink& sink);
+
+}  // namespace ringlog::bench

@@ -1,0 +1,117 @@
+"""`ringlog bench`: every suite runs end to end at a tiny duration and size on the backend
+under test, exits 0, and writes JSON lines that parse and carry every field of a
+measurement, the git revision, the machine and the date, with positive figures and
+ratios. Bad suites and bad flags fail with a message and a non-zero exit code."""
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from ringlog_fixture import BACKEND, BINARY
+
+SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka"]
+FIELDS = ["suite", "name", "backend", "params", "mb_per_s", "records_per_s", "latency",
+          "repetitions", "baseline_name", "baseline_mb_per_s", "ratio", "git_revision",
+          "date", "machine"]
+MACHINE_FIELDS = ["cpu_model", "cores", "memory_bytes", "kernel", "filesystem", "device"]
+TINY = ["--duration=0.05", "--repetitions=1"]
+
+
+class BenchSmokeTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="ringlog-bench-smoke-")
+        self.addCleanup(shutil.rmtree, self.dir, True)
+
+    def bench(self, *args, timeout=120):
+        return subprocess.run([BINARY, "bench"] + list(args), capture_output=True, text=True,
+                              timeout=timeout, cwd=self.dir)
+
+    def run_suite(self, suite, has_baselines=True):
+        out = os.path.join(self.dir, suite + ".jsonl")
+        result = self.bench(suite, "--backend=" + BACKEND, "--out=" + out,
+                            "--data_dir=" + os.path.join(self.dir, "data"), *TINY)
+        self.assertEqual(result.returncode, 0,
+                         "ringlog bench %s failed:\n%s" % (suite, result.stderr[-4000:]))
+        # The table ends the run; progress and per-figure lines go to stderr.
+        self.assertIn("ratio", result.stdout)
+        self.assertIn("== %s done" % suite, result.stderr)
+        with open(out) as f:
+            lines = [json.loads(line) for line in f if line.strip()]
+        self.assertTrue(lines, "no measurement written")
+        for m in lines:
+            for field in FIELDS:
+                self.assertIn(field, m)
+            for field in MACHINE_FIELDS:
+                self.assertIn(field, m["machine"])
+            self.assertEqual(m["suite"], suite)
+            self.assertIn(m["backend"], ("", BACKEND))
+            self.assertTrue(m["git_revision"])
+            self.assertRegex(m["date"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+            self.assertEqual(m["repetitions"], 1)
+            self.assertIsInstance(m["params"], dict)
+            self.assertGreater(max(m["mb_per_s"], m["records_per_s"]), 0, m["name"])
+            if m["baseline_name"]:
+                self.assertGreater(m["ratio"], 0, m["name"])
+                self.assertGreater(m["baseline_mb_per_s"], 0, m["name"])
+            if m["latency"] is not None:
+                self.assertGreater(m["latency"]["p99_us"], 0, m["name"])
+                self.assertGreaterEqual(m["latency"]["p99_us"], m["latency"]["p50_us"])
+        if has_baselines:
+            self.assertTrue(any(m["baseline_name"] for m in lines), "no figure has a baseline")
+        # Every scratch directory is gone.
+        self.assertEqual(os.listdir(os.path.join(self.dir, "data")), [])
+        return lines
+
+    def test_seqio(self):
+        lines = self.run_suite("seqio")
+        names = {m["name"] for m in lines}
+        for flush in ("none", "group", "each"):
+            self.assertIn("%s 64KiB flush=%s" % (BACKEND, flush), names)
+            self.assertIn("raw buffered 64KiB flush=%s" % flush, names)
+
+    def test_backends(self):
+        lines = self.run_suite("backends")
+        figures = {m["params"]["figure"] for m in lines if m["backend"] == BACKEND}
+        self.assertEqual(figures, {"produce", "consume", "restart clean",
+                                   "recovery after crash", "retention delete"})
+
+    def test_batching(self):
+        self.run_suite("batching")
+
+    @unittest.skipUnless(BACKEND == "uring", "zero-copy reads are the uring backend's")
+    def test_zerocopy(self):
+        self.run_suite("zerocopy")
+
+    def test_latency(self):
+        lines = self.run_suite("latency", has_baselines=False)
+        self.assertTrue(all(m["latency"] is not None for m in lines))
+
+    def test_librdkafka(self):
+        self.run_suite("librdkafka")
+
+    def test_unknown_suite(self):
+        result = self.bench("nosuchsuite")
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("unknown suite 'nosuchsuite'", result.stderr)
+
+    def test_missing_suite(self):
+        result = self.bench()
+        self.assertNotEqual(result.returncode, 0)
+        self.assertIn("ringlog bench", result.stderr)
+
+    def test_bad_flags(self):
+        for flag, message in [("--backend=floppy", "unknown --backend 'floppy'"),
+                              ("--duration=0", "--duration"),
+                              ("--repetitions=0", "--repetitions"),
+                              ("--no_such_flag=1", "no_such_flag")]:
+            result = self.bench("seqio", flag)
+            self.assertNotEqual(result.returncode, 0, flag)
+            self.assertIn(message, result.stderr, flag)
+
+
+if __name__ == "__main__":
+    unittest.main()
