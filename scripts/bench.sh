@@ -72,13 +72,17 @@ if [[ -z "${SKIP_MICRO:-}" ]]; then
     name="$(basename "$exe")"
     start=$SECONDS
     echo "bench.sh: $name" >&2
+    # Repetitions of different cases are interleaved, so that a slow minute of the shared
+    # disk hits a case and its baseline alike rather than one of them.
     if ! RINGLOG_BENCH_DIR="$data" "$exe" --benchmark_repetitions="$repetitions" \
+        --benchmark_enable_random_interleaving=true \
         --benchmark_report_aggregates_only=true --benchmark_min_time=0.2 \
         --benchmark_out="$out/$name.json" --benchmark_out_format=json \
         >"$out/$name.txt" 2>&1; then
       failed+=("$name")
     fi
-    echo "$exe --benchmark_repetitions=$repetitions --benchmark_report_aggregates_only=true" \
+    echo "$exe --benchmark_repetitions=$repetitions --benchmark_enable_random_interleaving=true" \
+         "--benchmark_report_aggregates_only=true" \
          "--benchmark_min_time=0.2 ($((SECONDS - start)) s)" >>"$out/command.txt"
   done
 fi
