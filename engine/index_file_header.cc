@@ -1,9 +1,22 @@
 #include "engine/index_file_header.h"
 
+#include <limits>
+
 #include "engine/big_endian.h"
 #include "engine/format.h"
 
 namespace ringlog {
+
+Status CheckRelativeOffset(Offset base_offset, Offset offset) {
+  if (offset < base_offset ||
+      offset - base_offset > static_cast<Offset>(std::numeric_limits<uint32_t>::max())) {
+    return Status::InvalidArgument("offset " + std::to_string(offset) +
+                                   " is outside the 32-bit range of the segment at " +
+                                   std::to_string(base_offset));
+  }
+  return Status::OK();
+}
+
 namespace {
 
 constexpr size_t kMagicPos = 0;

@@ -9,8 +9,13 @@
 #include <string_view>
 
 #include "engine/status.h"
+#include "engine/types.h"
 
 namespace ringlog {
+
+// Both index files store an entry's offset relative to the segment's base offset in 32 bits:
+// InvalidArgument when `offset` is below `base_offset` or too far above it.
+Status CheckRelativeOffset(Offset base_offset, Offset offset);
 
 // Appends the header for an index of kind `magic` written for a .log of `log_bytes` bytes.
 void AppendIndexFileHeader(std::string* out, uint32_t magic, uint64_t log_bytes);

@@ -1,7 +1,6 @@
 #include "engine/offset_index.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "engine/big_endian.h"
 #include "engine/format.h"
@@ -10,12 +9,7 @@
 namespace ringlog {
 
 Status OffsetIndex::Append(Offset offset, uint32_t position) {
-  if (offset < base_offset_ ||
-      offset - base_offset_ > static_cast<Offset>(std::numeric_limits<uint32_t>::max())) {
-    return Status::InvalidArgument("offset " + std::to_string(offset) +
-                                   " is outside the 32-bit range of the segment at " +
-                                   std::to_string(base_offset_));
-  }
+  RETURN_IF_ERROR(CheckRelativeOffset(base_offset_, offset));
   if (!entries_.empty() &&
       (offset <= entries_.back().offset || position <= entries_.back().position)) {
     return Status::InvalidArgument("index entry (" + std::to_string(offset) + ", " +

@@ -1,7 +1,6 @@
 #include "engine/time_index.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "engine/big_endian.h"
 #include "engine/format.h"
@@ -10,12 +9,7 @@
 namespace ringlog {
 
 Status TimeIndex::Append(TimestampMs timestamp, Offset offset) {
-  if (offset < base_offset_ ||
-      offset - base_offset_ > static_cast<Offset>(std::numeric_limits<uint32_t>::max())) {
-    return Status::InvalidArgument("offset " + std::to_string(offset) +
-                                   " is outside the 32-bit range of the segment at " +
-                                   std::to_string(base_offset_));
-  }
+  RETURN_IF_ERROR(CheckRelativeOffset(base_offset_, offset));
   if (!entries_.empty() &&
       (timestamp <= entries_.back().timestamp || offset <= entries_.back().offset)) {
     return Status::InvalidArgument("time index entry (" + std::to_string(timestamp) + ", " +
