@@ -31,16 +31,6 @@ void EndStruct(WireWriter& writer, bool flexible) {
   if (flexible) writer.WriteEmptyTaggedFields();
 }
 
-// Bytes fields are held as std::string; these convert at the wire.
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
-Result<std::string> ReadBytesAsString(WireReader& reader, bool flexible) {
-  ASSIGN_OR_RETURN(std::span<const uint8_t> bytes, reader.ReadBytes(flexible));
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 void EncodeMember(WireWriter& writer, const DescribeGroupsResponse::Member& member,
                   int16_t version) {
   const bool flexible = IsFlexible(version);
@@ -48,8 +38,8 @@ void EncodeMember(WireWriter& writer, const DescribeGroupsResponse::Member& memb
   if (version >= 4) writer.WriteNullableString(member.group_instance_id, flexible);
   writer.WriteString(member.client_id, flexible);
   writer.WriteString(member.client_host, flexible);
-  writer.WriteBytes(AsBytes(member.member_metadata), flexible);
-  writer.WriteBytes(AsBytes(member.member_assignment), flexible);
+  writer.WriteBytes(member.member_metadata, flexible);
+  writer.WriteBytes(member.member_assignment, flexible);
   EndStruct(writer, flexible);
 }
 
@@ -61,8 +51,8 @@ Status DecodeMember(WireReader& reader, int16_t version, DescribeGroupsResponse:
   }
   ASSIGN_OR_RETURN(member->client_id, reader.ReadString(flexible));
   ASSIGN_OR_RETURN(member->client_host, reader.ReadString(flexible));
-  ASSIGN_OR_RETURN(member->member_metadata, ReadBytesAsString(reader, flexible));
-  ASSIGN_OR_RETURN(member->member_assignment, ReadBytesAsString(reader, flexible));
+  ASSIGN_OR_RETURN(member->member_metadata, reader.ReadBytesAsString(flexible));
+  ASSIGN_OR_RETURN(member->member_assignment, reader.ReadBytesAsString(flexible));
   return EndStruct(reader, flexible);
 }
 

@@ -22,16 +22,6 @@ Status CheckVersion(int16_t version) {
   return CheckCodecVersion("JoinGroup", version, kJoinGroupMaxVersion);
 }
 
-// Bytes fields are held as std::string; these convert at the wire.
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
-Result<std::string> ReadBytesAsString(WireReader& reader) {
-  ASSIGN_OR_RETURN(std::span<const uint8_t> bytes, reader.ReadBytes(kFlexible));
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 }  // namespace
 
 Result<JoinGroupRequest> DecodeJoinGroupRequest(WireReader& reader, int16_t version) {
@@ -52,7 +42,7 @@ Result<JoinGroupRequest> DecodeJoinGroupRequest(WireReader& reader, int16_t vers
   request.protocols.resize(count);
   for (JoinGroupRequest::Protocol& protocol : request.protocols) {
     ASSIGN_OR_RETURN(protocol.name, reader.ReadString(kFlexible));
-    ASSIGN_OR_RETURN(protocol.metadata, ReadBytesAsString(reader));
+    ASSIGN_OR_RETURN(protocol.metadata, reader.ReadBytesAsString(kFlexible));
   }
   return request;
 }
@@ -68,7 +58,7 @@ void EncodeJoinGroupRequest(WireWriter& writer, const JoinGroupRequest& request,
   writer.WriteArrayLength(static_cast<int32_t>(request.protocols.size()), kFlexible);
   for (const JoinGroupRequest::Protocol& protocol : request.protocols) {
     writer.WriteString(protocol.name, kFlexible);
-    writer.WriteBytes(AsBytes(protocol.metadata), kFlexible);
+    writer.WriteBytes(protocol.metadata, kFlexible);
   }
 }
 
@@ -85,7 +75,7 @@ void EncodeJoinGroupResponse(WireWriter& writer, const JoinGroupResponse& respon
   for (const JoinGroupResponse::Member& member : response.members) {
     writer.WriteString(member.member_id, kFlexible);
     if (version >= 5) writer.WriteNullableString(member.group_instance_id, kFlexible);
-    writer.WriteBytes(AsBytes(member.metadata), kFlexible);
+    writer.WriteBytes(member.metadata, kFlexible);
   }
 }
 
@@ -108,7 +98,7 @@ Result<JoinGroupResponse> DecodeJoinGroupResponse(WireReader& reader, int16_t ve
     if (version >= 5) {
       ASSIGN_OR_RETURN(member.group_instance_id, reader.ReadNullableString(kFlexible));
     }
-    ASSIGN_OR_RETURN(member.metadata, ReadBytesAsString(reader));
+    ASSIGN_OR_RETURN(member.metadata, reader.ReadBytesAsString(kFlexible));
   }
   return response;
 }

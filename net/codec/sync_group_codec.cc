@@ -20,16 +20,6 @@ Status CheckVersion(int16_t version) {
   return CheckCodecVersion("SyncGroup", version, kSyncGroupMaxVersion);
 }
 
-// Bytes fields are held as std::string; these convert at the wire.
-std::span<const uint8_t> AsBytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
-Result<std::string> ReadBytesAsString(WireReader& reader) {
-  ASSIGN_OR_RETURN(std::span<const uint8_t> bytes, reader.ReadBytes(kFlexible));
-  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 }  // namespace
 
 Result<SyncGroupRequest> DecodeSyncGroupRequest(WireReader& reader, int16_t version) {
@@ -46,7 +36,7 @@ Result<SyncGroupRequest> DecodeSyncGroupRequest(WireReader& reader, int16_t vers
   request.assignments.resize(count);
   for (SyncGroupRequest::Assignment& assignment : request.assignments) {
     ASSIGN_OR_RETURN(assignment.member_id, reader.ReadString(kFlexible));
-    ASSIGN_OR_RETURN(assignment.assignment, ReadBytesAsString(reader));
+    ASSIGN_OR_RETURN(assignment.assignment, reader.ReadBytesAsString(kFlexible));
   }
   return request;
 }
@@ -60,7 +50,7 @@ void EncodeSyncGroupRequest(WireWriter& writer, const SyncGroupRequest& request,
   writer.WriteArrayLength(static_cast<int32_t>(request.assignments.size()), kFlexible);
   for (const SyncGroupRequest::Assignment& assignment : request.assignments) {
     writer.WriteString(assignment.member_id, kFlexible);
-    writer.WriteBytes(AsBytes(assignment.assignment), kFlexible);
+    writer.WriteBytes(assignment.assignment, kFlexible);
   }
 }
 
@@ -69,7 +59,7 @@ void EncodeSyncGroupResponse(WireWriter& writer, const SyncGroupResponse& respon
   CHECK(CheckVersion(version).ok());
   if (version >= 1) writer.WriteInt32(response.throttle_time_ms);
   writer.WriteInt16(response.error_code);
-  writer.WriteBytes(AsBytes(response.assignment), kFlexible);
+  writer.WriteBytes(response.assignment, kFlexible);
 }
 
 Result<SyncGroupResponse> DecodeSyncGroupResponse(WireReader& reader, int16_t version) {
@@ -79,7 +69,7 @@ Result<SyncGroupResponse> DecodeSyncGroupResponse(WireReader& reader, int16_t ve
     ASSIGN_OR_RETURN(response.throttle_time_ms, reader.ReadInt32());
   }
   ASSIGN_OR_RETURN(response.error_code, reader.ReadInt16());
-  ASSIGN_OR_RETURN(response.assignment, ReadBytesAsString(reader));
+  ASSIGN_OR_RETURN(response.assignment, reader.ReadBytesAsString(kFlexible));
   return response;
 }
 

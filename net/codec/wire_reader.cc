@@ -148,6 +148,11 @@ Result<std::span<const uint8_t>> WireReader::ReadBytes(bool flexible) {
   return *b;
 }
 
+Result<std::string> WireReader::ReadBytesAsString(bool flexible) {
+  ASSIGN_OR_RETURN(std::span<const uint8_t> b, ReadBytes(flexible));
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
 Result<int32_t> WireReader::ReadArrayLength(bool flexible, size_t min_element_bytes) {
   int64_t n = 0;
   if (flexible) {

@@ -50,6 +50,8 @@ class WireReader {
   // The span points into the buffer.
   Result<std::optional<std::span<const uint8_t>>> ReadNullableBytes(bool flexible);
   Result<std::span<const uint8_t>> ReadBytes(bool flexible);
+  // The same, copied into a string (opaque fields such as group member metadata).
+  Result<std::string> ReadBytesAsString(bool flexible);
 
   // Array length: int32 (classic, -1 = null) or uvarint N+1 (flexible, 0 = null).
   // Returns -1 for null. InvalidArgument when the count could not possibly fit in the

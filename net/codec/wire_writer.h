@@ -31,6 +31,9 @@ class WireWriter {
   void WriteNullableString(const std::optional<std::string>& s, bool flexible);
   // Classic (int32 length) or compact by `flexible`; nullopt writes null.
   void WriteBytes(std::span<const uint8_t> b, bool flexible);
+  void WriteBytes(std::string_view b, bool flexible) {
+    WriteBytes({reinterpret_cast<const uint8_t*>(b.data()), b.size()}, flexible);
+  }
   void WriteNullableBytes(const std::optional<std::span<const uint8_t>>& b, bool flexible);
   // An array's length prefix: int32 (classic) or uvarint N+1 (flexible); -1 for null.
   void WriteArrayLength(int32_t n, bool flexible);
