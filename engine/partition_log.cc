@@ -351,11 +351,35 @@ Status PartitionLog::Flush() {
     if (flushed_offset_.load() >= target) return Status::OK();
     flush_in_progress_ = true;
   }
-  // This caller flushes for everyone who appended so far; later callers wait for it.
-  Status flushed;
+  // This caller flushes for everyone who appended so far; later callers wait for it. The
+  // segments to sync are picked under the append lock and synced outside it, so appends
+  // go on during the fdatasync and the next flush covers them.
+  std::vector<std::shared_ptr<Segment>> to_flush;
+  Offset end = 0;
+  int64_t messages = 0;
+  TimestampMs first_unflushed = kNoTimestamp;
   {
     std::lock_guard append_lock(append_mu_);
-    flushed = FlushLocked(next_offset_);
+    if (!deleted_) {
+      to_flush = std::move(unflushed_closed_);
+      unflushed_closed_.clear();
+      to_flush.push_back(ActiveLocked());
+      end = next_offset_;
+      messages = std::exchange(unflushed_messages_, 0);
+      first_unflushed = std::exchange(first_unflushed_ms_, kNoTimestamp);
+    }
+  }
+  Status flushed = to_flush.empty() ? Deleted(id_) : Status::OK();
+  size_t synced = 0;
+  while (flushed.ok() && synced < to_flush.size()) {
+    flushed = to_flush[synced]->Flush();
+    if (flushed.ok()) ++synced;
+  }
+  if (flushed.ok()) {
+    std::lock_guard flush_lock(flush_mu_);
+    if (end > flushed_offset_.load()) flushed_offset_ = end;
+  } else if (!to_flush.empty()) {
+    RestoreUnflushed(std::span(to_flush).subspan(synced), messages, first_unflushed);
   }
   {
     std::lock_guard flush_lock(flush_mu_);
@@ -363,6 +387,30 @@ Status PartitionLog::Flush() {
   }
   flush_cv_.notify_all();
   return flushed.WithContext("flush " + id_.ToString());
+}
+
+void PartitionLog::RestoreUnflushed(std::span<const std::shared_ptr<Segment>> not_synced,
+                                    int64_t messages, TimestampMs first_unflushed) {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return;
+  // Closed segments go back in log order, ahead of any rolled since; the active one (or a
+  // segment retention removed meanwhile) needs no entry.
+  std::vector<std::shared_ptr<Segment>> back;
+  for (const std::shared_ptr<Segment>& segment : not_synced) {
+    const auto it = segments_.find(segment->base_offset());
+    if (it == segments_.end() || it->second != segment || segment == ActiveLocked()) continue;
+    if (std::find(unflushed_closed_.begin(), unflushed_closed_.end(), segment) !=
+        unflushed_closed_.end()) {
+      continue;
+    }
+    back.push_back(segment);
+  }
+  unflushed_closed_.insert(unflushed_closed_.begin(), back.begin(), back.end());
+  unflushed_messages_ += messages;
+  if (first_unflushed != kNoTimestamp &&
+      (first_unflushed_ms_ == kNoTimestamp || first_unflushed < first_unflushed_ms_)) {
+    first_unflushed_ms_ = first_unflushed;
+  }
 }
 
 Status PartitionLog::FlushIfDue() {

@@ -67,7 +67,7 @@ class PartitionLog final {
 
   // Makes every batch appended before the call durable: the active segment and every
   // segment rolled since the last flush (sealing is not syncing). Concurrent callers share
-  // one flush (group commit); appends wait while it runs, as Segment::Flush requires.
+  // one flush (group commit); appends go on while it syncs.
   Status Flush();
   // Flushes when the flush.ms policy says the oldest unflushed append is too old.
   Status FlushIfDue();
@@ -118,6 +118,10 @@ class PartitionLog final {
   // REQUIRES: append_mu_. Flushes segments rolled since the last flush, then the active
   // one, and moves flushed_offset_ up to `end` (everything appended so far).
   Status FlushLocked(Offset end);
+  // After a failed Flush(): the segments it did not sync and the appends it had taken
+  // over count as unflushed again, so the next flush retries them.
+  void RestoreUnflushed(std::span<const std::shared_ptr<Segment>> not_synced, int64_t messages,
+                        TimestampMs first_unflushed);
   // The segment to read `offset` from: the one holding it, or the next one when `offset`
   // falls in a gap between segments. nullptr when there is none.
   // REQUIRES: map_mu_ (shared or exclusive).

@@ -3,10 +3,11 @@
 // to find an offset or a timestamp in it. Backends implement it; PartitionLog owns the
 // segments of a partition and is the only writer.
 //
-// Thread safety: Append, Flush, Seal and TruncateTo need external synchronisation (one
-// caller at a time; PartitionLog holds its append lock). Read, FindOffsetByTimestamp and
-// the getters are thread-safe and may run concurrently with Append; a read sees every
-// batch whose Append returned before the read began.
+// Thread safety: Append, Seal and TruncateTo need external synchronisation (one caller at
+// a time; PartitionLog holds its append lock). Flush, Read, FindOffsetByTimestamp and the
+// getters are thread-safe and may run concurrently with those and with each other, so a
+// group commit's sync does not stop appends; a read sees every batch whose Append
+// returned before the read began.
 #pragma once
 
 #include "engine/read_result.h"
@@ -49,7 +50,8 @@ class Segment {
   // Base offset of the first batch whose max timestamp is >= `ts`; NotFound if none.
   virtual Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const = 0;
 
-  // Makes every batch appended so far durable (fdatasync or a synced WAL write).
+  // Makes every batch whose Append returned before this call durable (fdatasync or a
+  // synced WAL write); batches appended while it runs may or may not be covered.
   virtual Status Flush() = 0;
 
   // No more appends; finalises and persists the indexes. Idempotent.

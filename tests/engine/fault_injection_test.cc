@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "engine/log_manager.h"
 #include "engine/partition_log.h"
@@ -123,6 +127,75 @@ TEST_P(FaultInjectionTest, FlushErrorReachesTheCaller) {
 
   ASSERT_TRUE(log->Flush().ok());
   EXPECT_EQ(log->flushed_offset(), 40);
+}
+
+TEST_P(FaultInjectionTest, RolledSegmentsAFailedFlushMissedAreSyncedByTheNext) {
+  auto log = OpenLog(SmallSegments());
+  ASSERT_NE(log, nullptr);
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(AppendRecords(*log, 2).ok());
+  ASSERT_GT(log->segments().size(), 3u);
+  const auto all = ReadAll(*log, 0);
+  ASSERT_TRUE(all.ok());
+  // The first rolled segment syncs, the second fails: the rest stay unflushed.
+  backend_->InjectFault(FaultOp::kFlush, Status::IOError("injected fsync error", EIO), 1);
+  EXPECT_TRUE(log->Flush().IsIOError());
+  EXPECT_EQ(log->flushed_offset(), 0);
+  backend_->ClearFaults();
+  ASSERT_TRUE(log->Flush().ok());
+  EXPECT_EQ(log->flushed_offset(), 60);
+  log.reset();
+
+  ASSERT_TRUE(backend_->SimulateCrash().ok());
+  log = OpenLog(SmallSegments());
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(*ReadAll(*log, 0), *all);
+}
+
+// Group commit: a flush's sync does not hold up appends, and it covers what was appended
+// before it started; the next flush covers the rest.
+TEST_P(FaultInjectionTest, AppendsGoOnWhileAFlushSyncs) {
+  auto log = OpenLog(LogOptions{});
+  ASSERT_NE(log, nullptr);
+  ASSERT_TRUE(AppendRecords(*log, 4).ok());
+  std::mutex mu;
+  std::condition_variable cv;
+  bool flush_started = false;
+  bool released = false;
+  bool stalled_appends = false;
+  backend_->SetHook(FaultOp::kFlush, [&] {
+    std::unique_lock lock(mu);
+    flush_started = true;
+    cv.notify_all();
+    // Bounded, so appends that wait for the sync fail the test instead of hanging it.
+    if (!cv.wait_for(lock, std::chrono::seconds(5), [&] { return released; })) {
+      stalled_appends = true;
+    }
+  });
+  Status flushed;
+  std::thread flusher([&] { flushed = log->Flush(); });
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return flush_started; });
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(AppendRecords(*log, 2).ok());
+  {
+    std::lock_guard lock(mu);
+    released = true;
+  }
+  cv.notify_all();
+  flusher.join();
+  backend_->SetHook(FaultOp::kFlush, nullptr);
+  EXPECT_FALSE(stalled_appends) << "appends waited for the flush's sync";
+  ASSERT_TRUE(flushed.ok()) << flushed.ToString();
+  EXPECT_EQ(log->next_offset(), 10);
+  EXPECT_GE(log->flushed_offset(), 4);
+  ASSERT_TRUE(log->Flush().ok());
+  EXPECT_EQ(log->flushed_offset(), 10);
+  log.reset();
+  ASSERT_TRUE(backend_->SimulateCrash().ok());
+  log = OpenLog(LogOptions{});
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->next_offset(), 10);
 }
 
 TEST_P(FaultInjectionTest, FailedFlushMessagesFlushUndoesTheAppend) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -12,8 +13,16 @@ namespace ringlog::testing {
 
 class FaultBackend::State {
  public:
-  // Counts the call and returns the injected error for it, or OK.
+  // Counts the call, runs its hook, and returns the injected error for it, or OK.
   Status Check(FaultOp op) {
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(mu_);
+      auto it = hooks_.find(op);
+      if (it != hooks_.end()) hook = it->second;
+    }
+    // Outside the lock: a hook may stall its call while other calls go on.
+    if (hook) hook();
     std::lock_guard lock(mu_);
     ++calls_[op];
     auto it = faults_.find(op);
@@ -36,6 +45,14 @@ class FaultBackend::State {
     std::lock_guard lock(mu_);
     faults_.clear();
   }
+  void SetHook(FaultOp op, std::function<void()> hook) {
+    std::lock_guard lock(mu_);
+    if (hook) {
+      hooks_.insert_or_assign(op, std::move(hook));
+    } else {
+      hooks_.erase(op);
+    }
+  }
   int64_t calls(FaultOp op) const {
     std::lock_guard lock(mu_);
     auto it = calls_.find(op);
@@ -46,6 +63,14 @@ class FaultBackend::State {
   void SetDurable(const PartitionId& p, Offset base, Offset durable) {
     std::lock_guard lock(mu_);
     durable_[p][base] = durable;
+  }
+  // Concurrent flushes of a segment may finish out of order: their ends only raise it.
+  void RaiseDurable(const PartitionId& p, Offset base, Offset durable) {
+    std::lock_guard lock(mu_);
+    auto partition = durable_.find(p);
+    if (partition == durable_.end()) return;
+    auto it = partition->second.find(base);
+    if (it != partition->second.end()) it->second = std::max(it->second, durable);
   }
   void LowerDurable(const PartitionId& p, Offset base, Offset limit) {
     std::lock_guard lock(mu_);
@@ -80,6 +105,7 @@ class FaultBackend::State {
 
   mutable std::mutex mu_;
   std::map<FaultOp, Fault> faults_;
+  std::map<FaultOp, std::function<void()>> hooks_;
   std::map<FaultOp, int64_t> calls_;
   std::map<PartitionId, std::map<Offset, Offset>> durable_;
   std::atomic<int64_t> live_segments_{0};
@@ -115,10 +141,10 @@ class FaultSegment final : public Segment {
   }
   Status Flush() override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kFlush));
-    // Appends are serialised with Flush, so everything below this offset is covered.
+    // Everything appended before the call is covered; appends racing the flush may not be.
     const Offset end = inner_->next_offset();
     RETURN_IF_ERROR(inner_->Flush());
-    state_->SetDurable(partition_, inner_->base_offset(), end);
+    state_->RaiseDurable(partition_, inner_->base_offset(), end);
     return Status::OK();
   }
   Status Seal() override {
@@ -156,6 +182,10 @@ void FaultBackend::InjectFault(FaultOp op, Status status, int64_t skip, int64_t 
 }
 
 void FaultBackend::ClearFaults() { state_->Clear(); }
+
+void FaultBackend::SetHook(FaultOp op, std::function<void()> hook) {
+  state_->SetHook(op, std::move(hook));
+}
 
 int64_t FaultBackend::calls(FaultOp op) const { return state_->calls(op); }
 

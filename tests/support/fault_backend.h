@@ -64,6 +64,9 @@ class FaultBackend final : public StorageBackend {
   // calls when count < 0) with `status`. Replaces an earlier fault on `op`.
   void InjectFault(FaultOp op, Status status, int64_t skip = 0, int64_t count = 1);
   void ClearFaults();
+  // Runs `hook` at the start of every call of `op`, on the calling thread, before its fault
+  // is checked; tests use it to stall a call while others go on. An empty hook removes it.
+  void SetHook(FaultOp op, std::function<void()> hook);
   // Calls of `op` made so far (failed ones included).
   int64_t calls(FaultOp op) const;
 
