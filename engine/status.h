@@ -97,16 +97,16 @@ class [[nodiscard]] Result {
   Status status() const { return ok() ? Status::OK() : std::get<Status>(state_); }
 
   T& value() & {
-    CHECK(ok()) << status().ToString();
-    return std::get<T>(state_);
+    CheckOk();
+    return *std::get_if<T>(&state_);
   }
   const T& value() const& {
-    CHECK(ok()) << status().ToString();
-    return std::get<T>(state_);
+    CheckOk();
+    return *std::get_if<T>(&state_);
   }
   T&& value() && {
-    CHECK(ok()) << status().ToString();
-    return std::get<T>(std::move(state_));
+    CheckOk();
+    return std::move(*std::get_if<T>(&state_));
   }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
@@ -117,6 +117,15 @@ class [[nodiscard]] Result {
   void IgnoreError() const {}
 
  private:
+  // Small enough to inline on every access; the failure is out of line.
+  void CheckOk() const {
+    if (!ok()) [[unlikely]]
+      DieNotOk();
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] void DieNotOk() const {
+    LOG(FATAL) << "value() of a failed Result: " << status().ToString();
+  }
+
   std::variant<T, Status> state_;
 };
 
