@@ -17,45 +17,82 @@ constexpr int32_t kMinBatchLength = static_cast<int32_t>(kBatchHeaderSize - kBat
 constexpr size_t kMinRecordSize = 7;
 
 // A nullable byte field: varint length (negative: null), then the bytes.
-Status ReadNullableBytes(VarintReader& in, std::optional<std::span<const uint8_t>>* out) {
-  ASSIGN_OR_RETURN(int32_t len, in.ReadVarint());
+bool ReadNullableBytes(VarintReader& in, std::optional<std::span<const uint8_t>>* out) {
+  int32_t len;
+  if (!in.ReadVarint(&len)) return false;
   if (len < 0) {
     out->reset();
-    return Status::OK();
+    return true;
   }
-  ASSIGN_OR_RETURN(*out, in.ReadBytes(static_cast<size_t>(len)));
-  return Status::OK();
+  std::span<const uint8_t> bytes;
+  if (!in.ReadBytes(static_cast<size_t>(len), &bytes)) return false;
+  *out = bytes;
+  return true;
 }
 
-// Parses the body of record `i` (everything after its length) into `r`, whose header
-// vector is reused so that walking a batch allocates nothing per record.
-Status ParseRecordBody(VarintReader& in, const BatchHeader& h, int32_t i, Record* r) {
-  ASSIGN_OR_RETURN(std::span<const uint8_t> attributes, in.ReadBytes(1));
-  (void)attributes;  // unused by the format
-  ASSIGN_OR_RETURN(int64_t ts_delta, in.ReadVarlong());
-  ASSIGN_OR_RETURN(int32_t offset_delta, in.ReadVarint());
+// How a record body failed to parse; turned into a message only when one does.
+struct RecordFault {
+  enum class Kind : uint8_t { kField, kDeltaOverflow, kHeaderCount, kNullHeaderKey };
+  Kind kind = Kind::kField;
+  int32_t header_count = 0;  // kHeaderCount
+};
+
+Status RecordFaultStatus(int32_t i, const RecordFault& fault, const VarintReader& in) {
+  const std::string record = "record " + std::to_string(i);
+  switch (fault.kind) {
+    case RecordFault::Kind::kField:
+      return in.error().WithContext(record);
+    case RecordFault::Kind::kDeltaOverflow:
+      return Status::Corruption(record + " delta overflows");
+    case RecordFault::Kind::kHeaderCount:
+      return Status::Corruption(record + " header count " + std::to_string(fault.header_count) +
+                                " is impossible");
+    case RecordFault::Kind::kNullHeaderKey:
+      return Status::Corruption(record + " has a header with a null key");
+  }
+  return Status::Corruption(record + " is malformed");
+}
+
+// Parses the body of one record (everything after its length) into `r`, whose header
+// vector is reused so that walking a batch allocates nothing per record. False with
+// `fault` set when the body is malformed.
+bool ParseRecordBody(VarintReader& in, const BatchHeader& h, Record* r, RecordFault* fault) {
+  std::span<const uint8_t> attributes;  // unused by the format
+  int64_t ts_delta;
+  int32_t offset_delta;
+  if (!in.ReadBytes(1, &attributes) || !in.ReadVarlong(&ts_delta) ||
+      !in.ReadVarint(&offset_delta)) {
+    return false;
+  }
   if (__builtin_add_overflow(h.base_timestamp, ts_delta, &r->timestamp) ||
       __builtin_add_overflow(h.base_offset, offset_delta, &r->offset)) {
-    return Status::Corruption("record " + std::to_string(i) + " delta overflows");
+    fault->kind = RecordFault::Kind::kDeltaOverflow;
+    return false;
   }
-  RETURN_IF_ERROR(ReadNullableBytes(in, &r->key));
-  RETURN_IF_ERROR(ReadNullableBytes(in, &r->value));
-  ASSIGN_OR_RETURN(int32_t header_count, in.ReadVarint());
+  int32_t header_count;
+  if (!ReadNullableBytes(in, &r->key) || !ReadNullableBytes(in, &r->value) ||
+      !in.ReadVarint(&header_count)) {
+    return false;
+  }
   if (header_count < 0 || static_cast<uint64_t>(header_count) > in.remaining()) {
-    return Status::Corruption("record " + std::to_string(i) + " header count " +
-                              std::to_string(header_count) + " is impossible");
+    fault->kind = RecordFault::Kind::kHeaderCount;
+    fault->header_count = header_count;
+    return false;
   }
   r->headers.clear();
   for (int32_t j = 0; j < header_count; ++j) {
     std::optional<std::span<const uint8_t>> key;
     RecordHeader header;
-    RETURN_IF_ERROR(ReadNullableBytes(in, &key));
-    if (!key) return Status::Corruption("record header with a null key");
+    if (!ReadNullableBytes(in, &key)) return false;
+    if (!key) {
+      fault->kind = RecordFault::Kind::kNullHeaderKey;
+      return false;
+    }
     header.key = *key;
-    RETURN_IF_ERROR(ReadNullableBytes(in, &header.value));
+    if (!ReadNullableBytes(in, &header.value)) return false;
     r->headers.push_back(header);
   }
-  return Status::OK();
+  return true;
 }
 
 // Calls visit(i, record) for each record of an uncompressed batch, in order, stopping at
@@ -66,14 +103,19 @@ Status ForEachRecord(const RecordBatchView& batch, Visit visit) {
   VarintReader in(batch.bytes().subspan(kBatchHeaderSize));
   Record r;
   for (int32_t i = 0; i < h.record_count; ++i) {
-    ASSIGN_OR_RETURN(int32_t length, in.ReadVarint());
-    if (length < 0 || static_cast<uint64_t>(length) > in.remaining()) {
+    int32_t length;
+    if (!in.ReadVarint(&length)) return in.error().WithContext("record " + std::to_string(i));
+    std::span<const uint8_t> body_bytes;
+    if (length < 0 || !in.ReadBytes(static_cast<size_t>(length), &body_bytes)) {
       return Status::Corruption("record " + std::to_string(i) + " length " +
                                 std::to_string(length) + " runs past the batch");
     }
     // Each record is read through its own reader so no field can spill into the next.
-    VarintReader body(*in.ReadBytes(static_cast<size_t>(length)));
-    RETURN_IF_ERROR(ParseRecordBody(body, h, i, &r));
+    VarintReader body(body_bytes);
+    RecordFault fault;
+    if (!ParseRecordBody(body, h, &r, &fault)) [[unlikely]] {
+      return RecordFaultStatus(i, fault, body);
+    }
     if (body.remaining() != 0) {
       return Status::Corruption("record " + std::to_string(i) +
                                 " length disagrees with its fields");

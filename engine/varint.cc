@@ -3,41 +3,27 @@
 namespace ringlog {
 namespace {
 
-constexpr int kMaxVarlongBytes = 10;
-
 uint64_t ZigZagEncode(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
-int64_t ZigZagDecode(uint64_t v) { return static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1)); }
 
 }  // namespace
 
-Result<int64_t> VarintReader::ReadVarlong() {
-  uint64_t raw = 0;
-  for (int i = 0; i < kMaxVarlongBytes; ++i) {
-    if (pos_ >= bytes_.size()) return Status::Corruption("varint runs past the end of the data");
-    uint8_t b = bytes_[pos_++];
-    // The tenth byte holds bit 63 alone; anything more does not fit 64 bits.
-    if (i == kMaxVarlongBytes - 1 && b > 1) return Status::Corruption("varint overflows 64 bits");
-    raw |= static_cast<uint64_t>(b & 0x7F) << (7 * i);
-    if ((b & 0x80) == 0) return ZigZagDecode(raw);
+Status VarintReader::error() const {
+  switch (failure_) {
+    case Failure::kNone:
+      return Status::OK();
+    case Failure::kPastEnd:
+      return Status::Corruption("varint runs past the end of the data");
+    case Failure::kOverflow:
+      return Status::Corruption("varint overflows 64 bits");
+    case Failure::kNotInt32:
+      return Status::Corruption("varint does not fit 32 bits");
+    case Failure::kBytesPastEnd:
+      return Status::Corruption("field of " + std::to_string(failed_bytes_) +
+                                " bytes runs past the data");
   }
-  return Status::Corruption("varint longer than 10 bytes");
-}
-
-Result<int32_t> VarintReader::ReadVarint() {
-  ASSIGN_OR_RETURN(int64_t v, ReadVarlong());
-  if (v < INT32_MIN || v > INT32_MAX) return Status::Corruption("varint does not fit 32 bits");
-  return static_cast<int32_t>(v);
-}
-
-Result<std::span<const uint8_t>> VarintReader::ReadBytes(size_t n) {
-  if (n > remaining()) {
-    return Status::Corruption("field of " + std::to_string(n) + " bytes runs past the data");
-  }
-  auto out = bytes_.subspan(pos_, n);
-  pos_ += n;
-  return out;
+  return Status::Corruption("varint read failed");
 }
 
 void AppendVarlong(std::string* out, int64_t value) {
