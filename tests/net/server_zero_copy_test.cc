@@ -1,11 +1,15 @@
 // Responses with file-slice parts, sent with splice (zero_copy on) and through memory
 // (zero_copy off): both deliver the same bytes, including slices larger than the socket
-// buffer, release the slices' pins once sent, and close the connection on a slice that
-// reaches past the end of its file.
+// buffer, release the slices' pins once sent, close the connection on a slice that
+// reaches past the end of its file, and keep serving other connections while one reader
+// leaves its socket full.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -69,6 +73,9 @@ class ServerZeroCopyTest : public ::testing::TestWithParam<bool> {
     handler_ = std::make_unique<FileSliceHandler>(fd_);
     ServerOptions options = LoopbackOptions();
     options.zero_copy = GetParam();
+    // Every connection shares the one loop, so a loop that blocked on a full socket
+    // would stall them all.
+    options.num_loops = 1;
     server_ = std::make_unique<Server>(options, handler_.get());
     ASSERT_TRUE(server_->Start().ok());
   }
@@ -140,6 +147,41 @@ TEST_P(ServerZeroCopyTest, ClientResetsMidSlice) {
   ASSERT_NE(other, nullptr);
   ASSERT_TRUE(other->SendFrame(Request(10, 20)));
   EXPECT_EQ(other->ReadFrame(), Expected(10, 20));
+}
+
+TEST_P(ServerZeroCopyTest, SlowReaderStallsOnlyItself) {
+  auto slow = TestClient::Connect(server_->bound_port());
+  ASSERT_NE(slow, nullptr);
+  // A small receive window, so that the slice fills it and the server's send buffer.
+  const int receive_buffer = 64 * 1024;
+  ASSERT_EQ(
+      ::setsockopt(slow->fd(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof(receive_buffer)), 0);
+  ASSERT_TRUE(slow->SendFrame(Request(0, kFileBytes)));
+  int arrived = 0;
+  for (int i = 0; i < 500 && arrived == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    ASSERT_EQ(::ioctl(slow->fd(), FIONREAD, &arrived), 0);
+  }
+  ASSERT_GT(arrived, 0) << "the slice never started";
+
+  auto other = TestClient::Connect(server_->bound_port());
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(other->SendFrame(Request(10, 20)));
+  EXPECT_EQ(other->ReadFrame(), Expected(10, 20));
+
+  // Reads in small steps with pauses, so that the server finds the socket full again
+  // and again and resumes each time.
+  char size[4];
+  ASSERT_TRUE(slow->ReadExact(size, sizeof(size)));
+  const std::string expected = Expected(0, kFileBytes);
+  std::string body(expected.size(), '\0');
+  constexpr size_t kStep = 128 * 1024;
+  for (size_t done = 0; done < body.size(); done += kStep) {
+    ASSERT_TRUE(slow->ReadExact(body.data() + done, std::min(kStep, body.size() - done)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_TRUE(body == expected);
+  EXPECT_TRUE(PinsReleased());
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, ServerZeroCopyTest, ::testing::Bool(),
