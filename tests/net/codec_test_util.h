@@ -34,6 +34,45 @@ inline std::span<const uint8_t> AsBytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
 
+// "00 01 ff" -> the three bytes; spaces are ignored. For byte-exact layouts in tests.
+inline std::string Hex(std::string_view hex) {
+  std::string out;
+  int pending = -1;
+  for (char c : hex) {
+    if (c == ' ') continue;
+    const int nibble = (c >= '0' && c <= '9') ? c - '0' : (c | 0x20) - 'a' + 10;
+    if (pending < 0) {
+      pending = nibble;
+    } else {
+      out.push_back(static_cast<char>(pending << 4 | nibble));
+      pending = -1;
+    }
+  }
+  return out;
+}
+
+// `encode`(message) at `version`, for codecs tested one function at a time.
+template <typename Msg>
+std::string EncodeWith(void (*encode)(WireWriter&, const Msg&, int16_t), const Msg& message,
+                       int16_t version) {
+  std::string out;
+  WireWriter writer(&out);
+  encode(writer, message, version);
+  return out;
+}
+
+// `decode` over all of `bytes`; leftover bytes after a successful decode fail the test.
+template <typename Msg>
+Result<Msg> DecodeWith(Result<Msg> (*decode)(WireReader&, int16_t), std::string_view bytes,
+                       int16_t version) {
+  WireReader reader(AsBytes(bytes));
+  Result<Msg> result = decode(reader, version);
+  if (result.ok()) {
+    EXPECT_TRUE(reader.at_end()) << reader.remaining() << " bytes left";
+  }
+  return result;
+}
+
 template <typename Case>
 std::string EncodeAt(const typename Case::Msg& message, int16_t version) {
   std::string out;
