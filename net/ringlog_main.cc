@@ -40,10 +40,13 @@ DEFINE_double(duration, 3, "bench: seconds per measurement");
 DEFINE_int32(repetitions, 3, "bench: runs per measurement; the median is reported");
 DEFINE_string(out, "", "bench: JSON-lines result file; default bench-<UTC time>.jsonl");
 
+DECLARE_bool(help);  // gflags' own
+
 namespace {
 
+// gflags prints it after "ringlog: " for --help; the help command does the same.
 constexpr char kUsage[] =
-    "ringlog: a log storage engine and Kafka-compatible broker\n"
+    "a log storage engine and Kafka-compatible broker\n"
     "\n"
     "usage: ringlog <command> [--flags]\n"
     "\n"
@@ -108,16 +111,23 @@ int RunBench(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   gflags::SetUsageMessage(kUsage);
-  gflags::ParseCommandLineFlags(&argc, &argv, true);
+  gflags::ParseCommandLineNonHelpFlags(&argc, &argv, true);
+  // --help lists ringlog's own flags (all defined in this file); --helpfull still lists
+  // those of the libraries too (glog's logging flags, gflags' own).
+  if (FLAGS_help) {
+    gflags::ShowUsageWithFlagsRestrict(argv[0], "ringlog_main");
+    return 0;
+  }
+  gflags::HandleCommandLineHelpFlags();
   FLAGS_logtostderr = true;
   google::InitGoogleLogging(argv[0]);
   const std::string command = argc > 1 ? argv[1] : "help";
   if (command == "serve") return RunServe();
   if (command == "bench") return RunBench(argc, argv);
   if (command == "help" || command == "--help") {
-    std::fputs(kUsage, stdout);
+    std::printf("ringlog: %s", kUsage);
     return 0;
   }
-  std::fprintf(stderr, "ringlog: unknown command '%s'\n\n%s", command.c_str(), kUsage);
+  std::fprintf(stderr, "ringlog: unknown command '%s'\n\nringlog: %s", command.c_str(), kUsage);
   return 2;
 }
