@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "help";
   if (command == "serve") return RunServe();
   if (command == "bench") return RunBench(argc, argv);
-  if (command == "help" || command == "--help") {
+  if (command == "help") {
     std::printf("ringlog: %s", kUsage);
     return 0;
   }
