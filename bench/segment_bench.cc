@@ -14,7 +14,6 @@
 // and removes them afterwards.
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,15 +21,14 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "backends/backend_factory.h"
+#include "bench/harness/run_context.h"
+#include "bench/harness/scratch_dir.h"
 #include "engine/big_endian.h"
 #include "engine/clock.h"
 #include "engine/format.h"
@@ -55,45 +53,13 @@ std::string BenchRoot() {
   return "/tmp";
 }
 
-// "<device> (<fs type>) mounted on <mount point>" for the mount holding `path`.
-std::string DescribeDisk(const std::string& path) {
-  std::ifstream mounts("/proc/self/mounts");
-  std::string line;
-  std::string best;
-  size_t best_len = 0;
-  const std::string canonical = std::filesystem::weakly_canonical(path).string();
-  while (std::getline(mounts, line)) {
-    std::istringstream fields(line);
-    std::string device, mount_point, type;
-    fields >> device >> mount_point >> type;
-    const bool covers = canonical.starts_with(mount_point) &&
-                        (mount_point == "/" || canonical.size() == mount_point.size() ||
-                         canonical[mount_point.size()] == '/');
-    if (covers && mount_point.size() >= best_len) {
-      best_len = mount_point.size();
-      best = device + " (" + type + ") mounted on " + mount_point;
-    }
-  }
-  return best;
+// A fresh directory under BenchRoot(), removed with its content when it goes.
+std::unique_ptr<bench::ScratchDir> NewScratchDir() {
+  Result<std::unique_ptr<bench::ScratchDir>> dir =
+      bench::ScratchDir::Create(BenchRoot(), "ringlog-bench-");
+  CHECK(dir.ok()) << dir.status().ToString();
+  return std::move(*dir);
 }
-
-// A fresh directory under BenchRoot(), removed with its content on destruction.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string templ = BenchRoot() + "/ringlog-bench-XXXXXX";
-    CHECK(::mkdtemp(templ.data()) != nullptr) << "mkdtemp " << templ;
-    path_ = templ;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // A valid batch of at most `bytes` bytes (and close to it), of records of ~1 KiB.
 std::string MakeBatch(size_t bytes) {
@@ -187,8 +153,8 @@ class PlainLog {
 };
 
 void BM_AppendSegment(benchmark::State& state, const std::string& backend_name) {
-  ScratchDir dir;
-  auto backend = OpenOrSkip(state, backend_name, dir.path() + "/data");
+  const auto dir = NewScratchDir();
+  auto backend = OpenOrSkip(state, backend_name, dir->path() + "/data");
   if (backend == nullptr) return;
   std::string batch = MakeBatch(static_cast<size_t>(state.range(0)));
   Offset next = 0;
@@ -222,8 +188,8 @@ void BM_AppendSegment(benchmark::State& state, const std::string& backend_name) 
 }
 
 void BM_AppendPwrite(benchmark::State& state) {
-  ScratchDir dir;
-  PlainLog log(dir.path());
+  const auto dir = NewScratchDir();
+  PlainLog log(dir->path());
   std::string batch = MakeBatch(static_cast<size_t>(state.range(0)));
   Offset next = 0;
   AppendLatencies latencies;
@@ -243,7 +209,7 @@ void BM_AppendPwrite(benchmark::State& state) {
 // Shared by the threads of one GroupCommit run; thread 0 sets it up before the timed loop
 // (Google Benchmark starts the threads' loops together) and tears it down after.
 struct GroupRun {
-  std::unique_ptr<ScratchDir> dir;
+  std::unique_ptr<bench::ScratchDir> dir;
   std::unique_ptr<StorageBackend> backend;
   std::unique_ptr<PartitionLog> log;
 };
@@ -252,7 +218,7 @@ GroupRun* g_group = nullptr;
 void BM_GroupCommitLog(benchmark::State& state, const std::string& backend_name) {
   if (state.thread_index() == 0) {
     g_group = new GroupRun;
-    g_group->dir = std::make_unique<ScratchDir>();
+    g_group->dir = NewScratchDir();
     g_group->backend = OpenOrSkip(state, backend_name, g_group->dir->path() + "/data");
     if (g_group->backend != nullptr) {
       LogOptions options;
@@ -338,8 +304,8 @@ class GroupCommitFile {
 };
 
 struct PlainGroupRun {
-  ScratchDir dir;
-  GroupCommitFile file{dir.path()};
+  const std::unique_ptr<bench::ScratchDir> dir = NewScratchDir();
+  GroupCommitFile file{dir->path()};
 };
 PlainGroupRun* g_plain_group = nullptr;
 
@@ -370,8 +336,8 @@ std::vector<std::pair<uint64_t, uint64_t>> FetchRanges(uint64_t batch_bytes, uin
 }
 
 void BM_ReadSegment(benchmark::State& state, const std::string& backend_name) {
-  ScratchDir dir;
-  auto backend = OpenOrSkip(state, backend_name, dir.path() + "/data");
+  const auto dir = NewScratchDir();
+  auto backend = OpenOrSkip(state, backend_name, dir->path() + "/data");
   if (backend == nullptr) return;
   std::string batch = MakeBatch(static_cast<size_t>(state.range(0)));
   auto created = backend->CreateSegment(kPartition, 0, SegmentOptions());
@@ -400,10 +366,10 @@ void BM_ReadSegment(benchmark::State& state, const std::string& backend_name) {
 }
 
 void BM_ReadPread(benchmark::State& state) {
-  ScratchDir dir;
+  const auto dir = NewScratchDir();
   std::string batch = MakeBatch(static_cast<size_t>(state.range(0)));
   const uint64_t count = kReadDataBytes / batch.size();
-  const std::string path = dir.path() + "/plain.log";
+  const std::string path = dir->path() + "/plain.log";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   CHECK_GE(fd, 0) << path;
   for (uint64_t i = 0; i < count; ++i) {
@@ -463,7 +429,9 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   const std::string root = ringlog::BenchRoot();
   benchmark::AddCustomContext("data_dir", root);
-  benchmark::AddCustomContext("data_disk", ringlog::DescribeDisk(root));
+  const ringlog::bench::MountInfo mount = ringlog::bench::FindMount(root);
+  benchmark::AddCustomContext(
+      "data_disk", mount.device + " (" + mount.filesystem + ") mounted on " + mount.mount_point);
   ringlog::RegisterAll();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -62,14 +62,15 @@ std::string ProcField(const char* file, const std::string& key) {
   return "";
 }
 
-// Fills the filesystem fields from the mount that holds `path`.
-void DescribeMount(const std::string& path, RunContext& context) {
+}  // namespace
+
+MountInfo FindMount(const std::string& path) {
   std::error_code ec;
   std::string canonical = std::filesystem::weakly_canonical(path, ec).string();
   if (ec) canonical = path;
   std::ifstream mounts("/proc/self/mounts");
   std::string line;
-  size_t best = 0;
+  MountInfo best;
   while (std::getline(mounts, line)) {
     std::istringstream fields(line);
     std::string device, mount_point, type;
@@ -77,16 +78,12 @@ void DescribeMount(const std::string& path, RunContext& context) {
     const bool covers = canonical.starts_with(mount_point) &&
                         (mount_point == "/" || canonical.size() == mount_point.size() ||
                          canonical[mount_point.size()] == '/');
-    if (covers && mount_point.size() >= best) {
-      best = mount_point.size();
-      context.device = device;
-      context.filesystem = type;
-      context.mount_point = mount_point;
+    if (covers && mount_point.size() >= best.mount_point.size()) {
+      best = {device, type, mount_point};
     }
   }
+  return best;
 }
-
-}  // namespace
 
 std::string RunContext::MachineSummary() const {
   char memory[32];
@@ -108,8 +105,11 @@ RunContext CollectRunContext(const std::string& data_dir) {
       std::strtoull(ProcField("/proc/meminfo", "MemTotal").c_str(), nullptr, 10) * 1024;
   utsname names{};
   context.kernel = ::uname(&names) == 0 ? names.release : "unknown";
-  context.filesystem = context.device = context.mount_point = "unknown";
-  DescribeMount(data_dir, context);
+  MountInfo mount = FindMount(data_dir);
+  if (mount.mount_point.empty()) mount = {"unknown", "unknown", "unknown"};
+  context.device = mount.device;
+  context.filesystem = mount.filesystem;
+  context.mount_point = mount.mount_point;
   return context;
 }
 

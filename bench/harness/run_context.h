@@ -23,6 +23,15 @@ struct RunContext {
   std::string MachineSummary() const;
 };
 
+// The mount that holds `path` (which need not exist yet): the longest mount point above it.
+struct MountInfo {
+  std::string device;       // "/dev/vda"
+  std::string filesystem;   // "ext4"
+  std::string mount_point;  // "/"
+};
+// Empty fields when /proc/self/mounts cannot be read.
+MountInfo FindMount(const std::string& path);
+
 // Describes this machine and the disk holding `data_dir` (which need not exist yet).
 // The revision comes from $RINGLOG_GIT_REVISION when set, else from `git rev-parse` in the
 // source tree this binary was built from; fields that cannot be found read "unknown".
