@@ -209,9 +209,7 @@ Status MeasureCase(const SuiteOptions& options, const ScratchDir& scratch,
   m.mb_per_s = Median(mb);
   m.records_per_s = Median(records);
   m.repetitions = options.repetitions;
-  m.baseline_name = "min(loopback, disk)";
-  m.baseline_mb_per_s = limits.min();
-  m.ratio = limits.min() > 0 ? m.mb_per_s / limits.min() : 0;
+  m.CompareWith("min(loopback, disk)", limits.min());
   sink.Add(m);
   return Status::OK();
 }

@@ -200,9 +200,7 @@ Status MeasureAcksAll(const SuiteOptions& options, const ScratchDir& scratch,
   m.records_per_s = Median(rates);
   m.mb_per_s = Median(mb_rates);
   m.repetitions = options.repetitions;
-  m.baseline_name = "raw group-committed write";
-  m.baseline_mb_per_s = raw.mb_per_s();
-  m.ratio = raw.mb_per_s() > 0 ? m.mb_per_s / raw.mb_per_s() : 0;
+  m.CompareWith("raw group-committed write", raw.mb_per_s());
   sink.Add(m);
   return Status::OK();
 }

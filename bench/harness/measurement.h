@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace ringlog::bench {
 
@@ -35,6 +36,14 @@ struct Measurement {
   // mb_per_s / baseline_mb_per_s (or records/s when that is what both measure); 0 when
   // the case has no baseline.
   double ratio = 0;
+
+  // Names the baseline and sets ratio = mb_per_s / baseline_mb_per_s (0 for a zero
+  // baseline). Call once mb_per_s is set.
+  void CompareWith(std::string baseline_label, double baseline) {
+    baseline_name = std::move(baseline_label);
+    baseline_mb_per_s = baseline;
+    ratio = baseline > 0 ? mb_per_s / baseline : 0;
+  }
 };
 
 // Receives the measurements of a run as they are made. Implementations write JSON lines,

@@ -208,18 +208,14 @@ Status RunZeroCopySuite(const SuiteOptions& options, MeasurementSink& sink) {
     m.mb_per_s = rate.mb_per_s;
     m.records_per_s = rate.records_per_s;
     m.repetitions = options.repetitions;
-    m.baseline_name = "raw sendfile";
-    m.baseline_mb_per_s = raw;
-    m.ratio = raw > 0 ? rate.mb_per_s / raw : 0;
+    m.CompareWith("raw sendfile", raw);
     sink.Add(m);
   }
   m = Make("zero-copy vs copy", "uring", topic_bytes);
   m.mb_per_s = zero_copy.mb_per_s;
   m.records_per_s = zero_copy.records_per_s;
   m.repetitions = options.repetitions;
-  m.baseline_name = "zero_copy=false";
-  m.baseline_mb_per_s = copy.mb_per_s;
-  m.ratio = copy.mb_per_s > 0 ? zero_copy.mb_per_s / copy.mb_per_s : 0;
+  m.CompareWith("zero_copy=false", copy.mb_per_s);
   sink.Add(m);
   return Status::OK();
 }
