@@ -175,7 +175,7 @@ void BM_AppendSegment(benchmark::State& state, const std::string& backend_name) 
     SetBaseOffset(Span(batch), next);
     auto view = RecordBatchView::Parse(Span(batch));
     latencies.Start();
-    Status status = active->Append(*view);
+    Status status = active->AppendAndWait(*view);
     latencies.Stop();
     if (!status.ok()) {
       SkipOnError(state, status);
@@ -346,7 +346,7 @@ void BM_ReadSegment(benchmark::State& state, const std::string& backend_name) {
   const uint64_t count = kReadDataBytes / batch.size();
   for (uint64_t i = 0; i < count; ++i) {
     SetBaseOffset(Span(batch), segment->next_offset());
-    Status status = segment->Append(*RecordBatchView::Parse(Span(batch)));
+    Status status = segment->AppendAndWait(*RecordBatchView::Parse(Span(batch)));
     if (!status.ok()) return SkipOnError(state, status);
   }
   uint64_t bytes = 0;

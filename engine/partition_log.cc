@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <future>
 #include <limits>
 #include <utility>
 #include <variant>
@@ -83,7 +84,12 @@ PartitionLog::PartitionLog(PartitionId id, StorageBackend* backend, const LogOpt
                            const Clock* clock)
     : id_(std::move(id)), backend_(backend), clock_(clock), options_(options) {}
 
-PartitionLog::~PartitionLog() = default;
+PartitionLog::~PartitionLog() { WaitForWrites(); }
+
+void PartitionLog::WaitForWrites() {
+  std::unique_lock lock(writes_mu_);
+  writes_cv_.wait(lock, [&] { return writes_in_flight_ == 0; });
+}
 
 Result<std::unique_ptr<PartitionLog>> PartitionLog::Open(PartitionId id, StorageBackend* backend,
                                                          const LogOptions& options,
@@ -145,6 +151,8 @@ Status PartitionLog::Recover() {
   }
   next_offset_ = ActiveLocked()->next_offset();
   published_active_bytes_ = ActiveLocked()->size_bytes();
+  appended_offset_ = next_offset_;
+  appended_active_bytes_ = published_active_bytes_;
   if (start > next_offset_) {
     // DeleteRecordsBefore flushes before it persists, so only lost data gets here.
     LOG(WARNING) << id_.ToString() << ": log start offset " << start << " is past the log end "
@@ -171,19 +179,33 @@ bool PartitionLog::ShouldRollLocked(uint64_t batch_bytes, Offset last_offset,
 Status PartitionLog::RollLocked(TimestampMs now) {
   std::shared_ptr<Segment> old = ActiveLocked();
   RETURN_IF_ERROR(old->Seal());
+  // Sealing waited for every queued write, so next_offset_ has caught up.
+  const Offset base = appended_offset_.load();
   ASSIGN_OR_RETURN(std::unique_ptr<Segment> next,
-                   backend_->CreateSegment(id_, next_offset_, {options_.index_interval_bytes}));
+                   backend_->CreateSegment(id_, base, {options_.index_interval_bytes}));
   unflushed_closed_.push_back(std::move(old));
   {
     std::unique_lock map_lock(map_mu_);
-    segments_.emplace(next_offset_, std::move(next));
+    segments_.emplace(base, std::move(next));
     published_active_bytes_ = 0;
   }
+  appended_active_bytes_ = 0;
   active_created_ms_ = now;
   return Status::OK();
 }
 
 Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
+  std::promise<Status> written;
+  std::future<Status> outcome = written.get_future();
+  ASSIGN_OR_RETURN(AppendResult result, AppendAsync(batch, [&written](Status status) {
+                     written.set_value(std::move(status));
+                   }));
+  RETURN_IF_ERROR(outcome.get().WithContext("append to " + id_.ToString()));
+  return result;
+}
+
+Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
+                                               Segment::WrittenCallback written) {
   ASSIGN_OR_RETURN(RecordBatchView view, RecordBatchView::Parse(batch));
   if (view.size_bytes() != batch.size()) {
     return Status::InvalidArgument("trailing bytes after the record batch");
@@ -199,8 +221,9 @@ Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
 
   std::lock_guard append_lock(append_mu_);
   if (deleted_) return Deleted(id_);
+  if (write_failed_.load()) RETURN_IF_ERROR(RecoverFromFailedWriteLocked());
   const TimestampMs now = clock_->NowMs();
-  const Offset base = next_offset_;
+  const Offset base = appended_offset_.load();
   if (ShouldRollLocked(batch.size(), base + last_delta, now)) RETURN_IF_ERROR(RollLocked(now));
 
   SetBaseOffset(batch, base);
@@ -214,27 +237,81 @@ Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
   }
   ASSIGN_OR_RETURN(RecordBatchView stamped, RecordBatchView::Parse(batch));
   const std::shared_ptr<Segment>& active = ActiveLocked();
-  Status appended = active->Append(stamped);
-  // Flushed before next_offset_ moves, so no reader sees a batch that a failed flush
-  // takes back.
-  if (appended.ok() && unflushed_messages_ + record_count >= options_.flush_interval_messages) {
-    appended = FlushLocked(result.last_offset + 1);
-  } else if (appended.ok()) {
-    unflushed_messages_ += record_count;
-    if (first_unflushed_ms_ == kNoTimestamp) first_unflushed_ms_ = now;
+  const Offset end = result.last_offset + 1;
+  const uint64_t end_bytes = appended_active_bytes_ + batch.size();
+  const bool flush_now = unflushed_messages_ + record_count >= options_.flush_interval_messages;
+  {
+    std::lock_guard lock(writes_mu_);
+    ++writes_in_flight_;
+  }
+  Status appended;
+  if (flush_now) {
+    // Written, flushed and only then published, so that no reader sees a batch that a
+    // failed flush takes back.
+    appended = active->AppendAndWait(stamped);
+    if (appended.ok()) appended = FlushLocked(end);
+    if (appended.ok()) Publish(end, end_bytes);
+    WriteDone();
+  } else {
+    appended = active->Append(stamped,
+                              [this, end, end_bytes, written = std::move(written)](Status status) {
+                                if (status.ok()) {
+                                  Publish(end, end_bytes);
+                                } else {
+                                  write_failed_ = true;
+                                }
+                                written(std::move(status));
+                                WriteDone();
+                              });
+    if (!appended.ok()) WriteDone();
   }
   if (!appended.ok()) {
     // Cuts whatever part of the batch reached the segment, so the log stays as it was.
     Status cut = active->TruncateTo(base);
-    if (!cut.ok())
+    if (!cut.ok()) {
       LOG(WARNING) << id_.ToString() << ": undoing a failed append: " << cut.ToString();
+      write_failed_ = true;
+    }
     return appended.WithContext("append to " + id_.ToString());
   }
-  std::unique_lock map_lock(map_mu_);
-  next_offset_ = result.last_offset + 1;
-  published_active_bytes_ = active->size_bytes();
-  result.log_start_offset = log_start_offset_;
+  if (!flush_now) {
+    unflushed_messages_ += record_count;
+    if (first_unflushed_ms_ == kNoTimestamp) first_unflushed_ms_ = now;
+  }
+  appended_offset_ = end;
+  appended_active_bytes_ = end_bytes;
+  {
+    std::shared_lock map_lock(map_mu_);
+    result.log_start_offset = log_start_offset_;
+  }
+  if (flush_now) written(Status::OK());
   return result;
+}
+
+void PartitionLog::Publish(Offset end, uint64_t end_bytes) {
+  std::unique_lock map_lock(map_mu_);
+  // Writes complete in append order; a roll waits for all of the old segment's.
+  if (end > next_offset_) {
+    next_offset_ = end;
+    published_active_bytes_ = end_bytes;
+  }
+}
+
+void PartitionLog::WriteDone() {
+  std::lock_guard lock(writes_mu_);
+  if (--writes_in_flight_ == 0) writes_cv_.notify_all();
+}
+
+Status PartitionLog::RecoverFromFailedWriteLocked() {
+  // The active segment refuses appends after a failed write: cut it back to what was
+  // written and published, and go on from there.
+  const Offset published = next_offset();
+  RETURN_IF_ERROR(ActiveLocked()->TruncateTo(published).WithContext("recover " + id_.ToString() +
+                                                                    " from a failed write"));
+  appended_offset_ = published;
+  appended_active_bytes_ = ActiveLocked()->size_bytes();
+  write_failed_ = false;
+  return Status::OK();
 }
 
 std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
@@ -343,7 +420,7 @@ Status PartitionLog::FlushLocked(Offset end) {
 }
 
 Status PartitionLog::Flush() {
-  const Offset target = next_offset();
+  const Offset target = appended_offset_.load();
   {
     std::unique_lock flush_lock(flush_mu_);
     flush_cv_.wait(flush_lock,
@@ -364,7 +441,7 @@ Status PartitionLog::Flush() {
       to_flush = std::move(unflushed_closed_);
       unflushed_closed_.clear();
       to_flush.push_back(ActiveLocked());
-      end = next_offset_;
+      end = appended_offset_.load();
       messages = std::exchange(unflushed_messages_, 0);
       first_unflushed = std::exchange(first_unflushed_ms_, kNoTimestamp);
     }
@@ -518,6 +595,7 @@ Status PartitionLog::Delete() {
   // never inherit it, while leftover segments are found and removed on the next open.
   Status meta = backend_->DeleteMeta(LogStartMetaName(id_));
   if (!meta.ok() && !meta.IsNotFound()) return meta;
+  WaitForWrites();
   {
     std::unique_lock map_lock(map_mu_);
     deleted_ = true;

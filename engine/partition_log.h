@@ -48,9 +48,18 @@ class PartitionLog final {
   // Validates one producer batch (ValidateProducerBatch; TooLarge above
   // max.message.bytes), assigns its offsets by rewriting `batch` in place (base offset,
   // leader epoch 0, and the time for LogAppendTime topics), rolls the active segment when
-  // segment.bytes or segment.ms say so, and appends. Durable after Flush(); flush.messages
-  // may flush right here. On error the log is unchanged and still readable.
+  // segment.bytes or segment.ms say so, and appends. On return the batch is written:
+  // readable, below the high watermark, and safe from a crash of the process. Durable
+  // after Flush(); flush.messages may flush right here. On error the log is unchanged and
+  // still readable.
   Result<AppendResult> Append(std::span<uint8_t> batch);
+
+  // Append without waiting for the write: on OK the batch has its offsets and its place in
+  // the log, and `written` runs once with the write's outcome — from a backend thread, or
+  // before AppendAsync returns — after the high watermark moved past the batch. `batch` is
+  // only borrowed for the call. On error `written` never runs. A failed write fails the
+  // batches queued behind it; the next append cuts the log back to the high watermark.
+  Result<AppendResult> AppendAsync(std::span<uint8_t> batch, Segment::WrittenCallback written);
 
   // Whole batches from the one holding `offset`, up to max_bytes, at least one batch, all
   // from one segment. Empty (no error) when offset == next_offset(). OutOfRange when
@@ -65,7 +74,8 @@ class PartitionLog final {
   // the batch's base offset for compressed ones); NotFound when no record is that new.
   Result<Offset> OffsetForTimestamp(TimestampMs ts) const;
 
-  // Makes every batch appended before the call durable: the active segment and every
+  // Makes every batch appended (Append or AppendAsync returned) before the call durable:
+  // the active segment and every
   // segment rolled since the last flush (sealing is not syncing). Concurrent callers share
   // one flush (group commit); appends go on while it syncs.
   Status Flush();
@@ -97,7 +107,9 @@ class PartitionLog final {
   const PartitionId& id() const { return id_; }
   Offset log_start_offset() const;
   Offset next_offset() const;
-  // On a single node, every appended batch is committed: the high watermark is next_offset.
+  // One past the last written batch: what readers see. Batches appended with AppendAsync
+  // join it as their writes complete.
+  // On a single node, every written batch is committed: the high watermark is next_offset.
   Offset high_watermark() const { return next_offset(); }
   // Offsets below this are durable.
   Offset flushed_offset() const;
@@ -110,7 +122,8 @@ class PartitionLog final {
 
   // Loads the segments and the log start offset; creates the first segment of a new log.
   Status Recover();
-  // REQUIRES: append_mu_. Seals the active segment and starts a new one at next_offset_.
+  // REQUIRES: append_mu_. Seals the active segment and starts a new one after the last
+  // appended batch.
   Status RollLocked(TimestampMs now);
   // REQUIRES: append_mu_. Whether a batch of `batch_bytes` bytes whose last offset is
   // `last_offset` must go to a new segment.
@@ -129,6 +142,16 @@ class PartitionLog final {
   Status PersistLogStartOffset(Offset offset);
   // REQUIRES: append_mu_.
   const std::shared_ptr<Segment>& ActiveLocked() const { return segments_.rbegin()->second; }
+  // Moves the high watermark up to `end`, a batch that ends at `end_bytes` of the active
+  // segment, once it is written.
+  void Publish(Offset end, uint64_t end_bytes);
+  // REQUIRES: append_mu_. After a failed write: cuts the active segment back to the high
+  // watermark, where appends go on.
+  Status RecoverFromFailedWriteLocked();
+  // A write counted in writes_in_flight_ reported back; and waiting for all of them, so
+  // that no written callback runs into a destroyed or deleted log.
+  void WriteDone();
+  void WaitForWrites();
 
   const PartitionId id_;
   StorageBackend* const backend_;
@@ -137,19 +160,33 @@ class PartitionLog final {
   // Held while appending, rolling, flushing a segment, applying retention or deleting:
   // one writer at a time, as Segment requires. Taken before map_mu_ and flush_mu_.
   mutable std::mutex append_mu_;
-  // Guards segments_, options_, log_start_offset_ and next_offset_; readers take it
-  // shared, writers (who also hold append_mu_) take it exclusive, briefly.
+  // Guards segments_, options_, log_start_offset_, next_offset_ and
+  // published_active_bytes_; readers take it shared, writers take it exclusive, briefly
+  // (appenders, who hold append_mu_, and written callbacks, which publish).
   mutable std::shared_mutex map_mu_;
   // base offset -> segment; shared_ptr because in-flight reads pin segments.
   std::map<Offset, std::shared_ptr<Segment>> segments_;
   LogOptions options_;
   Offset log_start_offset_ = 0;
+  // The high watermark: one past the last written batch.
   Offset next_offset_ = 0;
   // Bytes of the active segment below next_offset_. The segment shows a batch to readers
   // as soon as it is written, before it is flushed (flush.messages) and published here;
   // reads of the active segment stop at this size, so no reader gets a batch above the
   // high watermark, which a failed flush could still take back.
   uint64_t published_active_bytes_ = 0;
+  // Guarded by append_mu_, read without it: the offset after the last appended batch,
+  // written or not.
+  std::atomic<Offset> appended_offset_{0};
+  // Guarded by append_mu_: the bytes of the active segment once its queued batches are
+  // written.
+  uint64_t appended_active_bytes_ = 0;
+  // Set by a failed write; the next append recovers.
+  std::atomic<bool> write_failed_{false};
+  // Appends whose written callback has not finished.
+  std::mutex writes_mu_;
+  std::condition_variable writes_cv_;
+  int64_t writes_in_flight_ = 0;
   // Set by Delete(): every later call fails.
   bool deleted_ = false;
 

@@ -42,7 +42,7 @@ void RocksDbSegment::Publish(const fmt::SegmentRecord& record) {
   next_offset_.store(record.next_offset, std::memory_order_release);
 }
 
-Status RocksDbSegment::Append(const RecordBatchView& batch) {
+Status RocksDbSegment::Append(const RecordBatchView& batch, WrittenCallback written) {
   const BatchHeader& header = batch.header();
   if (sealed()) return Status::InvalidArgument(label_ + ": append to a sealed segment");
   if (header.base_offset != next_offset()) {
@@ -73,6 +73,8 @@ Status RocksDbSegment::Append(const RecordBatchView& batch) {
   RETURN_IF_ERROR(FromRocksDb(status, label_ + ": build append"));
   RETURN_IF_ERROR(db_->Write(&write, /*sync=*/false, label_ + ": append"));
   Publish(record);
+  // Written in the call: the WAL holds it, so it survives a crash of the process.
+  written(Status::OK());
   return Status::OK();
 }
 

@@ -36,7 +36,7 @@ class RocksDbSegment final : public Segment {
   }
   bool sealed() const override { return sealed_.load(std::memory_order_acquire); }
 
-  Status Append(const RecordBatchView& batch) override;
+  Status Append(const RecordBatchView& batch, WrittenCallback written) override;
   Result<ReadResult> Read(Offset offset, size_t max_bytes) const override;
   Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const override;
   Status Flush() override;

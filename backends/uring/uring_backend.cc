@@ -11,6 +11,7 @@
 #include "backends/data_dir.h"
 #include "backends/uring/meta_store.h"
 #include "backends/uring/ring.h"
+#include "backends/uring/segment_writer.h"
 #include "backends/uring/uring_layout.h"
 #include "backends/uring/uring_segment.h"
 
@@ -162,7 +163,7 @@ class UringBackend final : public StorageBackend {
 
   UringSegment::Params ParamsFor(const std::string& dir, Offset base_offset,
                                  const SegmentOptions& options) const {
-    return {SegmentPathsIn(dir, base_offset), base_offset, options, options_.queue_depth};
+    return {SegmentPathsIn(dir, base_offset), base_offset, options, options_.queue_depth, writer_};
   }
 
   // Base offsets of the segments in `dir`, ascending; none when `dir` does not exist.
@@ -192,6 +193,8 @@ class UringBackend final : public StorageBackend {
   }
 
   const UringBackendOptions options_;
+  // Shared with the segments, which may outlive the backend.
+  const std::shared_ptr<SegmentWriter> writer_ = std::make_shared<SegmentWriter>();
   // Whether the previous user of the directory closed it cleanly.
   const bool clean_start_;
   MetaStore meta_;

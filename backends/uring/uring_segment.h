@@ -2,22 +2,28 @@
 // <base>.log; the offset and time indexes live in memory while the segment is open and are
 // written to <base>.index and <base>.timeindex when it is sealed (engine/format.h).
 //
-// Appends are single positional writes at the end of the .log through io_uring. The size,
-// next offset and max timestamp are atomics published after the write completed, so Read
-// runs concurrently with Append and sees only whole appended batches. Reads return
-// FileSlices of the .log; the slice pins the open file, so it stays readable after the
-// segment is deleted or destroyed.
+// Appends write behind: Append copies the batch into the segment's queue, and the
+// backend's SegmentWriter writes what is queued at the end of the .log through io_uring,
+// one write per round, then indexes and publishes the batches and runs their written
+// callbacks. The size, next offset and max timestamp are atomics published after a write
+// completed, so Read runs concurrently with Append and sees only whole written batches.
+// Reads return FileSlices of the .log; the slice pins the open file, so it stays readable
+// after the segment is deleted or destroyed.
 //
 // Thread safety: as Segment (engine/segment.h).
 #pragma once
 
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <vector>
 
 #include "backends/uring/segment_indexes.h"
+#include "backends/uring/segment_writer.h"
 #include "backends/uring/uring_file.h"
 #include "backends/uring/uring_layout.h"
 #include "engine/segment.h"
@@ -25,7 +31,7 @@
 
 namespace ringlog {
 
-class UringSegment final : public Segment {
+class UringSegment final : public Segment, private SegmentWriter::Client {
  public:
   // How recovery treats a segment's existing files.
   enum class OpenMode {
@@ -45,6 +51,8 @@ class UringSegment final : public Segment {
     Offset base_offset = 0;
     SegmentOptions options;
     unsigned queue_depth = 64;
+    // Writes the queued batches; shared by the backend's segments.
+    std::shared_ptr<SegmentWriter> writer;
   };
 
   // A new, empty, unsealed segment over the already created, empty `log`.
@@ -64,7 +72,10 @@ class UringSegment final : public Segment {
   }
   bool sealed() const override { return sealed_.load(std::memory_order_acquire); }
 
-  Status Append(const RecordBatchView& batch) override;
+  // Waits until the queued batches are written (or failed).
+  ~UringSegment() override;
+
+  Status Append(const RecordBatchView& batch, WrittenCallback written) override;
   Result<ReadResult> Read(Offset offset, size_t max_bytes) const override;
   Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const override;
   Status Flush() override;
@@ -89,6 +100,21 @@ class UringSegment final : public Segment {
   void RemoveIndexFiles() const;
   // Publishes the counters for a log of `size` bytes ending before `next_offset`.
   void Publish(uint64_t size, Offset next_offset, TimestampMs max_timestamp);
+  // Starts the queue at the published end. REQUIRES: nothing queued.
+  void ResetQueue();
+  // Waits until no round of the writer is pending for this segment.
+  // REQUIRES: queue_mu_ held by `lock`.
+  void WaitIdle(std::unique_lock<std::mutex>& lock);
+
+  // SegmentWriter::Client: writes what is queued, then indexes, publishes and reports it.
+  bool WriteQueued() override;
+
+  // A batch waiting in the queue or being written.
+  struct QueuedBatch {
+    BatchHeader header;
+    uint64_t position = 0;
+    WrittenCallback written;
+  };
 
   const Params params_;
   const std::shared_ptr<UringFile> log_;
@@ -100,6 +126,20 @@ class UringSegment final : public Segment {
   // damaged_position_ and the offsets from damaged_offset_ on are not served.
   uint64_t damaged_position_ = UINT64_MAX;
   Offset damaged_offset_ = INT64_MAX;
+
+  // The write-behind queue. queue_mu_ guards everything below up to the atomics, except
+  // writing_ and writing_batches_, which belong to the writer while `scheduled_`.
+  std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::vector<uint8_t> filling_;  // batches appended since the writer's last round began
+  std::vector<QueuedBatch> filling_batches_;
+  std::vector<uint8_t> writing_;  // the round being written
+  std::vector<QueuedBatch> writing_batches_;
+  bool scheduled_ = false;    // handed to the writer, whose rounds have not ended
+  uint64_t queued_end_ = 0;   // position after the last appended batch
+  Offset queued_next_ = 0;    // offset after the last appended batch
+  uint64_t written_end_ = 0;  // position up to which the queue is written
+  Status write_failure_;      // a failed write; appends are refused until TruncateTo
 
   std::atomic<uint64_t> size_{0};
   std::atomic<Offset> next_offset_;

@@ -62,7 +62,7 @@ Offset AppendBatches(Segment& segment, int count, int records, size_t value_size
     const std::string batch = MakeBatch(next, records, value_size);
     Result<RecordBatchView> view = RecordBatchView::Parse(Bytes(batch));
     EXPECT_TRUE(view.ok());
-    Status status = segment.Append(*view);
+    Status status = segment.AppendAndWait(*view);
     EXPECT_TRUE(status.ok()) << status.ToString();
     next = view->header().next_offset();
   }
@@ -168,7 +168,7 @@ int AppendUntilKilled(const std::string& dir, int ack_fd, int records, size_t va
   for (int i = 0; i < 5000; ++i) {
     const std::string batch = MakeBatch(next, records, value_size);
     Result<RecordBatchView> view = RecordBatchView::Parse(Bytes(batch));
-    if (!view.ok() || !(*segment)->Append(*view).ok()) return 12;
+    if (!view.ok() || !(*segment)->AppendAndWait(*view).ok()) return 12;
     next = view->header().next_offset();
     if (i % 3 != 2) continue;
     if (!(*segment)->Flush().ok()) return 13;

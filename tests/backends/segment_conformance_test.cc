@@ -105,7 +105,7 @@ class SegmentConformanceTest : public ::testing::TestWithParam<std::string> {
     out.next = segment.next_offset();
     for (int i = 0; i < count; ++i) {
       std::string batch = MakeBatch(out.next, 1 + i % 3, ts + 10 * i, 20 + (i * 37) % 300);
-      EXPECT_TRUE(segment.Append(View(batch)).ok());
+      EXPECT_TRUE(segment.AppendAndWait(View(batch)).ok());
       out.bases.push_back(out.next);
       out.next = View(batch).header().next_offset();
       out.batches.push_back(std::move(batch));
@@ -182,7 +182,7 @@ TEST_P(SegmentConformanceTest, LargeBatchesReadWhole) {
   Offset next = 0;
   for (size_t value_size : {100u, 200'000u, 50u, 70'000u, 10u}) {
     batches.push_back(MakeBatch(next, 2, kT0, value_size));
-    ASSERT_TRUE(segment->Append(View(batches.back())).ok());
+    ASSERT_TRUE(segment->AppendAndWait(View(batches.back())).ok());
     next += 2;
   }
   EXPECT_EQ(Bytes(segment->Read(2, 10)), batches[1]);
@@ -199,7 +199,7 @@ TEST_P(SegmentConformanceTest, CountersFollowAppends) {
   Offset next = 50;
   for (TimestampMs ts : {kT0 + 50, kT0 + 30, kT0 + 70, kT0 + 10}) {
     const std::string batch = MakeBatch(next, 4, ts);
-    ASSERT_TRUE(segment->Append(View(batch)).ok());
+    ASSERT_TRUE(segment->AppendAndWait(View(batch)).ok());
     size += batch.size();
     next += 4;
     EXPECT_EQ(segment->next_offset(), next);
@@ -217,7 +217,7 @@ TEST_P(SegmentConformanceTest, AppendAtWrongOffsetChangesNothing) {
   ASSERT_NE(segment, nullptr);
   const Appended a = Fill(*segment, 3);
   const std::string wrong = MakeBatch(a.next + 5, 1, kT0);
-  EXPECT_FALSE(segment->Append(View(wrong)).ok());
+  EXPECT_FALSE(segment->AppendAndWait(View(wrong)).ok());
   EXPECT_EQ(segment->next_offset(), a.next);
   EXPECT_EQ(Bytes(segment->Read(0, 1 << 20)), a.Range(0, 2));
 }
@@ -232,7 +232,7 @@ TEST_P(SegmentConformanceTest, FindsOffsetByTimestamp) {
     Offset next = segment->base_offset();
     for (int i = 0; i < 60; ++i) {
       const TimestampMs ts = kT0 + (i * 7919) % 400 + (i / 20) * 100;
-      ASSERT_TRUE(segment->Append(View(MakeBatch(next, 2, ts))).ok());
+      ASSERT_TRUE(segment->AppendAndWait(View(MakeBatch(next, 2, ts))).ok());
       batches.emplace_back(next, ts);
       next += 2;
     }
@@ -266,7 +266,7 @@ TEST_P(SegmentConformanceTest, SealedSegmentRefusesAppends) {
   ASSERT_TRUE(segment->Seal().ok());
   EXPECT_TRUE(segment->sealed());
   EXPECT_TRUE(segment->Seal().ok());  // idempotent
-  EXPECT_FALSE(segment->Append(View(MakeBatch(a.next, 1, kT0))).ok());
+  EXPECT_FALSE(segment->AppendAndWait(View(MakeBatch(a.next, 1, kT0))).ok());
   EXPECT_EQ(segment->next_offset(), a.next);
   EXPECT_EQ(Bytes(segment->Read(a.bases[2], 1 << 20)), a.Range(2, 4));
   EXPECT_EQ(*segment->FindOffsetByTimestamp(kT0 + 15), a.bases[2]);
@@ -281,7 +281,7 @@ TEST_P(SegmentConformanceTest, TruncateToWorkedExamples) {
     SCOPED_TRACE("TruncateTo(" + std::to_string(cut) + ")");
     auto segment = Create(0, 4096, {"truncate", static_cast<int32_t>(cut)});
     ASSERT_NE(segment, nullptr);
-    for (const std::string* b : {&b0, &b1, &b2}) ASSERT_TRUE(segment->Append(View(*b)).ok());
+    for (const std::string* b : {&b0, &b1, &b2}) ASSERT_TRUE(segment->AppendAndWait(View(*b)).ok());
     ASSERT_TRUE(segment->TruncateTo(cut).ok());
     EXPECT_EQ(segment->next_offset(), 10);
     EXPECT_EQ(segment->size_bytes(), b0.size() + b1.size());
@@ -291,7 +291,7 @@ TEST_P(SegmentConformanceTest, TruncateToWorkedExamples) {
     EXPECT_TRUE(segment->FindOffsetByTimestamp(kT0 + 40).status().IsNotFound());
     // Appends continue at the cut.
     const std::string again = MakeBatch(10, 2, kT0 + 5);
-    ASSERT_TRUE(segment->Append(View(again)).ok());
+    ASSERT_TRUE(segment->AppendAndWait(View(again)).ok());
     EXPECT_EQ(segment->next_offset(), 12);
     EXPECT_EQ(Bytes(segment->Read(5, 1 << 20)), b1 + again);
   }
@@ -376,7 +376,7 @@ TEST_P(SegmentConformanceTest, ReopenReturnsTheSameLog) {
     EXPECT_EQ(*segments[0]->FindOffsetByTimestamp(kT0 + 101), a.bases[11]);
     // The last segment takes appends where it left off.
     const std::string more = MakeBatch(b.next, 3, kT0 + 9000);
-    ASSERT_TRUE(segments[1]->Append(View(more)).ok());
+    ASSERT_TRUE(segments[1]->AppendAndWait(View(more)).ok());
     EXPECT_EQ(segments[1]->next_offset(), b.next + 3);
     EXPECT_EQ(Bytes(segments[1]->Read(b.next, 1 << 20)), more);
   }

@@ -115,7 +115,7 @@ class UringRecoveryTest : public ::testing::Test {
     uint64_t position = 0;
     for (int i = 0; i < count; ++i) {
       std::string batch = MakeBatch(w.next, 1 + i % 3, kT0 + 10 * i, value_size + i);
-      EXPECT_TRUE((*segment)->Append(View(batch)).ok());
+      EXPECT_TRUE((*segment)->AppendAndWait(View(batch)).ok());
       w.bases.push_back(w.next);
       w.positions.push_back(position);
       position += batch.size();
@@ -162,7 +162,7 @@ TEST_F(UringRecoveryTest, TornTailAtEveryByteIsCut) {
     ASSERT_EQ(fs::file_size(log_path), last_start);
     ASSERT_EQ(Bytes(tail.Read(sealed.next, 1 << 20)), whole.substr(0, last_start));
     const std::string next = MakeBatch(tail.next_offset(), 2, kT0, 10);
-    ASSERT_TRUE(tail.Append(View(next)).ok());
+    ASSERT_TRUE(tail.AppendAndWait(View(next)).ok());
     ASSERT_EQ(tail.next_offset(), last.bases.back() + 2);
     ASSERT_EQ(Bytes(tail.Read(last.bases.back(), 1 << 20)), next);
   }

@@ -128,9 +128,17 @@ class FaultSegment final : public Segment {
   TimestampMs max_timestamp() const override { return inner_->max_timestamp(); }
   bool sealed() const override { return inner_->sealed(); }
 
-  Status Append(const RecordBatchView& batch) override {
+  Status Append(const RecordBatchView& batch, WrittenCallback written) override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kAppend));
-    return inner_->Append(batch);
+    // As a segment that writes behind: after a failed write it refuses appends until
+    // TruncateTo.
+    if (!write_failure_.ok()) return write_failure_;
+    if (Status fault = state_->Check(FaultOp::kWrite); !fault.ok()) {
+      write_failure_ = fault;
+      written(std::move(fault));
+      return Status::OK();
+    }
+    return inner_->Append(batch, std::move(written));
   }
   Result<ReadResult> Read(Offset offset, size_t max_bytes) const override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kRead));
@@ -153,6 +161,7 @@ class FaultSegment final : public Segment {
   }
   Status TruncateTo(Offset offset) override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kTruncate));
+    write_failure_ = Status::OK();
     RETURN_IF_ERROR(inner_->TruncateTo(offset));
     state_->LowerDurable(partition_, inner_->base_offset(), inner_->next_offset());
     return Status::OK();
@@ -162,6 +171,8 @@ class FaultSegment final : public Segment {
   const PartitionId partition_;
   const std::unique_ptr<Segment> inner_;
   const std::shared_ptr<FaultBackend::State> state_;
+  // Set by an injected kWrite; Append and TruncateTo have one caller at a time.
+  Status write_failure_;
 };
 
 }  // namespace

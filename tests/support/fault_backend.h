@@ -45,6 +45,10 @@ enum class FaultOp {
   kListMeta,
   kClose,
   kAppend,
+  // The write of an appended batch: Append returns OK and the batch's written callback
+  // gets the fault, as from a backend that writes behind; the segment refuses later
+  // appends with it until TruncateTo.
+  kWrite,
   kRead,
   kFlush,
   kSeal,

@@ -64,7 +64,7 @@ class MemSegment final : public Segment {
 
   bool sealed() const override { return sealed_.load(); }
 
-  Status Append(const RecordBatchView& batch) override {
+  Status Append(const RecordBatchView& batch, WrittenCallback written) override {
     if (sealed_.load()) return Status::InvalidArgument("append to a sealed segment");
     std::unique_lock lock(data_->mu);
     const Offset expected =
@@ -79,6 +79,8 @@ class MemSegment final : public Segment {
         {batch.header().base_offset, batch.header().next_offset(), batch.header().max_timestamp,
          std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size())});
     data_->size_bytes += bytes.size();
+    lock.unlock();
+    written(Status::OK());
     return Status::OK();
   }
 
