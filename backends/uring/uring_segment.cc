@@ -388,19 +388,23 @@ Result<Offset> UringSegment::FindOffsetByTimestamp(TimestampMs ts) const {
                           " has a timestamp >= " + std::to_string(ts));
 }
 
+Status UringSegment::WaitWritten() {
+  std::unique_lock lock(queue_mu_);
+  const uint64_t target = queued_end_;
+  queue_cv_.wait(lock, [&] { return written_end_ >= target || !write_failure_.ok(); });
+  return written_end_ >= target ? Status::OK() : write_failure_;
+}
+
 Status UringSegment::Flush() {
-  {
-    std::unique_lock lock(queue_mu_);
-    const uint64_t target = queued_end_;
-    queue_cv_.wait(lock, [&] { return written_end_ >= target || !write_failure_.ok(); });
-    if (written_end_ < target) return write_failure_;
-  }
+  RETURN_IF_ERROR(WaitWritten());
   return log_->Fdatasync();
 }
 
 Status UringSegment::Seal() {
   if (sealed()) return Status::OK();
-  RETURN_IF_ERROR(Flush());
+  // No sync of the data here: PartitionLog flushes rolled segments with its next flush,
+  // and index files are trusted only after a clean shutdown, which syncs every log.
+  RETURN_IF_ERROR(WaitWritten());
   {
     std::unique_lock lock(mu_);
     indexes_.FinishTimeIndex();

@@ -102,6 +102,8 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   void Publish(uint64_t size, Offset next_offset, TimestampMs max_timestamp);
   // Starts the queue at the published end. REQUIRES: nothing queued.
   void ResetQueue();
+  // Waits until every batch appended before the call is written; the write failure if not.
+  Status WaitWritten();
   // Waits until no round of the writer is pending for this segment.
   // REQUIRES: queue_mu_ held by `lock`.
   void WaitIdle(std::unique_lock<std::mutex>& lock);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 
 #include "backends/backend_factory.h"
@@ -14,19 +15,20 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// The writer's side of FlushMode::kGroup: how many appended batches are acknowledged as
-// durable by the Flusher, and the first flush error.
+// The appender's count of answers to its batches, and the first error: written callbacks
+// of AppendAsync, or the Flusher's acknowledgements in FlushMode::kGroup.
 class AckWindow {
  public:
   explicit AckWindow(uint64_t max_pending) : max_pending_(max_pending) {}
 
+  void Ack(Status status) {
+    std::lock_guard lock(mu_);
+    ++acked_;
+    if (!status.ok() && status_.ok()) status_ = std::move(status);
+    cv_.notify_all();
+  }
   Flusher::Callback Callback() {
-    return [this](Status status) {
-      std::lock_guard lock(mu_);
-      ++acked_;
-      if (!status.ok() && status_.ok()) status_ = status;
-      cv_.notify_all();
-    };
+    return [this](Status status) { Ack(std::move(status)); };
   }
   // Waits until at most `pending` of the `appended` batches are unacknowledged.
   Status WaitUntil(uint64_t appended, uint64_t pending) {
@@ -81,6 +83,13 @@ Result<WriteRun> RunEngineAppend(const std::shared_ptr<PartitionLog>& log,
   const uint64_t size = options.batch.size();
   // Declared before the Flusher, whose destructor still calls back into it.
   AckWindow window(std::max<uint64_t>(1, options.group_window_bytes / size));
+  // Appends do not wait for their writes (the backend bounds its own queue); the run ends
+  // when every write completed. Shared with the callbacks, which an early return leaves
+  // running.
+  auto writes = std::make_shared<AckWindow>(UINT64_MAX);
+  const Segment::WrittenCallback written = [writes](Status status) {
+    writes->Ack(std::move(status));
+  };
   std::unique_ptr<Flusher> flusher;
   if (options.flush == FlushMode::kGroup) flusher = std::make_unique<Flusher>(1);
   WriteRun run;
@@ -88,7 +97,7 @@ Result<WriteRun> RunEngineAppend(const std::shared_ptr<PartitionLog>& log,
   const Clock::time_point end = start + std::chrono::duration_cast<Clock::duration>(
                                             std::chrono::duration<double>(options.seconds));
   while (run.bytes + size <= options.max_bytes && Clock::now() < end) {
-    ASSIGN_OR_RETURN(const AppendResult appended, log->Append(options.batch));
+    ASSIGN_OR_RETURN(const AppendResult appended, log->AppendAsync(options.batch, written));
     ++run.writes;
     run.bytes += size;
     run.records += static_cast<uint64_t>(options.records_per_batch);
@@ -100,6 +109,7 @@ Result<WriteRun> RunEngineAppend(const std::shared_ptr<PartitionLog>& log,
       options.progress->Add(size, static_cast<uint64_t>(options.records_per_batch));
     }
   }
+  RETURN_IF_ERROR(writes->WaitUntil(run.writes, 0));
   if (flusher != nullptr) RETURN_IF_ERROR(window.WaitUntil(run.writes, 0));
   if (options.flush == FlushMode::kEachWrite) run.syncs = run.writes;
   run.seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -2,11 +2,14 @@
 // a backend opened by name, appended to by one writer with the flush discipline of
 // FlushMode, counted the same way as the raw disk baseline (raw_sequential_write.h):
 //
-//   kNone       PartitionLog::Append only (flush.messages and flush.ms never)
-//   kGroup      Append, then Flusher::FlushAsync for the batch; the Flusher's thread
+//   kNone       PartitionLog::AppendAsync only (flush.messages and flush.ms never); the
+//               writer goes on while the backend writes, and the run ends when every
+//               write completed
+//   kGroup      AppendAsync, then Flusher::FlushAsync for the batch; the Flusher's thread
 //               flushes, one flush covering every batch appended before it began; the
 //               writer waits while more than the window is not yet durable
-//   kEachWrite  the log's flush.messages=1 policy: Append returns once the batch is durable
+//   kEachWrite  the log's flush.messages=1 policy: AppendAsync returns once the batch is
+//               durable
 #pragma once
 
 #include <cstdint>
@@ -45,7 +48,7 @@ Result<BenchLog> OpenBenchLog(const std::string& backend_name, const std::string
                               LogOptions options, FlushMode flush = FlushMode::kNone);
 
 struct EngineAppendOptions {
-  // The batch appended each time; its base offset is rewritten by every Append.
+  // The batch appended each time; its base offset is rewritten by every append.
   std::span<uint8_t> batch;
   int records_per_batch = 1;
   FlushMode flush = FlushMode::kNone;  // must match the one the log was opened with

@@ -1,6 +1,8 @@
 // Produce: appends each partition's record batch and answers by acks — nothing at all for
-// acks=0, after the append for acks=1, after a group-commit flush for acks=all (when the
-// broker flushes on acks=all). Every append wakes the partition's long-polling fetches.
+// acks=0, once the batches are written for acks=1, after a group-commit flush for acks=all
+// (when the broker flushes on acks=all). Appends do not wait for their writes, so the
+// event loop goes on reading requests while the backend writes. Every written batch wakes
+// the partition's long-polling fetches.
 //
 // What is stored is exactly one RecordBatch v2 per partition, as Kafka requires from
 // Produce v3 on. Versions 0-2 carry old message sets, which ringlog does not store; their
@@ -49,19 +51,72 @@ ErrorCode CheckRecords(const std::optional<std::span<const uint8_t>>& records, i
   return ErrorCode::kNone;
 }
 
-// A partition whose batch was appended, and where its answer sits in the response.
-struct Appended {
-  std::shared_ptr<PartitionLog> log;
-  Offset last_offset = 0;
-  size_t topic = 0;
-  size_t partition = 0;
+// The answer of a produce that waits: for its partitions' writes (acks=1, and acks=all
+// when the broker does not flush for it) or for their flushes (acks=all). Each awaited
+// event counts down once, from any thread; so does Finish(), once the handler has filled
+// the response. The last one to count down (acquire-release) sees every result and
+// answers.
+class PendingAnswer {
+ public:
+  PendingAnswer(size_t partitions, Responder responder, int16_t version)
+      : results_(partitions), responder_(std::move(responder)), version_(version) {}
+
+  // Registers one more event to wait for, before it can happen.
+  void Expect() { remaining_.fetch_add(1, std::memory_order_relaxed); }
+  // An expected event of partition `slot` (its place in request order) happened.
+  void Done(size_t slot, Status status) {
+    results_[slot] = std::move(status);
+    CountDown();
+  }
+  // The handler is done: `response` holds every partition's answer, in request order.
+  void Finish(ProduceResponse response) {
+    response_ = std::move(response);
+    CountDown();
+  }
+
+ private:
+  void CountDown() {
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) Answer();
+  }
+
+  // A partition whose write or flush failed answers with the storage error instead of an
+  // offset.
+  void Answer() {
+    size_t slot = 0;
+    for (ProduceResponse::Topic& topic : response_.topics) {
+      for (ProduceResponse::Partition& p : topic.partitions) {
+        const Status& result = results_[slot++];
+        if (result.ok()) continue;
+        LOG(ERROR) << "produce to " << topic.name << "-" << p.index
+                   << " failed in storage: " << result.ToString();
+        p.error_code = ToWire(ToErrorCode(result));
+        p.base_offset = -1;
+      }
+    }
+    responder_.Respond(
+        [this](WireWriter& writer) { EncodeProduceResponse(writer, response_, version_); });
+  }
+
+  ProduceResponse response_;
+  std::vector<Status> results_;       // per partition in request order
+  std::atomic<size_t> remaining_{1};  // Finish() counts too
+  const Responder responder_;
+  const int16_t version_;
 };
 
-// Appends one partition's batch and fills `answer`; the append when it succeeded.
-std::optional<Appended> AppendPartition(RequestContext& ctx, const std::string& topic,
-                                        int32_t topic_partitions,
-                                        const ProduceRequest::Partition& partition,
-                                        ProduceResponse::Partition& answer) {
+// How a produce's partitions are answered.
+struct ProduceWaits {
+  // Waits for writes (acks=1, or acks=all without flushing); null for acks=0.
+  std::shared_ptr<PendingAnswer> writes;
+  // Flushes each appended partition for acks=all; null otherwise.
+  Flusher* flusher = nullptr;
+};
+
+// Appends one partition's batch and fills `answer`. The batch's write wakes the
+// partition's long-polling fetches, and its outcome (or its flush's) goes to `waits`.
+void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topic_partitions,
+                     const ProduceRequest::Partition& partition, size_t slot,
+                     const ProduceWaits& waits, ProduceResponse::Partition& answer) {
   ErrorCode error = CheckRecords(partition.records, ctx.version());
   std::shared_ptr<PartitionLog> log;
   if (error == ErrorCode::kNone) {
@@ -72,80 +127,48 @@ std::optional<Appended> AppendPartition(RequestContext& ctx, const std::string& 
   }
   if (error != ErrorCode::kNone) {
     answer.error_code = ToWire(error);
-    return std::nullopt;
+    return;
   }
   // The batch is rewritten in place (offsets, leader epoch) before it is stored.
   std::span<uint8_t> batch =
       ctx.mutable_body().subspan(partition.records_position, partition.records->size());
-  Result<AppendResult> appended = log->Append(batch);
+  const std::shared_ptr<PendingAnswer>& pending = waits.writes;
+  if (pending != nullptr && waits.flusher == nullptr) pending->Expect();
+  PartitionWatchers* watchers = ctx.services().watchers;
+  const bool counts = pending != nullptr && waits.flusher == nullptr;
+  Result<AppendResult> appended =
+      log->AppendAsync(batch, [pending, counts, slot, watchers, id = log->id()](Status status) {
+        if (status.ok() && watchers != nullptr) watchers->Notify(id);
+        if (counts) pending->Done(slot, std::move(status));
+      });
   if (!appended.ok()) {
+    if (counts) pending->Done(slot, Status::OK());  // answered below, not by the write
     const Status& status = appended.status();
     LOG(WARNING) << "produce to " << log->id().ToString() << " from " << ctx.connection().peer
                  << " refused: " << status.ToString();
     // Validation failures (a control batch, wrong counts or offsets) are INVALID_RECORD.
     answer.error_code =
         ToWire(status.IsInvalidArgument() ? ErrorCode::kInvalidRecord : ToErrorCode(status));
-    return std::nullopt;
+    return;
   }
   answer.base_offset = appended->base_offset;
   answer.log_append_time_ms = appended->log_append_time;
   answer.log_start_offset = appended->log_start_offset;
-  if (PartitionWatchers* watchers = ctx.services().watchers; watchers != nullptr) {
-    watchers->Notify(log->id());
+  if (waits.flusher != nullptr) {
+    pending->Expect();
+    waits.flusher->FlushAsync(
+        std::move(log), appended->last_offset,
+        [pending, slot](Status status) { pending->Done(slot, std::move(status)); });
   }
-  return Appended{std::move(log), appended->last_offset, 0, 0};
 }
 
-// The response of an acks=all produce, waiting for its partitions' flushes.
-class FlushWait {
- public:
-  FlushWait(ProduceResponse response, const std::vector<Appended>& appended, Responder responder,
-            int16_t version)
-      : response_(std::move(response)),
-        results_(appended.size()),
-        remaining_(appended.size()),
-        responder_(std::move(responder)),
-        version_(version) {
-    for (const Appended& a : appended) where_.emplace_back(a.topic, a.partition);
-  }
-
-  // Flush `i` (in the order of `appended`) completed. Any thread; each i once. The last
-  // one to count down (acquire-release) sees every result and answers.
-  void Done(size_t i, Status status) {
-    results_[i] = std::move(status);
-    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) Answer();
-  }
-
- private:
-  // A partition whose flush failed answers with the storage error instead of an offset.
-  void Answer() {
-    for (size_t i = 0; i < where_.size(); ++i) {
-      if (results_[i].ok()) continue;
-      LOG(ERROR) << "flush for an acks=all produce failed: " << results_[i].ToString();
-      ProduceResponse::Partition& p =
-          response_.topics[where_[i].first].partitions[where_[i].second];
-      p.error_code = ToWire(ToErrorCode(results_[i]));
-      p.base_offset = -1;
-    }
-    responder_.Respond(
-        [this](WireWriter& writer) { EncodeProduceResponse(writer, response_, version_); });
-  }
-
-  ProduceResponse response_;
-  std::vector<std::pair<size_t, size_t>> where_;  // (topic, partition) in response_
-  std::vector<Status> results_;
-  std::atomic<size_t> remaining_;
-  const Responder responder_;
-  const int16_t version_;
-};
-
 // Appends every partition of `request`, filling `response` (one answer per partition, in
-// request order); returns the appends that succeeded.
-std::vector<Appended> AppendAll(RequestContext& ctx, const ProduceRequest& request,
-                                ProduceResponse& response) {
+// request order).
+void AppendAll(RequestContext& ctx, const ProduceRequest& request, const ProduceWaits& waits,
+               ProduceResponse& response) {
   const bool valid_acks = request.acks == 0 || request.acks == 1 || request.acks == -1;
-  std::vector<Appended> appended;
   response.topics.reserve(request.topics.size());
+  size_t slot = 0;
   for (const ProduceRequest::Topic& topic : request.topics) {
     ProduceResponse::Topic& topic_answer = response.topics.emplace_back();
     topic_answer.name = topic.name;
@@ -155,16 +178,18 @@ std::vector<Appended> AppendAll(RequestContext& ctx, const ProduceRequest& reque
       ProduceResponse::Partition& answer = topic_answer.partitions.emplace_back();
       answer.index = partition.index;
       answer.error_code = ToWire(lookup.error);
-      if (lookup.error != ErrorCode::kNone) continue;
-      std::optional<Appended> done =
-          AppendPartition(ctx, topic.name, lookup.partitions, partition, answer);
-      if (!done) continue;
-      done->topic = response.topics.size() - 1;
-      done->partition = topic_answer.partitions.size() - 1;
-      appended.push_back(std::move(*done));
+      if (lookup.error == ErrorCode::kNone) {
+        AppendPartition(ctx, topic.name, lookup.partitions, partition, slot, waits, answer);
+      }
+      ++slot;
     }
   }
-  return appended;
+}
+
+size_t CountPartitions(const ProduceRequest& request) {
+  size_t count = 0;
+  for (const ProduceRequest::Topic& topic : request.topics) count += topic.partitions.size();
+  return count;
 }
 
 bool AnyError(const ProduceResponse& response) {
@@ -183,32 +208,27 @@ void HandleProduce(RequestContext& ctx) {
     ctx.responder().Close("bad Produce request: " + request.status().ToString());
     return;
   }
+  ProduceWaits waits;
+  if (request->acks != 0) {
+    waits.writes =
+        std::make_shared<PendingAnswer>(CountPartitions(*request), ctx.responder(), ctx.version());
+    if (request->acks == -1 && ctx.services().config.flush_on_acks_all) {
+      waits.flusher = ctx.services().flusher;
+    }
+  }
   ProduceResponse response;
-  const std::vector<Appended> appended = AppendAll(ctx, *request, response);
-  const int16_t version = ctx.version();
-  if (request->acks == 0) {
-    // The producer reads no response; closing the connection is how Kafka tells it that
-    // something failed.
-    if (AnyError(response)) {
-      ctx.responder().Close("acks=0 produce failed for some partition");
-    } else {
-      ctx.responder().NoResponse();
-    }
+  AppendAll(ctx, *request, waits, response);
+  if (request->acks != 0) {
+    waits.writes->Finish(std::move(response));
     return;
   }
-  Flusher* flusher = ctx.services().flusher;
-  if (request->acks == -1 && ctx.services().config.flush_on_acks_all && flusher != nullptr &&
-      !appended.empty()) {
-    auto wait =
-        std::make_shared<FlushWait>(std::move(response), appended, ctx.responder(), version);
-    for (size_t i = 0; i < appended.size(); ++i) {
-      flusher->FlushAsync(appended[i].log, appended[i].last_offset,
-                          [wait, i](Status status) { wait->Done(i, std::move(status)); });
-    }
-    return;
+  // The producer reads no response; closing the connection is how Kafka tells it that
+  // something failed.
+  if (AnyError(response)) {
+    ctx.responder().Close("acks=0 produce failed for some partition");
+  } else {
+    ctx.responder().NoResponse();
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeProduceResponse(writer, response, version); });
 }
 
 }  // namespace
