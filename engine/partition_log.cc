@@ -169,9 +169,10 @@ Status PartitionLog::Recover() {
 bool PartitionLog::ShouldRollLocked(uint64_t batch_bytes, Offset last_offset,
                                     TimestampMs now) const {
   const Segment& active = *ActiveLocked();
-  if (active.size_bytes() == 0) return false;
+  // Sizes count the queued batches too: the segment's own size lags behind its writes.
+  if (appended_active_bytes_ == 0) return false;
   // A failed roll may leave the active segment sealed; the next append retries the roll.
-  return active.sealed() || active.size_bytes() + batch_bytes > options_.segment_bytes ||
+  return active.sealed() || appended_active_bytes_ + batch_bytes > options_.segment_bytes ||
          now - active_created_ms_ >= options_.segment_ms ||
          last_offset - active.base_offset() > kMaxRelativeOffset;
 }
@@ -304,7 +305,9 @@ void PartitionLog::WriteDone() {
 
 Status PartitionLog::RecoverFromFailedWriteLocked() {
   // The active segment refuses appends after a failed write: cut it back to what was
-  // written and published, and go on from there.
+  // written and published, and go on from there. Every write still queued reports first,
+  // so the high watermark is final.
+  WaitForWrites();
   const Offset published = next_offset();
   RETURN_IF_ERROR(ActiveLocked()->TruncateTo(published).WithContext("recover " + id_.ToString() +
                                                                     " from a failed write"));

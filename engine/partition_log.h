@@ -59,6 +59,8 @@ class PartitionLog final {
   // before AppendAsync returns — after the high watermark moved past the batch. `batch` is
   // only borrowed for the call. On error `written` never runs. A failed write fails the
   // batches queued behind it; the next append cuts the log back to the high watermark.
+  // `written` runs on the thread that writes, so it must not append to or flush this log,
+  // nor hold the last reference to it.
   Result<AppendResult> AppendAsync(std::span<uint8_t> batch, Segment::WrittenCallback written);
 
   // Whole batches from the one holding `offset`, up to max_bytes, at least one batch, all

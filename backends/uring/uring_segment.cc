@@ -277,6 +277,11 @@ bool UringSegment::WriteQueued() {
   if (!status.ok()) {
     LOG(ERROR) << "write of " << end - position << " bytes at " << position << " of "
                << params_.paths.log << " failed: " << status.ToString();
+    // Whole batches of a short write would otherwise come back at the next open.
+    if (Status cut = log_->Truncate(position); !cut.ok()) {
+      LOG(ERROR) << "cannot cut the failed write off " << params_.paths.log << ": "
+                 << cut.ToString();
+    }
     std::lock_guard lock(queue_mu_);
     write_failure_ = status;
     failed.swap(filling_batches_);
@@ -391,8 +396,12 @@ Result<Offset> UringSegment::FindOffsetByTimestamp(TimestampMs ts) const {
 Status UringSegment::WaitWritten() {
   std::unique_lock lock(queue_mu_);
   const uint64_t target = queued_end_;
-  queue_cv_.wait(lock, [&] { return written_end_ >= target || !write_failure_.ok(); });
-  return written_end_ >= target ? Status::OK() : write_failure_;
+  const uint64_t resets = resets_;
+  queue_cv_.wait(
+      lock, [&] { return written_end_ >= target || !write_failure_.ok() || resets_ != resets; });
+  if (written_end_ >= target) return Status::OK();
+  if (!write_failure_.ok()) return write_failure_;
+  return Status::IOError(params_.paths.log + " was cut back after a failed write");
 }
 
 Status UringSegment::Flush() {
@@ -415,13 +424,19 @@ Status UringSegment::Seal() {
 }
 
 Status UringSegment::TruncateTo(Offset offset) {
+  bool failed = false;
   {
     // Appends after a failed write start again from what was written.
     std::unique_lock lock(queue_mu_);
     WaitIdle(lock);
+    failed = !write_failure_.ok();
     write_failure_ = Status::OK();
+    ++resets_;
+    queue_cv_.notify_all();
   }
   ResetQueue();
+  // Again, in case the writer could not cut the failed write off.
+  if (failed) RETURN_IF_ERROR(log_->Truncate(size_bytes()));
   const Offset next = next_offset();
   if (offset >= next) return Status::OK();
   uint64_t cut = 0;

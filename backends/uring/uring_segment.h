@@ -142,6 +142,7 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   Offset queued_next_ = 0;    // offset after the last appended batch
   uint64_t written_end_ = 0;  // position up to which the queue is written
   Status write_failure_;      // a failed write; appends are refused until TruncateTo
+  uint64_t resets_ = 0;       // TruncateTo calls, which end WaitWritten's waits
 
   std::atomic<uint64_t> size_{0};
   std::atomic<Offset> next_offset_;
