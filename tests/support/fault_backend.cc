@@ -132,13 +132,21 @@ class FaultSegment final : public Segment {
     RETURN_IF_ERROR(state_->Check(FaultOp::kAppend));
     // As a segment that writes behind: after a failed write it refuses appends until
     // TruncateTo.
-    if (!write_failure_.ok()) return write_failure_;
+    RETURN_IF_ERROR(WriteFailure());
     if (Status fault = state_->Check(FaultOp::kWrite); !fault.ok()) {
-      write_failure_ = fault;
-      written(std::move(fault));
-      return Status::OK();
+      {
+        std::lock_guard lock(failure_mu_);
+        write_failure_ = fault;
+      }
+      // The wrapped segment still writes the batch, so that the fault is reported in
+      // append order, after the batches queued before it; like the stray bytes of a short
+      // write, it is past what the log published, and TruncateTo removes it.
+      return inner_->Append(batch,
+                            [written = std::move(written), fault](Status) { written(fault); });
     }
-    return inner_->Append(batch, std::move(written));
+    RETURN_IF_ERROR(inner_->Append(batch, std::move(written)));
+    appended_end_ = batch.header().next_offset();
+    return Status::OK();
   }
   Result<ReadResult> Read(Offset offset, size_t max_bytes) const override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kRead));
@@ -149,8 +157,10 @@ class FaultSegment final : public Segment {
   }
   Status Flush() override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kFlush));
-    // Everything appended before the call is covered; appends racing the flush may not be.
-    const Offset end = inner_->next_offset();
+    // Everything appended before the call is covered, written yet or not; appends racing
+    // the flush may not be.
+    const Offset end = std::max(appended_end_.load(), inner_->next_offset());
+    RETURN_IF_ERROR(WriteFailure());
     RETURN_IF_ERROR(inner_->Flush());
     state_->RaiseDurable(partition_, inner_->base_offset(), end);
     return Status::OK();
@@ -161,8 +171,12 @@ class FaultSegment final : public Segment {
   }
   Status TruncateTo(Offset offset) override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kTruncate));
-    write_failure_ = Status::OK();
+    {
+      std::lock_guard lock(failure_mu_);
+      write_failure_ = Status::OK();
+    }
     RETURN_IF_ERROR(inner_->TruncateTo(offset));
+    appended_end_ = inner_->next_offset();
     state_->LowerDurable(partition_, inner_->base_offset(), inner_->next_offset());
     return Status::OK();
   }
@@ -171,8 +185,16 @@ class FaultSegment final : public Segment {
   const PartitionId partition_;
   const std::unique_ptr<Segment> inner_;
   const std::shared_ptr<FaultBackend::State> state_;
-  // Set by an injected kWrite; Append and TruncateTo have one caller at a time.
+  Status WriteFailure() {
+    std::lock_guard lock(failure_mu_);
+    return write_failure_;
+  }
+
+  // Set by an injected kWrite, cleared by TruncateTo.
+  std::mutex failure_mu_;
   Status write_failure_;
+  // The offset after the last batch passed on to the wrapped segment.
+  std::atomic<Offset> appended_end_{0};
 };
 
 }  // namespace

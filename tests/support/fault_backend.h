@@ -15,7 +15,9 @@
 // loses its unflushed tail even if a later segment was flushed.
 //
 // A failing call never reaches the wrapped backend: an injected Append stores nothing, an
-// injected Flush makes nothing durable.
+// injected Flush makes nothing durable. The exception is kWrite, a failed write as a
+// write-behind backend reports it: the batch goes to the wrapped segment, so that the
+// fault comes in append order, and is reported as failed (TruncateTo removes it).
 //
 // Thread-safe. Segments made by this backend must not outlive it.
 #pragma once
