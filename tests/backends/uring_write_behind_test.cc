@@ -15,6 +15,7 @@
 #include "engine/partition_log.h"
 #include "engine/record_batch.h"
 #include "engine/record_batch_builder.h"
+#include "tests/support/log_contents.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 #include "tests/support/writer_gate.h"
@@ -41,18 +42,6 @@ std::span<uint8_t> Bytes(std::string& batch) {
 
 Result<RecordBatchView> View(const std::string& batch) {
   return RecordBatchView::Parse({reinterpret_cast<const uint8_t*>(batch.data()), batch.size()});
-}
-
-Result<std::string> ReadAll(const PartitionLog& log) {
-  std::string all;
-  for (Offset at = log.log_start_offset(); at < log.next_offset();) {
-    ASSIGN_OR_RETURN(ReadResult r, log.Read(at, 4096));
-    if (r.empty()) break;
-    ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(r));
-    all += bytes;
-    at = r.next_offset;
-  }
-  return all;
 }
 
 // The batch indexes ("batch-<index>-" values) in `bytes`, in order: a readable diff when
@@ -237,14 +226,14 @@ TEST_F(UringWriteBehindTest, FailedWriteAmidQueuedBatchesIsReportedInOrderAndCut
   ASSERT_TRUE(appended.ok()) << appended.status().ToString();
   EXPECT_EQ(appended->base_offset, end);
   expected += last;
-  Result<std::string> all = ReadAll(*log);
+  Result<std::string> all = ReadAll(*log, log->log_start_offset());
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_TRUE(*all == expected) << "log: " << Labels(*all) << "\nwant: " << Labels(expected);
 
   log.reset();
   log = OpenLog();
   ASSERT_NE(log, nullptr);
-  all = ReadAll(*log);
+  all = ReadAll(*log, log->log_start_offset());
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_TRUE(*all == expected) << "log: " << Labels(*all) << "\nwant: " << Labels(expected);
 }
@@ -264,7 +253,7 @@ TEST_F(UringWriteBehindTest, BatchesReportedFailedStayGoneAfterReopen) {
   OpenBackend();
   log = OpenLog();
   ASSERT_NE(log, nullptr);
-  const Result<std::string> all = ReadAll(*log);
+  const Result<std::string> all = ReadAll(*log, log->log_start_offset());
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_TRUE(*all == expected) << "log: " << Labels(*all) << "\nwant: " << Labels(expected);
 }

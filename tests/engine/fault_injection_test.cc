@@ -14,6 +14,7 @@
 #include "engine/record_batch.h"
 #include "engine/record_batch_builder.h"
 #include "tests/support/fault_backend.h"
+#include "tests/support/log_contents.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -25,19 +26,6 @@ constexpr TimestampMs kStart = 1'700'000'000'000;
 Result<AppendResult> AppendRecords(PartitionLog& log, int count, TimestampMs ts = kStart) {
   std::string batch = BuildUniformBatch(count, std::string(60, 'v'), ts);
   return log.Append({reinterpret_cast<uint8_t*>(batch.data()), batch.size()});
-}
-
-// Every byte from `from` to the end, or the first read error.
-Result<std::string> ReadAll(const PartitionLog& log, Offset from) {
-  std::string all;
-  for (Offset at = from; at < log.next_offset();) {
-    ASSIGN_OR_RETURN(ReadResult r, log.Read(at, 4096));
-    if (r.empty()) break;
-    ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(r));
-    all += bytes;
-    at = r.next_offset;
-  }
-  return all;
 }
 
 LogOptions SmallSegments() {

@@ -20,6 +20,7 @@
 #include "engine/record_batch.h"
 #include "engine/record_batch_builder.h"
 #include "tests/support/fault_backend.h"
+#include "tests/support/log_contents.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 #include "tests/support/writer_gate.h"
@@ -83,19 +84,6 @@ std::string DescribeBatches(const std::string& bytes) {
          << "first difference at byte " << (diff.first - actual.begin())
          << "\n  actual: " << DescribeBatches(actual)
          << "\n  expected: " << DescribeBatches(expected);
-}
-
-// Every byte of the log from `from` to the high watermark, or the first read error.
-Result<std::string> ReadAll(const PartitionLog& log, Offset from) {
-  std::string all;
-  for (Offset at = from; at < log.next_offset();) {
-    ASSIGN_OR_RETURN(ReadResult r, log.Read(at, 4096));
-    if (r.empty()) break;
-    ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(r));
-    all += bytes;
-    at = r.next_offset;
-  }
-  return all;
 }
 
 // What one written callback saw.
