@@ -133,9 +133,10 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
   std::span<uint8_t> batch =
       ctx.mutable_body().subspan(partition.records_position, partition.records->size());
   const std::shared_ptr<PendingAnswer>& pending = waits.writes;
-  if (pending != nullptr && waits.flusher == nullptr) pending->Expect();
-  PartitionWatchers* watchers = ctx.services().watchers;
+  // Whether the write's outcome is what the answer waits for.
   const bool counts = pending != nullptr && waits.flusher == nullptr;
+  if (counts) pending->Expect();
+  PartitionWatchers* watchers = ctx.services().watchers;
   Result<AppendResult> appended =
       log->AppendAsync(batch, [pending, counts, slot, watchers, id = log->id()](Status status) {
         if (status.ok() && watchers != nullptr) watchers->Notify(id);
