@@ -137,12 +137,15 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   std::vector<QueuedBatch> filling_batches_;
   std::vector<uint8_t> writing_;  // the round being written
   std::vector<QueuedBatch> writing_batches_;
-  bool scheduled_ = false;    // handed to the writer, whose rounds have not ended
-  uint64_t queued_end_ = 0;   // position after the last appended batch
-  Offset queued_next_ = 0;    // offset after the last appended batch
-  uint64_t written_end_ = 0;  // position up to which the queue is written
-  Status write_failure_;      // a failed write; appends are refused until TruncateTo
-  uint64_t resets_ = 0;       // TruncateTo calls, which end WaitWritten's waits
+  bool scheduled_ = false;   // handed to the writer, whose rounds have not ended
+  uint64_t queued_end_ = 0;  // position after the last appended batch
+  Offset queued_next_ = 0;   // offset after the last appended batch
+  // Position up to which the queue is written and its callbacks have run; lags size_,
+  // which readers see as soon as a round is written, so that a Flush returns only after
+  // the high watermark covers what it synced.
+  uint64_t written_end_ = 0;
+  Status write_failure_;  // a failed write; appends are refused until TruncateTo
+  uint64_t resets_ = 0;   // TruncateTo calls, which end WaitWritten's waits
 
   std::atomic<uint64_t> size_{0};
   std::atomic<Offset> next_offset_;
