@@ -241,9 +241,11 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   Member& member = it->second;
   switch (state_) {
     case GroupState::kPreparingRebalance:
-      return refuse(GroupError::kRebalanceInProgress);
+      if (!member.assignment_pending) return refuse(GroupError::kRebalanceInProgress);
+      [[fallthrough]];
     case GroupState::kStable:
       member.session_deadline = now + member.session_timeout_ms;
+      member.assignment_pending = false;
       Answer(done, std::move(callback), SyncGroupResult{GroupError::kNone, member.assignment});
       return;
     case GroupState::kCompletingRebalance:
@@ -264,6 +266,7 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   }
   state_ = GroupState::kStable;
   for (auto& [id, m] : members_) {
+    m.assignment_pending = m.sync_callback == nullptr;
     if (m.sync_callback) {
       Answer(done, Take(m.sync_callback), SyncGroupResult{GroupError::kNone, m.assignment});
     }
@@ -363,8 +366,9 @@ void ConsumerGroup::RemoveMember(const std::string& member_id, TimestampMs now, 
 }
 
 void ConsumerGroup::PrepareRebalance(TimestampMs now, Completions& done) {
+  // From Stable the assignments stay until the next generation replaces them: members
+  // that have not collected theirs still may (Sync).
   for (auto& [id, member] : members_) {
-    member.assignment.clear();
     if (member.sync_callback) {
       Answer(done, Take(member.sync_callback),
              SyncGroupResult{GroupError::kRebalanceInProgress, {}});
@@ -411,6 +415,8 @@ void ConsumerGroup::CompleteJoin(TimestampMs now, Completions& done) {
   state_ = GroupState::kCompletingRebalance;
   sync_deadline_ = now + MaxRebalanceTimeout();
   for (auto& [id, member] : members_) {
+    member.assignment.clear();
+    member.assignment_pending = false;
     member.session_deadline = now + member.session_timeout_ms;
     Answer(done, Take(member.join_callback), JoinAnswer(member));
   }

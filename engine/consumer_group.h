@@ -44,7 +44,12 @@ class ConsumerGroup {
   // rebalance completes. REQUIRES: params.group_id == id(), timeouts validated.
   void Join(const JoinGroupParams& params, TimestampMs now, JoinCallback callback,
             Completions& done);
-  // SyncGroup. The leader's call completes every member's; the others wait for it.
+  // SyncGroup. The leader's call completes every member's; the others wait for it. Once
+  // the leader has assigned a generation, a member of it that has not collected its
+  // assignment still gets it after another member's rejoin started the next rebalance:
+  // a cooperative member (KIP-429) revokes and rejoins as soon as it has its own, and may
+  // overtake the others' SyncGroup. Other SyncGroups during a join phase get
+  // kRebalanceInProgress, as Kafka answers.
   void Sync(const SyncGroupParams& params, TimestampMs now, SyncCallback callback,
             Completions& done);
   // Heartbeat: kNone, or what the member must do (rejoin, give up).
@@ -78,6 +83,9 @@ class ConsumerGroup {
     int32_t rebalance_timeout_ms = 0;
     std::vector<GroupProtocol> protocols;
     std::string assignment;
+    // The leader has assigned this generation but the member has not collected its
+    // assignment with a SyncGroup yet (see Sync).
+    bool assignment_pending = false;
     JoinCallback join_callback;  // set while the member waits for the rebalance
     SyncCallback sync_callback;  // set while it waits for the leader's assignment
     TimestampMs session_deadline = 0;
