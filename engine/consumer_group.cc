@@ -242,6 +242,9 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   switch (state_) {
     case GroupState::kPreparingRebalance:
       if (!member.assignment_pending) return refuse(GroupError::kRebalanceInProgress);
+      LOG(INFO) << "group " << id_ << ": member " << member.id
+                << " collects its assignment of generation " << generation_
+                << " after the next rebalance began";
       [[fallthrough]];
     case GroupState::kStable:
       member.session_deadline = now + member.session_timeout_ms;
