@@ -11,7 +11,9 @@ generation 2, which must not cost B that generation.
 Used by test_groups_cooperative.py (a few runs) and, run as a script, as the long loop
 behind scripts/rebalance_loop.sh:
     python3 cooperative_rebalance.py RUNS OUT_JSONL   (RINGLOG_BINARY / RINGLOG_BACKEND set)
-which starts one broker per run and writes one JSON line per run.
+which starts one broker per run and writes one JSON line per run ("overtaken": whether the
+broker logged that B collected its assignment after A's rejoin; brokers before the fix
+never log it).
 """
 
 import json
@@ -30,6 +32,8 @@ BROKER_ARGS = ("--group_initial_rebalance_delay_ms=100", "--num_partitions=%d" %
 CONVERGE_SECONDS = 15.0
 # How long the split must then hold without another callback.
 SETTLE_SECONDS = 1.5
+# What the broker logs when a SyncGroup arrives after the next rebalance began (the race).
+OVERTAKEN = "after the next rebalance began"
 
 
 class Member:
@@ -119,12 +123,13 @@ def run(bootstrap, name):
 
 
 def main(runs, out_path):
-    failed = 0
+    failed = overtaken = 0
     with open(out_path, "a") as out:
         for i in range(runs):
             broker = Broker(BROKER_ARGS).start()
             try:
                 outcome = run(broker.bootstrap, "coop%d" % i)
+                outcome["overtaken"] = OVERTAKEN in broker.output()
             finally:
                 broker.close()
             outcome["run"] = i
@@ -132,9 +137,12 @@ def main(runs, out_path):
             failed += bool(outcome["problems"])
             out.write(json.dumps(outcome) + "\n")
             out.flush()
-            print("run %d/%d %s %s" % (i + 1, runs, "FAIL" if outcome["problems"] else "ok",
-                                       "; ".join(outcome["problems"])), flush=True)
-    print("%d of %d runs failed" % (failed, runs))
+            overtaken += outcome["overtaken"]
+            print("run %d/%d %s%s %s" % (i + 1, runs, "FAIL" if outcome["problems"] else "ok",
+                                         " (overtaken)" if outcome["overtaken"] else "",
+                                         "; ".join(outcome["problems"])), flush=True)
+    print("%d of %d runs failed; in %d the leader's rejoin overtook B's SyncGroup" %
+          (failed, runs, overtaken))
     return failed
 
 
