@@ -75,12 +75,13 @@ Result<TransferRate> Transfer(double seconds, const std::function<bool(int fd)>&
   bool ok = true;
   while (ok && Clock::now() < deadline) ok = send_some(pair.sender.get());
   const int send_errno = errno;
-  const uint64_t bytes = received.load();
-  const Clock::time_point end = Clock::now();
+  // The rate is of bytes delivered: the clock stops once the receiver has drained what was
+  // sent, so a receiver the scheduler kept off the CPU until the deadline still counts.
   shutdown(pair.sender.get(), SHUT_WR);
   receiver.join();
+  const Clock::time_point end = Clock::now();
   if (!ok) return Status::IOError("loopback send", send_errno);
-  return TransferRate{static_cast<double>(bytes),
+  return TransferRate{static_cast<double>(received.load()),
                       std::chrono::duration<double>(end - start).count()};
 }
 

@@ -4,7 +4,8 @@
 //
 // Each runs a sender and a receiver thread in this process over a fresh loopback
 // connection for `seconds`; the receiver reads into a user buffer and drops the bytes,
-// as the load generator's consumer does. Throughput is what the receiver got per second.
+// as the load generator's consumer does. Throughput is what the receiver got, per second
+// from the first send until it has received everything sent.
 #pragma once
 
 #include <cstddef>
