@@ -216,7 +216,9 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
     return Status::TooLarge("record batch of " + std::to_string(view.size_bytes()) +
                             " bytes exceeds max.message.bytes " + std::to_string(max_bytes));
   }
-  RETURN_IF_ERROR(ValidateProducerBatch(view));
+  // A topic that takes batches above the default bound may have them compressed too.
+  RETURN_IF_ERROR(
+      ValidateProducerBatch(view, std::max<size_t>(kDefaultMaxDecompressedBytes, max_bytes)));
   const int32_t last_delta = view.header().last_offset_delta;
   const int32_t record_count = view.header().record_count;
 

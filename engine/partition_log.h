@@ -45,7 +45,8 @@ class PartitionLog final {
   PartitionLog(const PartitionLog&) = delete;
   PartitionLog& operator=(const PartitionLog&) = delete;
 
-  // Validates one producer batch (ValidateProducerBatch; TooLarge above
+  // Validates one producer batch (ValidateProducerBatch, compressed records included, up
+  // to the larger of 64 MiB and max.message.bytes decompressed; TooLarge above
   // max.message.bytes), assigns its offsets by rewriting `batch` in place (base offset,
   // leader epoch 0, and the time for LogAppendTime topics), rolls the active segment when
   // segment.bytes or segment.ms say so, and appends. On return the batch is written:

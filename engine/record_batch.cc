@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/big_endian.h"
+#include "engine/compression/decompressor.h"
 #include "engine/crc32c.h"
 #include "engine/varint.h"
 
@@ -95,12 +96,12 @@ bool ParseRecordBody(VarintReader& in, const BatchHeader& h, Record* r, RecordFa
   return true;
 }
 
-// Calls visit(i, record) for each record of an uncompressed batch, in order, stopping at
-// the first error it returns. Corruption when the records section is malformed.
+// Calls visit(i, record) for each of the h.record_count records in `records` (an
+// uncompressed records section), in order, stopping at the first error it returns.
+// Corruption when the records section is malformed.
 template <typename Visit>
-Status ForEachRecord(const RecordBatchView& batch, Visit visit) {
-  const BatchHeader& h = batch.header();
-  VarintReader in(batch.bytes().subspan(kBatchHeaderSize));
+Status ForEachRecord(const BatchHeader& h, std::span<const uint8_t> records, Visit visit) {
+  VarintReader in(records);
   Record r;
   for (int32_t i = 0; i < h.record_count; ++i) {
     int32_t length;
@@ -127,6 +128,19 @@ Status ForEachRecord(const RecordBatchView& batch, Visit visit) {
                               " bytes after its last record");
   }
   return Status::OK();
+}
+
+// The records of a producer's batch: well framed, and with the offset deltas 0..n-1 that
+// assigning offsets in place needs.
+Status CheckRecords(const BatchHeader& h, std::span<const uint8_t> records) {
+  Offset expected = h.base_offset;
+  return ForEachRecord(h, records, [&expected, &h](int32_t i, const Record& r) {
+    if (r.offset != expected++) {
+      return Status::InvalidArgument("record " + std::to_string(i) + " has offset delta " +
+                                     std::to_string(r.offset - h.base_offset));
+    }
+    return Status::OK();
+  });
 }
 
 }  // namespace
@@ -186,7 +200,7 @@ Status RecordBatchView::VerifyCrc() const {
   return Status::OK();
 }
 
-Status ValidateProducerBatch(const RecordBatchView& batch) {
+Status ValidateProducerBatch(const RecordBatchView& batch, size_t max_decompressed_bytes) {
   const BatchHeader& h = batch.header();
   RETURN_IF_ERROR(batch.VerifyCrc());
   if (h.is_control()) return Status::InvalidArgument("producers may not write control batches");
@@ -200,17 +214,16 @@ Status ValidateProducerBatch(const RecordBatchView& batch) {
     return Status::InvalidArgument("unknown compression codec " +
                                    std::to_string(static_cast<int>(h.compression())));
   }
-  if (h.compression() != CompressionType::kNone) return Status::OK();
-  // Uncompressed records are cheap to walk, and a producer's offset deltas must be 0..n-1
-  // for offsets to be assigned in place.
-  Offset expected = h.base_offset;
-  return ForEachRecord(batch, [&expected, &h](int32_t i, const Record& r) {
-    if (r.offset != expected++) {
-      return Status::InvalidArgument("record " + std::to_string(i) + " has offset delta " +
-                                     std::to_string(r.offset - h.base_offset));
-    }
-    return Status::OK();
-  });
+  const std::span<const uint8_t> section = batch.bytes().subspan(kBatchHeaderSize);
+  if (h.compression() == CompressionType::kNone) return CheckRecords(h, section);
+  // Consumers must be able to read what is acknowledged, so compressed records are
+  // opened and checked too; the batch is still stored as it came, compressed.
+  Decompressor& decompressor = Decompressor::ForThisThread();
+  Result<std::span<const uint8_t>> records =
+      decompressor.Decompress(h.compression(), section, max_decompressed_bytes);
+  Status checked = records.ok() ? CheckRecords(h, *records) : records.status();
+  decompressor.Trim();
+  return checked.WithContext(std::string(CompressionName(h.compression())) + " record batch");
 }
 
 void SetBaseOffset(std::span<uint8_t> batch, Offset base_offset) {
@@ -242,10 +255,11 @@ Result<std::vector<Record>> DecodeRecords(const RecordBatchView& batch) {
   // The count is untrusted: reserve no more records than the bytes could hold.
   records.reserve(std::min(static_cast<size_t>(batch.header().record_count),
                            (batch.size_bytes() - kBatchHeaderSize) / kMinRecordSize));
-  RETURN_IF_ERROR(ForEachRecord(batch, [&records](int32_t, const Record& r) {
-    records.push_back(r);
-    return Status::OK();
-  }));
+  RETURN_IF_ERROR(ForEachRecord(batch.header(), batch.bytes().subspan(kBatchHeaderSize),
+                                [&records](int32_t, const Record& r) {
+                                  records.push_back(r);
+                                  return Status::OK();
+                                }));
   return records;
 }
 

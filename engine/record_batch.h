@@ -11,13 +11,13 @@
 #include <span>
 #include <vector>
 
+#include "engine/compression/compression_type.h"
 #include "engine/format.h"
 #include "engine/status.h"
 #include "engine/types.h"
 
 namespace ringlog {
 
-enum class CompressionType : uint8_t { kNone = 0, kGzip = 1, kSnappy = 2, kLz4 = 3, kZstd = 4 };
 enum class TimestampType : uint8_t { kCreateTime = 0, kLogAppendTime = 1 };
 
 // The fixed 61-byte header of a batch, decoded.
@@ -81,10 +81,21 @@ class RecordBatchView {
   std::span<const uint8_t> bytes_;
 };
 
-// Checks what the broker must refuse from a producer: a wrong CRC (Corruption), a control
-// batch, a record count that disagrees with lastOffsetDelta, or, for uncompressed batches,
-// records whose framing or offset deltas are wrong (all InvalidArgument or Corruption).
-Status ValidateProducerBatch(const RecordBatchView& batch);
+// The most the records of a compressed batch may decompress to by default: far above
+// what clients send (their uncompressed batches stay within max.request.size or
+// message.max.bytes, 1 MB by default), far below what a decompression bomb would take.
+inline constexpr size_t kDefaultMaxDecompressedBytes = 64 << 20;
+
+// Checks what the broker must refuse from a producer, as Kafka does on produce: a wrong
+// CRC (Corruption), a control batch, a record count that disagrees with lastOffsetDelta
+// or with the records (InvalidArgument), an unknown codec (InvalidArgument), records
+// whose framing is wrong (Corruption) or whose offset deltas are not 0..n-1
+// (InvalidArgument). A compressed batch is decompressed to be checked the same way
+// (Corruption when its records section is not valid data of its codec; TooLarge when
+// they decompress to more than `max_decompressed_bytes`), into the calling thread's
+// reused buffer (Decompressor::ForThisThread); the batch itself is left as it is.
+Status ValidateProducerBatch(const RecordBatchView& batch,
+                             size_t max_decompressed_bytes = kDefaultMaxDecompressedBytes);
 
 // In-place rewrites of a whole batch held in `batch` (which Parse accepted).
 // Fields outside the CRC: the checksum stays valid.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/big_endian.h"
+#include "engine/compression/compressor.h"
 #include "engine/crc32c.h"
 #include "engine/format.h"
 #include "engine/varint.h"
@@ -21,10 +22,20 @@ void AppendNullableBytes(std::string* out, const std::optional<std::string>& byt
   out->append(*bytes);
 }
 
-// Fills the header fields of the batch in `out` (whose records are already appended) and
-// its CRC.
+// Compresses the records appended to `out` with the codec the attributes name, if any,
+// then fills the header fields of the batch and its CRC.
 void FinishBatch(std::string* out, int32_t count, TimestampMs base_ts, TimestampMs max_ts,
                  const BatchOptions& o) {
+  const auto codec = static_cast<CompressionType>(o.attributes & kBatchAttrCompressionMask);
+  if (codec != CompressionType::kNone) {
+    const std::string compressed = Compress(
+        codec,
+        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(out->data()), out->size())
+            .subspan(kBatchHeaderSize),
+        o.snappy_framing);
+    out->resize(kBatchHeaderSize);
+    out->append(compressed);
+  }
   auto* p = reinterpret_cast<uint8_t*>(out->data());
   StoreBigEndian<int64_t>(p + kBatchBaseOffsetPos, o.base_offset);
   StoreBigEndian<int32_t>(p + kBatchLengthPos,
@@ -48,7 +59,9 @@ void FinishBatch(std::string* out, int32_t count, TimestampMs base_ts, Timestamp
 
 std::string BuildRecordBatch(const std::vector<RecordData>& records, const BatchOptions& options) {
   CHECK(!records.empty()) << "a record batch holds at least one record";
-  CHECK_EQ(options.attributes & kBatchAttrCompressionMask, 0) << "the builder never compresses";
+  CHECK_LE(options.attributes & kBatchAttrCompressionMask,
+           static_cast<int16_t>(CompressionType::kZstd))
+      << "no such codec";
   const TimestampMs base_ts = records.front().timestamp;
   TimestampMs max_ts = base_ts;
   std::string out(kBatchHeaderSize, '\0');

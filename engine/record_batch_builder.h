@@ -1,6 +1,6 @@
-// Builds RecordBatch v2 bytes (uncompressed). The broker writes its own batches with it
-// (internal topics such as committed offsets); tests and the load generator use it to play
-// the producer.
+// Builds RecordBatch v2 bytes, compressed when the attributes name a codec. The broker
+// writes its own batches with it (internal topics such as committed offsets, never
+// compressed); tests and the load generator use it to play the producer.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/compression/compressor.h"
 #include "engine/types.h"
 
 namespace ringlog {
@@ -28,7 +29,8 @@ struct RecordData {
 struct BatchOptions {
   Offset base_offset = 0;
   int32_t partition_leader_epoch = -1;
-  int16_t attributes = 0;  // codec bits must stay 0: the builder never compresses
+  int16_t attributes = 0;  // codec bits (0-4): the records are compressed with it
+  SnappyFraming snappy_framing = SnappyFraming::kXerial;
   int64_t producer_id = -1;
   int16_t producer_epoch = -1;
   int32_t base_sequence = -1;

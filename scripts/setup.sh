@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake pkg-config clang-format
   liburing-dev librocksdb-dev libgflags-dev libgoogle-glog-dev
+  zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   kcat librdkafka-dev python3-kafka python3-confluent-kafka
   python3-snappy python3-lz4 python3-zstandard

@@ -87,9 +87,9 @@ TEST(RecordBatchBuilderTest, UniformBatchMatchesGeneralBuilder) {
 
 TEST(RecordBatchBuilderDeathTest, MisuseIsABug) {
   EXPECT_DEATH(BuildRecordBatch({}), "at least one record");
-  BatchOptions compressed;
-  compressed.attributes = static_cast<int16_t>(CompressionType::kGzip);
-  EXPECT_DEATH(BuildRecordBatch({{"k", "v", 0, {}}}, compressed), "never compresses");
+  BatchOptions unknown_codec;
+  unknown_codec.attributes = 5;
+  EXPECT_DEATH(BuildRecordBatch({{"k", "v", 0, {}}}, unknown_codec), "no such codec");
   EXPECT_DEATH(BuildUniformBatch(0, "v", 0), "at least one record");
 }
 

@@ -257,8 +257,9 @@ TEST(RecordBatchTest, WrongRecordOffsetDeltaRefused) {
   EXPECT_TRUE(ValidateProducerBatch(*RecordBatchView::Parse(Span(batch))).IsInvalidArgument());
 }
 
-TEST(RecordBatchTest, CompressedBatchOnlyCrcChecked) {
-  // The records section is opaque once a codec is set; only the CRC is verified.
+TEST(RecordBatchTest, CompressedBatchOfGarbageIsCorruption) {
+  // A valid CRC over a records section that is not zstd data: consumers could not read
+  // it, so the broker must not take it (compressed_batch_test.cc has the rest).
   std::string batch = SampleBatch();
   batch.replace(kBatchHeaderSize, std::string::npos, "not really zstd");
   Put<int32_t>(batch, kBatchLengthPos, static_cast<int32_t>(batch.size() - kBatchLogOverhead));
@@ -267,7 +268,7 @@ TEST(RecordBatchTest, CompressedBatchOnlyCrcChecked) {
   Result<RecordBatchView> view = RecordBatchView::Parse(Span(batch));
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->header().compression(), CompressionType::kZstd);
-  EXPECT_TRUE(ValidateProducerBatch(*view).ok());
+  EXPECT_TRUE(ValidateProducerBatch(*view).IsCorruption());
   EXPECT_TRUE(DecodeRecords(*view).status().IsNotSupported());
 
   Put<int16_t>(batch, kBatchAttributesPos, 5);  // no such codec

@@ -1,0 +1,71 @@
+// Zstandard through libzstd. A lone frame that states its content size (kafka-python,
+// librdkafka) decodes in one call straight into the output; any other input (no content
+// size: the Java client's zstd-jni stream; several frames) streams through the context.
+#include <glog/logging.h>
+#include <zstd.h>
+
+#include <string>
+
+#include "engine/compression/codecs.h"
+
+namespace ringlog {
+namespace {
+
+struct ZstdContext {
+  ZSTD_DCtx* dctx = ZSTD_createDCtx();
+  ZstdContext() { CHECK(dctx != nullptr) << "zstd init"; }
+  ~ZstdContext() { ZSTD_freeDCtx(dctx); }
+};
+
+ZSTD_DCtx* ThreadContext() {
+  thread_local ZstdContext context;
+  return context.dctx;
+}
+
+Status ZstdError(size_t code) {
+  return Status::Corruption(std::string("zstd data is invalid: ") + ZSTD_getErrorName(code));
+}
+
+// The content size of `in` when it is exactly one frame that states it; 0 otherwise.
+unsigned long long SingleFrameContentSize(std::span<const uint8_t> in) {
+  const unsigned long long size = ZSTD_getFrameContentSize(in.data(), in.size());
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size == 0) return 0;
+  const size_t frame = ZSTD_findFrameCompressedSize(in.data(), in.size());
+  return !ZSTD_isError(frame) && frame == in.size() ? size : 0;
+}
+
+Status DecodeStream(ZSTD_DCtx* dctx, std::span<const uint8_t> in, OutputBuffer* out) {
+  ZSTD_inBuffer input{in.data(), in.size(), 0};
+  while (true) {
+    if (!out->Grow()) return OutputLimitReached("zstd", out->limit());
+    const std::span<uint8_t> room = out->free();
+    ZSTD_outBuffer output{room.data(), room.size(), 0};
+    const size_t left = ZSTD_decompressStream(dctx, &output, &input);
+    if (ZSTD_isError(left)) return ZstdError(left);
+    out->Commit(output.pos);
+    if (input.pos < input.size) continue;
+    if (left == 0) return Status::OK();  // the last frame is decoded and flushed
+    // All input read and room left over, yet the frame goes on: the data is cut.
+    if (output.pos < output.size) return Status::Corruption("zstd data ends inside a frame");
+  }
+}
+
+}  // namespace
+
+Status DecodeZstd(std::span<const uint8_t> in, OutputBuffer* out) {
+  ZSTD_DCtx* dctx = ThreadContext();
+  ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+  const unsigned long long content = SingleFrameContentSize(in);
+  if (content == 0) return DecodeStream(dctx, in, out);
+  if (content > out->limit() - out->size() || !out->Reserve(content)) {
+    return OutputLimitReached("zstd", out->limit());
+  }
+  const std::span<uint8_t> room = out->free();
+  const size_t written = ZSTD_decompressDCtx(dctx, room.data(), content, in.data(), in.size());
+  if (ZSTD_isError(written)) return ZstdError(written);
+  if (written != content) return Status::Corruption("zstd frame is shorter than it says");
+  out->Commit(written);
+  return Status::OK();
+}
+
+}  // namespace ringlog
