@@ -39,6 +39,11 @@ DEFINE_int64(group_initial_rebalance_delay_ms, 3000,
 DEFINE_double(duration, 3, "bench: seconds per measurement");
 DEFINE_int32(repetitions, 3, "bench: runs per measurement; the median is reported");
 DEFINE_string(out, "", "bench: JSON-lines result file; default bench-<UTC time>.jsonl");
+DEFINE_string(compression, "none",
+              "bench: codec of the batching suite's batches: none, gzip, snappy, lz4, zstd");
+DEFINE_string(broker_binary, "",
+              "bench: the ringlog binary that suites start as the broker; default this one "
+              "(another build, measured under the same load generator)");
 
 DECLARE_bool(help);  // gflags' own
 
@@ -54,6 +59,7 @@ constexpr char kUsage[] =
     "  serve     run the broker (--listen, --data_dir, --backend, ...; see --help)\n"
     "  bench     run benchmark suites: bench <suite>|all [--backend=uring|rocksdb|all]\n"
     "            [--duration=S] [--repetitions=N] [--out=FILE.jsonl] [--data_dir=DIR]\n"
+    "            [--compression=CODEC] [--broker_binary=PATH]\n"
     "  help      print this text\n";
 
 int RunServe() {
@@ -101,9 +107,11 @@ int RunBench(int argc, char** argv) {
   o.out = FLAGS_out;
   o.data_dir = gflags::GetCommandLineFlagInfoOrDie("data_dir").is_default ? "./ringlog-bench"
                                                                           : FLAGS_data_dir;
+  o.compression = FLAGS_compression;
   std::error_code ec;
   o.ringlog_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) o.ringlog_binary = argv[0];
+  if (!FLAGS_broker_binary.empty()) o.ringlog_binary = FLAGS_broker_binary;
   return ringlog::bench::RunBenchCommand(o);
 }
 

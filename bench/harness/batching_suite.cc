@@ -8,6 +8,10 @@
 // The broker is a `ringlog serve` child, started afresh on an empty directory for every
 // run, so no run pays for another's data. The
 // load generator uses 4 connections to 4 partitions with 8 requests in flight each.
+//
+// With --compression=gzip|snappy|lz4|zstd the batches are compressed (text-like values,
+// produce_template.h), so the broker decompresses and checks every batch it stores; MB/s
+// then counts the compressed bytes stored, and records/s compares across codecs.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -56,23 +60,37 @@ struct Limits {
 struct Shape {
   int record_bytes = 0;
   int records_per_batch = 0;
+  CompressionType compression = CompressionType::kNone;
   int64_t batch_bytes = 0;  // one record batch
   int64_t frame_bytes = 0;  // one request carrying it
 };
 
-Result<Shape> ShapeOf(int record_bytes, int records_per_batch) {
+Result<Shape> ShapeOf(int record_bytes, int records_per_batch, CompressionType compression) {
   ProduceTemplateOptions t;
   t.topic = kTopic;
   t.records_per_batch = records_per_batch;
   t.record_bytes = record_bytes;
+  t.compression = compression;
   ASSIGN_OR_RETURN(ProduceTemplate request, ProduceTemplate::Build(t));
-  return Shape{record_bytes, records_per_batch, request.batch_bytes_per_request(),
+  return Shape{record_bytes, records_per_batch, compression, request.batch_bytes_per_request(),
                static_cast<int64_t>(request.frame().size())};
+}
+
+// "64x1024B", and the codec when there is one: "64x1024B lz4".
+std::string ShapeName(const Shape& shape) {
+  std::string name =
+      std::to_string(shape.records_per_batch) + "x" + std::to_string(shape.record_bytes) + "B";
+  if (shape.compression != CompressionType::kNone) {
+    name += ' ';
+    name += CompressionName(shape.compression);
+  }
+  return name;
 }
 
 std::map<std::string, std::string> ShapeParams(const Shape& shape) {
   return {{"record_bytes", std::to_string(shape.record_bytes)},
           {"records_per_batch", std::to_string(shape.records_per_batch)},
+          {"compression", std::string(CompressionName(shape.compression))},
           {"batch_bytes", std::to_string(shape.batch_bytes)}};
 }
 
@@ -98,8 +116,7 @@ Result<Limits> MeasureLimits(const SuiteOptions& options, const ScratchDir& scra
                              const Shape& shape, MeasurementSink& sink) {
   std::vector<double> loopback, disk;
   for (int rep = 0; rep < options.repetitions; ++rep) {
-    std::fprintf(stderr, "batching: loopback and disk limits for %d x %d B\n",
-                 shape.records_per_batch, shape.record_bytes);
+    std::fprintf(stderr, "batching: loopback and disk limits for %s\n", ShapeName(shape).c_str());
     ASSIGN_OR_RETURN(const TransferRate tcp,
                      MeasureLoopbackTcp(static_cast<size_t>(shape.frame_bytes),
                                         options.seconds_per_measurement));
@@ -112,14 +129,12 @@ Result<Limits> MeasureLimits(const SuiteOptions& options, const ScratchDir& scra
   m.suite = "batching";
   m.params = ShapeParams(shape);
   m.repetitions = options.repetitions;
-  m.name = "loopback tcp " + std::to_string(shape.records_per_batch) + "x" +
-           std::to_string(shape.record_bytes) + "B";
+  m.name = "loopback tcp " + ShapeName(shape);
   m.params["chunk_bytes"] = std::to_string(shape.frame_bytes);
   m.mb_per_s = limits.loopback_mb_per_s;
   sink.Add(m);
   m.params.erase("chunk_bytes");
-  m.name = "raw disk write " + std::to_string(shape.records_per_batch) + "x" +
-           std::to_string(shape.record_bytes) + "B";
+  m.name = "raw disk write " + ShapeName(shape);
   m.params["block_bytes"] = std::to_string(shape.batch_bytes);
   m.mb_per_s = limits.disk_mb_per_s;
   sink.Add(m);
@@ -159,6 +174,7 @@ Result<CaseRun> RunCaseOnce(const SuiteOptions& options, const ScratchDir& scrat
   p.connections = kConnections;
   p.records_per_batch = shape.records_per_batch;
   p.record_bytes = shape.record_bytes;
+  p.compression = shape.compression;
   p.acks = acks;
   p.max_in_flight = kInFlight;
   p.seconds = options.seconds_per_measurement;
@@ -181,8 +197,8 @@ Result<CaseRun> RunCaseOnce(const SuiteOptions& options, const ScratchDir& scrat
 Status MeasureCase(const SuiteOptions& options, const ScratchDir& scratch,
                    const std::string& backend, const Shape& shape, int16_t acks,
                    const Limits& limits, MeasurementSink& sink) {
-  const std::string label = "batching " + backend + " " + std::to_string(shape.records_per_batch) +
-                            "x" + std::to_string(shape.record_bytes) + "B acks=" + AcksName(acks);
+  const std::string label =
+      "batching " + backend + " " + ShapeName(shape) + " acks=" + AcksName(acks);
   std::vector<double> mb, records, client_cpu, broker_cpu;
   for (int rep = 0; rep < options.repetitions; ++rep) {
     ASSIGN_OR_RETURN(const CaseRun run, RunCaseOnce(options, scratch, backend, shape, acks, label));
@@ -194,8 +210,7 @@ Status MeasureCase(const SuiteOptions& options, const ScratchDir& scratch,
 
   Measurement m;
   m.suite = "batching";
-  m.name = std::to_string(shape.records_per_batch) + "x" + std::to_string(shape.record_bytes) +
-           "B acks=" + AcksName(acks);
+  m.name = ShapeName(shape) + " acks=" + AcksName(acks);
   m.backend = backend;
   m.params = ShapeParams(shape);
   m.params["acks"] = AcksName(acks);
@@ -221,7 +236,8 @@ Status RunBatchingSuite(const SuiteOptions& options, MeasurementSink& sink) {
                    ScratchDir::Create(options.data_dir, "batching-"));
   for (int record_bytes : kRecordSizes) {
     for (int records_per_batch : kBatchRecords) {
-      ASSIGN_OR_RETURN(const Shape shape, ShapeOf(record_bytes, records_per_batch));
+      ASSIGN_OR_RETURN(const Shape shape,
+                       ShapeOf(record_bytes, records_per_batch, options.compression));
       ASSIGN_OR_RETURN(const Limits limits, MeasureLimits(options, *scratch, shape, sink));
       for (const std::string& backend : options.backends) {
         for (int16_t acks : kAcks) {

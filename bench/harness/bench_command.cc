@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "bench/harness/json_lines_sink.h"
 #include "bench/harness/run_context.h"
@@ -52,6 +54,15 @@ std::string DefaultOutPath() {
   return buffer;
 }
 
+std::optional<CompressionType> ParseCompression(const std::string& name) {
+  for (CompressionType type :
+       {CompressionType::kNone, CompressionType::kGzip, CompressionType::kSnappy,
+        CompressionType::kLz4, CompressionType::kZstd}) {
+    if (name == CompressionName(type)) return type;
+  }
+  return std::nullopt;
+}
+
 // The message for bad options, or "" when they are fine.
 std::string CheckOptions(const BenchCommandOptions& o) {
   bool known = o.suite == "all";
@@ -67,6 +78,10 @@ std::string CheckOptions(const BenchCommandOptions& o) {
   if (!(o.seconds_per_measurement > 0)) return "--duration must be a positive number of seconds";
   if (o.repetitions < 1) return "--repetitions must be at least 1";
   if (o.data_dir.empty()) return "--data_dir must name a directory";
+  if (!ParseCompression(o.compression)) {
+    return "unknown --compression '" + o.compression + "'; use none, gzip, snappy, lz4 or zstd";
+  }
+  if (o.ringlog_binary.empty()) return "--broker_binary must name a ringlog binary";
   return "";
 }
 
@@ -89,6 +104,7 @@ int RunBenchCommand(const BenchCommandOptions& options) {
   suite_options.repetitions = options.repetitions;
   suite_options.data_dir = options.data_dir;
   suite_options.ringlog_binary = options.ringlog_binary;
+  suite_options.compression = *ParseCompression(options.compression);
 
   const RunContext context = CollectRunContext(options.data_dir);
   const std::string out = options.out.empty() ? DefaultOutPath() : options.out;

@@ -16,7 +16,9 @@ struct BenchCommandOptions {
   int repetitions = 3;
   std::string out;             // JSON-lines file; "" picks bench-<UTC time>.jsonl
   std::string data_dir;        // scratch directories go inside it
-  std::string ringlog_binary;  // this binary, for suites that start `ringlog serve`
+  std::string ringlog_binary;  // for suites that start `ringlog serve`: by default this one
+  // The batching suite's codec: "none", "gzip", "snappy", "lz4" or "zstd".
+  std::string compression = "none";
 };
 
 // The suites `ringlog bench` knows, in the order `all` runs them.

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bench/harness/measurement.h"
+#include "engine/compression/compression_type.h"
 #include "engine/status.h"
 
 namespace ringlog::bench {
@@ -19,6 +20,8 @@ struct SuiteOptions {
   int repetitions = 3;                 // the median of this many runs is reported
   std::string data_dir;                // scratch space on the disk under test
   std::string ringlog_binary;          // for suites that start `ringlog serve` as a child
+  // The codec of the batches the batching suite produces (--compression).
+  CompressionType compression = CompressionType::kNone;
 };
 
 Status RunSeqioSuite(const SuiteOptions& options, MeasurementSink& sink);

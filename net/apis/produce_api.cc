@@ -147,7 +147,10 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
     const Status& status = appended.status();
     LOG(WARNING) << "produce to " << log->id().ToString() << " from " << ctx.connection().peer
                  << " refused: " << status.ToString();
-    // Validation failures (a control batch, wrong counts or offsets) are INVALID_RECORD.
+    // Validation failures (a control batch, wrong counts or offsets) are INVALID_RECORD;
+    // damaged records (a wrong CRC, compressed data that does not decompress) are
+    // CORRUPT_MESSAGE; records that decompress past the bound are MESSAGE_TOO_LARGE, on
+    // which the Java producer splits the batch and retries.
     answer.error_code =
         ToWire(status.IsInvalidArgument() ? ErrorCode::kInvalidRecord : ToErrorCode(status));
     return;

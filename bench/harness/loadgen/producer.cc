@@ -113,6 +113,7 @@ Result<ProducerResult> RunProducer(const ProducerOptions& o, ProgressReporter* p
       t.partitions = PartitionsOf(o, c);
       t.records_per_batch = o.records_per_batch;
       t.record_bytes = o.record_bytes;
+      t.compression = o.compression;
       t.acks = o.acks;
       Result<ProduceTemplate> request = ProduceTemplate::Build(t);
       Result<std::unique_ptr<KafkaConnection>> conn = KafkaConnection::Connect(o.host, o.port);

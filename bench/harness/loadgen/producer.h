@@ -17,6 +17,7 @@
 #include <string>
 
 #include "bench/harness/progress_reporter.h"
+#include "engine/compression/compression_type.h"
 #include "engine/status.h"
 
 namespace ringlog::bench {
@@ -29,7 +30,8 @@ struct ProducerOptions {
   int connections = 1;
   int records_per_batch = 1;
   int record_bytes = 100;
-  int16_t acks = 1;  // 0, 1 or -1
+  CompressionType compression = CompressionType::kNone;  // ProduceTemplateOptions
+  int16_t acks = 1;                                      // 0, 1 or -1
   int max_in_flight = 5;
   double seconds = 3;
   // Stops earlier, once this many record-batch bytes were sent (split evenly among the
