@@ -223,6 +223,7 @@ Status ValidateProducerBatch(const RecordBatchView& batch, size_t max_decompress
       decompressor.Decompress(h.compression(), section, max_decompressed_bytes);
   Status checked = records.ok() ? CheckRecords(h, *records) : records.status();
   decompressor.Trim();
+  if (checked.ok()) return checked;
   return checked.WithContext(std::string(CompressionName(h.compression())) + " record batch");
 }
 
