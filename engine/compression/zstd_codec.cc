@@ -11,16 +11,36 @@
 namespace ringlog {
 namespace {
 
-struct ZstdContext {
-  ZSTD_DCtx* dctx = ZSTD_createDCtx();
-  ZstdContext() { CHECK(dctx != nullptr) << "zstd init"; }
-  ~ZstdContext() { ZSTD_freeDCtx(dctx); }
+// The most the thread's context may keep after a call: a streamed frame may declare a
+// window of up to 128 MiB (zstd's default cap), which the context would otherwise hold,
+// partly written, for the thread's life.
+constexpr size_t kRetainedContextBytes = 16 << 20;
+
+class ZstdContext {
+ public:
+  ~ZstdContext() { Drop(); }
+  ZSTD_DCtx* Get() {
+    if (dctx_ == nullptr) {
+      dctx_ = ZSTD_createDCtx();
+      CHECK(dctx_ != nullptr) << "zstd init";
+    }
+    return dctx_;
+  }
+  // Frees the context if it grew past kRetainedContextBytes.
+  void Trim() {
+    if (dctx_ != nullptr && ZSTD_sizeof_DCtx(dctx_) > kRetainedContextBytes) Drop();
+  }
+
+ private:
+  void Drop() {
+    ZSTD_freeDCtx(dctx_);
+    dctx_ = nullptr;
+  }
+
+  ZSTD_DCtx* dctx_ = nullptr;
 };
 
-ZSTD_DCtx* ThreadContext() {
-  thread_local ZstdContext context;
-  return context.dctx;
-}
+thread_local ZstdContext thread_context;
 
 Status ZstdError(size_t code) {
   return Status::Corruption(std::string("zstd data is invalid: ") + ZSTD_getErrorName(code));
@@ -53,10 +73,14 @@ Status DecodeStream(ZSTD_DCtx* dctx, std::span<const uint8_t> in, OutputBuffer* 
 }  // namespace
 
 Status DecodeZstd(std::span<const uint8_t> in, OutputBuffer* out) {
-  ZSTD_DCtx* dctx = ThreadContext();
+  ZSTD_DCtx* dctx = thread_context.Get();
   ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
   const unsigned long long content = SingleFrameContentSize(in);
-  if (content == 0) return DecodeStream(dctx, in, out);
+  if (content == 0) {
+    Status streamed = DecodeStream(dctx, in, out);
+    thread_context.Trim();
+    return streamed;
+  }
   if (content > out->limit() - out->size() || !out->Reserve(content)) {
     return OutputLimitReached("zstd", out->limit());
   }
