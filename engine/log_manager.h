@@ -8,10 +8,16 @@
 // blobs) that no topic names, and Open() removes those. Every partition in the backend
 // must therefore belong to a LogManager topic.
 //
-// Thread safety: thread-safe.
+// Thread safety: thread-safe. Lookups (GetTopic, GetPartition, ListTopics) never wait for
+// storage work: topic creation, deletion, growth and config changes run one at a time,
+// doing their storage work outside the lock that lookups take, and become visible all at
+// once when done. A topic being created is not seen until all its partitions exist and
+// its record is stored; a topic being deleted is gone for lookups once its record is.
+// Partition logs handed out before a deletion fail their later calls (PartitionLog::Delete).
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -23,38 +29,32 @@
 #include "engine/partition_log.h"
 #include "engine/storage_backend.h"
 #include "engine/topic_config.h"
+#include "engine/topic_limits.h"
+#include "engine/topic_record.h"
 
 namespace ringlog {
 
-struct TopicInfo {
-  std::string name;
-  int32_t partitions = 0;
-  ConfigMap configs;  // the topic's overrides only
-};
-
-// Kafka's rule: 1 to 249 characters of [a-zA-Z0-9._-], not "." or "..".
-Status ValidateTopicName(std::string_view name);
-
 class LogManager final {
  public:
-  // Partitions one topic may have: a bound on what one request can make the broker build.
-  static constexpr int32_t kMaxPartitions = 10000;
-
   // `backend` and `clock` must outlive the LogManager. InvalidArgument for bad defaults;
-  // the backend's error when a partition cannot be recovered.
+  // the backend's error when a partition cannot be recovered. Every topic record is read
+  // and checked (engine/topic_record.h, the topic's configs) before any partition is
+  // opened, so a damaged record fails the open, naming the record, before anything on the
+  // medium is changed.
   static Result<std::unique_ptr<LogManager>> Open(StorageBackend* backend,
                                                   const LogOptions& defaults, const Clock* clock);
   ~LogManager();
   LogManager(const LogManager&) = delete;
   LogManager& operator=(const LogManager&) = delete;
 
-  // InvalidArgument for a bad name, a partition count outside [1, kMaxPartitions] or a
-  // bad config; AlreadyExists when the topic exists.
+  // InvalidArgument for a bad name, a partition count outside [1, kMaxPartitionsPerTopic]
+  // or a bad config; AlreadyExists when the topic exists. On any other error nothing of the
+  // topic is left in storage.
   Status CreateTopic(std::string_view name, int32_t partitions, const ConfigMap& configs);
   // NotFound when there is no such topic. Removes its partitions' data.
   Status DeleteTopic(std::string_view name);
   // Grows the topic to `total` partitions. InvalidArgument unless current count < total
-  // <= kMaxPartitions.
+  // <= kMaxPartitionsPerTopic. On any other error the topic keeps its partitions.
   Status CreatePartitions(std::string_view name, int32_t total);
   // Replaces the topic's overrides with `configs` (Kafka AlterConfigs semantics) and
   // applies them to every partition. InvalidArgument for a bad config, NotFound.
@@ -71,7 +71,8 @@ class LogManager final {
   // logged and the pass goes on with the next partition.
   void RunHousekeeping();
   Status FlushAll();
-  // Flushes every partition and closes the backend cleanly. Nothing may be called after.
+  // Waits for a topic change in progress, flushes every partition and closes the backend
+  // cleanly. Nothing may be called after.
   Status Close();
 
  private:
@@ -81,7 +82,10 @@ class LogManager final {
   };
 
   LogManager(StorageBackend* backend, const LogOptions& defaults, const Clock* clock);
+  // Reads and checks every topic record, then opens the partitions they name.
   Status Load();
+  // The stored topics, checked against the limits and the defaults; nothing is opened.
+  Result<std::vector<TopicInfo>> ReadTopicRecords();
   // Deletes partitions and log-start blobs that belong to no topic (an interrupted
   // deletion or creation), with a LOG(WARNING) each.
   Status RemoveLeftovers();
@@ -101,6 +105,10 @@ class LogManager final {
   StorageBackend* const backend_;
   const LogOptions defaults_;
   const Clock* const clock_;
+  // Held through a topic change (create, delete, grow, alter) and its storage work: one
+  // change at a time. Taken before mu_.
+  std::mutex admin_mu_;
+  // Guards topics_, briefly: lookups take it shared, a change exclusive to publish.
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Topic> topics_;
 };

@@ -4,7 +4,8 @@
 // Kafka), an illegal topic name INVALID_TOPIC_EXCEPTION and an unknown topic
 // UNKNOWN_TOPIC_OR_PARTITION. An internal topic keeps the configs the broker gave it
 // (INVALID_TOPIC_EXCEPTION): replacing them could, say, bring back the retention that the
-// committed offsets must never have. validate_only checks and changes nothing.
+// committed offsets must never have. validate_only checks and changes nothing. The request
+// runs on the admin worker, in order with topic creation and deletion.
 //
 // Broker configs are read-only in ringlog (flags at start). Setting any is
 // INVALID_REQUEST, the code Kafka gives a broker config that cannot be updated
@@ -17,6 +18,7 @@
 
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
+#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/alter_configs_codec.h"
@@ -90,7 +92,7 @@ ResourceResult AlterBroker(const RequestContext& ctx,
   return Outcome(resource, ErrorCode::kNone, {});
 }
 
-void HandleAlterConfigs(RequestContext& ctx) {
+void ServeAlterConfigs(RequestContext& ctx) {
   WireReader reader = ctx.BodyReader();
   Result<AlterConfigsRequest> request = DecodeAlterConfigsRequest(reader, ctx.version());
   if (!request.ok()) {
@@ -117,6 +119,8 @@ void HandleAlterConfigs(RequestContext& ctx) {
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeAlterConfigsResponse(writer, response, version); });
 }
+
+void HandleAlterConfigs(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeAlterConfigs); }
 
 }  // namespace
 

@@ -3,7 +3,8 @@
 // the topic (or exceeds the engine's bound) INVALID_PARTITIONS, and an assignment that
 // does not put each new partition on this broker alone INVALID_REQUEST (as CreateTopics
 // answers it). An internal topic keeps the layout the broker gave it
-// (INVALID_TOPIC_EXCEPTION). validate_only runs every check and adds nothing.
+// (INVALID_TOPIC_EXCEPTION). validate_only runs every check and adds nothing. The request
+// runs on the admin worker and is answered once done.
 #include <glog/logging.h>
 
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
+#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/create_partitions_codec.h"
@@ -34,10 +36,7 @@ std::string GrowthProblem(const CreatePartitionsRequest::Topic& topic, int32_t c
     return "topic '" + topic.name + "' has " + std::to_string(current) +
            " partitions; the new count must be higher, got " + std::to_string(topic.count);
   }
-  if (topic.count > LogManager::kMaxPartitions) {
-    return "a topic has at most " + std::to_string(LogManager::kMaxPartitions) +
-           " partitions, got " + std::to_string(topic.count);
-  }
+  if (Status count = ValidatePartitionCount(topic.count); !count.ok()) return count.message();
   return {};
 }
 
@@ -91,7 +90,7 @@ TopicResult Grow(const RequestContext& ctx, const CreatePartitionsRequest::Topic
   return TopicResult{topic.name, ToWire(ErrorCode::kNone), std::nullopt};
 }
 
-void HandleCreatePartitions(RequestContext& ctx) {
+void ServeCreatePartitions(RequestContext& ctx) {
   WireReader reader = ctx.BodyReader();
   Result<CreatePartitionsRequest> request = DecodeCreatePartitionsRequest(reader, ctx.version());
   if (!request.ok()) {
@@ -111,6 +110,8 @@ void HandleCreatePartitions(RequestContext& ctx) {
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeCreatePartitionsResponse(writer, response, version); });
 }
+
+void HandleCreatePartitions(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeCreatePartitions); }
 
 }  // namespace
 

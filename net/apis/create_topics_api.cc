@@ -10,7 +10,8 @@
 //
 // -1 for the defaults is accepted at every version, as Kafka's broker does: KIP-464 made
 // it official in v4, but kafkajs sends it in v3 whenever numPartitions is left out.
-// Creation is synchronous, so the request's timeout never expires.
+// The request runs on the admin worker and is answered once every topic is created (or
+// refused), however long that takes: the request's timeout is not enforced.
 #include <glog/logging.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
+#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/create_topics_codec.h"
@@ -88,11 +90,8 @@ Plan PlanPartitions(const CreateTopicsRequest::Topic& topic, const BrokerConfig&
   }
   plan.partitions =
       topic.num_partitions == kDefaultPartitions ? config.num_partitions : topic.num_partitions;
-  if (plan.partitions < 1 || plan.partitions > LogManager::kMaxPartitions) {
-    return Refuse(ErrorCode::kInvalidPartitions, "number of partitions must be in [1, " +
-                                                     std::to_string(LogManager::kMaxPartitions) +
-                                                     "], got " +
-                                                     std::to_string(topic.num_partitions));
+  if (Status count = ValidatePartitionCount(plan.partitions); !count.ok()) {
+    return Refuse(ErrorCode::kInvalidPartitions, count.message());
   }
   if (topic.replication_factor != 1 && topic.replication_factor != kDefaultReplicationFactor) {
     return Refuse(ErrorCode::kInvalidReplicationFactor,
@@ -148,7 +147,7 @@ CreateTopicsResponse::TopicResult CreateTopic(const RequestContext& ctx, const s
   return result;
 }
 
-void HandleCreateTopics(RequestContext& ctx) {
+void ServeCreateTopics(RequestContext& ctx) {
   WireReader reader = ctx.BodyReader();
   Result<CreateTopicsRequest> request = DecodeCreateTopicsRequest(reader, ctx.version());
   if (!request.ok()) {
@@ -170,6 +169,8 @@ void HandleCreateTopics(RequestContext& ctx) {
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeCreateTopicsResponse(writer, response, version); });
 }
+
+void HandleCreateTopics(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeCreateTopics); }
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 // DeleteTopics: deletes each named topic with all its data. An unknown (or illegal) name
-// is UNKNOWN_TOPIC_OR_PARTITION, as Kafka answers. Deletion is synchronous, so the
-// request's timeout never expires. Every group's committed offsets for a deleted topic go
-// with it; the internal offsets topic itself cannot be deleted (INVALID_TOPIC_EXCEPTION).
+// is UNKNOWN_TOPIC_OR_PARTITION, as Kafka answers. The request runs on the admin worker and
+// is answered once every topic is deleted: the request's timeout is not enforced. Every group's
+// committed offsets for a deleted topic go with it; the internal offsets topic itself cannot be
+// deleted (INVALID_TOPIC_EXCEPTION).
 #include <glog/logging.h>
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "engine/group_coordinator.h"
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
+#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/delete_topics_codec.h"
@@ -38,7 +40,7 @@ ErrorCode DeleteTopic(BrokerServices& services, const std::string& name) {
   return ToErrorCode(deleted);
 }
 
-void HandleDeleteTopics(RequestContext& ctx) {
+void ServeDeleteTopics(RequestContext& ctx) {
   WireReader reader = ctx.BodyReader();
   Result<DeleteTopicsRequest> request = DecodeDeleteTopicsRequest(reader, ctx.version());
   if (!request.ok()) {
@@ -53,6 +55,8 @@ void HandleDeleteTopics(RequestContext& ctx) {
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeDeleteTopicsResponse(writer, response, version); });
 }
+
+void HandleDeleteTopics(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeDeleteTopics); }
 
 }  // namespace
 

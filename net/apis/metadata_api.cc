@@ -1,11 +1,13 @@
 // Metadata: this single broker as the whole cluster (node id, advertised address,
 // controller), and the asked-for topics with their partitions, all led by this node.
-// Unknown topics are created when auto.create.topics.enable and the request allow it.
+// Unknown topics are created when auto.create.topics.enable and the request allow it; such
+// a request is answered from the admin worker once the topics exist.
 #include <string>
 #include <vector>
 
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
+#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/apis/topic_lookup.h"
@@ -35,7 +37,17 @@ MetadataResponse::Topic DescribeTopic(const BrokerConfig& config, const std::str
   return topic;
 }
 
-void HandleMetadata(RequestContext& ctx) {
+// Whether one of `names` is to be auto-created.
+bool CreatesTopics(const BrokerServices& services, const std::vector<std::string>& names,
+                   bool may_create) {
+  for (const std::string& name : names) {
+    if (FindTopic(services, name, may_create).to_create) return true;
+  }
+  return false;
+}
+
+// Answers the request; `on_admin`: on the admin worker, where topics may be created.
+void ServeMetadata(RequestContext& ctx, bool on_admin) {
   WireReader reader = ctx.BodyReader();
   Result<MetadataRequest> request = DecodeMetadataRequest(reader, ctx.version());
   if (!request.ok()) {
@@ -43,6 +55,12 @@ void HandleMetadata(RequestContext& ctx) {
     return;
   }
   BrokerServices& services = ctx.services();
+  // Versions before 4 have no flag: they always allow creation.
+  const bool may_create = ctx.version() < 4 || request->allow_auto_topic_creation;
+  if (!on_admin && request->topics && CreatesTopics(services, *request->topics, may_create)) {
+    HandOffToAdmin(ctx, [](RequestContext& held) { ServeMetadata(held, /*on_admin=*/true); });
+    return;
+  }
   const BrokerConfig& config = services.config;
 
   MetadataResponse response;
@@ -56,17 +74,18 @@ void HandleMetadata(RequestContext& ctx) {
           DescribeTopic(config, info.name, TopicLookup{ErrorCode::kNone, info.partitions}));
     }
   } else {
-    // Versions before 4 have no flag: they always allow creation.
-    const bool may_create = ctx.version() < 4 || request->allow_auto_topic_creation;
     for (const std::string& name : *request->topics) {
-      response.topics.push_back(
-          DescribeTopic(config, name, FindOrCreateTopic(services, name, may_create)));
+      const TopicLookup lookup = on_admin ? FindOrCreateTopic(services, name, may_create)
+                                          : FindTopic(services, name, may_create);
+      response.topics.push_back(DescribeTopic(config, name, lookup));
     }
   }
   const int16_t version = ctx.version();
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeMetadataResponse(writer, response, version); });
 }
+
+void HandleMetadata(RequestContext& ctx) { ServeMetadata(ctx, /*on_admin=*/false); }
 
 }  // namespace
 

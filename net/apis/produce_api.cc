@@ -7,6 +7,10 @@
 // What is stored is exactly one RecordBatch v2 per partition, as Kafka requires from
 // Produce v3 on. Versions 0-2 carry old message sets, which ringlog does not store; their
 // partitions get UNSUPPORTED_FOR_MESSAGE_FORMAT. zstd needs Produce v7 (KIP-110).
+//
+// A produce to a topic that is to be auto-created goes to the admin worker, which creates
+// the topic and then appends. Its topics stay pinned until then, and a later produce to a
+// pinned topic follows it there, so appends to a partition keep their arrival order.
 #include <glog/logging.h>
 
 #include <atomic>
@@ -20,9 +24,11 @@
 #include "engine/flusher.h"
 #include "engine/log_manager.h"
 #include "engine/record_batch.h"
+#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/apis/topic_lookup.h"
+#include "net/broker/admin_worker.h"
 #include "net/broker/partition_watchers.h"
 #include "net/codec/error_code.h"
 #include "net/codec/produce_codec.h"
@@ -167,17 +173,20 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
 }
 
 // Appends every partition of `request`, filling `response` (one answer per partition, in
-// request order).
+// request order). `on_admin`: on the admin worker, where unknown topics may be created.
 void AppendAll(RequestContext& ctx, const ProduceRequest& request, const ProduceWaits& waits,
-               ProduceResponse& response) {
+               bool on_admin, ProduceResponse& response) {
   const bool valid_acks = request.acks == 0 || request.acks == 1 || request.acks == -1;
   response.topics.reserve(request.topics.size());
   size_t slot = 0;
   for (const ProduceRequest::Topic& topic : request.topics) {
     ProduceResponse::Topic& topic_answer = response.topics.emplace_back();
     topic_answer.name = topic.name;
-    const TopicLookup lookup = valid_acks ? FindOrCreateTopic(ctx.services(), topic.name, true)
-                                          : TopicLookup{ErrorCode::kInvalidRequiredAcks, 0};
+    TopicLookup lookup{ErrorCode::kInvalidRequiredAcks, 0};
+    if (valid_acks) {
+      lookup = on_admin ? FindOrCreateTopic(ctx.services(), topic.name, true)
+                        : FindTopic(ctx.services(), topic.name, true);
+    }
     for (const ProduceRequest::Partition& partition : topic.partitions) {
       ProduceResponse::Partition& answer = topic_answer.partitions.emplace_back();
       answer.index = partition.index;
@@ -205,12 +214,37 @@ bool AnyError(const ProduceResponse& response) {
   return false;
 }
 
-void HandleProduce(RequestContext& ctx) {
+// The topics of `request` when it must go to the admin worker: one of them is to be
+// auto-created, or pinned by an earlier produce that went there. Empty otherwise.
+std::vector<std::string> TopicsToWaitFor(const BrokerServices& services,
+                                         const ProduceRequest& request) {
+  bool wait = false;
+  for (const ProduceRequest::Topic& topic : request.topics) {
+    wait = wait || services.admin->IsPinned(topic.name) ||
+           FindTopic(services, topic.name, true).to_create;
+  }
+  std::vector<std::string> topics;
+  if (!wait) return topics;
+  for (const ProduceRequest::Topic& topic : request.topics) topics.push_back(topic.name);
+  return topics;
+}
+
+// Serves the request; `on_admin`: on the admin worker, where unknown topics may be created.
+void ServeProduce(RequestContext& ctx, bool on_admin) {
   WireReader reader = ctx.BodyReader();
   Result<ProduceRequest> request = DecodeProduceRequest(reader, ctx.version());
   if (!request.ok()) {
     ctx.responder().Close("bad Produce request: " + request.status().ToString());
     return;
+  }
+  if (!on_admin) {
+    if (std::vector<std::string> topics = TopicsToWaitFor(ctx.services(), *request);
+        !topics.empty()) {
+      HandOffToAdmin(
+          ctx, [](RequestContext& held) { ServeProduce(held, /*on_admin=*/true); },
+          std::move(topics));
+      return;
+    }
   }
   ProduceWaits waits;
   if (request->acks != 0) {
@@ -221,7 +255,7 @@ void HandleProduce(RequestContext& ctx) {
     }
   }
   ProduceResponse response;
-  AppendAll(ctx, *request, waits, response);
+  AppendAll(ctx, *request, waits, on_admin, response);
   if (request->acks != 0) {
     waits.writes->Finish(std::move(response));
     return;
@@ -234,6 +268,8 @@ void HandleProduce(RequestContext& ctx) {
     ctx.responder().NoResponse();
   }
 }
+
+void HandleProduce(RequestContext& ctx) { ServeProduce(ctx, /*on_admin=*/false); }
 
 }  // namespace
 

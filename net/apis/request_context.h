@@ -1,10 +1,13 @@
 // RequestContext: everything a handler gets for one request — the decoded header, the
 // frame holding the body, the connection and its loop, the broker's services, and the
 // Responder that answers it. Lives for the synchronous part of the handler call only;
-// asynchronous handlers copy what they need (the Responder, decoded fields).
+// asynchronous handlers copy what they need (the Responder, decoded fields), or Detach()
+// the whole context to finish the request on another thread.
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -49,8 +52,14 @@ class RequestContext {
         .subspan(body_offset_);
   }
 
+  // Moves the context to the heap, for a handler that finishes the request on another
+  // thread (the admin worker): the connection's identity is copied, since the connection
+  // may be gone by then, and loop() may no longer be used. This object is left empty.
+  std::shared_ptr<RequestContext> Detach() &&;
+
   const ConnectionInfo& connection() const { return *conn_; }
-  LoopExecutor& loop() const { return *loop_; }
+  // REQUIRES: not detached.
+  LoopExecutor& loop() const;
   BrokerServices& services() const { return *services_; }
   const Responder& responder() const { return responder_; }
 
@@ -63,6 +72,8 @@ class RequestContext {
   LoopExecutor* loop_;
   BrokerServices* services_;
   Responder responder_;
+  // The connection's identity once detached; conn_ points here then.
+  std::optional<ConnectionInfo> detached_conn_;
 };
 
 }  // namespace ringlog

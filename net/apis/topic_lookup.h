@@ -1,6 +1,8 @@
 // How the data-path handlers (Metadata, Produce) find a topic: an existing one, or a new
 // one created on first use when the broker's auto.create.topics.enable and the request
-// both allow it, with the broker's num.partitions, as Kafka does.
+// both allow it, with the broker's num.partitions. Creating is topic administration, so it
+// happens on the admin worker only (net/broker/admin_worker.h): a handler on an event loop
+// looks up with FindTopic and, when a topic is to be created, hands the request over.
 #pragma once
 
 #include <cstdint>
@@ -17,9 +19,16 @@ struct TopicLookup {
   // error when creating it failed.
   ErrorCode error = ErrorCode::kNone;
   int32_t partitions = 0;
+  // FindTopic only: the topic does not exist and auto-creation applies, so the request
+  // must go to the admin worker (`error` is kUnknownTopicOrPartition meanwhile).
+  bool to_create = false;
 };
 
-// Thread-safe; concurrent lookups of one new topic create it once.
+// Never creates. Thread-safe; does not wait for topic administration in progress.
+TopicLookup FindTopic(const BrokerServices& services, std::string_view name,
+                      bool request_allows_creation);
+
+// FindTopic, but creates the topic when it says to_create. REQUIRES: on the admin worker.
 TopicLookup FindOrCreateTopic(BrokerServices& services, std::string_view name,
                               bool request_allows_creation);
 

@@ -12,6 +12,7 @@
 
 namespace ringlog {
 
+class AdminWorker;
 class GroupCoordinator;
 class PartitionWatchers;
 
@@ -35,6 +36,7 @@ struct BrokerServices {
   Flusher* flusher = nullptr;
   PartitionWatchers* watchers = nullptr;  // wakes long-polling fetches when data arrives
   GroupCoordinator* groups = nullptr;     // consumer groups and committed offsets
+  AdminWorker* admin = nullptr;           // topic changes, off the event loops
   const Clock* clock = nullptr;
 };
 

@@ -16,6 +16,7 @@
 #include "engine/log_manager.h"
 #include "engine/offset_store.h"
 #include "engine/periodic_task.h"
+#include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/broker/housekeeper.h"
 #include "net/broker/listen_address.h"
@@ -100,6 +101,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
     return opened.status();
   }
   std::unique_ptr<GroupCoordinator> groups = std::move(*opened);
+  // Declared after what its tasks use, so that it stops before they go.
+  AdminWorker admin;
   PartitionWatchers watchers;
   BrokerServices services;
   services.config.advertised_host = AdvertisedHost(options, listen.host);
@@ -111,6 +114,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
   services.flusher = flusher.get();
   services.watchers = &watchers;
   services.groups = groups.get();
+  services.admin = &admin;
   services.clock = SystemClock::Get();
   Broker broker(&services);
 
@@ -143,6 +147,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
   sigwait(&stop, &signal_number);
   LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
   server.Stop();
+  admin.Stop();  // a topic change in progress completes; queued ones are dropped
   group_timer.Stop();
   housekeeper.Stop();
   flusher.reset();  // serves the flushes still pending
@@ -157,11 +162,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
 Status ValidateServeOptions(const ServeOptions& o) {
   RETURN_IF_ERROR(ParseListenAddress(o.listen).status());
   if (o.data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
-  if (o.num_partitions < 1 || o.num_partitions > LogManager::kMaxPartitions) {
-    return Status::InvalidArgument("num_partitions must be 1 to " +
-                                   std::to_string(LogManager::kMaxPartitions) + ", got " +
-                                   std::to_string(o.num_partitions));
-  }
+  RETURN_IF_ERROR(ValidatePartitionCount(o.num_partitions).WithContext("num_partitions"));
   RETURN_IF_ERROR(Positive("log_segment_bytes", o.log_segment_bytes));
   RETURN_IF_ERROR(Positive("log_flush_interval_messages", o.log_flush_interval_messages));
   RETURN_IF_ERROR(Positive("log_flush_interval_ms", o.log_flush_interval_ms));

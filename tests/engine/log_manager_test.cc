@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "engine/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
@@ -99,7 +102,7 @@ TEST_P(LogManagerTest, RefusesBadNamesCountsAndConfigsBeforeStoringAnything) {
   EXPECT_TRUE(ValidateTopicName("...").ok());
   EXPECT_TRUE(manager_->CreateTopic("t", 0, {}).IsInvalidArgument());
   EXPECT_TRUE(manager_->CreateTopic("t", -3, {}).IsInvalidArgument());
-  EXPECT_TRUE(manager_->CreateTopic("t", LogManager::kMaxPartitions + 1, {}).IsInvalidArgument());
+  EXPECT_TRUE(manager_->CreateTopic("t", kMaxPartitionsPerTopic + 1, {}).IsInvalidArgument());
   EXPECT_TRUE(manager_->CreateTopic("t", 1, {{"no.such.config", "1"}}).IsInvalidArgument());
   EXPECT_TRUE(manager_->CreateTopic("t", 1, {{"segment.bytes", "lots"}}).IsInvalidArgument());
   EXPECT_TRUE(manager_->CreateTopic("t", 1, {{"segment.bytes", "5"}}).IsInvalidArgument());
@@ -247,6 +250,40 @@ TEST_P(LogManagerTest, RefusesDamagedTopicMetadata) {
   EXPECT_TRUE(LogManager::Open(backend_.get(), defaults_, &clock_).status().IsCorruption());
   ASSERT_TRUE(backend_->DeleteMeta("topic.bad").ok());
   EXPECT_TRUE(LogManager::Open(backend_.get(), defaults_, &clock_).ok());
+}
+
+// A record that claims more than a request may create (or an illegal name, or a bad
+// config) stops the open before any partition is opened or made: a topic listed before
+// it whose partitions are missing is not recreated, and nothing is removed as a leftover.
+TEST_P(LogManagerTest, RefusesTopicRecordsBeyondTheLimitsBeforeTouchingStorage) {
+  ASSERT_TRUE(manager_->CreateTopic("kept", 1, {}).ok());
+  ASSERT_TRUE(AppendRecords(*manager_->GetPartition({"kept", 0}), 3, kStart).ok());
+  ASSERT_TRUE(manager_->Close().ok());
+  manager_.reset();
+  backend_.reset();
+  auto backend = OpenTestBackend(GetParam(), dir_.Sub("data"));
+  ASSERT_TRUE(backend.ok());
+  backend_ = std::move(*backend);
+  ASSERT_TRUE(backend_->PutMeta("topic.aaa", "ringlog-topic 1\npartitions 2\n").ok());
+  const std::string too_many = std::to_string(kMaxPartitionsPerTopic + 1);
+  for (const auto& [record, blob] : std::vector<std::pair<std::string, std::string>>{
+           {"topic.zzz", "ringlog-topic 1\npartitions " + too_many + "\n"},
+           {"topic.zzz", "ringlog-topic 1\npartitions 1\nconfig segment.bytes 5\n"},
+           {"topic..", "ringlog-topic 1\npartitions 1\n"}}) {
+    ASSERT_TRUE(backend_->PutMeta(record, blob).ok());
+    Result<std::unique_ptr<LogManager>> refused =
+        LogManager::Open(backend_.get(), defaults_, &clock_);
+    ASSERT_TRUE(refused.status().IsCorruption()) << refused.status().ToString();
+    EXPECT_NE(refused.status().message().find(record), std::string::npos)
+        << refused.status().ToString();
+    EXPECT_EQ(StoredPartitions(), (std::vector<PartitionId>{{"kept", 0}}));
+    ASSERT_TRUE(backend_->DeleteMeta(record).ok());
+  }
+  ASSERT_TRUE(backend_->DeleteMeta("topic.aaa").ok());
+  auto manager = LogManager::Open(backend_.get(), defaults_, &clock_);
+  ASSERT_TRUE(manager.ok()) << manager.status().ToString();
+  manager_ = std::move(*manager);
+  EXPECT_EQ(manager_->GetPartition({"kept", 0})->next_offset(), 3);
 }
 
 TEST_P(LogManagerTest, RefusesBadDefaults) {

@@ -18,6 +18,7 @@
 #include "engine/record_batch.h"
 #include "engine/record_batch_builder.h"
 #include "net/apis/api_table.h"
+#include "net/broker/admin_worker.h"
 #include "net/broker/partition_watchers.h"
 #include "net/codec/api_versions_codec.h"
 #include "net/codec/fetch_codec.h"
@@ -26,6 +27,7 @@
 #include "net/codec/produce_codec.h"
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
+#include "tests/support/log_contents.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -89,6 +91,7 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
     services_.logs = logs_.get();
     services_.flusher = flusher_.get();
     services_.watchers = &watchers_;
+    services_.admin = &admin_;
     services_.clock = &clock_;
     broker_ = std::make_unique<Broker>(&services_);
     ServerOptions options;
@@ -102,6 +105,7 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     server_->Stop();
+    admin_.Stop();
     flusher_.reset();
     if (logs_ != nullptr) {
       EXPECT_TRUE(logs_->Close().ok());
@@ -204,6 +208,7 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<LogManager> logs_;
   std::unique_ptr<Flusher> flusher_;
   PartitionWatchers watchers_;
+  AdminWorker admin_;
   BrokerServices services_;
   std::unique_ptr<Broker> broker_;
   std::unique_ptr<Server> server_;
@@ -357,6 +362,36 @@ TEST_P(BrokerTest, ProduceAcksZeroSendsNoResponse) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   EXPECT_EQ(log->next_offset(), 1);
+}
+
+// Produces to a topic that does not exist yet wait for its creation on the admin worker;
+// the ones pipelined behind the first follow it there, so the partition takes them in
+// arrival order.
+TEST_P(BrokerTest, PipelinedProducesToANewTopicKeepTheirOrder) {
+  auto client = Connect();
+  constexpr int kRequests = 20;
+  for (int i = 0; i < kRequests; ++i) {
+    const std::string batch = Batch({std::to_string(i)});
+    client->Send(kProduceKey, 7, 1000 + i, false, [&](WireWriter& w) {
+      EncodeProduceRequest(w, OneBatch("fresh", 0, batch, 1), 7);
+    });
+  }
+  for (int i = 0; i < kRequests; ++i) {
+    std::optional<std::string> frame = client->Receive(milliseconds(10000));
+    ASSERT_TRUE(frame.has_value()) << "no response to produce " << i;
+    int32_t correlation_id = 0;
+    WireReader reader = ResponseBody(*frame, false, &correlation_id);
+    EXPECT_EQ(correlation_id, 1000 + i);
+    Result<ProduceResponse> response = DecodeProduceResponse(reader, 7);
+    ASSERT_TRUE(response.ok()) << response.status().ToString();
+    EXPECT_EQ(response->topics[0].partitions[0].error_code, 0);
+    EXPECT_EQ(response->topics[0].partitions[0].base_offset, i);
+  }
+  std::vector<std::string> expected;
+  for (int i = 0; i < kRequests; ++i) expected.push_back(std::to_string(i));
+  Result<std::string> stored = ReadAll(*logs_->GetPartition({"fresh", 0}), 0);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_EQ(Values(*stored), expected);
 }
 
 TEST_P(BrokerTest, ProduceRefusesWhatCannotBeStored) {

@@ -16,6 +16,7 @@
 #include "engine/internal_topics.h"
 #include "engine/log_manager.h"
 #include "engine/offset_store.h"
+#include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/codec/delete_groups_codec.h"
 #include "net/codec/delete_topics_codec.h"
@@ -75,6 +76,7 @@ class GroupBrokerTest : public ::testing::Test {
     services_.logs = logs_.get();
     services_.flusher = flusher_.get();
     services_.groups = groups_.get();
+    services_.admin = &admin_;
     services_.clock = SystemClock::Get();
     broker_ = std::make_unique<Broker>(&services_);
     ServerOptions server_options;
@@ -91,6 +93,7 @@ class GroupBrokerTest : public ::testing::Test {
   void TearDown() override {
     client_.reset();
     server_->Stop();
+    admin_.Stop();
     flusher_.reset();
     groups_.reset();
     EXPECT_TRUE(logs_->Close().ok());
@@ -173,6 +176,7 @@ class GroupBrokerTest : public ::testing::Test {
   std::unique_ptr<LogManager> logs_;
   std::unique_ptr<Flusher> flusher_;
   std::unique_ptr<GroupCoordinator> groups_;
+  AdminWorker admin_;
   BrokerServices services_;
   std::unique_ptr<Broker> broker_;
   std::unique_ptr<Server> server_;
