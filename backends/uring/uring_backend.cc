@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "backends/data_dir.h"
+#include "backends/uring/dir_syncs.h"
 #include "backends/uring/meta_store.h"
 #include "backends/uring/ring.h"
 #include "backends/uring/segment_writer.h"
@@ -21,17 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kBackendName = "uring";
-
-// fsync of a directory: makes the creation, rename or removal of its entries durable.
-Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::IOError("open directory " + dir, errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return Status::IOError("fsync directory " + dir, err);
-  return Status::OK();
-}
 
 class UringBackend final : public StorageBackend {
  public:
@@ -71,8 +61,10 @@ class UringBackend final : public StorageBackend {
         mode = clean_start_ ? UringSegment::OpenMode::kSealedTrusted
                             : UringSegment::OpenMode::kSealedVerified;
       }
+      UringSegment::Params params = ParamsFor(dir, bases[i], options);
+      params.entries_durable = clean_start_;
       ASSIGN_OR_RETURN(std::unique_ptr<UringSegment> segment,
-                       UringSegment::Open(ParamsFor(dir, bases[i], options), mode, next_base));
+                       UringSegment::Open(params, mode, next_base));
       if (next_base && segment->next_offset() > *next_base) {
         return Status::Corruption(
             "segment " + SegmentPathsIn(dir, bases[i]).log + " holds offsets up to " +
@@ -89,10 +81,10 @@ class UringBackend final : public StorageBackend {
                                                  const SegmentOptions& options) override {
     const std::string dir = PartitionDir(partition);
     std::error_code ec;
-    if (!fs::is_directory(dir, ec)) {
+    const bool new_partition = !fs::is_directory(dir, ec);
+    if (new_partition) {
       fs::create_directories(dir, ec);
       if (ec) return Status::IOError("create " + dir + ": " + ec.message(), ec.value());
-      RETURN_IF_ERROR(SyncDir(options_.data_dir));
     }
     const UringSegment::Params params = ParamsFor(dir, base_offset, options);
     ASSIGN_OR_RETURN(
@@ -104,7 +96,8 @@ class UringBackend final : public StorageBackend {
         return Status::IOError("remove stale " + *path, errno);
       }
     }
-    RETURN_IF_ERROR(SyncDir(dir));
+    // The new entries become durable with the segment's first flush (dir_syncs.h).
+    dir_syncs_->Added(dir, new_partition);
     std::unique_ptr<UringSegment> segment = UringSegment::Create(params, std::move(log));
     Track(segment->log_file());
     return std::unique_ptr<Segment>(std::move(segment));
@@ -153,6 +146,7 @@ class UringBackend final : public StorageBackend {
       open_logs_.clear();
     }
     for (const std::shared_ptr<UringFile>& log : open) RETURN_IF_ERROR(log->Fdatasync());
+    RETURN_IF_ERROR(dir_syncs_->SyncAll());
     return WriteFileAtomically(options_.data_dir + "/" + std::string(kCleanShutdownFile), "");
   }
 
@@ -163,7 +157,15 @@ class UringBackend final : public StorageBackend {
 
   UringSegment::Params ParamsFor(const std::string& dir, Offset base_offset,
                                  const SegmentOptions& options) const {
-    return {SegmentPathsIn(dir, base_offset), base_offset, options, options_.queue_depth, writer_};
+    UringSegment::Params params;
+    params.paths = SegmentPathsIn(dir, base_offset);
+    params.base_offset = base_offset;
+    params.options = options;
+    params.queue_depth = options_.queue_depth;
+    params.writer = writer_;
+    params.dir = dir;
+    params.dir_syncs = dir_syncs_;
+    return params;
   }
 
   // Base offsets of the segments in `dir`, ascending; none when `dir` does not exist.
@@ -195,6 +197,8 @@ class UringBackend final : public StorageBackend {
   const UringBackendOptions options_;
   // Shared with the segments, which may outlive the backend.
   const std::shared_ptr<SegmentWriter> writer_ = std::make_shared<SegmentWriter>();
+  // Shared with the segments, which sync their directories on their first flush.
+  const std::shared_ptr<DirSyncs> dir_syncs_ = std::make_shared<DirSyncs>(options_.data_dir);
   // Whether the previous user of the directory closed it cleanly.
   const bool clean_start_;
   MetaStore meta_;

@@ -35,6 +35,7 @@ UringSegment::UringSegment(const Params& params, std::shared_ptr<UringFile> log,
                            SegmentIndexes indexes)
     : params_(params),
       log_(std::move(log)),
+      entries_durable_(params.entries_durable),
       indexes_(std::move(indexes)),
       next_offset_(params.base_offset) {}
 
@@ -46,6 +47,7 @@ UringSegment::~UringSegment() {
 std::unique_ptr<UringSegment> UringSegment::Create(const Params& params,
                                                    std::shared_ptr<UringFile> log) {
   CHECK(params.writer != nullptr);
+  CHECK(params.dir_syncs != nullptr);
   SegmentIndexes indexes(params.base_offset, params.options.index_interval_bytes);
   std::unique_ptr<UringSegment> segment(new UringSegment(params, std::move(log), indexes));
   segment->ResetQueue();
@@ -407,7 +409,11 @@ Status UringSegment::WaitWritten() {
 
 Status UringSegment::Flush() {
   RETURN_IF_ERROR(WaitWritten());
-  return log_->Fdatasync();
+  RETURN_IF_ERROR(log_->Fdatasync());
+  if (entries_durable_.load(std::memory_order_acquire)) return Status::OK();
+  RETURN_IF_ERROR(params_.dir_syncs->Sync(params_.dir));
+  entries_durable_.store(true, std::memory_order_release);
+  return Status::OK();
 }
 
 Status UringSegment::Seal() {

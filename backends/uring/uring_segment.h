@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/uring/dir_syncs.h"
 #include "backends/uring/segment_indexes.h"
 #include "backends/uring/segment_writer.h"
 #include "backends/uring/uring_file.h"
@@ -53,6 +54,11 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
     unsigned queue_depth = 64;
     // Writes the queued batches; shared by the backend's segments.
     std::shared_ptr<SegmentWriter> writer;
+    // The partition directory, and the backend's deferred directory syncs: the first
+    // Flush makes the segment's directory entries durable unless `entries_durable`.
+    std::string dir;
+    std::shared_ptr<DirSyncs> dir_syncs;
+    bool entries_durable = false;
   };
 
   // A new, empty, unsealed segment over the already created, empty `log`.
@@ -120,6 +126,8 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
 
   const Params params_;
   const std::shared_ptr<UringFile> log_;
+  // Whether the directory entries of the segment's files are known to be durable.
+  std::atomic<bool> entries_durable_;
 
   // Guards indexes_ and the damage fields; readers take it shared and briefly.
   mutable std::shared_mutex mu_;
