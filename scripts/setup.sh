@@ -9,7 +9,7 @@ APT_PACKAGES=(
   liburing-dev librocksdb-dev libgflags-dev libgoogle-glog-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
-  kcat librdkafka-dev python3-kafka python3-confluent-kafka
+  kcat librdkafka-dev python3-kafka python3-confluent-kafka rocksdb-tools
   python3-snappy python3-lz4 python3-zstandard
   nodejs npm gnuplot-nox
 )
