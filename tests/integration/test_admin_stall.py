@@ -22,9 +22,10 @@ from kafka_helpers import kcat, kp_consume, kp_producer, raw_request
 from ringlog_fixture import BrokerTestCase
 
 PARTITIONS = int(os.environ.get("RINGLOG_STALL_PARTITIONS", "5000"))
-# The old code kept every client waiting for the whole creation (seconds); a loop that
-# keeps serving answers in milliseconds. Generous for a loaded 2-core CI machine.
-MAX_ROUND_TRIP_S = 1.0
+# The old code kept clients waiting for the whole change: 9-44 s for the creation on uring,
+# 10-17 s for the deletion on RocksDB, measured on a loaded 2-core machine. A loop that keeps
+# serving answers in milliseconds, at worst ~0.6 s there when the disk and CPUs are saturated.
+MAX_ROUND_TRIP_S = 2.0
 DOOMED_PARTITIONS = int(os.environ.get("RINGLOG_STALL_DELETED_PARTITIONS", "200"))
 BIG, DOOMED, PROBE = "big", "doomed", "probe"
 NONE, UNKNOWN_TOPIC_OR_PARTITION = 0, 3
@@ -94,8 +95,9 @@ class Prober(threading.Thread):
         self.stopping.set()
         self.join(60)
 
-    def during(self, start, end):
-        return [rt for rt in self.round_trips if rt[0] + rt[1] >= start and rt[0] <= end]
+    def during(self, start, end, kinds):
+        return [rt for rt in self.round_trips
+                if rt[0] + rt[1] >= start and rt[0] <= end and rt[2] in kinds]
 
 
 def summary(round_trips):
@@ -115,9 +117,11 @@ class AdminStallTest(BrokerTestCase):
         return response, started, time.monotonic()
 
     def assert_fast(self, prober, start, end, what, partitions):
-        during = prober.during(start, end)
-        print("%s of %d partitions on %s took %.2f s; meanwhile %s" %
-              (what, partitions, self.broker.backend, end - start, summary(during)))
+        for kind in ("metadata", "produce"):
+            print("%s of %d partitions on %s took %.2f s; meanwhile %s: %s" %
+                  (what, partitions, self.broker.backend, end - start, kind,
+                   summary(prober.during(start, end, (kind,)))))
+        during = prober.during(start, end, ("metadata", "produce"))
         self.assertTrue(during, "no round trip completed during the %s" % what)
         slowest = max(rt[1] for rt in during)
         self.assertLess(slowest, MAX_ROUND_TRIP_S,

@@ -67,7 +67,10 @@ class CorruptTopicRecordTest(unittest.TestCase):
         before = directories(self.broker.data_dir)
         with self.assertRaises(RuntimeError) as refused:
             self.broker.start(timeout=30)
+        self.broker.proc = None
+        self.broker.log.close()
         message = str(refused.exception)
+        print(message.strip().splitlines()[-1])
         self.assertIn("ringlog exited with 1", message)
         self.assertIn(RECORD, message)
         self.assertIn("99999999", message)
