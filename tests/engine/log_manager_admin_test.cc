@@ -73,9 +73,11 @@ struct Seen {
 TEST_P(LogManagerAdminTest, LookupsGoOnWhileATopicIsBuiltAndDoNotSeeItHalfBuilt) {
   std::atomic<int> segments{0};
   Seen seen;
+  // Outlives the hook: a lookup that waits for the creation finishes only after it.
+  std::future<Seen> lookups;
   backend_->SetHook(FaultOp::kCreateSegment, [&] {
     if (++segments != 3) return;
-    std::future<Seen> lookups = std::async(std::launch::async, [&] {
+    lookups = std::async(std::launch::async, [&] {
       Seen s;
       s.other_found = manager_->GetTopic("other").ok();
       s.other_partition_found = manager_->GetPartition({"other", 0}) != nullptr;
@@ -88,6 +90,7 @@ TEST_P(LogManagerAdminTest, LookupsGoOnWhileATopicIsBuiltAndDoNotSeeItHalfBuilt)
     if (lookups.wait_for(kDeadlockBound) == std::future_status::ready) seen = lookups.get();
   });
   ASSERT_TRUE(manager_->CreateTopic("big", 5, {}).ok());
+  if (lookups.valid()) lookups.wait();
 
   EXPECT_TRUE(seen.answered) << "lookups waited for the topic being created";
   EXPECT_TRUE(seen.other_found);
