@@ -17,8 +17,10 @@ struct BackendOptions {
   std::string data_dir = "./data";
 };
 
-// "uring" or "rocksdb". InvalidArgument for an unknown name or a data dir written by the
-// other backend; IOError when the directory is unusable.
+// "uring" or "rocksdb". The backend holds the data dir's lock (data_dir_lock.h) for its
+// life. Busy, naming the holder's pid, when another process uses the data dir;
+// InvalidArgument for an unknown name or a data dir written by the other backend; IOError
+// when the directory is unusable.
 Result<std::unique_ptr<StorageBackend>> OpenBackend(std::string_view name,
                                                     const BackendOptions& options);
 

@@ -68,7 +68,7 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return out.str();
 }
 
-Status ClaimDataDir(const std::string& dir, std::string_view backend) {
+Result<DataDirLock> ClaimDataDir(const std::string& dir, std::string_view backend) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create data directory " + dir + ": " + ec.message());
@@ -78,9 +78,13 @@ Status ClaimDataDir(const std::string& dir, std::string_view backend) {
   if (::access(dir.c_str(), W_OK | X_OK) != 0) {
     return Status::IOError("data directory " + dir + " is not writable", errno);
   }
+  ASSIGN_OR_RETURN(DataDirLock lock, DataDirLock::Acquire(dir));
   const std::string marker = dir + "/" + std::string(kDataDirMarkerFile);
   Result<std::string> existing = ReadWholeFile(marker);
-  if (existing.status().IsNotFound()) return WriteFileAtomically(marker, MarkerLine(backend));
+  if (existing.status().IsNotFound()) {
+    RETURN_IF_ERROR(WriteFileAtomically(marker, MarkerLine(backend)));
+    return lock;
+  }
   if (!existing.ok()) return existing.status();
   if (*existing != MarkerLine(backend)) {
     std::string found = *existing;
@@ -90,7 +94,7 @@ Status ClaimDataDir(const std::string& dir, std::string_view backend) {
                                    " backend; start with the backend that wrote it or use "
                                    "another --data_dir");
   }
-  return Status::OK();
+  return lock;
 }
 
 }  // namespace ringlog

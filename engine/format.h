@@ -95,4 +95,12 @@ inline constexpr size_t kTimeIndexEntrySize = 12;
 inline constexpr std::string_view kDataDirMarkerFile = "RINGLOG_DATA_DIR";
 inline constexpr int kDataDirFormatVersion = 1;
 
+// ---------------------------------------------------------------------------------------
+// Every data directory holds a lock file; the process using the directory holds an
+// exclusive flock on it (backends/data_dir_lock.h), taken before anything else in the
+// directory is read. Its content is the holder's pid as one decimal line, "<pid>\n"; the
+// pid of the last holder stays when it exits. The lock, not the content, is the claim.
+// ---------------------------------------------------------------------------------------
+inline constexpr std::string_view kDataDirLockFile = ".lock";
+
 }  // namespace ringlog

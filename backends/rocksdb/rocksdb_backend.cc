@@ -40,8 +40,9 @@ Status CheckMetaName(std::string_view name) {
 // The StorageBackend over one RocksDB instance; see rocksdb_backend.h and rocksdb_format.h.
 class RocksDbBackend final : public StorageBackend {
  public:
-  RocksDbBackend(std::shared_ptr<RocksDbInstance> db, std::unique_ptr<PartitionIds> ids)
-      : db_(std::move(db)), ids_(std::move(ids)) {}
+  RocksDbBackend(DataDirLock lock, std::shared_ptr<RocksDbInstance> db,
+                 std::unique_ptr<PartitionIds> ids)
+      : lock_(std::move(lock)), db_(std::move(db)), ids_(std::move(ids)) {}
 
   std::string_view name() const override { return kBackendName; }
   BackendCapabilities capabilities() const override { return {.zero_copy_reads = false}; }
@@ -63,7 +64,12 @@ class RocksDbBackend final : public StorageBackend {
   Status DeleteMeta(std::string_view name) override;
   Result<std::vector<std::string>> ListMeta(std::string_view prefix) override;
 
-  Status Close() override { return db_->Close(); }
+  Status Close() override {
+    Status closed = db_->Close();
+    // Closed, the directory is free for another process, as RocksDB's own LOCK is.
+    lock_.Release();
+    return closed;
+  }
 
  private:
   // Every segment record of the partition, oldest first.
@@ -75,6 +81,10 @@ class RocksDbBackend final : public StorageBackend {
   // wholly inside, then compacts the range so the range tombstone meets the data it covers.
   void ReclaimSpace(const std::string& begin, const std::string& end);
 
+  // Declared first, so released after everything else the backend holds. RocksDB's own
+  // LOCK in <data_dir>/rocksdb guards the database alone; this one, taken before it, the
+  // whole directory.
+  DataDirLock lock_;
   const std::shared_ptr<RocksDbInstance> db_;
   const std::unique_ptr<PartitionIds> ids_;
   // Serialises meta store writers, so that DeleteMeta's existence check holds.
@@ -272,12 +282,12 @@ Result<std::vector<std::string>> RocksDbBackend::ListMeta(std::string_view prefi
 
 Result<std::unique_ptr<StorageBackend>> OpenRocksDbBackend(const RocksDbBackendOptions& options) {
   if (options.data_dir.empty()) return Status::InvalidArgument("rocksdb: empty data_dir");
-  RETURN_IF_ERROR(ClaimDataDir(options.data_dir, kBackendName));
+  ASSIGN_OR_RETURN(DataDirLock lock, ClaimDataDir(options.data_dir, kBackendName));
   ASSIGN_OR_RETURN(std::shared_ptr<RocksDbInstance> db,
                    RocksDbInstance::Open(options.data_dir + "/rocksdb", options));
   ASSIGN_OR_RETURN(std::unique_ptr<PartitionIds> ids, PartitionIds::Load(db.get()));
   return std::unique_ptr<StorageBackend>(
-      std::make_unique<RocksDbBackend>(std::move(db), std::move(ids)));
+      std::make_unique<RocksDbBackend>(std::move(lock), std::move(db), std::move(ids)));
 }
 
 }  // namespace ringlog

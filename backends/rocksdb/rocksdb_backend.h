@@ -28,9 +28,10 @@ struct RocksDbBackendOptions {
   int max_background_jobs = 2;
 };
 
-// Opens (creating) the database. InvalidArgument when the directory belongs to another
-// backend or the options are unusable; IOError (with RocksDB's message) when RocksDB cannot
-// open it.
+// Opens (creating) the database and holds the data directory's lock
+// (backends/data_dir_lock.h) until the backend is closed or destroyed. Busy when another
+// process uses the directory; InvalidArgument when the directory belongs to another backend
+// or the options are unusable; IOError (with RocksDB's message) when RocksDB cannot open it.
 Result<std::unique_ptr<StorageBackend>> OpenRocksDbBackend(const RocksDbBackendOptions& options);
 
 }  // namespace ringlog

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <mutex>
+#include <utility>
 
 #include "backends/data_dir.h"
 #include "backends/uring/dir_syncs.h"
@@ -25,8 +26,9 @@ constexpr std::string_view kBackendName = "uring";
 
 class UringBackend final : public StorageBackend {
  public:
-  UringBackend(const UringBackendOptions& options, bool clean_start)
-      : options_(options),
+  UringBackend(DataDirLock lock, const UringBackendOptions& options, bool clean_start)
+      : lock_(std::move(lock)),
+        options_(options),
         clean_start_(clean_start),
         meta_(options.data_dir + "/" + std::string(kMetaDirName)) {}
 
@@ -147,7 +149,11 @@ class UringBackend final : public StorageBackend {
     }
     for (const std::shared_ptr<UringFile>& log : open) RETURN_IF_ERROR(log->Fdatasync());
     RETURN_IF_ERROR(dir_syncs_->SyncAll());
-    return WriteFileAtomically(options_.data_dir + "/" + std::string(kCleanShutdownFile), "");
+    RETURN_IF_ERROR(
+        WriteFileAtomically(options_.data_dir + "/" + std::string(kCleanShutdownFile), ""));
+    // Closed cleanly, the directory is free for another process.
+    lock_.Release();
+    return Status::OK();
   }
 
  private:
@@ -194,6 +200,8 @@ class UringBackend final : public StorageBackend {
     open_logs_.push_back(log);
   }
 
+  // Declared first, so released after everything else the backend holds.
+  DataDirLock lock_;
   const UringBackendOptions options_;
   // Shared with the segments, which may outlive the backend.
   const std::shared_ptr<SegmentWriter> writer_ = std::make_shared<SegmentWriter>();
@@ -213,7 +221,7 @@ Result<std::unique_ptr<StorageBackend>> OpenUringBackend(const UringBackendOptio
     return Status::InvalidArgument("uring backend queue depth must be at least 1");
   }
   RETURN_IF_ERROR(Ring::CheckSupport());
-  RETURN_IF_ERROR(ClaimDataDir(options.data_dir, kBackendName));
+  ASSIGN_OR_RETURN(DataDirLock lock, ClaimDataDir(options.data_dir, kBackendName));
   const std::string meta_dir = options.data_dir + "/" + std::string(kMetaDirName);
   std::error_code ec;
   fs::create_directories(meta_dir, ec);
@@ -227,7 +235,7 @@ Result<std::unique_ptr<StorageBackend>> OpenUringBackend(const UringBackendOptio
     if (::unlink(marker.c_str()) != 0) return Status::IOError("remove " + marker, errno);
     RETURN_IF_ERROR(SyncDir(options.data_dir));
   }
-  return std::unique_ptr<StorageBackend>(new UringBackend(options, clean));
+  return std::unique_ptr<StorageBackend>(new UringBackend(std::move(lock), options, clean));
 }
 
 }  // namespace ringlog

@@ -19,8 +19,10 @@ struct UringBackendOptions {
   unsigned queue_depth = 64;
 };
 
-// Opens the data directory. InvalidArgument when it belongs to another backend; IOError
-// when it cannot be used; NotSupported when the kernel lacks io_uring features we need.
+// Opens the data directory and holds its lock (backends/data_dir_lock.h) until the backend
+// is closed or destroyed. Busy when another process uses the directory; InvalidArgument
+// when it belongs to another backend; IOError when it cannot be used; NotSupported when the
+// kernel lacks io_uring features we need.
 Result<std::unique_ptr<StorageBackend>> OpenUringBackend(const UringBackendOptions& options);
 
 }  // namespace ringlog

@@ -3,10 +3,12 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include "backends/data_dir_lock.h"
 #include "bench/harness/json_lines_sink.h"
 #include "bench/harness/run_context.h"
 #include "bench/harness/suite.h"
@@ -85,6 +87,15 @@ std::string CheckOptions(const BenchCommandOptions& o) {
   return "";
 }
 
+// Creates the scratch root when missing and locks it like a broker's data directory, so
+// that neither a broker nor a second run uses it while the suites write there.
+Result<DataDirLock> LockScratchRoot(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError("create " + dir + ": " + ec.message(), ec.value());
+  return DataDirLock::Acquire(dir);
+}
+
 }  // namespace
 
 std::vector<std::string> SuiteNames() {
@@ -96,6 +107,11 @@ std::vector<std::string> SuiteNames() {
 int RunBenchCommand(const BenchCommandOptions& options) {
   if (const std::string problem = CheckOptions(options); !problem.empty()) {
     std::fprintf(stderr, "ringlog bench: %s\n", problem.c_str());
+    return 2;
+  }
+  const Result<DataDirLock> lock = LockScratchRoot(options.data_dir);
+  if (!lock.ok()) {
+    std::fprintf(stderr, "ringlog bench: %s\n", lock.status().ToString().c_str());
     return 2;
   }
   SuiteOptions suite_options;

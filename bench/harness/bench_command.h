@@ -26,7 +26,8 @@ std::vector<std::string> SuiteNames();
 
 // Runs the command; returns the process exit code: 0 when every suite succeeded, 1 when a
 // suite failed (the others still run, and the table shows what was measured), 2 for bad
-// options (with a message on stderr naming the problem).
+// options or a data_dir another process holds (with a message on stderr naming the
+// problem). The data_dir is locked (backends/data_dir_lock.h) for the whole run.
 int RunBenchCommand(const BenchCommandOptions& options);
 
 }  // namespace ringlog::bench
