@@ -1,7 +1,6 @@
 #include "net/broker/serve_command.h"
 
 #include <glog/logging.h>
-#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "net/broker/housekeeper.h"
 #include "net/broker/listen_address.h"
 #include "net/broker/partition_watchers.h"
+#include "net/broker/stop_signals.h"
 #include "net/server/server.h"
 
 namespace ringlog {
@@ -59,16 +59,6 @@ std::string AdvertisedHost(const ServeOptions& options, const std::string& liste
   return "localhost";
 }
 
-// SIGTERM and SIGINT, blocked so that sigwait receives them; threads started afterwards
-// inherit the mask, so no other thread is interrupted by them.
-sigset_t StopSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  return set;
-}
-
 // How often the housekeeping pass runs: the retention check interval, or the flush
 // interval when that is shorter, so flush.ms is honoured.
 std::chrono::milliseconds HousekeepingInterval(const ServeOptions& o) {
@@ -87,8 +77,8 @@ Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogM
 }
 
 // Everything that runs while serving, in construction order; destroyed in reverse.
-Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
-                 StorageBackend* backend) {
+Status RunBroker(const ServeOptions& options, const ListenAddress& listen, StorageBackend* backend,
+                 StopSignals* signals) {
   ASSIGN_OR_RETURN(std::unique_ptr<LogManager> logs,
                    LogManager::Open(backend, ToLogOptions(options), SystemClock::Get()));
   const int threads = options.num_network_threads > 0
@@ -125,6 +115,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
   server_options.max_request_bytes = static_cast<int32_t>(options.socket_request_max_bytes);
   server_options.zero_copy = options.zero_copy;
   Server server(server_options, &broker);
+  signals->StartupDone();
   if (Status started = server.Start(); !started.ok()) {
     groups.reset();               // it holds the offsets log
     logs->Close().IgnoreError();  // the listen error is the one to report
@@ -142,9 +133,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen,
             << services.config.advertised_port << "), backend " << options.backend << ", data dir "
             << options.data_dir << ", " << threads << " network threads";
 
-  const sigset_t stop = StopSignals();
-  int signal_number = 0;
-  sigwait(&stop, &signal_number);
+  const int signal_number = signals->WaitForStop();
   LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
   server.Stop();
   admin.Stop();  // a topic change in progress completes; queued ones are dropped
@@ -188,13 +177,12 @@ Status ValidateServeOptions(const ServeOptions& o) {
 Status Serve(const ServeOptions& options, const BackendOpener& open_backend) {
   RETURN_IF_ERROR(ValidateServeOptions(options));
   ASSIGN_OR_RETURN(ListenAddress listen, ParseListenAddress(options.listen));
-  const sigset_t stop = StopSignals();
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  StopSignals signals;
   // A client that disconnects mid-response must not kill the process.
   signal(SIGPIPE, SIG_IGN);
   ASSIGN_OR_RETURN(std::unique_ptr<StorageBackend> backend,
                    open_backend(options.backend, options.data_dir));
-  return RunBroker(options, listen, backend.get());
+  return RunBroker(options, listen, backend.get(), &signals);
 }
 
 }  // namespace ringlog

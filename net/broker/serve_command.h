@@ -54,7 +54,9 @@ Status ValidateServeOptions(const ServeOptions& options);
 
 // Serves until SIGTERM/SIGINT; OK after a clean stop. An error when the options are bad,
 // the storage cannot be opened or recovered, or the address cannot be listened on. Blocks
-// SIGTERM and SIGINT in the calling thread (and the threads it starts) to wait for them.
+// SIGTERM and SIGINT in the calling thread (and the threads it starts) to wait for them; one
+// that comes during start-up, before the listener opens, ends the process at once
+// (stop_signals.h).
 Status Serve(const ServeOptions& options, const BackendOpener& open_backend);
 
 }  // namespace ringlog
