@@ -20,8 +20,10 @@ Server::~Server() { Stop(); }
 Status Server::Start() {
   CHECK(!running_ && loops_.empty()) << "Server::Start called twice";
   RETURN_IF_ERROR(ValidateServerOptions(options_));
-  ASSIGN_OR_RETURN(Listener listener, OpenListener(options_.host, options_.port));
 
+  // The loops first and the listening socket last: the port accepts only once everything
+  // that answers a connection runs, and a start that fails never listened, so no client
+  // is ever accepted into a backlog that is then closed on it (a reset).
   const int num_loops = options_.num_loops > 0
                             ? options_.num_loops
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -37,11 +39,17 @@ Status Server::Start() {
       return started;
     }
   }
+  Result<Listener> listener = OpenListener(options_.host, options_.port);
+  if (!listener.ok()) {
+    StopLoops(loops);
+    return listener.status();
+  }
   loops_ = std::move(loops);
-  bound_port_ = listener.port;
+  bound_port_ = listener->port;
   acceptor_ = std::make_unique<Acceptor>(
-      loops_.front().get(), std::move(listener.socket),
+      loops_.front().get(), std::move(listener->socket),
       [this](UniqueFd socket, std::string peer) { HandOff(std::move(socket), std::move(peer)); });
+  // Connections that come before the accept is armed wait in the listen backlog.
   loops_.front()->Post([acceptor = acceptor_.get()] { acceptor->Start(); });
   running_ = true;
   return Status::OK();

@@ -39,9 +39,11 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds, listens and starts the loops. InvalidArgument for bad options; NotSupported
-  // when the kernel's io_uring lacks what the loops need; IOError when the address cannot
-  // be bound (in use, not local, not resolvable). Call once.
+  // Starts the loops, then binds and listens: the port accepts no connection before
+  // everything that answers it runs, and a Start that fails never listened (a connection
+  // taken into the backlog of a listener that then closes would be reset). InvalidArgument
+  // for bad options; NotSupported when the kernel's io_uring lacks what the loops need;
+  // IOError when the address cannot be bound (in use, not local, not resolvable). Call once.
   Status Start();
   // The port actually listened on (the chosen one when options.port was 0). 0 before Start.
   uint16_t bound_port() const { return bound_port_; }

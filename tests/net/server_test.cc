@@ -1,10 +1,15 @@
 // The server end to end over loopback sockets: replies in request order however they
-// complete, Reply::None and Reply::Close, many connections over many loops, and start-up.
+// complete, Reply::None and Reply::Close, many connections over many loops, and start-up
+// (the port is taken last).
 #include "net/server/server.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -176,6 +181,42 @@ TEST_F(ServerTest, UnresolvableHostFailsWithIOError) {
   options.host = "no-such-host.invalid";
   Server server(options, &handler);
   EXPECT_TRUE(server.Start().IsIOError());
+}
+
+// The listening socket is the last thing Start takes, so a server whose loops cannot run
+// never listened: no client is taken into a backlog that is then closed on it (a reset).
+// Shown with the port held by another socket and no descriptor left for a loop's ring: the
+// loops fail first, and the port is never tried. In a child process, for the descriptor
+// limit.
+TEST(ServerStartOrderDeathTest, LoopsRunBeforeThePortIsTaken) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t length = sizeof(address);
+        if (::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+            ::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+          std::_Exit(10);
+        }
+        ScriptedHandler handler;
+        ServerOptions options = LoopbackOptions();
+        options.port = ntohs(address.sin_port);
+        options.num_loops = 1;
+        Server server(options, &handler);
+        // One descriptor left: the loop's eventfd takes it, and its ring finds none.
+        const int lowest = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+        ::close(lowest);
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        limit.rlim_cur = static_cast<rlim_t>(lowest) + 1;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) std::_Exit(11);
+        const Status status = server.Start();
+        std::_Exit(status.ok() ? 12 : status.err_no() == EMFILE ? 0 : 13);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
