@@ -28,6 +28,8 @@ DEFINE_int64(log_flush_interval_ms, INT64_MAX, "flush data older than this");
 DEFINE_int64(log_retention_check_interval_ms, 300000, "how often retention runs");
 DEFINE_int64(message_max_bytes, 1048588, "largest record batch accepted");
 DEFINE_int64(socket_request_max_bytes, 104857600, "largest request accepted");
+DEFINE_int64(queued_max_request_bytes, 536870912,
+             "memory requests in flight may hold across connections; reading pauses when full");
 DEFINE_int32(num_network_threads, 0, "event-loop threads; 0: one per core");
 DEFINE_bool(zero_copy, true, "send fetched file data with splice; false copies it");
 DEFINE_bool(flush_on_acks_all, true, "acks=all answers after the data is flushed");
@@ -79,6 +81,7 @@ int RunServe() {
   o.log_retention_check_interval_ms = FLAGS_log_retention_check_interval_ms;
   o.message_max_bytes = FLAGS_message_max_bytes;
   o.socket_request_max_bytes = FLAGS_socket_request_max_bytes;
+  o.queued_max_request_bytes = FLAGS_queued_max_request_bytes;
   o.num_network_threads = FLAGS_num_network_threads;
   o.zero_copy = FLAGS_zero_copy;
   o.flush_on_acks_all = FLAGS_flush_on_acks_all;

@@ -22,6 +22,7 @@
 #include "net/broker/partition_watchers.h"
 #include "net/broker/stop_signals.h"
 #include "net/server/server.h"
+#include "net/server/server_options.h"
 
 namespace ringlog {
 namespace {
@@ -113,6 +114,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   server_options.port = listen.port;
   server_options.num_loops = threads;
   server_options.max_request_bytes = static_cast<int32_t>(options.socket_request_max_bytes);
+  server_options.queued_max_request_bytes = static_cast<uint64_t>(options.queued_max_request_bytes);
   server_options.zero_copy = options.zero_copy;
   Server server(server_options, &broker);
   signals->StartupDone();
@@ -159,6 +161,11 @@ Status ValidateServeOptions(const ServeOptions& o) {
   RETURN_IF_ERROR(Positive("socket_request_max_bytes", o.socket_request_max_bytes));
   if (o.socket_request_max_bytes > INT32_MAX) {
     return Status::InvalidArgument("socket_request_max_bytes must fit 31 bits");
+  }
+  if (o.queued_max_request_bytes < static_cast<int64_t>(kMinQueuedRequestBytes)) {
+    return Status::InvalidArgument("queued_max_request_bytes must be at least " +
+                                   std::to_string(kMinQueuedRequestBytes) + ", got " +
+                                   std::to_string(o.queued_max_request_bytes));
   }
   if (o.message_max_bytes <= 0 || o.message_max_bytes > INT32_MAX) {
     return Status::InvalidArgument("message_max_bytes must be 1 to 2147483647, got " +

@@ -36,6 +36,8 @@ struct ServeOptions {
   int64_t log_retention_check_interval_ms = 300000;
   int64_t message_max_bytes = 1048588;
   int64_t socket_request_max_bytes = 104857600;
+  // queued.max.request.bytes: memory of requests in flight across all connections.
+  int64_t queued_max_request_bytes = 512ll << 20;
   int32_t num_network_threads = 0;  // 0: one per core
   bool zero_copy = true;
   bool flush_on_acks_all = true;

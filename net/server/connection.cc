@@ -13,13 +13,16 @@
 namespace ringlog {
 
 Connection::Connection(EventLoop* loop, UniqueFd socket, ConnectionInfo info,
-                       const ServerOptions& options, RequestHandler* handler)
+                       const ServerOptions& options, RequestHandler* handler,
+                       RequestMemoryPool* memory_pool)
     : loop_(loop),
       handler_(handler),
       options_(options),
       info_(std::move(info)),
       socket_(std::move(socket)),
-      decoder_(options.max_request_bytes),
+      memory_(memory_pool, static_cast<uint64_t>(options.max_request_bytes),
+              [loop, id = info_.id] { loop->Post([loop, id] { loop->OnMemoryRoom(id); }); }),
+      decoder_(options.max_request_bytes, &memory_),
       writer_(loop, socket_.get(), options.zero_copy, &send_queue_, &send_done_) {}
 
 Connection::~Connection() {
@@ -43,6 +46,8 @@ void Connection::Close() {
   Pump();
 }
 
+void Connection::OnMemoryRoom() { Pump(); }
+
 void Connection::Pump() {
   if (state_ == State::kOpen) DispatchFrames();
   if (state_ == State::kOpen || state_ == State::kDraining) {
@@ -61,7 +66,7 @@ bool Connection::UnderBounds() const {
 
 void Connection::DispatchFrames() {
   while (state_ == State::kOpen && UnderBounds()) {
-    Result<std::optional<std::string>> frame = decoder_.Next();
+    Result<std::optional<FrameDecoder::Frame>> frame = decoder_.Next();
     if (!frame.ok()) {
       LOG(WARNING) << "closing connection " << info_.id << " from " << info_.peer << ": "
                    << frame.status().ToString();
@@ -70,7 +75,9 @@ void Connection::DispatchFrames() {
     }
     if (!frame->has_value()) return;
     const uint64_t sequence = replies_.Reserve();
-    handler_->Handle(info_, std::move(**frame), *loop_, loop_->MakeReplyFn(info_.id, sequence));
+    leases_.push_back(std::move((*frame)->lease));
+    handler_->Handle(info_, std::move((*frame)->bytes), *loop_,
+                     loop_->MakeReplyFn(info_.id, sequence));
   }
 }
 
@@ -78,6 +85,7 @@ void Connection::QueueReadyReplies() {
   while (state_ == State::kOpen) {
     std::optional<Reply> reply = replies_.PopReady();
     if (!reply) return;
+    leases_.pop_front();
     switch (reply->kind) {
       case Reply::Kind::kResponse:
         send_queue_.Push(std::move(reply->frame));
@@ -93,7 +101,8 @@ void Connection::QueueReadyReplies() {
 
 void Connection::ArmRecv() {
   const std::span<char> buffer = decoder_.ReadBuffer();
-  CHECK(!buffer.empty()) << "no room to read while under the in-flight bound";
+  // No room: the decoder waits for memory, and OnMemoryRoom or a reply brings it back here.
+  if (buffer.empty()) return;
   io_uring_sqe* sqe = loop_->GetSqe();
   io_uring_prep_recv(sqe, socket_.get(), buffer.data(), buffer.size(), 0);
   loop_->Submit(sqe, &recv_done_);
@@ -143,6 +152,8 @@ void Connection::BeginClose() {
 void Connection::Finish() {
   state_ = State::kClosed;
   socket_.Reset();
+  // Nothing will be answered: the memory goes back at once.
+  leases_.clear();
   handler_->OnConnectionClosed(info_);
   loop_->OnConnectionFinished(info_.id);
 }

@@ -8,7 +8,9 @@
 //   kOpen      reads, hands out requests and queues replies, while under both bounds:
 //              requests awaiting a reply < max_inflight_per_connection, and queued response
 //              bytes < max_queued_bytes_per_connection. Over either, it stops reading (the
-//              peer's TCP window fills) until replies go out.
+//              peer's TCP window fills) until replies go out. It also stops while the
+//              request memory it needs is refused (ConnectionMemory: its own bound, or the
+//              server's pool), until its replies go out or the pool has room again.
 //   kDraining  a Close reply came up in order: nothing more is read or handed out; the
 //              replies queued before it are sent.
 //   kClosing   the socket is shut down, which makes the kernel finish the receive and send
@@ -18,16 +20,22 @@
 // Every event (a receive, a send, a reply) updates the state and then calls Pump(), the one
 // place that decides what to start next.
 //
+// Each request holds its memory (a ConnectionMemory::Lease) from its first byte until its
+// reply comes up in order; then the memory goes back to the pool.
+//
 // Lifetime: the loop owns the Connection and destroys it only in kClosed, when no buffer
-// of it is still in the kernel's hands. Replies find it through the loop by connection id,
-// never by pointer, so one that arrives after it is gone is dropped.
+// of it is still in the kernel's hands. Replies and wake-ups from the memory pool find it
+// through the loop by connection id, never by pointer, so one that arrives after it is
+// gone is dropped.
 //
 // Thread safety: none; everything runs on the loop's thread.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 
 #include "engine/status.h"
+#include "net/server/connection_memory.h"
 #include "net/server/event_loop.h"
 #include "net/server/frame_decoder.h"
 #include "net/server/io_completion.h"
@@ -42,9 +50,9 @@ namespace ringlog {
 
 class Connection {
  public:
-  // `loop`, `options` and `handler` must outlive the connection.
+  // `loop`, `options`, `handler` and `memory_pool` must outlive the connection.
   Connection(EventLoop* loop, UniqueFd socket, ConnectionInfo info, const ServerOptions& options,
-             RequestHandler* handler);
+             RequestHandler* handler, RequestMemoryPool* memory_pool);
   // REQUIRES: kClosed, or never started.
   ~Connection();
   Connection(const Connection&) = delete;
@@ -56,6 +64,8 @@ class Connection {
   void OnReply(uint64_t sequence, Reply reply);
   // Closes now, dropping whatever was not sent (server stop).
   void Close();
+  // The request memory pool has room again: try what was refused.
+  void OnMemoryRoom();
 
  private:
   enum class State : uint8_t { kOpen, kDraining, kClosing, kClosed };
@@ -81,8 +91,12 @@ class Connection {
   bool started_ = false;
   bool recv_in_flight_ = false;
 
+  // Before everything that holds a lease of it.
+  ConnectionMemory memory_;
   FrameDecoder decoder_;
   ReplyOrder replies_;
+  // The memory of each request handed out whose reply has not come up, in request order.
+  std::deque<ConnectionMemory::Lease> leases_;
   SendQueue send_queue_;
   MemberCompletion<Connection, &Connection::OnRecvDone> recv_done_{this};
   MemberCompletion<Connection, &Connection::OnSendDone> send_done_{this};

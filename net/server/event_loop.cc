@@ -33,15 +33,18 @@ void BlockSigpipe() {
 }  // namespace
 
 Result<std::unique_ptr<EventLoop>> EventLoop::Create(const ServerOptions* options,
-                                                     RequestHandler* handler) {
+                                                     RequestHandler* handler,
+                                                     RequestMemoryPool* memory_pool) {
   ASSIGN_OR_RETURN(std::shared_ptr<LoopMailbox> mailbox, LoopMailbox::Create());
-  return std::unique_ptr<EventLoop>(new EventLoop(options, handler, std::move(mailbox)));
+  return std::unique_ptr<EventLoop>(
+      new EventLoop(options, handler, memory_pool, std::move(mailbox)));
 }
 
 EventLoop::EventLoop(const ServerOptions* options, RequestHandler* handler,
-                     std::shared_ptr<LoopMailbox> mailbox)
+                     RequestMemoryPool* memory_pool, std::shared_ptr<LoopMailbox> mailbox)
     : options_(options),
       handler_(handler),
+      memory_pool_(memory_pool),
       ring_(std::make_unique<io_uring>()),
       mailbox_(std::move(mailbox)) {}
 
@@ -104,8 +107,8 @@ void EventLoop::AdoptConnection(UniqueFd socket, ConnectionInfo info) {
   auto held = std::make_shared<UniqueFd>(std::move(socket));
   Post([this, held, info = std::move(info)] {
     if (stopping_) return;
-    auto connection =
-        std::make_unique<Connection>(this, std::move(*held), info, *options_, handler_);
+    auto connection = std::make_unique<Connection>(this, std::move(*held), info, *options_,
+                                                   handler_, memory_pool_);
     Connection* started = connection.get();
     connections_.emplace(info.id, std::move(connection));
     started->Start();
@@ -135,6 +138,11 @@ void EventLoop::Submit(io_uring_sqe* sqe, IoCompletion* done) {
 }
 
 void EventLoop::OnConnectionFinished(uint64_t id) { finished_.push_back(id); }
+
+void EventLoop::OnMemoryRoom(uint64_t id) {
+  auto it = connections_.find(id);
+  if (it != connections_.end()) it->second->OnMemoryRoom();
+}
 
 void EventLoop::Run() {
   BlockSigpipe();

@@ -42,13 +42,15 @@ struct io_uring_sqe;
 namespace ringlog {
 
 class Connection;
+class RequestMemoryPool;
 
 class EventLoop final : public LoopExecutor {
  public:
-  // `options` and `handler` must outlive the loop. IOError when the eventfd cannot be
-  // created.
+  // `options`, `handler` and `memory_pool` (shared by every loop of the server) must
+  // outlive the loop. IOError when the eventfd cannot be created.
   static Result<std::unique_ptr<EventLoop>> Create(const ServerOptions* options,
-                                                   RequestHandler* handler);
+                                                   RequestHandler* handler,
+                                                   RequestMemoryPool* memory_pool);
   // REQUIRES: the thread was never started, or was joined.
   ~EventLoop() override;
   EventLoop(const EventLoop&) = delete;
@@ -84,9 +86,11 @@ class EventLoop final : public LoopExecutor {
   // Connection `id` closed and has no operation left; it is destroyed at the end of this
   // turn of the loop.
   void OnConnectionFinished(uint64_t id);
+  // The request memory pool has room for connection `id` again (a no-op when it is gone).
+  void OnMemoryRoom(uint64_t id);
 
  private:
-  EventLoop(const ServerOptions* options, RequestHandler* handler,
+  EventLoop(const ServerOptions* options, RequestHandler* handler, RequestMemoryPool* memory_pool,
             std::shared_ptr<LoopMailbox> mailbox);
 
   // The thread: creates the ring, reports to Start, runs, destroys the ring.
@@ -107,6 +111,7 @@ class EventLoop final : public LoopExecutor {
 
   const ServerOptions* const options_;
   RequestHandler* const handler_;
+  RequestMemoryPool* const memory_pool_;
   const std::unique_ptr<io_uring> ring_;
   const std::shared_ptr<LoopMailbox> mailbox_;
   std::thread thread_;

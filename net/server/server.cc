@@ -7,6 +7,7 @@
 #include "net/server/acceptor.h"
 #include "net/server/event_loop.h"
 #include "net/server/listener.h"
+#include "net/server/request_memory_pool.h"
 #include "net/server/unique_fd.h"
 #include "net/server/uring_support.h"
 
@@ -27,9 +28,11 @@ Status Server::Start() {
   const int num_loops = options_.num_loops > 0
                             ? options_.num_loops
                             : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  memory_pool_ = std::make_unique<RequestMemoryPool>(options_.queued_max_request_bytes);
   std::vector<std::unique_ptr<EventLoop>> loops;
   for (int i = 0; i < num_loops; ++i) {
-    ASSIGN_OR_RETURN(std::unique_ptr<EventLoop> loop, EventLoop::Create(&options_, handler_));
+    ASSIGN_OR_RETURN(std::unique_ptr<EventLoop> loop,
+                     EventLoop::Create(&options_, handler_, memory_pool_.get()));
     loops.push_back(std::move(loop));
   }
   for (size_t i = 0; i < loops.size(); ++i) {

@@ -28,6 +28,7 @@ namespace ringlog {
 
 class Acceptor;
 class EventLoop;
+class RequestMemoryPool;
 class UniqueFd;
 
 class Server {
@@ -47,6 +48,8 @@ class Server {
   Status Start();
   // The port actually listened on (the chosen one when options.port was 0). 0 before Start.
   uint16_t bound_port() const { return bound_port_; }
+  // The memory requests in flight hold; null before Start. Thread-safe.
+  const RequestMemoryPool* request_memory() const { return memory_pool_.get(); }
   // Closes the listener and every connection, drops replies still pending (a ReplyFn
   // called later does nothing), and joins the loop threads; OnConnectionClosed runs for
   // each connection. Idempotent. The LoopExecutors handed to the handler are invalid after.
@@ -62,6 +65,8 @@ class Server {
   RequestHandler* const handler_;
   uint16_t bound_port_ = 0;
   bool running_ = false;
+  // Shared by the loops, so it outlives them.
+  std::unique_ptr<RequestMemoryPool> memory_pool_;
   std::vector<std::unique_ptr<EventLoop>> loops_;
   std::unique_ptr<Acceptor> acceptor_;
   // Touched only by the accepting loop's thread.

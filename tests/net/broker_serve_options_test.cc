@@ -56,6 +56,7 @@ TEST(ServeOptionsTest, RefusesNonsense) {
   EXPECT_TRUE(refused([](ServeOptions& o) { o.log_retention_check_interval_ms = 0; }));
   EXPECT_TRUE(refused([](ServeOptions& o) { o.socket_request_max_bytes = 0; }));
   EXPECT_TRUE(refused([](ServeOptions& o) { o.socket_request_max_bytes = 1ll << 32; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.queued_max_request_bytes = 1000; }));
   EXPECT_TRUE(refused([](ServeOptions& o) { o.message_max_bytes = 0; }));
   EXPECT_TRUE(refused([](ServeOptions& o) { o.num_network_threads = -1; }));
   EXPECT_FALSE(refused([](ServeOptions& o) { o.log_retention_ms = -1; }));
