@@ -32,6 +32,7 @@
 #include "net/broker/partition_watchers.h"
 #include "net/codec/error_code.h"
 #include "net/codec/produce_codec.h"
+#include "net/server/peer_log.h"
 
 namespace ringlog {
 namespace {
@@ -151,8 +152,9 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
   if (!appended.ok()) {
     if (counts) pending->Done(slot, Status::OK());  // answered below, not by the write
     const Status& status = appended.status();
-    LOG(WARNING) << "produce to " << log->id().ToString() << " from " << ctx.connection().peer
-                 << " refused: " << status.ToString();
+    LogPeerWarning(ctx.connection().peer, "produce to " + log->id().ToString() + " from " +
+                                              ctx.connection().peer +
+                                              " refused: " + status.ToString());
     // Validation failures (a control batch, wrong counts or offsets) are INVALID_RECORD;
     // damaged records (a wrong CRC, compressed data that does not decompress) are
     // CORRUPT_MESSAGE; records that decompress past the bound are MESSAGE_TOO_LARGE, on

@@ -25,8 +25,7 @@ void Responder::Respond(const std::function<void(WireWriter&)>& encode_body) con
 void Responder::NoResponse() const { reply_(Reply::None()); }
 
 void Responder::Close(std::string_view why) const {
-  LOG(WARNING) << "closing connection after request " << correlation_id_ << ": " << why;
-  reply_(Reply::Close());
+  reply_(Reply::Close("request " + std::to_string(correlation_id_) + ": " + std::string(why)));
 }
 
 }  // namespace ringlog

@@ -28,7 +28,8 @@ class Responder {
   void Respond(const std::function<void(WireWriter&)>& encode_body) const;
   // No response at all (acks=0 produce).
   void NoResponse() const;
-  // Closes the connection; `why` goes to the broker log with the request's identity.
+  // Closes the connection; `why` goes to the broker log with the request's identity and
+  // the peer (rate-limited per peer).
   void Close(std::string_view why) const;
 
   int32_t correlation_id() const { return correlation_id_; }

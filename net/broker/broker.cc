@@ -16,10 +16,8 @@
 namespace ringlog {
 namespace {
 
-void CloseConnection(const ConnectionInfo& conn, const ReplyFn& reply, std::string_view why) {
-  LOG(WARNING) << "closing connection " << conn.id << " from " << conn.peer << ": " << why;
-  reply(Reply::Close());
-}
+// The connection logs `why`, rate-limited per peer.
+void CloseConnection(const ReplyFn& reply, std::string why) { reply(Reply::Close(std::move(why))); }
 
 // KIP-511: the version 0 body with UNSUPPORTED_VERSION and the versions we do serve. The
 // body is never parsed; the response header is v0, as for every ApiVersions response.
@@ -37,16 +35,15 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(frame.data()), frame.size()));
   Result<RequestHeader> header = DecodeRequestHeaderPrefix(reader);
   if (!header.ok()) {
-    CloseConnection(conn, reply, "unreadable request header: " + header.status().ToString());
+    CloseConnection(reply, "unreadable request header: " + header.status().ToString());
     return;
   }
   const int16_t key = header->api_key;
   const int16_t version = header->api_version;
   const ApiSpec* spec = FindApi(key);
   if (spec == nullptr) {
-    CloseConnection(conn, reply,
-                    "unsupported API key " + std::to_string(key) + " (" +
-                        std::string(ApiName(key)) + ") v" + std::to_string(version));
+    CloseConnection(reply, "unsupported API key " + std::to_string(key) + " (" +
+                               std::string(ApiName(key)) + ") v" + std::to_string(version));
     return;
   }
   if (version < spec->min_version || version > spec->max_version) {
@@ -54,15 +51,14 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
       AnswerUnsupportedApiVersions(*spec, header->correlation_id, std::move(reply));
       return;
     }
-    CloseConnection(conn, reply,
-                    std::string(ApiName(key)) + " v" + std::to_string(version) +
-                        " is outside the served range " + std::to_string(spec->min_version) + "-" +
-                        std::to_string(spec->max_version));
+    CloseConnection(reply, std::string(ApiName(key)) + " v" + std::to_string(version) +
+                               " is outside the served range " + std::to_string(spec->min_version) +
+                               "-" + std::to_string(spec->max_version));
     return;
   }
   const bool flexible = spec->IsFlexible(version);
   if (Status rest = DecodeRequestHeaderRest(reader, flexible, &*header); !rest.ok()) {
-    CloseConnection(conn, reply, "bad request header: " + rest.ToString());
+    CloseConnection(reply, "bad request header: " + rest.ToString());
     return;
   }
   // ApiVersions answers with response header v0 at every version, so that a client that

@@ -9,7 +9,8 @@
 //   - any other API at a version outside its range: closes the connection (Kafka's
 //     SocketServer rejects a request whose version is not enabled as an invalid request);
 //   - a body the handler cannot decode: the handler closes the connection.
-// Each close leaves one LOG(WARNING) line naming the peer and the reason.
+// Each close leaves a warning naming the peer and the reason, rate-limited per peer
+// (net/server/peer_log.h).
 //
 // Thread safety: Handle and OnConnectionClosed run on the connection's loop thread; one
 // Broker serves every loop.

@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "net/server/peer_log.h"
+
 namespace ringlog {
 
 Connection::Connection(EventLoop* loop, UniqueFd socket, ConnectionInfo info,
@@ -35,6 +37,12 @@ void Connection::Start() {
 }
 
 void Connection::OnReply(uint64_t sequence, Reply reply) {
+  // Logged whatever the state: why the handler wanted the connection closed matters even
+  // when something else closed it first.
+  if (reply.kind == Reply::Kind::kClose && !reply.reason.empty()) {
+    LogPeerWarning(info_.peer, "closing connection " + std::to_string(info_.id) + " from " +
+                                   info_.peer + ": " + reply.reason);
+  }
   if (state_ != State::kOpen) return;
   replies_.Fill(sequence, std::move(reply));
   QueueReadyReplies();
@@ -68,8 +76,8 @@ void Connection::DispatchFrames() {
   while (state_ == State::kOpen && UnderBounds()) {
     Result<std::optional<FrameDecoder::Frame>> frame = decoder_.Next();
     if (!frame.ok()) {
-      LOG(WARNING) << "closing connection " << info_.id << " from " << info_.peer << ": "
-                   << frame.status().ToString();
+      LogPeerWarning(info_.peer, "closing connection " + std::to_string(info_.id) + " from " +
+                                     info_.peer + ": " + frame.status().ToString());
       BeginClose();
       return;
     }
@@ -136,8 +144,8 @@ void Connection::CloseOnError(const Status& status) {
   if (err == ECONNRESET || err == EPIPE || err == ETIMEDOUT) {
     VLOG(1) << "connection " << info_.id << " from " << info_.peer << ": " << status.ToString();
   } else {
-    LOG(WARNING) << "closing connection " << info_.id << " from " << info_.peer << ": "
-                 << status.ToString();
+    LogPeerWarning(info_.peer, "closing connection " + std::to_string(info_.id) + " from " +
+                                   info_.peer + ": " + status.ToString());
   }
   BeginClose();
 }

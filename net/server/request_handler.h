@@ -22,12 +22,16 @@ struct Reply {
   enum class Kind { kResponse, kNoResponse, kClose };
   Kind kind = Kind::kNoResponse;
   OutboundFrame frame;  // for kResponse: the bytes after the size prefix
+  std::string reason;   // for kClose: why, for the broker log
 
-  static Reply Response(OutboundFrame frame) { return Reply{Kind::kResponse, std::move(frame)}; }
+  static Reply Response(OutboundFrame frame) {
+    return Reply{Kind::kResponse, std::move(frame), {}};
+  }
   // The request gets no response (acks=0 produce); later responses still go in order.
-  static Reply None() { return Reply{Kind::kNoResponse, {}}; }
+  static Reply None() { return Reply{Kind::kNoResponse, {}, {}}; }
   // Close the connection after the responses before this one are sent (malformed input).
-  static Reply Close() { return Reply{Kind::kClose, {}}; }
+  // A non-empty `reason` is logged as a warning about the peer (rate-limited per peer).
+  static Reply Close(std::string reason = {}) { return Reply{Kind::kClose, {}, std::move(reason)}; }
 };
 
 // Delivers a request's Reply. Call exactly once, from any thread (a second call is a bug,
