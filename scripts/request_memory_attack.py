@@ -24,7 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "integration"))
 
 import ringlog_fixture  # noqa: E402
-from memory_attack import MIB, Attack, RssWatch, percentile, round_trips, rss_bytes  # noqa: E402
+from memory_attack import (MIB, Attack, RssWatch, percentile, probe_api_versions,  # noqa: E402
+                           round_trips, rss_bytes)
 
 
 def git_revision():
@@ -89,13 +90,20 @@ def main():
         try:
             attack.open(check=guard)
             attack.wait_until_stalled()
-            times = {"ApiVersions": [], "Metadata": [], "Produce": []}
+            times = {"raw ApiVersions": [], "ApiVersions": [], "Metadata": [], "Produce": []}
+            errors = []
             while time.monotonic() - started < args.seconds:
                 guard()
-                batch, _ = round_trips(broker.bootstrap, "attack", rounds=10, timeout=30.0)
+                try:
+                    times["raw ApiVersions"].append(probe_api_versions(broker.port))
+                    batch, _ = round_trips(broker.bootstrap, "attack", rounds=10, timeout=10.0)
+                except Exception as failure:  # a client that gave up is a figure too
+                    errors.append("%s: %s" % (type(failure).__name__, failure))
+                    continue
                 for kind, values in batch.items():
                     times[kind].extend(values)
-            result["latency"] = {kind: latency(values) for kind, values in times.items()}
+            result["latency"] = {kind: latency(values) for kind, values in times.items() if values}
+            result["client_errors"] = errors
         except OverflowError as overflow:
             result["aborted"] = str(overflow)
         watch.stop()

@@ -140,6 +140,21 @@ class Attack:
         self.sockets = []
 
 
+def probe_api_versions(port, timeout=60.0):
+    """Seconds for one ApiVersions v0 round trip on a new raw connection (connect included)."""
+    start = time.monotonic()
+    header = struct.pack(">hhih", 18, 0, 1, 5) + b"probe"
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(struct.pack(">i", len(header)) + header)
+        received = b""
+        while len(received) < 4 or len(received) < 4 + struct.unpack(">i", received[:4])[0]:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed before the ApiVersions response")
+            received += chunk
+    return time.monotonic() - start
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
