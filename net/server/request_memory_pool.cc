@@ -28,7 +28,12 @@ bool RequestMemoryPool::Grow(Grant* grant, uint64_t bytes, Kind kind, Waiter* wa
     }
   }
   // A release between the first look and the registration woke nobody; look again.
-  if (!TryGrow(grant, bytes, kind)) return false;
+  if (!TryGrow(grant, bytes, kind)) {
+    LOG_EVERY_T(WARNING, 60) << "request memory is full (" << used() << " of " << limit_
+                             << " bytes, queued_max_request_bytes; " << overdraft_bytes()
+                             << " more in the overdraft): reading paused where more is needed";
+    return false;
+  }
   CancelWait(waiter);
   return true;
 }

@@ -20,7 +20,8 @@
 // admits a whole request whenever any byte of its pool is free.)
 //
 // A refused caller names a Waiter; it is told once when memory comes back, and then tries
-// again (and is refused and registered again, if need be).
+// again (and is refused and registered again, if need be). Refusals are logged at most once
+// a minute.
 //
 // Thread safety: thread-safe. Taking and releasing is a compare-and-swap on one counter;
 // the mutex is taken only while somebody waits, and by CancelWait.
