@@ -58,6 +58,37 @@ inline constexpr int16_t kBatchAttrControl = 0x20;
 // A .log file is nothing but whole RecordBatch v2 batches back to back, exactly as they go
 // on the wire: that is what lets a fetch send file bytes without copying them.
 // ---------------------------------------------------------------------------------------
+// Damage and recovery. Inside one .log the batches' offsets follow on exactly: each base
+// offset is the previous batch's last offset + 1, the first is the segment's base offset.
+// Recovery checks every batch (whole, magic 2, CRC-32C, that base offset) and, at the first
+// one that fails, resynchronises:
+//   1. the bad header's length, when it decodes, names where the next batch should start;
+//   2. else (or if nothing valid starts there) every later byte position is tried.
+// A position qualifies when a whole batch starts there whose CRC matches and whose base
+// offset is at least the expected one (and below the next segment's base). Trying costs a
+// few byte compares per position; CRCs of candidates that fail are capped at the file's
+// size, after which the search gives up as if nothing followed.
+//
+//   good | good | damaged bytes        | good (base >= expected) | good | ...
+//                ^ p                     ^ q
+//
+// If a batch qualifies at q, [p, q) is bit rot (a flipped byte in a header or a payload, a
+// hole): it is kept on disk, its offsets [expected, base at q) are reported (LOG(ERROR),
+// Segment::damaged_ranges()) and every read of them fails with Corruption, which Fetch
+// answers with CORRUPT_MESSAGE; reading goes on at the base offset at q. Offset index
+// entries exist only for good batches, and the first good batch after damage always gets
+// one, so a lookup never starts a walk before the damage for an offset after it.
+// A segment with damage keeps no index files, so every open verifies it again.
+// If nothing qualifies, the bytes from p on are a torn or damaged tail: the last segment
+// cuts them (LOG(WARNING) for a batch cut short by the end of the file, LOG(ERROR) for a
+// whole batch that fails its checks); a sealed segment keeps them and reports its offsets
+// up to the next segment's base as damaged.
+//
+// After a clean shutdown the sealed segments are trusted and not read at open (only the
+// last segment is always verified): damage that arose in them while the broker was down is
+// then served as stored, and clients that check CRCs find it. Removing the data directory's
+// clean-shutdown marker (.clean_shutdown) before a start makes that start verify every
+// segment.
 inline constexpr std::string_view kLogFileSuffix = ".log";
 inline constexpr std::string_view kOffsetIndexFileSuffix = ".index";
 inline constexpr std::string_view kTimeIndexFileSuffix = ".timeindex";

@@ -10,6 +10,29 @@
 namespace ringlog {
 namespace {
 
+// One start-up line for the operator: the damaged batches that recovery kept, per
+// partition (each was logged with its file position when its segment was opened).
+void ReportDamage(const std::vector<std::shared_ptr<PartitionLog>>& logs) {
+  size_t batches = 0;
+  size_t partitions = 0;
+  std::string where;
+  for (const auto& log : logs) {
+    const std::vector<DamagedRange> ranges = log->damaged_ranges();
+    if (ranges.empty()) continue;
+    batches += ranges.size();
+    ++partitions;
+    where += " " + log->id().ToString() + ":";
+    for (const DamagedRange& r : ranges) {
+      where += " [" + std::to_string(r.first_offset) + ", " + std::to_string(r.end_offset) + ")";
+    }
+  }
+  if (batches == 0) return;
+  LOG(ERROR) << batches << " damaged batches in " << partitions
+             << " partitions are kept but cannot be read (fetches of their offsets answer "
+                "CORRUPT_MESSAGE; consumers seek past them); offsets:"
+             << where;
+}
+
 // Deletes logs opened for a creation that failed; the error being returned says why.
 void DiscardLogs(const std::vector<std::shared_ptr<PartitionLog>>& logs) {
   for (const auto& log : logs) {
@@ -33,6 +56,7 @@ Result<std::unique_ptr<LogManager>> LogManager::Open(StorageBackend* backend,
   RETURN_IF_ERROR(defaults.Validate());
   std::unique_ptr<LogManager> manager(new LogManager(backend, defaults, clock));
   RETURN_IF_ERROR(manager->Load());
+  ReportDamage(manager->AllPartitions());
   return manager;
 }
 

@@ -637,4 +637,13 @@ std::vector<SegmentInfo> PartitionLog::segments() const {
   return infos;
 }
 
+std::vector<DamagedRange> PartitionLog::damaged_ranges() const {
+  std::shared_lock map_lock(map_mu_);
+  std::vector<DamagedRange> ranges;
+  for (const auto& [base, segment] : segments_) {
+    for (const DamagedRange& range : segment->damaged_ranges()) ranges.push_back(range);
+  }
+  return ranges;
+}
+
 }  // namespace ringlog

@@ -118,6 +118,9 @@ class PartitionLog final {
   Offset flushed_offset() const;
   uint64_t size_bytes() const;
   std::vector<SegmentInfo> segments() const;
+  // The damaged batches its segments hold (Segment::damaged_ranges), in offset order:
+  // their count is the partition's damaged batch count.
+  std::vector<DamagedRange> damaged_ranges() const;
 
  private:
   PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,

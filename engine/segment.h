@@ -8,6 +8,13 @@
 // this process — a little later, in append order. The getters and Read describe the
 // written batches only.
 //
+// Recovery (when a backend opens a segment) keeps every whole, CRC-valid batch and tells a
+// torn tail from damage in the middle (engine/format.h, "Damage and recovery"): a last
+// batch cut short, or damaged with nothing valid after it, may be cut; a damaged batch
+// followed by valid batches that continue the offsets is bit rot, and it is kept and
+// reported instead — logged at ERROR, listed by damaged_ranges(), and never served: Read
+// of its offsets fails with Corruption, and reading goes on at the next good offset.
+//
 // Thread safety: Append, Seal and TruncateTo need external synchronisation (one caller at
 // a time; PartitionLog holds its append lock). Flush, Read, FindOffsetByTimestamp and the
 // getters are thread-safe and may run concurrently with those and with each other, so a
@@ -15,6 +22,7 @@
 #pragma once
 
 #include <functional>
+#include <vector>
 
 #include "engine/read_result.h"
 #include "engine/record_batch.h"
@@ -60,13 +68,19 @@ class Segment {
   Status AppendAndWait(const RecordBatchView& batch);
 
   // Whole batches, starting with the batch that holds `offset`, that fit in `max_bytes`;
-  // always at least that first batch, even when it alone exceeds max_bytes.
-  // OutOfRange when `offset` is outside [base_offset(), next_offset()).
-  // Corruption when the data there is known to be damaged (found by recovery).
+  // always at least that first batch, even when it alone exceeds max_bytes. A read stops
+  // before a damaged batch. OutOfRange when `offset` is outside [base_offset(),
+  // next_offset()). Corruption when `offset` lies in a damaged range (the message names the
+  // range and the offset where reading goes on) or the data there turns out damaged.
   virtual Result<ReadResult> Read(Offset offset, size_t max_bytes) const = 0;
 
   // Base offset of the first batch whose max timestamp is >= `ts`; NotFound if none.
+  // Damaged batches are skipped: their timestamps are unknown.
   virtual Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const = 0;
+
+  // The damaged ranges of this segment that are known (see the top of this file), in
+  // offset order: one per damaged batch. The default suits a backend that finds none.
+  virtual std::vector<DamagedRange> damaged_ranges() const { return {}; }
 
   // Writes and makes durable (fdatasync or a synced WAL write) every batch whose Append
   // returned before this call; batches appended while it runs may or may not be covered.
@@ -77,7 +91,8 @@ class Segment {
   virtual Status Seal() = 0;
 
   // Drops every batch with base offset >= `offset`, so next_offset() becomes `offset`
-  // rounded down to a batch boundary. Example: batches [0..4][5..9][10..14]:
+  // rounded down to a batch boundary; a damaged range counts as one batch, and the damaged
+  // ranges dropped are forgotten. Example: batches [0..4][5..9][10..14]:
   //   TruncateTo(10) keeps [0..4][5..9], next_offset() == 10;
   //   TruncateTo(7) keeps [0..4][5..9] too (batch 5..9 starts below 7), next_offset() == 10.
   // Works on sealed segments and unseals nothing; durable after Flush(). Waits for the

@@ -37,6 +37,18 @@ struct SegmentInfo {
   TimestampMs max_timestamp = kNoTimestamp;  // largest batch max timestamp, or kNoTimestamp
 };
 
+// Offsets [first_offset, end_offset) that a segment holds but cannot serve: a batch that
+// recovery found damaged with good batches after it (bit rot), or a damaged end of a
+// segment that is followed by another. The bounds come from the good batches around the
+// damage, so they hold even when the damaged header lies. Empty (first == end) for damaged
+// bytes between two batches whose offsets follow on.
+struct DamagedRange {
+  Offset first_offset = 0;
+  Offset end_offset = 0;
+
+  friend bool operator==(const DamagedRange&, const DamagedRange&) = default;
+};
+
 }  // namespace ringlog
 
 template <>

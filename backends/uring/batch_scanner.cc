@@ -12,13 +12,13 @@ constexpr size_t kVerifyChunkBytes = 1 << 20;
 }  // namespace
 
 BatchScanner::BatchScanner(const UringFile* file, uint64_t position, uint64_t limit, Mode mode,
-                           Offset min_offset)
+                           Offset first_offset)
     : file_(file),
       limit_(limit),
       mode_(mode),
       chunk_(mode == Mode::kVerify ? kVerifyChunkBytes : kHeaderChunkBytes),
       position_(position),
-      min_offset_(min_offset) {}
+      expected_offset_(first_offset) {}
 
 Status BatchScanner::Fill(uint64_t len) {
   if (position_ >= buffer_start_ && position_ + len <= buffer_start_ + buffer_len_) {
@@ -43,6 +43,7 @@ Result<std::optional<ScannedBatch>> BatchScanner::Next() {
   const uint64_t left = limit_ - position_;
   if (left < kBatchHeaderSize) {
     damage_ = "torn batch: " + std::to_string(left) + " bytes, less than a batch header";
+    torn_ = true;
     return std::optional<ScannedBatch>();
   }
   RETURN_IF_ERROR(Fill(kBatchHeaderSize));
@@ -56,12 +57,13 @@ Result<std::optional<ScannedBatch>> BatchScanner::Next() {
   if (size > left) {
     damage_ = "torn batch: its header says " + std::to_string(size) + " bytes, the file has " +
               std::to_string(left);
+    torn_ = true;
     return std::optional<ScannedBatch>();
   }
   if (mode_ == Mode::kVerify) {
-    if (header->base_offset < min_offset_) {
-      damage_ = "batch base offset " + std::to_string(header->base_offset) +
-                " is below the expected " + std::to_string(min_offset_);
+    if (header->base_offset != expected_offset_) {
+      damage_ = "batch base offset " + std::to_string(header->base_offset) + " where " +
+                std::to_string(expected_offset_) + " was expected";
       return std::optional<ScannedBatch>();
     }
     RETURN_IF_ERROR(Fill(size));
@@ -72,7 +74,7 @@ Result<std::optional<ScannedBatch>> BatchScanner::Next() {
       damage_ = crc.message();
       return std::optional<ScannedBatch>();
     }
-    min_offset_ = header->next_offset();
+    expected_offset_ = header->next_offset();
   }
   ScannedBatch batch{position_, *header};
   position_ += size;

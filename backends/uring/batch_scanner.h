@@ -1,8 +1,8 @@
 // BatchScanner: walks the record batches of a segment's .log file, one after the other,
 // from a batch boundary up to a limit. It reads the file in chunks through io_uring and
 // decodes each header; in kVerify mode it also reads every whole batch and checks its
-// CRC-32C and that base offsets rise. Used by recovery (kVerify) and by reads, timestamp
-// lookups and truncation (kHeaders).
+// CRC-32C and that its base offset follows on from the previous batch. Used by recovery
+// (kVerify, through VerifyLog) and by reads, timestamp lookups and truncation (kHeaders).
 //
 // Thread-compatible; `file` must outlive the scanner.
 #pragma once
@@ -29,10 +29,10 @@ class BatchScanner final {
   enum class Mode { kHeaders, kVerify };
 
   // Scans [position, limit) of `file`; `position` must be a batch boundary. In kVerify
-  // mode every base offset must be at least `min_offset` and above the previous batch's
-  // last offset.
+  // mode the first batch must start at offset `first_offset` and each later one right
+  // after the previous one's last offset.
   BatchScanner(const UringFile* file, uint64_t position, uint64_t limit, Mode mode,
-               Offset min_offset = 0);
+               Offset first_offset = 0);
   BatchScanner(const BatchScanner&) = delete;
   BatchScanner& operator=(const BatchScanner&) = delete;
 
@@ -45,6 +45,8 @@ class BatchScanner final {
   uint64_t position() const { return position_; }
   // Why the scan stopped before the limit; empty if it did not.
   const std::string& damage() const { return damage_; }
+  // Whether it stopped at a batch cut short by the limit (as a write cut short leaves it).
+  bool torn() const { return torn_; }
 
  private:
   // Makes [position_, position_ + len) available in buffer_; len <= limit_ - position_.
@@ -55,8 +57,9 @@ class BatchScanner final {
   const Mode mode_;
   const size_t chunk_;
   uint64_t position_;
-  Offset min_offset_;
+  Offset expected_offset_;
   std::string damage_;
+  bool torn_ = false;
 
   std::unique_ptr<uint8_t[]> buffer_;
   size_t capacity_ = 0;

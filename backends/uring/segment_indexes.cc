@@ -16,6 +16,7 @@ SegmentIndexes::SegmentIndexes(OffsetIndex offsets, TimeIndex times, uint32_t in
     : interval_(index_interval_bytes),
       offsets_(std::move(offsets)),
       times_(std::move(times)),
+      end_(log_bytes),
       empty_(log_bytes == 0),
       max_timestamp_(times_.last_timestamp()),
       max_timestamp_offset_(times_.entries() ? times_.all().back().offset
@@ -35,7 +36,7 @@ Status SegmentIndexes::Add(const BatchHeader& batch, uint64_t position) {
     max_timestamp_ = batch.max_timestamp;
     max_timestamp_offset_ = batch.base_offset;
   }
-  if (empty_ || bytes_since_entry_ >= interval_) {
+  if (empty_ || bytes_since_entry_ >= interval_ || position != end_) {
     RETURN_IF_ERROR(offsets_.Append(batch.base_offset, static_cast<uint32_t>(position)));
     bytes_since_entry_ = 0;
     if (max_timestamp_ > times_.last_timestamp()) {
@@ -44,6 +45,7 @@ Status SegmentIndexes::Add(const BatchHeader& batch, uint64_t position) {
   }
   empty_ = false;
   bytes_since_entry_ += batch.size_bytes();
+  end_ = position + batch.size_bytes();
   return Status::OK();
 }
 
@@ -59,6 +61,7 @@ void SegmentIndexes::TruncateTo(Offset next_offset, uint64_t log_bytes, Timestam
   offsets_.TruncateTo(next_offset);
   times_.TruncateTo(next_offset);
   empty_ = log_bytes == 0;
+  end_ = log_bytes;
   const uint64_t last_position = offsets_.entries() ? offsets_.all().back().position : 0;
   bytes_since_entry_ = log_bytes - last_position;
   max_timestamp_ = max_timestamp;

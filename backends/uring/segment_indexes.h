@@ -3,7 +3,9 @@
 // it appends or scans, and persists what it encodes.
 //
 // Entry rules (Kafka's): the first batch always gets an offset entry, and a later batch
-// gets one once index_interval_bytes were written since the previous entry. Whenever an
+// gets one once index_interval_bytes were written since the previous entry. So does a
+// batch that does not start where the previous one ended (damaged bytes lie between), so
+// that no lookup of an offset after damage lands before it. Whenever an
 // offset entry is added and the running maximum timestamp rose since the last time entry,
 // a time entry (running max, offset of the batch that first reached it) is added too.
 //
@@ -28,7 +30,8 @@ class SegmentIndexes final {
   SegmentIndexes(OffsetIndex offsets, TimeIndex times, uint32_t index_interval_bytes,
                  uint64_t log_bytes);
 
-  // Accounts for `batch`, which starts at `position`, right after the batch added before.
+  // Accounts for `batch`, which starts at `position`: right after the batch added before,
+  // or further on when damaged bytes lie between them.
   // InvalidArgument when the batch does not fit the 32-bit relative offsets and positions.
   Status Add(const BatchHeader& batch, uint64_t position);
 
@@ -52,6 +55,8 @@ class SegmentIndexes final {
   TimeIndex times_;
   // Bytes from the start of the batch of the last offset entry to the end of the log.
   uint64_t bytes_since_entry_ = 0;
+  // Where the last batch added ends.
+  uint64_t end_ = 0;
   bool empty_ = true;
   TimestampMs max_timestamp_ = kNoTimestamp;
   Offset max_timestamp_offset_;

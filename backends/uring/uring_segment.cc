@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 #include <mutex>
 #include <optional>
 
@@ -22,6 +23,10 @@ using Mode = BatchScanner::Mode;
 // plain pwrite loop: a round must be large enough to pay for its hand-offs, and small
 // enough to stay in the cache between the appender's copy and the write's.
 constexpr size_t kQueueBytes = 1 << 20;
+
+// The index holds offsets relative to the segment's base in 32 bits; PartitionLog keeps
+// them below INT32_MAX.
+constexpr Offset kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
 
 void RemoveIfPresent(const std::string& path) {
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
@@ -63,7 +68,7 @@ Result<std::unique_ptr<UringSegment>> UringSegment::Open(const Params& params, O
     // Index files of the last segment are never trusted: its indexes live in memory
     // until it is sealed, which writes them afresh.
     segment->RemoveIndexFiles();
-    RETURN_IF_ERROR(segment->Recover(/*cut_damage=*/true, next_base_offset).status());
+    RETURN_IF_ERROR(segment->Recover(/*cut_tail=*/true, next_base_offset).status());
     segment->ResetQueue();
     return segment;
   }
@@ -76,7 +81,7 @@ Result<std::unique_ptr<UringSegment>> UringSegment::Open(const Params& params, O
     trusted = tail.ok();
   }
   if (!trusted) {
-    ASSIGN_OR_RETURN(bool whole, segment->Recover(/*cut_damage=*/false, next_base_offset));
+    ASSIGN_OR_RETURN(bool whole, segment->Recover(/*cut_tail=*/false, next_base_offset));
     if (!whole) {
       // A damaged segment keeps no index files, so that even after a clean shutdown the
       // next open verifies it again instead of trusting it.
@@ -90,35 +95,55 @@ Result<std::unique_ptr<UringSegment>> UringSegment::Open(const Params& params, O
   return segment;
 }
 
-Result<bool> UringSegment::Recover(bool cut_damage, std::optional<Offset> next_base_offset) {
+Result<bool> UringSegment::Recover(bool cut_tail, std::optional<Offset> next_base_offset) {
   ASSIGN_OR_RETURN(uint64_t file_size, log_->Size());
   SegmentIndexes rebuilt(params_.base_offset, params_.options.index_interval_bytes);
-  BatchScanner scanner(log_.get(), 0, file_size, Mode::kVerify, params_.base_offset);
-  Offset next = params_.base_offset;
-  while (true) {
-    ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
-    if (!batch) break;
-    RETURN_IF_ERROR(rebuilt.Add(batch->header, batch->position));
-    next = batch->header.next_offset();
+  const Offset max_base_offset =
+      next_base_offset ? *next_base_offset - 1 : params_.base_offset + kMaxRelativeOffset;
+  ASSIGN_OR_RETURN(VerifiedLog verified,
+                   VerifyLog(*log_, file_size, params_.base_offset, max_base_offset,
+                             [&rebuilt](const ScannedBatch& batch) {
+                               return rebuilt.Add(batch.header, batch.position);
+                             }));
+  std::vector<LogDamage> damage = std::move(verified.damage);
+  for (const LogDamage& d : damage) {
+    LOG(ERROR) << params_.paths.log << ": damaged batch at bytes [" << d.position << ", "
+               << d.end_position << "), offsets [" << d.first_offset << ", " << d.end_offset
+               << "): " << d.reason
+               << "; the good batches after it are kept, reads of these offsets fail";
   }
-  const uint64_t good = scanner.position();
-  const bool whole = scanner.damage().empty();
+  Offset next = verified.next_offset;
+  if (verified.bad_tail && cut_tail) {
+    const LogDamage& tail = *verified.bad_tail;
+    const std::string message = "recovery cut " + std::to_string(file_size - tail.position) +
+                                " bytes at position " + std::to_string(tail.position) + " of " +
+                                params_.paths.log + " (from offset " +
+                                std::to_string(tail.first_offset) + "): " + tail.reason;
+    // A batch cut short is what a crash in the middle of a write leaves; a whole batch
+    // that fails its checks at the end is damage.
+    if (verified.torn_tail) {
+      LOG(WARNING) << message;
+    } else {
+      LOG(ERROR) << message;
+    }
+    RETURN_IF_ERROR(log_->Truncate(tail.position));
+    file_size = tail.position;
+  } else if (verified.bad_tail) {
+    LogDamage tail = std::move(*verified.bad_tail);
+    if (next_base_offset && *next_base_offset > tail.end_offset) {
+      tail.end_offset = *next_base_offset;
+    }
+    LOG(ERROR) << params_.paths.log << " is damaged from position " << tail.position
+               << " to its end, offsets [" << tail.first_offset << ", " << tail.end_offset
+               << "): " << tail.reason << "; reads of these offsets fail";
+    next = tail.end_offset;
+    damage.push_back(std::move(tail));
+  }
+  if (!cut_tail) rebuilt.FinishTimeIndex();
+  const bool whole = damage.empty();
   std::unique_lock lock(mu_);
-  if (!whole && cut_damage) {
-    LOG(WARNING) << "recovery cut " << file_size - good << " bytes at position " << good << " of "
-                 << params_.paths.log << " (from offset " << next << "): " << scanner.damage();
-    RETURN_IF_ERROR(log_->Truncate(good));
-    file_size = good;
-  } else if (!whole) {
-    LOG(ERROR) << params_.paths.log << " is damaged at position " << good << " (offset " << next
-               << "): " << scanner.damage() << "; reads from offset " << next
-               << " on fail with Corruption";
-    damaged_position_ = good;
-    damaged_offset_ = next;
-    if (next_base_offset && *next_base_offset > next) next = *next_base_offset;
-  }
-  if (!cut_damage) rebuilt.FinishTimeIndex();
   indexes_ = std::move(rebuilt);
+  damage_ = std::move(damage);
   Publish(file_size, next, indexes_.max_timestamp());
   return whole;
 }
@@ -314,13 +339,15 @@ Result<ReadResult> UringSegment::Read(Offset offset, size_t max_bytes) const {
   uint64_t limit;
   {
     std::shared_lock lock(mu_);
-    if (offset >= damaged_offset_) {
-      return Status::Corruption(params_.paths.log + " is damaged from offset " +
-                                std::to_string(damaged_offset_) + " (position " +
-                                std::to_string(damaged_position_) + ")");
+    if (const LogDamage* damaged = DamageHolding(offset)) {
+      return Status::Corruption(
+          params_.paths.log + ": offsets [" + std::to_string(damaged->first_offset) + ", " +
+          std::to_string(damaged->end_offset) + ") are in damaged bytes [" +
+          std::to_string(damaged->position) + ", " + std::to_string(damaged->end_position) + "): " +
+          damaged->reason + "; reading goes on at offset " + std::to_string(damaged->end_offset));
     }
     floor = indexes_.offsets().Lookup(offset);
-    limit = std::min(size, damaged_position_);
+    limit = DamageFrom(floor.position, size);
   }
   BatchScanner scanner(log_.get(), floor.position, limit, Mode::kHeaders);
   std::optional<ScannedBatch> first;
@@ -371,29 +398,65 @@ Result<Offset> UringSegment::FindOffsetByTimestamp(TimestampMs ts) const {
   const Offset next = next_offset();
   const uint64_t size = size_bytes();
   uint64_t position;
-  uint64_t limit;
-  bool damaged;
+  std::vector<LogDamage> damage;
   {
     std::shared_lock lock(mu_);
-    damaged = damaged_position_ != UINT64_MAX;
     position = indexes_.offsets().Lookup(indexes_.times().Lookup(ts)).position;
-    limit = std::min(size, damaged_position_);
+    damage = damage_;
   }
+  std::optional<Offset> found;
   if (max_timestamp() >= ts) {
-    BatchScanner scanner(log_.get(), position, limit, Mode::kHeaders);
-    while (true) {
-      ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
-      if (!batch || batch->header.base_offset >= next) break;
-      if (batch->header.max_timestamp >= ts) return batch->header.base_offset;
-    }
+    RETURN_IF_ERROR(ForEachBatch(position, size, damage, [&](const BatchHeader& header) {
+      if (header.base_offset >= next) return false;
+      if (header.max_timestamp >= ts) found = header.base_offset;
+      return !found;
+    }));
   }
-  if (damaged) {
-    return Status::Corruption(params_.paths.log + " is damaged at position " +
-                              std::to_string(limit) + "; timestamp " + std::to_string(ts) +
-                              " may lie in the damaged part");
-  }
+  if (found) return *found;
   return Status::NotFound("no batch of " + params_.paths.log +
                           " has a timestamp >= " + std::to_string(ts));
+}
+
+std::vector<DamagedRange> UringSegment::damaged_ranges() const {
+  std::shared_lock lock(mu_);
+  std::vector<DamagedRange> ranges;
+  ranges.reserve(damage_.size());
+  for (const LogDamage& d : damage_) ranges.push_back({d.first_offset, d.end_offset});
+  return ranges;
+}
+
+const LogDamage* UringSegment::DamageHolding(Offset offset) const {
+  for (const LogDamage& d : damage_) {
+    if (d.first_offset <= offset && offset < d.end_offset) return &d;
+  }
+  return nullptr;
+}
+
+uint64_t UringSegment::DamageFrom(uint64_t position, uint64_t size) const {
+  for (const LogDamage& d : damage_) {
+    if (d.position >= position) return std::min(size, d.position);
+  }
+  return size;
+}
+
+Status UringSegment::ForEachBatch(uint64_t from, uint64_t to, const std::vector<LogDamage>& damage,
+                                  const std::function<bool(const BatchHeader&)>& fn) const {
+  uint64_t position = from;
+  auto next_damage = damage.begin();
+  while (position < to) {
+    while (next_damage != damage.end() && next_damage->position < position) ++next_damage;
+    const bool damaged = next_damage != damage.end() && next_damage->position < to;
+    BatchScanner scanner(log_.get(), position, damaged ? next_damage->position : to,
+                         Mode::kHeaders);
+    while (true) {
+      ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
+      if (!batch) break;
+      if (!fn(batch->header)) return Status::OK();
+    }
+    if (!damaged || !scanner.damage().empty()) break;
+    position = next_damage->end_position;
+  }
+  return Status::OK();
 }
 
 Status UringSegment::WaitWritten() {
@@ -428,11 +491,15 @@ Status UringSegment::Seal() {
     std::vector<uint8_t>().swap(filling_);
     std::vector<uint8_t>().swap(writing_);
   }
+  bool damaged;
   {
     std::unique_lock lock(mu_);
     indexes_.FinishTimeIndex();
+    damaged = !damage_.empty();
   }
-  RETURN_IF_ERROR(PersistIndexes());
+  // A damaged segment keeps no index files (Open removed them), so that every open
+  // verifies it again.
+  if (!damaged) RETURN_IF_ERROR(PersistIndexes());
   sealed_.store(true, std::memory_order_release);
   return Status::OK();
 }
@@ -456,22 +523,25 @@ Status UringSegment::TruncateTo(Offset offset) {
   uint64_t cut = 0;
   Offset new_next = params_.base_offset;
   uint64_t rescan_from = 0;
+  std::vector<LogDamage> damage;
+  {
+    std::shared_lock lock(mu_);
+    damage = damage_;
+  }
   if (offset > params_.base_offset) {
     IndexEntry floor;
-    uint64_t limit;
     {
       std::shared_lock lock(mu_);
       floor = indexes_.offsets().Lookup(offset);
-      limit = std::min(size_bytes(), damaged_position_);
-      if (offset > damaged_offset_) {
-        return Status::Corruption("cannot truncate " + params_.paths.log + " to offset " +
-                                  std::to_string(offset) + ": it is damaged from offset " +
-                                  std::to_string(damaged_offset_));
-      }
-      cut = limit;
-      new_next = std::min(next, damaged_offset_);
+      cut = DamageFrom(floor.position, size_bytes());
     }
-    BatchScanner scanner(log_.get(), floor.position, limit, Mode::kHeaders);
+    // Damage after the batches from the floor on counts as one batch, dropped whole when
+    // `offset` lies in or before it.
+    new_next = next;
+    for (const LogDamage& d : damage) {
+      if (d.position == cut) new_next = d.first_offset;
+    }
+    BatchScanner scanner(log_.get(), floor.position, cut, Mode::kHeaders);
     while (true) {
       ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
       if (!batch) break;
@@ -492,27 +562,27 @@ Status UringSegment::TruncateTo(Offset offset) {
     rescan_from = indexes_.offsets().Lookup(rescan_offset).position;
   }
   RETURN_IF_ERROR(log_->Truncate(cut));
+  std::erase_if(damage, [cut](const LogDamage& d) { return d.position >= cut; });
   TimestampMs max_timestamp = kNoTimestamp;
   Offset max_timestamp_offset = params_.base_offset;
-  BatchScanner scanner(log_.get(), rescan_from, cut, Mode::kHeaders);
-  while (true) {
-    ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
-    if (!batch) break;
-    if (batch->header.max_timestamp > max_timestamp) {
-      max_timestamp = batch->header.max_timestamp;
-      max_timestamp_offset = batch->header.base_offset;
+  RETURN_IF_ERROR(ForEachBatch(rescan_from, cut, damage, [&](const BatchHeader& header) {
+    if (header.max_timestamp > max_timestamp) {
+      max_timestamp = header.max_timestamp;
+      max_timestamp_offset = header.base_offset;
     }
-  }
+    return true;
+  }));
+  bool damaged;
   {
     std::unique_lock lock(mu_);
     indexes_.TruncateTo(new_next, cut, max_timestamp, max_timestamp_offset);
-    damaged_position_ = UINT64_MAX;
-    damaged_offset_ = INT64_MAX;
+    damaged = !damage.empty();
+    damage_ = std::move(damage);
     if (sealed()) indexes_.FinishTimeIndex();
   }
   Publish(cut, new_next, max_timestamp);
   ResetQueue();
-  if (sealed()) RETURN_IF_ERROR(PersistIndexes());
+  if (sealed() && !damaged) RETURN_IF_ERROR(PersistIndexes());
   return Status::OK();
 }
 

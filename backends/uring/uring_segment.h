@@ -16,6 +16,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "backends/uring/dir_syncs.h"
+#include "backends/uring/log_verifier.h"
 #include "backends/uring/segment_indexes.h"
 #include "backends/uring/segment_writer.h"
 #include "backends/uring/uring_file.h"
@@ -36,14 +38,15 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
  public:
   // How recovery treats a segment's existing files.
   enum class OpenMode {
-    // The partition's last segment: verify every batch, cut a torn or damaged tail
-    // (LOG(WARNING)), rebuild the indexes, open unsealed.
+    // The partition's last segment: verify every batch, keep and report damage in the
+    // middle, cut a torn or damaged tail, rebuild the indexes, open unsealed.
     kActive,
     // A sealed segment after a clean shutdown: load its index files; only when they are
-    // missing, damaged or stale, verify the log and rebuild (and rewrite) them.
+    // missing, damaged or stale, verify the log as kSealedVerified does and rebuild (and
+    // rewrite) them.
     kSealedTrusted,
-    // A sealed segment after an unclean shutdown: verify every batch. Damage is reported
-    // with LOG(ERROR) and reads from the damaged offset on return Corruption.
+    // A sealed segment after an unclean shutdown: verify every batch. Damage is kept and
+    // reported; a damaged tail claims the offsets up to the next segment.
     kSealedVerified,
   };
 
@@ -84,6 +87,7 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   Status Append(const RecordBatchView& batch, WrittenCallback written) override;
   Result<ReadResult> Read(Offset offset, size_t max_bytes) const override;
   Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const override;
+  std::vector<DamagedRange> damaged_ranges() const override;
   Status Flush() override;
   Status Seal() override;
   Status TruncateTo(Offset offset) override;
@@ -94,9 +98,10 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
  private:
   UringSegment(const Params& params, std::shared_ptr<UringFile> log, SegmentIndexes indexes);
 
-  // Replaces the indexes with ones rebuilt by verifying the whole log; cuts a damaged
-  // tail when `cut_damage`, else marks the damage. Returns whether the log was whole.
-  Result<bool> Recover(bool cut_damage, std::optional<Offset> next_base_offset);
+  // Replaces the indexes with ones rebuilt by verifying the whole log, and keeps the
+  // damage found in the middle; cuts a bad tail when `cut_tail`, else keeps it as damage.
+  // Returns whether the segment is free of damage.
+  Result<bool> Recover(bool cut_tail, std::optional<Offset> next_base_offset);
   // Loads both index files for the current log size; false when either is unusable.
   bool LoadIndexes();
   // Finds next_offset from the last offset index entry (after LoadIndexes).
@@ -110,6 +115,16 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   void ResetQueue();
   // Waits until every batch appended before the call is written; the write failure if not.
   Status WaitWritten();
+  // REQUIRES: mu_ held. The damage that holds `offset`, or nullptr.
+  const LogDamage* DamageHolding(Offset offset) const;
+  // REQUIRES: mu_ held. Where the first damage at or after `position` starts; `size` if
+  // there is none before it.
+  uint64_t DamageFrom(uint64_t position, uint64_t size) const;
+  // Calls `fn` with the header of every batch in [from, to) in order, stepping over the
+  // damage in `damage` (a copy of damage_); stops when `fn` returns false, or at a header
+  // that does not decode. `from` must be a batch boundary.
+  Status ForEachBatch(uint64_t from, uint64_t to, const std::vector<LogDamage>& damage,
+                      const std::function<bool(const BatchHeader&)>& fn) const;
   // Waits until no round of the writer is pending for this segment.
   // REQUIRES: queue_mu_ held by `lock`.
   void WaitIdle(std::unique_lock<std::mutex>& lock);
@@ -129,13 +144,11 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   // Whether the directory entries of the segment's files are known to be durable.
   std::atomic<bool> entries_durable_;
 
-  // Guards indexes_ and the damage fields; readers take it shared and briefly.
+  // Guards indexes_ and damage_; readers take it shared and briefly.
   mutable std::shared_mutex mu_;
   SegmentIndexes indexes_;
-  // Set by recovery when a sealed segment holds a damaged batch: the bytes from
-  // damaged_position_ and the offsets from damaged_offset_ on are not served.
-  uint64_t damaged_position_ = UINT64_MAX;
-  Offset damaged_offset_ = INT64_MAX;
+  // The damage recovery found and kept, in file order: its bytes are never served.
+  std::vector<LogDamage> damage_;
 
   // The write-behind queue. queue_mu_ guards everything below up to the atomics, except
   // writing_ and writing_batches_, which belong to the writer while `scheduled_`.

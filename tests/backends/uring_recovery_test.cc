@@ -1,6 +1,7 @@
 // Recovery of the uring backend's segment files, which only files can need: torn tails
-// cut at every byte, damaged batches in the last and in sealed segments, missing, stale
-// and damaged index files, stray files, the clean-shutdown marker, bad data directories.
+// cut at every byte, bit rot in the middle kept and never served (a flipped byte anywhere
+// in a batch, in the last and in sealed segments), missing, stale and damaged index files,
+// stray files, the clean-shutdown marker, bad data directories.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "backends/data_dir.h"
 #include "backends/uring/uring_backend.h"
@@ -168,66 +170,277 @@ TEST_F(UringRecoveryTest, TornTailAtEveryByteIsCut) {
   }
 }
 
-TEST_F(UringRecoveryTest, DamagedBatchInLastSegmentIsCutThere) {
-  const Written w = MakeSegment(100, 8, 200, /*seal=*/false);
-  backend_.reset();
-  const std::string log_path = SegmentFile(100, ".log");
-  std::string bytes = ReadFile(log_path);
-  bytes[w.positions[5] + 100] ^= 0x20;  // inside the records: the CRC no longer matches
-  WriteFile(log_path, bytes);
-  Open();
-  auto segments = OpenPartition();
-  ASSERT_EQ(segments.size(), 1u);
-  EXPECT_EQ(segments[0]->next_offset(), w.bases[5]);
-  EXPECT_EQ(fs::file_size(log_path), w.positions[5]);
-  EXPECT_EQ(Bytes(segments[0]->Read(100, 1 << 20)), bytes.substr(0, w.positions[5]));
+// Where one byte of a batch is flipped, and how.
+struct Flip {
+  const char* name;
+  size_t at;  // byte of the batch
+  uint8_t mask;
+};
+
+const Flip kFlips[] = {
+    {"payload", 100, 0x20},
+    {"crc", kBatchCrcPos + 1, 0x01},
+    {"attributes", kBatchAttributesPos + 1, 0x08},
+    {"record count", kBatchRecordCountPos + 3, 0x02},
+    {"magic", kBatchMagicPos, 0x01},
+    {"base offset", kBatchBaseOffsetPos + 7, 0x01},
+    // The length grows past the end of the file: it looks like a torn write.
+    {"length high byte", kBatchLengthPos, 0x40},
+    // The length turns negative: the header does not decode.
+    {"length sign", kBatchLengthPos, 0x80},
+    // The length is 16 bytes off: the next batch is not where it says.
+    {"length low byte", kBatchLengthPos + 3, 0x10},
+};
+
+// How the segment holding the damage was left.
+enum class Shutdown { kCleanLastSegment, kCrashLastSegment, kCrashSealedSegment };
+
+std::string ShutdownName(Shutdown shutdown) {
+  switch (shutdown) {
+    case Shutdown::kCleanLastSegment:
+      return "CleanLastSegment";
+    case Shutdown::kCrashLastSegment:
+      return "CrashLastSegment";
+    case Shutdown::kCrashSealedSegment:
+      return "CrashSealedSegment";
+  }
+  return "";
 }
 
-TEST_F(UringRecoveryTest, GarbageHeaderInLastSegmentIsCutThere) {
-  const Written w = MakeSegment(0, 6, 50, /*seal=*/false);
-  backend_.reset();
-  const std::string log_path = SegmentFile(0, ".log");
-  std::string bytes = ReadFile(log_path);
-  bytes[w.positions[2] + kBatchMagicPos] = 7;
-  WriteFile(log_path, bytes);
-  Open();
-  auto segments = OpenPartition();
-  ASSERT_EQ(segments.size(), 1u);
-  EXPECT_EQ(segments[0]->next_offset(), w.bases[2]);
-  EXPECT_EQ(fs::file_size(log_path), w.positions[2]);
+class UringBitRotTest : public UringRecoveryTest,
+                        public ::testing::WithParamInterface<std::tuple<size_t, Shutdown>> {
+ protected:
+  const Flip& flip() const { return kFlips[std::get<0>(GetParam())]; }
+  Shutdown shutdown() const { return std::get<1>(GetParam()); }
+};
+
+// Every batch but the damaged one is served exactly; the damaged one's offsets fail with
+// Corruption, which names where reading goes on; reads stop before it.
+void ExpectOnlyBatchUnreadable(const Segment& segment, const Written& w, size_t damaged) {
+  const Offset first = w.bases[damaged];
+  const Offset end = damaged + 1 < w.bases.size() ? w.bases[damaged + 1] : segment.next_offset();
+  EXPECT_EQ(segment.damaged_ranges(), (std::vector<DamagedRange>{{first, end}}));
+  for (Offset o = first; o < end; ++o) {
+    Result<ReadResult> read = segment.Read(o, 1 << 20);
+    ASSERT_TRUE(read.status().IsCorruption()) << o << " " << read.status().ToString();
+    EXPECT_NE(read.status().message().find("reading goes on at offset " + std::to_string(end)),
+              std::string::npos)
+        << read.status().ToString();
+  }
+  for (size_t i = 0; i < w.batches.size(); ++i) {
+    if (i == damaged) continue;
+    const Offset last = (i + 1 < w.bases.size() ? w.bases[i + 1] : w.next) - 1;
+    EXPECT_EQ(Bytes(segment.Read(w.bases[i], 1)), w.batches[i]) << i;
+    EXPECT_EQ(Bytes(segment.Read(last, 1)), w.batches[i]) << i;
+  }
+  if (damaged > 0) {
+    Result<ReadResult> before = segment.Read(w.bases[0], 1 << 20);
+    std::string expected;
+    for (size_t i = 0; i < damaged; ++i) expected += w.batches[i];
+    ASSERT_TRUE(before.ok()) << before.status().ToString();
+    EXPECT_EQ(Bytes(before), expected);
+    EXPECT_EQ(before->next_offset, first);
+  }
+  if (damaged + 1 < w.batches.size()) {
+    Result<ReadResult> after = segment.Read(end, 1 << 20);
+    std::string expected;
+    for (size_t i = damaged + 1; i < w.batches.size(); ++i) expected += w.batches[i];
+    ASSERT_TRUE(after.ok()) << after.status().ToString();
+    EXPECT_EQ(Bytes(after), expected);
+    EXPECT_EQ(after->next_offset, w.next);
+  }
 }
 
-TEST_F(UringRecoveryTest, DamageInSealedSegmentAfterCrashIsNeverServed) {
-  const Written first = MakeSegment(0, 12, 150, /*seal=*/true);
-  const Written second = MakeSegment(first.next, 3, 150, /*seal=*/false);
-  backend_.reset();  // a crash: sealed segments are verified on the next open
+// One flipped byte in a batch in the middle: every good batch after it is kept and served,
+// the damaged batch never is, and the damage is counted.
+TEST_P(UringBitRotTest, FlippedByteInTheMiddleKeepsEveryGoodBatch) {
+  const bool sealed = shutdown() == Shutdown::kCrashSealedSegment;
+  const Written w = MakeSegment(0, 12, 150, /*seal=*/sealed);
+  Written tail;
+  if (sealed) tail = MakeSegment(w.next, 3, 40, /*seal=*/false);
+  if (shutdown() == Shutdown::kCleanLastSegment) {
+    ASSERT_TRUE(backend_->Close().ok());
+  }
+  backend_.reset();
+  constexpr size_t kDamaged = 5;
   const std::string log_path = SegmentFile(0, ".log");
   std::string bytes = ReadFile(log_path);
-  bytes[first.positions[7] + 90] ^= 0x01;
+  bytes[w.positions[kDamaged] + flip().at] ^= flip().mask;
   WriteFile(log_path, bytes);
+
   for (int round = 0; round < 2; ++round) {
-    SCOPED_TRACE(round == 0 ? "after the crash" : "after a clean restart");
+    SCOPED_TRACE(round == 0 ? "first open" : "after a clean restart");
     Open();
     auto segments = OpenPartition();
-    ASSERT_EQ(segments.size(), 2u);
-    Segment& damaged = *segments[0];
-    EXPECT_TRUE(damaged.sealed());
-    EXPECT_EQ(damaged.next_offset(), first.next);  // up to the next segment
-    for (Offset o = first.bases[7]; o < first.next; ++o) {
-      EXPECT_TRUE(damaged.Read(o, 1 << 20).status().IsCorruption()) << o;
+    ASSERT_EQ(segments.size(), sealed ? 2u : 1u);
+    Segment& segment = *segments[0];
+    EXPECT_EQ(segment.next_offset(), w.next);
+    EXPECT_EQ(segment.size_bytes(), bytes.size());
+    ExpectOnlyBatchUnreadable(segment, w, kDamaged);
+    if (sealed) {
+      EXPECT_EQ(Bytes(segments[1]->Read(w.next, 1 << 20)), tail.All());
     }
-    // What precedes the damage still reads, and reads stop before it.
-    Result<ReadResult> before = damaged.Read(0, 1 << 20);
-    EXPECT_EQ(Bytes(before), bytes.substr(0, first.positions[7]));
-    EXPECT_EQ(before->next_offset, first.bases[7]);
-    EXPECT_EQ(Bytes(damaged.Read(first.bases[3], 1)), first.batches[3]);
-    EXPECT_EQ(Bytes(segments[1]->Read(first.next, 1 << 20)), second.All());
-    // The file itself is left alone for an operator to look at.
-    EXPECT_EQ(fs::file_size(log_path), bytes.size());
-    EXPECT_TRUE(backend_->Close().ok());
+    // The file is left as it was for an operator to look at.
+    EXPECT_EQ(ReadFile(log_path), bytes);
+    ASSERT_TRUE(backend_->Close().ok());
     backend_.reset();
   }
   Open();
+}
+
+INSTANTIATE_TEST_SUITE_P(Flips, UringBitRotTest,
+                         ::testing::Combine(::testing::Range<size_t>(0, std::size(kFlips)),
+                                            ::testing::Values(Shutdown::kCleanLastSegment,
+                                                              Shutdown::kCrashLastSegment,
+                                                              Shutdown::kCrashSealedSegment)),
+                         [](const ::testing::TestParamInfo<std::tuple<size_t, Shutdown>>& p) {
+                           std::string name = kFlips[std::get<0>(p.param)].name;
+                           std::replace(name.begin(), name.end(), ' ', '_');
+                           return name + "_" + ShutdownName(std::get<1>(p.param));
+                         });
+
+// Appends go on after the kept damage, and a later roll keeps no index files for the
+// damaged segment, so that the next open, after a clean shutdown too, finds it again.
+TEST_F(UringRecoveryTest, DamagedLastSegmentTakesAppendsAndIsVerifiedAfterItsRoll) {
+  Written w = MakeSegment(0, 8, 120, /*seal=*/false);
+  ASSERT_TRUE(backend_->Close().ok());
+  backend_.reset();
+  const std::string log_path = SegmentFile(0, ".log");
+  std::string bytes = ReadFile(log_path);
+  bytes[w.positions[2] + 70] ^= 0x10;
+  WriteFile(log_path, bytes);
+  Open();
+  {
+    auto segments = OpenPartition();
+    ASSERT_EQ(segments.size(), 1u);
+    Segment& segment = *segments[0];
+    for (int i = 0; i < 3; ++i) {
+      const std::string batch = MakeBatch(w.next, 2, kT0 + 1000, 30);
+      ASSERT_TRUE(segment.AppendAndWait(View(batch)).ok());
+      w.bases.push_back(w.next);
+      w.positions.push_back(bytes.size());
+      bytes += batch;
+      w.next += 2;
+      w.batches.push_back(batch);
+    }
+    ASSERT_TRUE(segment.Flush().ok());
+    ASSERT_TRUE(segment.Seal().ok());
+    EXPECT_FALSE(fs::exists(SegmentFile(0, ".index")));
+    ExpectOnlyBatchUnreadable(segment, w, 2);
+    ASSERT_TRUE(backend_->CreateSegment(kPartition, w.next, {}).ok());
+  }
+  Restart(/*clean=*/true);
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 2u);
+  EXPECT_EQ(segments[0]->next_offset(), w.next);
+  ExpectOnlyBatchUnreadable(*segments[0], w, 2);
+}
+
+// Damage at the very last batch has nothing valid after it: in the last segment it is cut
+// like a torn write; in a sealed segment its offsets, up to the next segment, are kept as
+// damage.
+TEST_F(UringRecoveryTest, DamagedLastBatchIsCutFromTheLastSegmentOnly) {
+  const Written first = MakeSegment(0, 6, 100, /*seal=*/true);
+  const Written last = MakeSegment(first.next, 6, 100, /*seal=*/false);
+  backend_.reset();  // a crash: sealed segments are verified on the next open
+  for (const auto& [base, w] : {std::pair{Offset{0}, &first}, {first.next, &last}}) {
+    const std::string path = SegmentFile(base, ".log");
+    std::string bytes = ReadFile(path);
+    bytes[w->positions.back() + 80] ^= 0x04;
+    WriteFile(path, bytes);
+  }
+  Open();
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 2u);
+  ExpectOnlyBatchUnreadable(*segments[0], first, first.batches.size() - 1);
+  EXPECT_EQ(segments[0]->next_offset(), first.next);
+  Segment& active = *segments[1];
+  EXPECT_TRUE(active.damaged_ranges().empty());
+  EXPECT_EQ(active.next_offset(), last.bases.back());
+  EXPECT_EQ(fs::file_size(SegmentFile(first.next, ".log")), last.positions.back());
+  const std::string next = MakeBatch(active.next_offset(), 1, kT0, 10);
+  ASSERT_TRUE(active.AppendAndWait(View(next)).ok());
+  EXPECT_EQ(Bytes(active.Read(last.bases.back(), 1 << 20)), next);
+}
+
+// Damage in the middle and a torn tail in one segment: the damage is kept, the tail cut.
+TEST_F(UringRecoveryTest, DamageInTheMiddleAndATornTail) {
+  const Written w = MakeSegment(0, 10, 80, /*seal=*/false);
+  backend_.reset();
+  const std::string log_path = SegmentFile(0, ".log");
+  std::string bytes = ReadFile(log_path);
+  bytes[w.positions[4] + kBatchMagicPos] = 0;
+  bytes.resize(bytes.size() - 7);
+  WriteFile(log_path, bytes);
+  Open();
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 1u);
+  Segment& segment = *segments[0];
+  EXPECT_EQ(segment.next_offset(), w.bases.back());
+  EXPECT_EQ(fs::file_size(log_path), w.positions.back());
+  EXPECT_EQ(segment.damaged_ranges(), (std::vector<DamagedRange>{{w.bases[4], w.bases[5]}}));
+  EXPECT_TRUE(segment.Read(w.bases[4], 1).status().IsCorruption());
+  EXPECT_EQ(Bytes(segment.Read(w.bases[8], 1)), w.batches[8]);
+}
+
+// Garbage between two batches whose offsets follow on holds no offsets; it is still
+// damage, and reads never include it.
+TEST_F(UringRecoveryTest, GarbageBetweenBatchesIsSteppedOver) {
+  const Written w = MakeSegment(0, 6, 60, /*seal=*/false);
+  backend_.reset();
+  const std::string log_path = SegmentFile(0, ".log");
+  std::string bytes = ReadFile(log_path);
+  bytes.insert(w.positions[3], std::string(100, '\x02'));
+  WriteFile(log_path, bytes);
+  Open();
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 1u);
+  Segment& segment = *segments[0];
+  EXPECT_EQ(segment.next_offset(), w.next);
+  EXPECT_EQ(segment.damaged_ranges(), (std::vector<DamagedRange>{{w.bases[3], w.bases[3]}}));
+  for (size_t i = 0; i < w.batches.size(); ++i) {
+    EXPECT_EQ(Bytes(segment.Read(w.bases[i], 1)), w.batches[i]) << i;
+  }
+  Result<ReadResult> all = segment.Read(0, 1 << 20);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(Bytes(all), w.batches[0] + w.batches[1] + w.batches[2]);
+  EXPECT_EQ(all->next_offset, w.bases[3]);
+}
+
+// Timestamp lookups step over damage; truncation treats a damaged range as one batch.
+TEST_F(UringRecoveryTest, TimestampLookupAndTruncationAroundDamage) {
+  const Written w = MakeSegment(0, 12, 100, /*seal=*/false);
+  backend_.reset();
+  const std::string log_path = SegmentFile(0, ".log");
+  std::string bytes = ReadFile(log_path);
+  bytes[w.positions[5] + 90] ^= 0x01;
+  WriteFile(log_path, bytes);
+  Open();
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 1u);
+  Segment& segment = *segments[0];
+  auto find = [&segment](TimestampMs ts) {
+    Result<Offset> found = segment.FindOffsetByTimestamp(ts);
+    EXPECT_TRUE(found.ok()) << found.status().ToString();
+    return found.ok() ? *found : Offset{-1};
+  };
+  // Batch i has timestamp kT0 + 10 * i.
+  EXPECT_EQ(find(kT0 + 40), w.bases[4]);
+  EXPECT_EQ(find(kT0 + 45), w.bases[6]);
+  EXPECT_EQ(find(kT0 + 110), w.bases[11]);
+
+  ASSERT_TRUE(segment.TruncateTo(w.bases[8]).ok());
+  EXPECT_EQ(segment.next_offset(), w.bases[8]);
+  EXPECT_EQ(segment.damaged_ranges().size(), 1u);
+  EXPECT_EQ(segment.max_timestamp(), kT0 + 70);
+  ASSERT_TRUE(segment.TruncateTo(w.bases[5] + 1).ok());
+  EXPECT_EQ(segment.next_offset(), w.bases[5]);
+  EXPECT_TRUE(segment.damaged_ranges().empty());
+  EXPECT_EQ(segment.max_timestamp(), kT0 + 40);
+  EXPECT_EQ(fs::file_size(log_path), w.positions[5]);
+  const std::string next = MakeBatch(w.bases[5], 2, kT0, 10);
+  ASSERT_TRUE(segment.AppendAndWait(View(next)).ok());
+  EXPECT_EQ(Bytes(segment.Read(0, 1 << 20)), bytes.substr(0, w.positions[5]) + next);
 }
 
 TEST_F(UringRecoveryTest, MissingIndexesAreRebuiltIdentically) {

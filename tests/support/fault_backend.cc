@@ -155,6 +155,7 @@ class FaultSegment final : public Segment {
   Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const override {
     return inner_->FindOffsetByTimestamp(ts);
   }
+  std::vector<DamagedRange> damaged_ranges() const override { return inner_->damaged_ranges(); }
   Status Flush() override {
     RETURN_IF_ERROR(state_->Check(FaultOp::kFlush));
     // Everything appended before the call is covered, written yet or not; appends racing
