@@ -116,14 +116,19 @@ Result<std::vector<std::unique_ptr<Segment>>> RocksDbBackend::OpenPartition(
   for (size_t i = 0; i < records.size(); ++i) {
     auto& [base, record] = records[i];
     const std::string label = Label(partition, base);
+    std::vector<DamagedRange> damage;
     if (i + 1 < records.size()) {
       record.sealed = true;
     } else {
-      ASSIGN_OR_RETURN(record, RecoverLastSegment(*db_, label, *id, base, record));
+      ASSIGN_OR_RETURN(RecoveredSegment recovered,
+                       RecoverLastSegment(*db_, label, *id, base, record));
+      record = recovered.record;
+      damage = std::move(recovered.damage);
       // Sealing finalises nothing here, so the last segment takes appends again.
       record.sealed = false;
     }
-    segments.push_back(std::make_unique<RocksDbSegment>(db_, label, *id, base, record));
+    segments.push_back(
+        std::make_unique<RocksDbSegment>(db_, label, *id, base, record, std::move(damage)));
   }
   return segments;
 }

@@ -1,5 +1,7 @@
 #include "backends/rocksdb/rocksdb_segment.h"
 
+#include <glog/logging.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -21,7 +23,7 @@ std::string_view ToView(const rocksdb::Slice& slice) { return {slice.data(), sli
 
 RocksDbSegment::RocksDbSegment(std::shared_ptr<RocksDbInstance> db, std::string label,
                                uint32_t partition_id, Offset base_offset,
-                               const fmt::SegmentRecord& record)
+                               const fmt::SegmentRecord& record, std::vector<DamagedRange> damage)
     : db_(std::move(db)),
       label_(std::move(label)),
       partition_id_(partition_id),
@@ -29,7 +31,8 @@ RocksDbSegment::RocksDbSegment(std::shared_ptr<RocksDbInstance> db, std::string 
       next_offset_(record.next_offset),
       size_bytes_(record.size_bytes),
       max_timestamp_(record.max_timestamp),
-      sealed_(record.sealed) {}
+      sealed_(record.sealed),
+      damage_(std::move(damage)) {}
 
 fmt::SegmentRecord RocksDbSegment::CurrentRecord() const {
   return {next_offset(), size_bytes(), max_timestamp(), sealed()};
@@ -99,21 +102,27 @@ Result<ReadResult> RocksDbSegment::Read(Offset offset, size_t max_bytes) const {
     const rocksdb::Slice value = it->value();
     if (!out.empty() && out.size() + value.size() > max_bytes) break;
     ASSIGN_OR_RETURN(const Offset key_offset, fmt::DecodeDataKey(partition_id_, ToView(it->key())));
-    ASSIGN_OR_RETURN(const BatchHeader header, fmt::DecodeStoredBatch(key_offset, ToView(value)));
-    RETURN_IF_ERROR(fmt::VerifyStoredBatchCrc(ToView(value)).WithContext(label_));
+    // A read stops before a missing or damaged batch; only one it starts at fails.
+    if (!out.empty() && key_offset != result.next_offset) break;
+    Result<BatchHeader> header = fmt::DecodeStoredBatch(key_offset, ToView(value));
+    const Status check = header.ok() ? fmt::VerifyStoredBatchCrc(ToView(value)) : header.status();
+    if (!check.ok()) {
+      const DamagedRange range = NoteDamage(key_offset, end, it.operator->(), check);
+      if (!out.empty()) break;
+      return Status::Corruption(label_ + ": offsets [" + std::to_string(range.first_offset) + ", " +
+                                std::to_string(range.end_offset) +
+                                ") are in a damaged batch: " + check.message() +
+                                "; reading goes on at offset " + std::to_string(range.end_offset));
+    }
     if (out.empty()) {
-      if (header.last_offset() < offset) {
+      if (header->last_offset() < offset) {
         return Status::Corruption(label_ + ": no stored batch holds offset " +
                                   std::to_string(offset));
       }
       result.first_offset = key_offset;
-    } else if (key_offset != result.next_offset) {
-      return Status::Corruption(label_ + ": stored batches skip from offset " +
-                                std::to_string(result.next_offset) + " to " +
-                                std::to_string(key_offset));
     }
     out.append(value.data(), value.size());
-    result.next_offset = header.next_offset();
+    result.next_offset = header->next_offset();
   }
   RETURN_IF_ERROR(FromRocksDb(it->status(), label_ + ": read"));
   if (out.empty()) {
@@ -139,6 +148,34 @@ Result<Offset> RocksDbSegment::FindOffsetByTimestamp(TimestampMs ts) const {
   }
   RETURN_IF_ERROR(FromRocksDb(it->status(), label_ + ": time index lookup"));
   return Status::NotFound(label_ + ": no batch with timestamp >= " + std::to_string(ts));
+}
+
+std::vector<DamagedRange> RocksDbSegment::damaged_ranges() const {
+  std::lock_guard lock(damage_mu_);
+  return damage_;
+}
+
+DamagedRange RocksDbSegment::NoteDamage(Offset key_offset, Offset end, rocksdb::Iterator* it,
+                                        const Status& why) const {
+  Offset range_end = end;
+  it->Next();
+  if (it->Valid()) {
+    Result<Offset> next_key = fmt::DecodeDataKey(partition_id_, ToView(it->key()));
+    if (next_key.ok()) range_end = *next_key;
+  }
+  std::lock_guard lock(damage_mu_);
+  for (const DamagedRange& known : damage_) {
+    if (known.first_offset <= key_offset && key_offset < known.end_offset) return known;
+  }
+  const DamagedRange range{key_offset, std::max(range_end, key_offset + 1)};
+  LOG(ERROR) << label_ << ": damaged batch at offsets [" << range.first_offset << ", "
+             << range.end_offset << "): " << why.message() << "; reads of these offsets fail";
+  damage_.insert(std::upper_bound(damage_.begin(), damage_.end(), range,
+                                  [](const DamagedRange& a, const DamagedRange& b) {
+                                    return a.first_offset < b.first_offset;
+                                  }),
+                 range);
+  return range;
 }
 
 Status RocksDbSegment::Flush() { return db_->SyncWal().WithContext(label_); }
@@ -169,10 +206,10 @@ Result<Offset> RocksDbSegment::CutPoint(Offset offset, Offset end) const {
   }
   ASSIGN_OR_RETURN(const Offset key_offset, fmt::DecodeDataKey(partition_id_, ToView(it->key())));
   if (key_offset == offset) return offset;
-  // `offset` falls inside this batch, which is kept whole.
-  ASSIGN_OR_RETURN(const BatchHeader header,
-                   fmt::DecodeStoredBatch(key_offset, ToView(it->value())));
-  return header.next_offset();
+  // `offset` falls inside this batch, which is kept whole; a damaged one goes whole.
+  const Result<BatchHeader> header = fmt::DecodeStoredBatch(key_offset, ToView(it->value()));
+  if (!header.ok() || !fmt::VerifyStoredBatchCrc(ToView(it->value())).ok()) return key_offset;
+  return header->next_offset();
 }
 
 Result<TimestampMs> RocksDbSegment::MaxTimestampBefore(Offset offset) const {
@@ -222,6 +259,8 @@ Status RocksDbSegment::TruncateTo(Offset offset) {
   RETURN_IF_ERROR(FromRocksDb(status, label_ + ": build truncate"));
   RETURN_IF_ERROR(db_->Write(&write, /*sync=*/false, label_ + ": truncate"));
   Publish(record);
+  std::lock_guard lock(damage_mu_);
+  std::erase_if(damage_, [cut](const DamagedRange& d) { return d.first_offset >= cut; });
   return Status::OK();
 }
 

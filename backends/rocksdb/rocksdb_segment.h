@@ -2,7 +2,10 @@
 // offset) of its partition in the data column family plus its 'S' record and 'T' time
 // index entries in the meta column family (layouts: rocksdb_format.h). Every append writes
 // the batch, the updated segment record and any time index entry in one WriteBatch, so
-// after a crash they agree. Reads seek; they copy the batches out (no file slices).
+// after a crash they agree. Reads seek; they copy the batches out (no file slices) and
+// check each batch's CRC-32C, so a damaged batch is never served: a read stops before it,
+// and a read of its offsets fails with Corruption. Damage is remembered from recovery
+// and from the first read that meets it (logged then, once, at ERROR).
 //
 // Thread safety as Segment: Append, Flush, Seal and TruncateTo need one caller at a time;
 // reads and getters run concurrently with them (the counters are atomics).
@@ -13,7 +16,9 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "backends/rocksdb/rocksdb_format.h"
 #include "backends/rocksdb/rocksdb_instance.h"
@@ -24,9 +29,11 @@ namespace ringlog {
 class RocksDbSegment final : public Segment {
  public:
   // A segment of the partition whose compact id is `partition_id`, in the state `record`
-  // describes, which must already be stored. `label` names it in messages.
+  // describes, which must already be stored, holding the damaged batches `damage` (found
+  // by recovery). `label` names it in messages.
   RocksDbSegment(std::shared_ptr<RocksDbInstance> db, std::string label, uint32_t partition_id,
-                 Offset base_offset, const rocksdb_format::SegmentRecord& record);
+                 Offset base_offset, const rocksdb_format::SegmentRecord& record,
+                 std::vector<DamagedRange> damage = {});
 
   Offset base_offset() const override { return base_offset_; }
   Offset next_offset() const override { return next_offset_.load(std::memory_order_acquire); }
@@ -39,6 +46,7 @@ class RocksDbSegment final : public Segment {
   Status Append(const RecordBatchView& batch, WrittenCallback written) override;
   Result<ReadResult> Read(Offset offset, size_t max_bytes) const override;
   Result<Offset> FindOffsetByTimestamp(TimestampMs ts) const override;
+  std::vector<DamagedRange> damaged_ranges() const override;
   Status Flush() override;
   Status Seal() override;
   Status TruncateTo(Offset offset) override;
@@ -54,6 +62,11 @@ class RocksDbSegment final : public Segment {
   Result<TimestampMs> MaxTimestampBefore(Offset offset) const;
   // Bytes stored in [from, to).
   Result<uint64_t> BytesBetween(Offset from, Offset to) const;
+  // The damaged batch stored under `key_offset`, which failed with `why`, as a read met
+  // it: remembered and logged if new. `it` is positioned at it (this moves it on); `end`
+  // is the segment's end. Returns the range it holds.
+  DamagedRange NoteDamage(Offset key_offset, Offset end, rocksdb::Iterator* it,
+                          const Status& why) const;
 
   const std::shared_ptr<RocksDbInstance> db_;
   const std::string label_;
@@ -63,6 +76,9 @@ class RocksDbSegment final : public Segment {
   std::atomic<uint64_t> size_bytes_;
   std::atomic<TimestampMs> max_timestamp_;
   std::atomic<bool> sealed_;
+  // The known damaged batches, in offset order; reads add what they meet.
+  mutable std::mutex damage_mu_;
+  mutable std::vector<DamagedRange> damage_;
   // Reused by every Append (one caller at a time), so that a batch of a megabyte is not
   // a fresh allocation, and fresh pages, each time; released by Seal().
   rocksdb::WriteBatch append_write_;
