@@ -67,7 +67,9 @@ inline constexpr int16_t kBatchAttrControl = 0x20;
 // A position qualifies when a whole batch starts there whose CRC matches and whose base
 // offset is at least the expected one (and below the next segment's base). Trying costs a
 // few byte compares per position; CRCs of candidates that fail are capped at the file's
-// size, after which the search gives up as if nothing followed.
+// size, after which the search gives up as if nothing followed. (When the damaged header's
+// length is unusable, a batch held inside its record values could qualify; its base offset
+// would have to continue this partition's offsets.)
 //
 //   good | good | damaged bytes        | good (base >= expected) | good | ...
 //                ^ p                     ^ q
