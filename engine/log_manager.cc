@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 #include <set>
+#include <string>
 #include <utility>
 
 namespace ringlog {
@@ -21,9 +22,11 @@ void ReportDamage(const std::vector<std::shared_ptr<PartitionLog>>& logs) {
     if (ranges.empty()) continue;
     batches += ranges.size();
     ++partitions;
-    where += " " + log->id().ToString() + ":";
+    // Appended piece by piece: GCC 12 warns (-Wrestrict) about "literal" + std::string&&.
+    where.append(" ").append(log->id().ToString()).append(":");
     for (const DamagedRange& r : ranges) {
-      where += " [" + std::to_string(r.first_offset) + ", " + std::to_string(r.end_offset) + ")";
+      where.append(" [").append(std::to_string(r.first_offset)).append(", ");
+      where.append(std::to_string(r.end_offset)).append(")");
     }
   }
   if (batches == 0) return;
