@@ -295,7 +295,11 @@ Status LogManager::FlushAll() {
 
 Status LogManager::Close() {
   std::lock_guard admin(admin_mu_);
-  Status flushed = FlushAll();
+  Status flushed;
+  for (const auto& log : AllPartitions()) {
+    Status s = log->FlushForClose();
+    if (!s.ok() && flushed.ok()) flushed = s;
+  }
   {
     // Our segments go before the backend closes under them.
     std::unique_lock lock(mu_);

@@ -71,7 +71,8 @@ class LogManager final {
   // logged and the pass goes on with the next partition.
   void RunHousekeeping();
   Status FlushAll();
-  // Waits for a topic change in progress, flushes every partition and closes the backend
+  // Waits for a topic change in progress, flushes every partition (PartitionLog::
+  // FlushForClose: what was written, also after a failed write) and closes the backend
   // cleanly. Nothing may be called after.
   Status Close();
 

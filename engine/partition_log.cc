@@ -495,6 +495,16 @@ void PartitionLog::RestoreUnflushed(std::span<const std::shared_ptr<Segment>> no
   }
 }
 
+Status PartitionLog::FlushForClose() {
+  {
+    std::lock_guard append_lock(append_mu_);
+    if (!deleted_ && write_failed_.load()) {
+      RETURN_IF_ERROR(RecoverFromFailedWriteLocked().WithContext("close " + id_.ToString()));
+    }
+  }
+  return Flush();
+}
+
 Status PartitionLog::FlushIfDue() {
   bool due = false;
   {

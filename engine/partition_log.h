@@ -84,6 +84,12 @@ class PartitionLog final {
   Status Flush();
   // Flushes when the flush.ms policy says the oldest unflushed append is too old.
   Status FlushIfDue();
+  // Flush() at shutdown, once nothing appends or waits for a flush any more. A failed
+  // write makes Flush() fail until the next append cuts it back, so that no caller takes
+  // the failed batch for durable; here nobody waits for it any more (its caller has had
+  // the error), so it is cut back first and what was written is flushed. Full disk or
+  // not, what was acknowledged then reaches the disk and the shutdown succeeds.
+  Status FlushForClose();
 
   // Deletes the oldest closed segments that retention.ms, retention.bytes or the log start
   // offset allow; never the active segment. Returns how many segments went.
@@ -187,7 +193,7 @@ class PartitionLog final {
   // Guarded by append_mu_: the bytes of the active segment once its queued batches are
   // written.
   uint64_t appended_active_bytes_ = 0;
-  // Set by a failed write; the next append recovers.
+  // Set by a failed write; the next append (or FlushForClose) recovers.
   std::atomic<bool> write_failed_{false};
   // Appends whose written callback has not finished.
   std::mutex writes_mu_;

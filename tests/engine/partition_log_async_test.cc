@@ -574,6 +574,33 @@ TEST_P(PartitionLogFailedWriteTest, FlushNeverClaimsTheOffsetsOfAFailedWrite) {
   EXPECT_GE((*log)->next_offset(), claimed);
 }
 
+TEST_P(PartitionLogFailedWriteTest, FlushForCloseAfterAFailedWriteFlushesWhatWasWritten) {
+  const std::string before = AppendAndWait(3);
+  const Offset end = log_->next_offset();
+  backend_->InjectFault(FaultOp::kWrite, Status::IOError("injected ENOSPC", ENOSPC));
+  WrittenLog written(1);
+  std::string failed = MakeBatch(7, end);
+  ASSERT_TRUE(log_->AppendAsync(Bytes(failed), written.Callback(0)).ok());
+  written.WaitFor(1);
+  ASSERT_FALSE(written.calls(0).at(0).status.ok());
+
+  // A flush still fails, so that no acks=all producer takes the failed batch for durable.
+  EXPECT_TRUE(log_->Flush().IsIOError());
+  // At a shutdown on a full disk, with no append since the failed write, what was written
+  // is flushed all the same.
+  const Status flushed = log_->FlushForClose();
+  ASSERT_TRUE(flushed.ok()) << flushed.ToString();
+  EXPECT_EQ(log_->next_offset(), end);
+  EXPECT_EQ(log_->flushed_offset(), end);
+  log_.reset();
+  ASSERT_TRUE(backend_->SimulateCrash().ok());
+  auto log = PartitionLog::Open(id_, backend_.get(), {}, &clock_);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  const Result<std::string> all = ReadAll(**log, 0);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(SameBytes(*all, before));
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PartitionLogFailedWriteTest,
                          ::testing::ValuesIn(AllTestBackends()), BackendParamName());
 
