@@ -10,6 +10,10 @@
 #include "engine/status.h"
 #include "engine/storage_backend.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace ringlog {
 
 struct RocksDbBackendOptions {
@@ -26,6 +30,9 @@ struct RocksDbBackendOptions {
   uint64_t block_cache_bytes = 32ull << 20;
   // Flush and compaction threads.
   int max_background_jobs = 2;
+  // The Env RocksDB runs on; nullptr: the default one. Tests pass one whose disk fills.
+  // Must outlive the backend.
+  rocksdb::Env* env = nullptr;
 };
 
 // Opens (creating) the database and holds the data directory's lock

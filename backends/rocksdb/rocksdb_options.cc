@@ -43,6 +43,7 @@ RocksDbOptionSet MakeRocksDbOptions(const RocksDbBackendOptions& options) {
   RocksDbOptionSet set;
 
   rocksdb::DBOptions& db = set.db;
+  if (options.env != nullptr) db.env = options.env;
   db.create_if_missing = true;
   db.create_missing_column_families = true;
   db.max_background_jobs = std::max(1, options.max_background_jobs);

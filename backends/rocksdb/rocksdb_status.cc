@@ -1,5 +1,6 @@
 #include "backends/rocksdb/rocksdb_status.h"
 
+#include <cerrno>
 #include <string>
 
 namespace ringlog {
@@ -15,6 +16,7 @@ Status FromRocksDb(const rocksdb::Status& status, std::string_view context) {
       status.IsShutdownInProgress()) {
     return Status::Busy(msg);
   }
+  if (status.IsNoSpace()) return Status::IOError(msg, ENOSPC);
   return Status::IOError(msg);
 }
 
