@@ -2,7 +2,10 @@
 
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
+#include <sys/statvfs.h>
 
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <utility>
@@ -10,6 +13,7 @@
 #include "backends/data_dir.h"
 #include "backends/rocksdb/rocksdb_format.h"
 #include "backends/rocksdb/rocksdb_instance.h"
+#include "backends/rocksdb/rocksdb_options.h"
 #include "backends/rocksdb/rocksdb_partition_ids.h"
 #include "backends/rocksdb/rocksdb_range_iterator.h"
 #include "backends/rocksdb/rocksdb_recovery.h"
@@ -220,6 +224,9 @@ Status RocksDbBackend::DeletePartition(const PartitionId& partition) {
 }
 
 void RocksDbBackend::ReclaimSpace(const std::string& begin, const std::string& end) {
+  // A compaction may flush the memtable, which is not safe while RocksDB holds a failed
+  // WAL; the space then waits for a later compaction.
+  if (!db_->CanFlush()) return;
   const rocksdb::Slice begin_slice(begin);
   const rocksdb::Slice end_slice(end);
   rocksdb::Status status = rocksdb::DeleteFilesInRange(db_->db(), db_->data(), &begin_slice,
@@ -288,8 +295,14 @@ Result<std::vector<std::string>> RocksDbBackend::ListMeta(std::string_view prefi
 Result<std::unique_ptr<StorageBackend>> OpenRocksDbBackend(const RocksDbBackendOptions& options) {
   if (options.data_dir.empty()) return Status::InvalidArgument("rocksdb: empty data_dir");
   ASSIGN_OR_RETURN(DataDirLock lock, ClaimDataDir(options.data_dir, kBackendName));
+  struct statvfs disk {};
+  if (::statvfs(options.data_dir.c_str(), &disk) != 0) {
+    return Status::IOError("statvfs " + options.data_dir + ": " + std::strerror(errno), errno);
+  }
+  const RocksDbBackendOptions fitted =
+      FitToDisk(options, static_cast<uint64_t>(disk.f_blocks) * disk.f_frsize);
   ASSIGN_OR_RETURN(std::shared_ptr<RocksDbInstance> db,
-                   RocksDbInstance::Open(options.data_dir + "/rocksdb", options));
+                   RocksDbInstance::Open(options.data_dir + "/rocksdb", fitted));
   ASSIGN_OR_RETURN(std::unique_ptr<PartitionIds> ids, PartitionIds::Load(db.get()));
   return std::unique_ptr<StorageBackend>(
       std::make_unique<RocksDbBackend>(std::move(lock), std::move(db), std::move(ids)));

@@ -19,7 +19,8 @@ namespace ringlog {
 struct RocksDbBackendOptions {
   // Root directory; the database lives in <data_dir>/rocksdb.
   std::string data_dir;
-  // Memtable size of the data column family (RocksDB write_buffer_size).
+  // Memtable size of the data column family (RocksDB write_buffer_size); at most an
+  // eighth of the filesystem, so that a small disk keeps room to flush them.
   uint64_t write_buffer_bytes = 64ull << 20;
   // Keep batch bytes in blob files (RocksDB's integrated BlobDB) so compactions move only
   // keys and blob references, never the batches themselves.

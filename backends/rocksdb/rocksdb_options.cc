@@ -39,6 +39,10 @@ namespace ringlog {
 //   stops every write to the database until the file is dealt with by hand (measured: all
 //   partitions' produces answer CORRUPT_MESSAGE). Batches in blob files are not read by
 //   compaction (blob GC is off), so damage there costs only the damaged batch.
+// - A full disk: RocksDB needs room to flush its memtables before it can drop their WAL, so
+//   appends stop while that room is left (rocksdb_space_guard.h), and writes that RocksDB
+//   stopped anyway resume once it is back (rocksdb_write_stop.h). On a small filesystem the
+//   memtables shrink to an eighth of it (FitToDisk), or that room would be most of the disk.
 RocksDbOptionSet MakeRocksDbOptions(const RocksDbBackendOptions& options) {
   RocksDbOptionSet set;
 
@@ -81,6 +85,13 @@ RocksDbOptionSet MakeRocksDbOptions(const RocksDbBackendOptions& options) {
   meta.write_buffer_size = 4 << 20;
   meta.level_compaction_dynamic_level_bytes = true;
   return set;
+}
+
+RocksDbBackendOptions FitToDisk(RocksDbBackendOptions options, uint64_t disk_bytes) {
+  constexpr uint64_t kSmallest = 1 << 20;
+  options.write_buffer_bytes =
+      std::max(kSmallest, std::min(options.write_buffer_bytes, disk_bytes / 8));
+  return options;
 }
 
 }  // namespace ringlog

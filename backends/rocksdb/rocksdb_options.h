@@ -19,4 +19,8 @@ struct RocksDbOptionSet {
 
 RocksDbOptionSet MakeRocksDbOptions(const RocksDbBackendOptions& options);
 
+// `options` with memtables no larger than an eighth of a filesystem of `disk_bytes` (and no
+// smaller than 1 MiB), so that the disk keeps room to flush them (rocksdb_space_guard.h).
+RocksDbBackendOptions FitToDisk(RocksDbBackendOptions options, uint64_t disk_bytes);
+
 }  // namespace ringlog

@@ -53,6 +53,7 @@ Status RocksDbSegment::Append(const RecordBatchView& batch, WrittenCallback writ
                                    std::to_string(header.base_offset) + ", expected " +
                                    std::to_string(next_offset()));
   }
+  RETURN_IF_ERROR(db_->AdmitAppend(batch.size_bytes()).WithContext(label_ + ": append"));
   fmt::SegmentRecord record = CurrentRecord();
   record.next_offset = header.next_offset();
   record.size_bytes += batch.size_bytes();
