@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Configures and builds ringlog. Usage: scripts/build.sh [release|asan] [extra cmake args]
+# Configures and builds ringlog. Usage: scripts/build.sh [release|asan|fuzz] [extra cmake args]
 #   release (default): optimised build in build/, the one binary is build/ringlog
 #   asan: unit tests under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/
+#   fuzz: the libFuzzer targets of tests/fuzz, built with clang 14 under ASan + UBSan,
+#         in build-fuzz/fuzz/ (only what they need; `cmake --build build-fuzz` builds all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,8 +20,15 @@ case "$preset" in
       -DRINGLOG_WERROR=ON -DRINGLOG_BUILD_BENCH=OFF "$@" >/dev/null
     cmake --build build-asan -j "$jobs"
     ;;
+  fuzz)
+    # -O1 keeps the targets fast while DCHECKs stay on.
+    CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug \
+      -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" \
+      -DRINGLOG_FUZZ=ON -DRINGLOG_WERROR=ON "$@" >/dev/null
+    cmake --build build-fuzz -j "$jobs" --target fuzzers
+    ;;
   *)
-    echo "usage: $0 [release|asan] [cmake args...]" >&2
+    echo "usage: $0 [release|asan|fuzz] [cmake args...]" >&2
     exit 2
     ;;
 esac

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   kcat librdkafka-dev python3-kafka python3-confluent-kafka rocksdb-tools
   python3-snappy python3-lz4 python3-zstandard
   nodejs npm gnuplot-nox
+  clang-14 libfuzzer-14-dev libclang-rt-14-dev
 )
 
 missing=()

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets of tests/fuzz (built by `scripts/build.sh fuzz`), one after
+# the other, one process at a time, and prints the executions of each and in total.
+#
+# Usage: scripts/fuzz.sh [--ci] [--runs=N | --time=SECONDS] [--merge] [target...]
+#   --ci           CI mode: 20000 runs per target over the committed corpus; whatever
+#                  the fuzzer finds is thrown away. The default is a long run.
+#   --runs=N       inputs per target
+#   --time=SEC     seconds per target (default 600 unless --runs or --ci)
+#   --merge        afterwards, add to tests/fuzz/corpus/<target>/ the fewest inputs the
+#                  runs found that reach coverage it lacks (libFuzzer -merge=1)
+#   target         request stream batch segment offsets (default: all)
+#
+# A long run keeps its finds in build-fuzz/fuzz-work/<target>/ for the next run. A crash
+# leaves its input in build-fuzz/fuzz-artifacts/ and fails the script; reproduce it with
+# `build-fuzz/fuzz/<target>_fuzzer <file>` (GLOG_minloglevel=0 shows the broker's log).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ALL_TARGETS=(request stream batch segment offsets)
+mode=long
+runs=""
+seconds=""
+merge=0
+targets=()
+for arg in "$@"; do
+  case "$arg" in
+    --ci) mode=ci ;;
+    --runs=*) runs="${arg#--runs=}" ;;
+    --time=*) seconds="${arg#--time=}" ;;
+    --merge) merge=1 ;;
+    -*) echo "unknown option $arg" >&2; exit 2 ;;
+    *) targets+=("$arg") ;;
+  esac
+done
+((${#targets[@]})) || targets=("${ALL_TARGETS[@]}")
+if [[ "$mode" == ci && -z "$runs" && -z "$seconds" ]]; then runs=20000; fi
+if [[ -z "$runs" && -z "$seconds" ]]; then seconds=600; fi
+
+# The segment target writes files for every input: tmpfs keeps that off the disk.
+if [[ -z "${TMPDIR:-}" && -d /dev/shm && -w /dev/shm ]]; then export TMPDIR=/dev/shm; fi
+# A smaller quarantine than the default 256 MB halves the cost of each input and still
+# catches a use after free of anything freed in the same input.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:quarantine_size_mb=16}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
+
+out=build-fuzz
+mkdir -p "$out/fuzz-artifacts" "$out/fuzz-logs"
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/ringlog-fuzz-XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+
+limit=()
+[[ -n "$runs" ]] && limit+=("-runs=$runs")
+[[ -n "$seconds" ]] && limit+=("-max_total_time=$seconds")
+
+total=0
+failed=()
+for target in "${targets[@]}"; do
+  binary="$out/fuzz/${target}_fuzzer"
+  corpus="tests/fuzz/corpus/$target"
+  [[ -x "$binary" ]] || { echo "fuzz.sh: $binary missing (scripts/build.sh fuzz)" >&2; exit 1; }
+  # libFuzzer writes new inputs into the first directory only.
+  if [[ "$mode" == ci ]]; then
+    work="$scratch/$target"
+  else
+    work="$out/fuzz-work/$target"
+  fi
+  mkdir -p "$work"
+  log="$out/fuzz-logs/$target.log"
+  start=$(date +%s)
+  status=0
+  "$binary" "${limit[@]}" -timeout=60 -rss_limit_mb=4096 -print_final_stats=1 \
+    -artifact_prefix="$out/fuzz-artifacts/$target-" "$work" "$corpus" >"$log" 2>&1 || status=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  execs=${execs:-0}
+  total=$((total + execs))
+  printf 'fuzz.sh: %-8s %12d executions in %5ds%s\n' "$target" "$execs" \
+    $(($(date +%s) - start)) "$( ((status)) && echo "  FAILED (exit $status), see $log")"
+  if ((status)); then
+    failed+=("$target")
+    grep -E -A30 'ERROR: (libFuzzer|AddressSanitizer|UndefinedBehaviorSanitizer)|runtime error|Check failed' \
+      "$log" | head -60 >&2 || tail -n 40 "$log" >&2
+  fi
+  if ((merge)) && ((status == 0)); then
+    before=$(ls "$corpus" | wc -l)
+    "$binary" -merge=1 -timeout=60 -rss_limit_mb=4096 "$corpus" "$work" \
+      >"$out/fuzz-logs/$target-merge.log" 2>&1
+    echo "fuzz.sh: $target corpus $before -> $(ls "$corpus" | wc -l) inputs"
+  fi
+done
+echo "fuzz.sh: $total executions in total over ${#targets[@]} targets"
+if ((${#failed[@]})); then
+  echo "fuzz.sh: FAILED: ${failed[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,63 @@
+// FuzzBroker: the real Broker and the services behind it (LogManager, group coordinator
+// with its offsets log, fetch wake-ups) over a fresh in-memory backend, with one
+// connection whose requests are dispatched on the caller's thread through a FuzzLoop. No
+// other thread runs: there is no flusher (acks=all answers once written).
+// Each instance starts from the same state — topic "golden" with two partitions and a few
+// records — so that an input replays the same way whatever ran before it.
+//
+// It checks what the server relies on: every request is answered exactly once (a second
+// answer is a CHECK failure, an answer that never comes fails the wait in the destructor),
+// and every response frame can be read whole. Responses are otherwise discarded.
+//
+// Thread-compatible; one instance at a time per process.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "engine/clock.h"
+#include "engine/group_coordinator.h"
+#include "engine/log_manager.h"
+#include "engine/storage_backend.h"
+#include "net/broker/broker.h"
+#include "net/broker/broker_services.h"
+#include "net/broker/partition_watchers.h"
+#include "tests/fuzz/fuzz_loop.h"
+
+namespace ringlog::fuzz {
+
+class FuzzBroker {
+ public:
+  FuzzBroker();
+  // Fires every timer, closes the connection, waits for every answer, closes the logs and
+  // forgets the backend's data.
+  ~FuzzBroker();
+  FuzzBroker(const FuzzBroker&) = delete;
+  FuzzBroker& operator=(const FuzzBroker&) = delete;
+
+  // Dispatches one request frame (the bytes after its size prefix) and runs the work it
+  // posted; time then moves on by 100 ms for the group coordinator. False once the broker
+  // asked to close the connection: a real server reads nothing more from it.
+  bool Handle(std::string frame);
+
+  // The largest frame the connection accepts (socket.request.max.bytes), kept small so a
+  // size prefix cannot make an input allocate much.
+  static constexpr int32_t kMaxFrameBytes = 1 << 20;
+
+ private:
+  struct Answers;
+
+  std::string dir_;
+  ManualClock clock_;
+  std::unique_ptr<StorageBackend> backend_;
+  std::unique_ptr<LogManager> logs_;
+  std::unique_ptr<GroupCoordinator> groups_;
+  PartitionWatchers watchers_;
+  BrokerServices services_;
+  std::unique_ptr<Broker> broker_;
+  FuzzLoop loop_;
+  ConnectionInfo conn_;
+  std::shared_ptr<Answers> answers_;
+};
+
+}  // namespace ringlog::fuzz
