@@ -3,14 +3,18 @@
 #include <glog/logging.h>
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
+#include <climits>
 #include <filesystem>
-#include <mutex>
+#include <optional>
+#include <span>
 #include <utility>
 
+#include "engine/big_endian.h"
 #include "engine/offset_store.h"
 #include "engine/record_batch_builder.h"
+#include "net/codec/api_key.h"
+#include "net/codec/join_group_codec.h"
+#include "net/codec/wire_reader.h"
 #include "tests/fuzz/fuzz_common.h"
 #include "tests/support/mem_backend.h"
 
@@ -20,7 +24,6 @@ namespace {
 constexpr TimestampMs kStartMs = 1'700'000'000'000;
 // Fetch long polls and rebalances wait on timers; an input cannot set more than this many.
 constexpr int kMaxTimersFired = 100'000;
-constexpr auto kAnswerTimeout = std::chrono::seconds(30);
 
 // Topics the captured requests of tests/net/golden name, each with one record at offset 0.
 void CreateGoldenTopics(LogManager& logs, TimestampMs now) {
@@ -35,12 +38,12 @@ void CreateGoldenTopics(LogManager& logs, TimestampMs now) {
 
 }  // namespace
 
-// Requests dispatched and not answered yet.
+// What the replies told: how many requests still wait for theirs, whether the broker
+// closed the connection, and the member id the last JoinGroup response handed out.
 struct FuzzBroker::Answers {
-  std::mutex mu;
-  std::condition_variable cv;
   int64_t pending = 0;
   bool closed = false;
+  std::string member_id;
 };
 
 FuzzBroker::FuzzBroker() : clock_(kStartMs), answers_(std::make_shared<Answers>()) {
@@ -58,8 +61,10 @@ FuzzBroker::FuzzBroker() : clock_(kStartMs), answers_(std::make_shared<Answers>(
   Result<std::unique_ptr<OffsetStore>> offsets =
       OffsetStore::Open(logs_.get(), /*flusher=*/nullptr, &clock_, {});
   CHECK(offsets.ok()) << offsets.status().ToString();
-  groups_ =
-      std::make_unique<GroupCoordinator>(std::move(*offsets), &clock_, GroupCoordinatorOptions());
+  GroupCoordinatorOptions group_options;
+  // A group's first rebalance completes at the next Tick, one request later.
+  group_options.initial_rebalance_delay_ms = 0;
+  groups_ = std::make_unique<GroupCoordinator>(std::move(*offsets), &clock_, group_options);
   // No flusher thread: acks=all answers once written and offset commits flush on this
   // thread, so that an input runs the same way every time, and fast on a busy machine.
   services_.config.flush_on_acks_all = false;
@@ -72,30 +77,66 @@ FuzzBroker::FuzzBroker() : clock_(kStartMs), answers_(std::make_shared<Answers>(
   conn_.peer = "fuzz:" + std::to_string(n);
 }
 
-bool FuzzBroker::Handle(std::string frame) {
-  {
-    std::lock_guard lock(answers_->mu);
-    ++answers_->pending;
+namespace {
+
+// The member id a JoinGroup response (`frame`, of request version `version`) hands out;
+// empty when it does not decode or has none.
+std::string MemberIdOf(const std::string& frame, int16_t version) {
+  WireReader reader(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(frame.data()), frame.size()));
+  if (!reader.ReadInt32().ok()) return "";  // the correlation id
+  Result<JoinGroupResponse> response = DecodeJoinGroupResponse(reader, version);
+  return response.ok() ? response->member_id : "";
+}
+
+// `frame` with every non-flexible string "@member" replaced by `member_id`.
+std::string SubstituteMemberId(std::string frame, const std::string& member_id) {
+  if (member_id.empty() || member_id.size() > static_cast<size_t>(INT16_MAX)) return frame;
+  std::string placeholder(2, '\0');
+  StoreBigEndian(reinterpret_cast<uint8_t*>(placeholder.data()),
+                 static_cast<int16_t>(FuzzBroker::kMemberIdPlaceholder.size()));
+  placeholder += FuzzBroker::kMemberIdPlaceholder;
+  std::string replacement(2, '\0');
+  StoreBigEndian(reinterpret_cast<uint8_t*>(replacement.data()),
+                 static_cast<int16_t>(member_id.size()));
+  replacement += member_id;
+  for (size_t at = frame.find(placeholder); at != std::string::npos;
+       at = frame.find(placeholder, at + replacement.size())) {
+    frame.replace(at, placeholder.size(), replacement);
   }
-  auto answered = std::make_shared<std::atomic<bool>>(false);
-  ReplyFn reply = [answers = answers_, answered](Reply r) {
-    CHECK(!answered->exchange(true)) << "a request was answered twice";
+  return frame;
+}
+
+}  // namespace
+
+bool FuzzBroker::Handle(std::string frame) {
+  frame = SubstituteMemberId(std::move(frame), answers_->member_id);
+  std::optional<int16_t> join_version;
+  if (frame.size() >= 4 && LoadBigEndian<int16_t>(reinterpret_cast<const uint8_t*>(frame.data())) ==
+                               static_cast<int16_t>(ApiKey::kJoinGroup)) {
+    join_version = LoadBigEndian<int16_t>(reinterpret_cast<const uint8_t*>(frame.data() + 2));
+  }
+  ++answers_->pending;
+  auto answered = std::make_shared<bool>(false);
+  ReplyFn reply = [answers = answers_, answered, join_version](Reply r) {
+    CHECK(!std::exchange(*answered, true)) << "a request was answered twice";
     if (r.kind == Reply::Kind::kResponse) {
       Result<std::string> bytes = r.frame.Flatten();
       CHECK(bytes.ok()) << bytes.status().ToString();
       CHECK_GE(bytes->size(), 4u) << "a response without its correlation id";
+      if (join_version) {
+        std::string member_id = MemberIdOf(*bytes, *join_version);
+        if (!member_id.empty()) answers->member_id = std::move(member_id);
+      }
     }
-    std::lock_guard lock(answers->mu);
     if (r.kind == Reply::Kind::kClose) answers->closed = true;
     --answers->pending;
-    answers->cv.notify_all();
   };
   broker_->Handle(conn_, std::move(frame), loop_, std::move(reply));
   loop_.RunPosted();
   clock_.Advance(100);
   groups_->Tick();
   loop_.RunPosted();
-  std::lock_guard lock(answers_->mu);
   return !answers_->closed;
 }
 
@@ -115,12 +156,8 @@ FuzzBroker::~FuzzBroker() {
   // offsets log.
   services_.groups = nullptr;
   groups_.reset();
-  {
-    std::unique_lock lock(answers_->mu);
-    CHECK(answers_->cv.wait_for(lock, kAnswerTimeout, [&] { return answers_->pending == 0; }))
-        << answers_->pending << " requests were never answered";
-  }
   loop_.RunPosted();
+  CHECK_EQ(answers_->pending, 0) << "requests that were never answered";
   const Status closed = logs_->Close();
   CHECK(closed.ok()) << closed.ToString();
   logs_.reset();

@@ -5,15 +5,21 @@
 // Each instance starts from the same state — topic "golden" with two partitions and a few
 // records — so that an input replays the same way whatever ran before it.
 //
+// Member ids are random UUIDs that no input can guess, so the id the last JoinGroup
+// response handed out replaces each string "@member" (kMemberIdPlaceholder, in the
+// non-flexible encoding) of later requests: a session can go on past its JoinGroup.
+//
 // It checks what the server relies on: every request is answered exactly once (a second
-// answer is a CHECK failure, an answer that never comes fails the wait in the destructor),
-// and every response frame can be read whole. Responses are otherwise discarded.
+// answer fails a CHECK, and so does one still missing once the destructor has fired every
+// timer and closed the coordinator), and every response frame can be read whole.
+// Responses are otherwise discarded.
 //
 // Thread-compatible; one instance at a time per process.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "engine/clock.h"
 #include "engine/group_coordinator.h"
@@ -43,6 +49,7 @@ class FuzzBroker {
   // The largest frame the connection accepts (socket.request.max.bytes), kept small so a
   // size prefix cannot make an input allocate much.
   static constexpr int32_t kMaxFrameBytes = 1 << 20;
+  static constexpr std::string_view kMemberIdPlaceholder = "@member";
 
  private:
   struct Answers;

@@ -78,6 +78,16 @@ def framed(*frames):
     return b"".join(i32(len(f)) + f for f in frames)
 
 
+# The harness puts the member id the broker handed out in place of this string
+# (tests/fuzz/fuzz_broker.h), so that sessions can go on past their JoinGroup.
+MEMBER = string("@member")
+
+
+def with_member_placeholder(frame, captured_id):
+    """A captured frame with the capture's member id replaced by the placeholder."""
+    return frame.replace(string(captured_id), MEMBER)
+
+
 # ---- Record batches -------------------------------------------------------------------
 
 CODECS = {"none": 0, "gzip": 1, "snappy": 2, "lz4": 3, "zstd": 4}
@@ -153,6 +163,39 @@ def create_partitions(version):
     return header(37, version) + body
 
 
+def create_topics_assigned(version):
+    body = (array([string("assigned") + i32(-1) + i16(-1) +
+                   array([i32(0) + array([i32(0)]), i32(1) + array([i32(0)])]) +
+                   array([string("cleanup.policy") + string("compact"),
+                          string("segment.bytes") + string("1048576")])]) +
+            i32(5000) + i8(0))
+    return header(19, version) + body
+
+
+def describe_configs_broker(version):
+    body = (array([i8(4) + string("0") + i32(-1), i8(2) + string("golden") + i32(-1)]) +
+            (i8(1) if version >= 1 else b""))
+    return header(32, version) + body
+
+
+def offset_fetch_all(version):
+    return header(9, version) + string("golden-group") + i32(-1)
+
+
+def describe_groups_v4():
+    return header(15, 4) + array([string("golden-group-kcat"), string("nobody")]) + i8(1)
+
+
+def join_group_v5_with_member(first_join):
+    """The second JoinGroup of KIP-394: the first one with the member id handed out."""
+    p = 8
+    p += 2 + struct.unpack(">h", first_join[p:p + 2])[0]  # client id
+    p += 2 + struct.unpack(">h", first_join[p:p + 2])[0]  # group id
+    p += 8  # session and rebalance timeouts
+    assert first_join[p:p + 2] == string("")
+    return first_join[:p] + MEMBER + first_join[p + 2:]
+
+
 def metadata_v8():
     body = array([string("golden"), string("fresh-topic")]) + i8(1) + i8(1) + i8(1)
     return header(3, 8) + body
@@ -170,6 +213,11 @@ def seed_requests():
     out["create_partitions_v0"] = create_partitions(0)
     out["create_partitions_v1"] = create_partitions(1)
     out["metadata_v8"] = metadata_v8()
+    out["create_topics_v3_assigned"] = create_topics_assigned(3)
+    out["describe_configs_v2_broker"] = describe_configs_broker(2)
+    out["describe_configs_v0_broker"] = describe_configs_broker(0)
+    out["offset_fetch_v2_all"] = offset_fetch_all(2)
+    out["describe_groups_v4"] = describe_groups_v4()
     for codec in ("gzip", "snappy", "lz4", "zstd"):
         out["produce_v7_" + codec] = produce_v7("golden", 1, golden_batch(codec))
     out["produce_v7_acks0"] = produce_v7("golden", 0, golden_batch("uncompressed_mixed"), acks=0)
@@ -192,17 +240,24 @@ def seed_streams(requests):
     out["session_admin"] = framed(*(requests[n] for n in (
         "kafka_python_metadata_v5", "kafka_python_create_topics_v3",
         "kafka_python_describe_configs_v2", "alter_configs_v1", "create_partitions_v1",
-        "delete_records_v1", "kafka_python_delete_topics_v3", "metadata_v8")))
-    out["session_group_kcat"] = framed(*(requests[n] for n in (
-        "group_kcat_find_coordinator_v2", "group_kcat_join_group_v5", "group_kcat_join_group_v5",
-        "group_kcat_sync_group_v3", "group_kcat_heartbeat_v3", "group_kcat_offset_commit_v7",
-        "group_kcat_offset_fetch_v7", "group_kcat_leave_group_v1")))
-    out["session_group_kafka_python"] = framed(*(requests[n] for n in (
-        "group_kafka_python_find_coordinator_v0", "group_kafka_python_join_group_v2",
-        "group_kafka_python_sync_group_v1", "group_kafka_python_heartbeat_v1",
-        "group_kafka_python_offset_commit_v2", "group_kafka_python_offset_fetch_v1",
-        "group_kafka_python_leave_group_v1", "group_kafka_python_list_groups_v1",
-        "group_kafka_python_describe_groups_v3", "group_kafka_python_delete_groups_v1")))
+        "delete_records_v1", "kafka_python_delete_topics_v3", "metadata_v8",
+        "create_topics_v3_assigned", "describe_configs_v2_broker")))
+    # The captured group sessions, with the member id the capture handed out replaced by
+    # the placeholder for the one the broker hands out.
+    kcat = {n: with_member_placeholder(requests["group_kcat_" + n], "member-2") for n in (
+        "find_coordinator_v2", "join_group_v5", "sync_group_v3", "heartbeat_v3",
+        "offset_commit_v7", "offset_fetch_v7", "leave_group_v1")}
+    out["session_group_kcat"] = framed(
+        kcat["find_coordinator_v2"], kcat["join_group_v5"],
+        join_group_v5_with_member(kcat["join_group_v5"]), kcat["sync_group_v3"],
+        kcat["heartbeat_v3"], kcat["offset_commit_v7"], kcat["leave_group_v1"],
+        requests["group_kafka_python_list_groups_v1"], describe_groups_v4(),
+        kcat["offset_fetch_v7"])
+    out["session_group_kafka_python"] = framed(*(
+        with_member_placeholder(requests["group_kafka_python_" + n], "member-1") for n in (
+            "find_coordinator_v0", "join_group_v2", "sync_group_v1", "heartbeat_v1",
+            "offset_commit_v2", "offset_fetch_v1", "leave_group_v1", "list_groups_v1",
+            "describe_groups_v3", "delete_groups_v1")))
     out["session_compressed_produce_fetch"] = framed(
         requests["produce_v7_gzip"], requests["produce_v7_zstd"], requests["produce_v7_lz4"],
         requests["produce_v7_snappy"], fetch_v4("golden", 1, 0))
