@@ -1,6 +1,7 @@
 #include "engine/record_batch.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "engine/big_endian.h"
@@ -175,6 +176,12 @@ Result<BatchHeader> DecodeBatchHeader(std::span<const uint8_t> bytes) {
   }
   if (h.base_offset < 0 || h.last_offset_delta < 0 || h.record_count < 0) {
     return Status::Corruption("record batch has a negative base offset, offset delta or count");
+  }
+  // next_offset() must fit: a header from a damaged file or a hostile producer could put
+  // the base offset at the top of the range (base offsets lie outside the CRC).
+  if (h.base_offset > std::numeric_limits<Offset>::max() - 1 - h.last_offset_delta) {
+    return Status::Corruption("record batch offsets from " + std::to_string(h.base_offset) +
+                              " overflow with offset delta " + std::to_string(h.last_offset_delta));
   }
   return h;
 }

@@ -53,8 +53,8 @@ struct BatchHeader {
 // Decodes the header at the front of `bytes`, which needs only kBatchHeaderSize bytes (not
 // the whole batch), so file scans can read headers alone. Fails with Corruption when the
 // magic is not 2 or the header is inconsistent (length below the header size, negative
-// record count or offset delta), and with OutOfRange when fewer than kBatchHeaderSize
-// bytes are given.
+// base offset, record count or offset delta, or offsets past the largest Offset), and with
+// OutOfRange when fewer than kBatchHeaderSize bytes are given.
 Result<BatchHeader> DecodeBatchHeader(std::span<const uint8_t> bytes);
 
 // A read-only view of one whole batch in a caller-owned buffer, which must outlive it.

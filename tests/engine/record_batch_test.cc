@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -184,6 +185,24 @@ TEST(RecordBatchTest, NegativeHeaderFieldsAreCorruption) {
   std::string batch = SampleBatch();
   Put<int64_t>(batch, kBatchBaseOffsetPos, -5);
   EXPECT_TRUE(RecordBatchView::Parse(Span(batch)).status().IsCorruption());
+}
+
+// Found by tests/fuzz/segment_fuzzer: a base offset near the top of the range made
+// next_offset() overflow (undefined behaviour) in recovery and in validation.
+TEST(RecordBatchTest, OffsetsPastTheLargestOffsetAreCorruption) {
+  std::string batch = SampleBatch();  // 4 records: offset delta 3
+  constexpr Offset kMax = std::numeric_limits<Offset>::max();
+  Put<int64_t>(batch, kBatchBaseOffsetPos, kMax - 3);
+  EXPECT_TRUE(RecordBatchView::Parse(Span(batch)).status().IsCorruption());
+  BatchIterator it(Span(batch));
+  EXPECT_FALSE(it.Next().has_value());
+  EXPECT_TRUE(it.status().IsCorruption());
+  // The highest base offset whose next offset still fits.
+  Put<int64_t>(batch, kBatchBaseOffsetPos, kMax - 4);
+  Result<RecordBatchView> view = RecordBatchView::Parse(Span(batch));
+  ASSERT_TRUE(view.ok()) << view.status().ToString();
+  EXPECT_EQ(view->header().next_offset(), kMax);
+  EXPECT_TRUE(ValidateProducerBatch(*view).ok());
 }
 
 TEST(RecordBatchTest, RecordCountMismatch) {

@@ -127,6 +127,10 @@ def seed_batches():
     out["one_record"] = build_batch([(b"k", b"v", [])])
     out["null_key_and_value"] = build_batch([(None, None, [("h", None)])])
     out["many_small"] = build_batch(many_records(40, 3))
+    # Regression: offsets that overflow past the largest offset (next_offset() was
+    # undefined behaviour in validation and in recovery).
+    out["regression_offset_overflow"] = with_base_offset(golden_batch("uncompressed_mixed"),
+                                                         (1 << 63) - 3)
     for codec in ("gzip", "snappy", "lz4", "zstd"):
         out["headers_" + codec] = build_batch(
             [(b"k%d" % i, b"value", [("a", b"1"), ("b", None)]) for i in range(5)], codec)
@@ -288,10 +292,12 @@ def seg_file(slot, kind, data):
 
 
 def segment_log(slot, batches):
-    """The batches one after the other from the slot's base offset, and their positions."""
+    """The batches one after the other from the slot's base offset (or their own, when
+    above it), and their positions."""
     log, positions, offsets = b"", [], []
     offset = SLOT_BASES[slot]
     for batch in batches:
+        offset = max(offset, struct.unpack(">q", batch[:8])[0])
         positions.append(len(log))
         offsets.append(offset)
         log += with_base_offset(batch, offset)
@@ -365,6 +371,8 @@ def seed_segments(batches):
     # Offsets that overlap the next segment's base.
     out["overlapping_segments"] = segment_input(
         0, [(0, small + [batches["one_record"]]), (1, [batches["one_record"]])])
+    out["regression_offset_overflow"] = segment_input(0, [(0, [with_base_offset(
+        batches["uncompressed_mixed"], (1 << 63) - 2)])])
     out["empty_segments"] = bytes([FLAG_CLEAN]) + seg_file(0, KIND_LOG, b"") + seg_file(3, KIND_LOG, b"")
     return out
 
