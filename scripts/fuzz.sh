@@ -2,7 +2,7 @@
 # Runs the libFuzzer targets of tests/fuzz (built by `scripts/build.sh fuzz`), one after
 # the other, one process at a time, and prints the executions of each and in total.
 #
-# Usage: scripts/fuzz.sh [--ci] [--runs=N | --time=SECONDS] [--merge] [target...]
+# Usage: scripts/fuzz.sh [--ci] [--runs=N | --time=SECONDS] [--merge] [--build=DIR] [target...]
 #   --ci           CI mode: a fixed number of inputs per target (CI_RUNS below: about a
 #                  minute and a half in all on 2 cores) over the committed corpus; what
 #                  the fuzzer finds is thrown away. The default is a long run.
@@ -10,11 +10,13 @@
 #   --time=SEC     seconds per target (default 600 unless --runs or --ci)
 #   --merge        afterwards, add to tests/fuzz/corpus/<target>/ the fewest inputs the
 #                  runs found that reach coverage it lacks (libFuzzer -merge=1)
+#   --build=DIR    the build whose targets run: build-fuzz (default, ASan+UBSan) or
+#                  build-fuzz-ubsan (`scripts/build.sh fuzz-ubsan`: UBSan alone, faster)
 #   target         request stream batch segment offsets (default: all)
 #
-# A long run keeps its finds in build-fuzz/fuzz-work/<target>/ for the next run. A crash
-# leaves its input in build-fuzz/fuzz-artifacts/ and fails the script; reproduce it with
-# `build-fuzz/fuzz/<target>_fuzzer <file>` (GLOG_minloglevel=0 shows the broker's log).
+# A long run keeps its finds in build-fuzz/fuzz-work/<target>/ for the next run, of either
+# build. A crash leaves its input in DIR/fuzz-artifacts/ and fails the script; reproduce it
+# with `DIR/fuzz/<target>_fuzzer <file>` (GLOG_minloglevel=0 shows the broker's log).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +28,7 @@ mode=long
 runs=""
 seconds=""
 merge=0
+out=build-fuzz
 targets=()
 for arg in "$@"; do
   case "$arg" in
@@ -33,6 +36,7 @@ for arg in "$@"; do
     --runs=*) runs="${arg#--runs=}" ;;
     --time=*) seconds="${arg#--time=}" ;;
     --merge) merge=1 ;;
+    --build=*) out="${arg#--build=}" ;;
     -*) echo "unknown option $arg" >&2; exit 2 ;;
     *) targets+=("$arg") ;;
   esac
@@ -47,7 +51,6 @@ if [[ -z "${TMPDIR:-}" && -d /dev/shm && -w /dev/shm ]]; then export TMPDIR=/dev
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:quarantine_size_mb=16}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
-out=build-fuzz
 mkdir -p "$out/fuzz-artifacts" "$out/fuzz-logs"
 scratch="$(mktemp -d "${TMPDIR:-/tmp}/ringlog-fuzz-XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
@@ -62,7 +65,7 @@ for target in "${targets[@]}"; do
   if [[ "$mode" == ci ]]; then
     work="$scratch/$target"
   else
-    work="$out/fuzz-work/$target"
+    work="build-fuzz/fuzz-work/$target"
   fi
   mkdir -p "$work"
   limit=()
