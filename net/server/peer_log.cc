@@ -27,7 +27,7 @@ std::string_view PeerHost(std::string_view peer) {
   return peer.substr(0, colon);
 }
 
-void LogPeerWarning(std::string_view peer, std::string_view message, std::source_location where) {
+void LogPeerWarning(std::string_view peer, std::string_view message, const char* file, int line) {
   const std::string_view host = PeerHost(peer);
   const LogRateLimiter::Verdict verdict = PeerLimiter().Admit(host);
   if (!verdict.log) return;
@@ -35,15 +35,12 @@ void LogPeerWarning(std::string_view peer, std::string_view message, std::source
     char seconds[32];
     std::snprintf(seconds, sizeof(seconds), "%.1f",
                   static_cast<double>(verdict.suppressed_over_ms) / 1000.0);
-    google::LogMessage(where.file_name(), static_cast<int>(where.line()), google::GLOG_WARNING)
-            .stream()
+    google::LogMessage(file, line, google::GLOG_WARNING).stream()
         << verdict.suppressed << " similar messages from "
         << (verdict.shared ? std::string_view("other peers") : host) << " suppressed in the last "
         << seconds << "s";
   }
-  google::LogMessage(where.file_name(), static_cast<int>(where.line()), google::GLOG_WARNING)
-          .stream()
-      << message;
+  google::LogMessage(file, line, google::GLOG_WARNING).stream() << message;
 }
 
 }  // namespace ringlog

@@ -11,7 +11,6 @@
 // Thread safety: thread-safe.
 #pragma once
 
-#include <source_location>
 #include <string_view>
 
 namespace ringlog {
@@ -20,8 +19,9 @@ namespace ringlog {
 std::string_view PeerHost(std::string_view peer);
 
 // Logs `message` at WARNING, attributed to the caller's file and line, unless `peer`'s host
-// is over its budget.
+// is over its budget. The builtins, not std::source_location: clang 14 (the fuzz build)
+// cannot compile libstdc++ 12's <source_location>.
 void LogPeerWarning(std::string_view peer, std::string_view message,
-                    std::source_location where = std::source_location::current());
+                    const char* file = __builtin_FILE(), int line = __builtin_LINE());
 
 }  // namespace ringlog
