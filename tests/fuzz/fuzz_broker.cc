@@ -5,6 +5,7 @@
 #include <atomic>
 #include <climits>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <span>
 #include <utility>
@@ -72,6 +73,7 @@ FuzzBroker::FuzzBroker() : clock_(kStartMs), answers_(std::make_shared<Answers>(
   services_.watchers = &watchers_;
   services_.groups = groups_.get();
   services_.clock = &clock_;
+  services_.admin = &admin_;
   broker_ = std::make_unique<Broker>(&services_);
   conn_.id = n;
   conn_.peer = "fuzz:" + std::to_string(n);
@@ -133,20 +135,30 @@ bool FuzzBroker::Handle(std::string frame) {
     --answers->pending;
   };
   broker_->Handle(conn_, std::move(frame), loop_, std::move(reply));
-  loop_.RunPosted();
+  RunAll();
   clock_.Advance(100);
   groups_->Tick();
-  loop_.RunPosted();
+  RunAll();
   return !answers_->closed;
+}
+
+void FuzzBroker::RunAll() {
+  do {
+    // The worker runs tasks in order: once this one runs, those before it have.
+    std::promise<void> reached;
+    admin_.Submit([&reached] { reached.set_value(); });
+    reached.get_future().wait();
+  } while (loop_.RunPosted() > 0);
 }
 
 FuzzBroker::~FuzzBroker() {
   int fired = 0;
   while (loop_.FireNextTimer()) {
     CHECK_LT(++fired, kMaxTimersFired) << "timers keep setting timers";
+    RunAll();
   }
   broker_->OnConnectionClosed(conn_);
-  loop_.RunPosted();
+  RunAll();
   // Sessions expire and rebalances time out; what still waits is answered when the
   // coordinator goes.
   clock_.Advance(24 * 3600 * 1000);
@@ -156,7 +168,8 @@ FuzzBroker::~FuzzBroker() {
   // offsets log.
   services_.groups = nullptr;
   groups_.reset();
-  loop_.RunPosted();
+  RunAll();
+  admin_.Stop();
   CHECK_EQ(answers_->pending, 0) << "requests that were never answered";
   const Status closed = logs_->Close();
   CHECK(closed.ok()) << closed.ToString();

@@ -25,6 +25,7 @@
 #include "engine/group_coordinator.h"
 #include "engine/log_manager.h"
 #include "engine/storage_backend.h"
+#include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/broker/broker_services.h"
 #include "net/broker/partition_watchers.h"
@@ -42,7 +43,8 @@ class FuzzBroker {
   FuzzBroker& operator=(const FuzzBroker&) = delete;
 
   // Dispatches one request frame (the bytes after its size prefix) and runs the work it
-  // posted; time then moves on by 100 ms for the group coordinator. False once the broker
+  // posted and handed to the admin worker; time then moves on by 100 ms for the group
+  // coordinator. False once the broker
   // asked to close the connection: a real server reads nothing more from it.
   bool Handle(std::string frame);
 
@@ -54,12 +56,19 @@ class FuzzBroker {
  private:
   struct Answers;
 
+  // Runs posted work, and waits for the admin worker's tasks and runs what they posted,
+  // until neither has anything left.
+  void RunAll();
+
   std::string dir_;
   ManualClock clock_;
   std::unique_ptr<StorageBackend> backend_;
   std::unique_ptr<LogManager> logs_;
   std::unique_ptr<GroupCoordinator> groups_;
   PartitionWatchers watchers_;
+  // Topic changes run on its thread while this one waits for them (RunAll), so that an input
+  // still replays the same way.
+  AdminWorker admin_;
   BrokerServices services_;
   std::unique_ptr<Broker> broker_;
   FuzzLoop loop_;

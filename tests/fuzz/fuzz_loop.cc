@@ -19,12 +19,12 @@ LoopExecutor::TimerId FuzzLoop::RunAfter(std::chrono::milliseconds delay,
 
 void FuzzLoop::CancelTimer(TimerId id) { timers_.erase(id); }
 
-void FuzzLoop::RunPosted() {
-  while (true) {
+size_t FuzzLoop::RunPosted() {
+  for (size_t ran = 0;; ++ran) {
     std::function<void()> fn;
     {
       std::lock_guard lock(mu_);
-      if (posted_.empty()) return;
+      if (posted_.empty()) return ran;
       fn = std::move(posted_.front());
       posted_.pop_front();
     }

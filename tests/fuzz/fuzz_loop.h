@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -28,8 +29,9 @@ class FuzzLoop final : public LoopExecutor {
   TimerId RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) override;
   void CancelTimer(TimerId id) override;
 
-  // Runs posted work, including work posted meanwhile, until none is left.
-  void RunPosted();
+  // Runs posted work, including work posted meanwhile, until none is left; returns how
+  // many pieces of work ran.
+  size_t RunPosted();
   // Moves virtual time to the earliest timer's deadline and runs it, then the work it
   // posted. False when no timer is set.
   bool FireNextTimer();

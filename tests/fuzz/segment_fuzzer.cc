@@ -12,6 +12,8 @@
 //           A file named twice gets both parts, in order.
 //
 // Besides not crashing, it checks what recovery promises:
+//   - the damaged ranges it reports (bit rot followed by good batches, kept) fail to read,
+//     and reading goes on after them;
 //   - every segment it verified (the last one always; the others after an unclean
 //     shutdown, or when they had no index files) serves only whole batches with a valid
 //     CRC-32C, in rising offsets inside [base offset, next offset);
@@ -30,6 +32,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -113,16 +116,38 @@ std::unique_ptr<StorageBackend> OpenBackend(const std::string& data_dir) {
   return std::move(*backend);
 }
 
-// Reads the segment from its base offset until the end or the first error, and returns
-// the bytes read. With `strict`, checks that they are whole, CRC-valid batches in rising
+// The damaged range that holds `offset`, if any.
+std::optional<DamagedRange> DamageAt(const std::vector<DamagedRange>& damaged, Offset offset) {
+  for (const DamagedRange& range : damaged) {
+    if (offset >= range.first_offset && offset < range.end_offset) return range;
+  }
+  return std::nullopt;
+}
+
+// Reads the segment from its base offset until the end or the first error, stepping over
+// the damaged ranges recovery reported (as a consumer goes on at the offset the error
+// names), and returns the bytes read. Checks that every damaged range's offsets fail to
+// read. With `strict`, checks that what was read is whole, CRC-valid batches in rising
 // offsets inside the segment's range.
 std::string ReadAll(const Segment& segment, bool strict) {
+  const std::vector<DamagedRange> damaged = segment.damaged_ranges();
+  for (const DamagedRange& range : damaged) {
+    CHECK_LE(range.first_offset, range.end_offset);
+    if (range.first_offset == range.end_offset) continue;
+    CHECK(!segment.Read(range.first_offset, kReadBytes).ok())
+        << "a damaged range is served from offset " << range.first_offset;
+  }
   std::string readable;
   Offset at = segment.base_offset();
   const Offset end = segment.next_offset();
   while (at < end) {
     Result<ReadResult> read = segment.Read(at, kReadBytes);
-    if (!read.ok()) break;
+    if (!read.ok()) {
+      const std::optional<DamagedRange> range = DamageAt(damaged, at);
+      if (!read.status().IsCorruption() || !range) break;
+      at = range->end_offset;
+      continue;
+    }
     Result<std::string> bytes = CopyReadBytes(*read);
     CHECK(bytes.ok()) << bytes.status().ToString();
     const std::span<const uint8_t> span(reinterpret_cast<const uint8_t*>(bytes->data()),
@@ -159,13 +184,15 @@ struct Recovered {
   std::vector<Offset> bases;
   std::vector<Offset> nexts;
   std::vector<std::string> bytes;
+  std::vector<std::vector<DamagedRange>> damaged;
   bool operator==(const Recovered&) const = default;
 };
 
 std::ostream& operator<<(std::ostream& out, const Recovered& r) {
   if (!r.error.empty()) return out << " " << r.error;
   for (size_t i = 0; i < r.bases.size(); ++i) {
-    out << " [" << r.bases[i] << ", " << r.nexts[i] << "): " << r.bytes[i].size() << " bytes";
+    out << " [" << r.bases[i] << ", " << r.nexts[i] << "): " << r.bytes[i].size() << " bytes, "
+        << r.damaged[i].size() << " damaged ranges";
   }
   return out;
 }
@@ -207,6 +234,7 @@ Recovered Recover(StorageBackend& backend, const Input& input, bool append) {
     out.bases.push_back(segment.base_offset());
     out.nexts.push_back(segment.next_offset());
     out.bytes.push_back(ReadAll(segment, verified));
+    out.damaged.push_back(segment.damaged_ranges());
   }
   return out;
 }
