@@ -11,13 +11,21 @@ namespace {
 
 // Bytes read per step of the byte-by-byte search.
 constexpr uint64_t kSearchWindowBytes = 1 << 20;
+// The least CRC work the searches of one file may spend (a fraction of a second).
+constexpr uint64_t kMinCrcBudgetBytes = 256 << 20;
 
 // Finds where good batches go on after damage. The CRC work spent on candidates is capped
-// at the file's size, so that no file contents make recovery quadratic.
+// at the file's size, so that no file contents make recovery quadratic, but never below
+// kMinCrcBudgetBytes: a cap of the size alone shrinks when recovery cuts a tail, and the
+// next recovery would then give up on a search this one finished, and cut what it kept
+// (and every append since) as a bad tail.
 class Resync {
  public:
   Resync(const UringFile& file, uint64_t size, Offset max_base_offset)
-      : file_(file), size_(size), max_base_offset_(max_base_offset), crc_budget_(size) {}
+      : file_(file),
+        size_(size),
+        max_base_offset_(max_base_offset),
+        crc_budget_(std::max(size, kMinCrcBudgetBytes)) {}
 
   // The first good batch after the damaged one at `damaged`: where the damaged header's
   // length says the next batch starts, if a good one does; else at the first later position

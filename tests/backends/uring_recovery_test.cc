@@ -407,6 +407,43 @@ TEST_F(UringRecoveryTest, GarbageBetweenBatchesIsSteppedOver) {
   EXPECT_EQ(all->next_offset, w.bases[3]);
 }
 
+// Found by tests/fuzz/segment_fuzzer: the search for good batches after damage spent a
+// CRC budget of the file's size, so once recovery had cut a long torn tail, the next
+// recovery of the shorter file gave up on a search the first one had finished, and cut the
+// good batches it had kept, and the appends acknowledged since, as a bad tail.
+TEST_F(UringRecoveryTest, WhatRecoveryKeptTheNextRecoveryKeepsAfterATailWasCut) {
+  const Written w = MakeSegment(0, 1, 10, /*seal=*/false);
+  backend_.reset();
+  // Damage, then a damaged batch that continues the offsets: the search checks its CRC
+  // twice (where the first one's length points, then byte by byte), more than the file
+  // holds once the tail is cut.
+  std::string damaged = MakeBatch(w.next, 1, kT0, 10);
+  damaged[damaged.size() - 3] ^= 0x01;
+  std::string decoy = MakeBatch(w.next + 1, 1, kT0, 4000);
+  decoy[decoy.size() - 3] ^= 0x01;
+  const std::string good = MakeBatch(10, 1, kT0, 10);
+  std::string torn = MakeBatch(11, 1, kT0, 20000);
+  torn.resize(torn.size() - 1);
+  const std::string log_path = SegmentFile(0, ".log");
+  WriteFile(log_path, w.batches[0] + damaged + decoy + good + torn);
+  Open();
+  const std::string appended = MakeBatch(11, 1, kT0, 10);
+  {
+    auto segments = OpenPartition();
+    ASSERT_EQ(segments.size(), 1u);
+    ASSERT_EQ(segments[0]->next_offset(), 11);
+    ASSERT_EQ(segments[0]->damaged_ranges(), (std::vector<DamagedRange>{{w.next, 10}}));
+    ASSERT_TRUE(segments[0]->AppendAndWait(View(appended)).ok());
+    ASSERT_TRUE(segments[0]->Flush().ok());
+  }
+  Restart(/*clean=*/true);
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0]->next_offset(), 12);
+  EXPECT_EQ(segments[0]->damaged_ranges(), (std::vector<DamagedRange>{{w.next, 10}}));
+  EXPECT_EQ(Bytes(segments[0]->Read(10, 1 << 20)), good + appended);
+}
+
 // Timestamp lookups step over damage; truncation treats a damaged range as one batch.
 TEST_F(UringRecoveryTest, TimestampLookupAndTruncationAroundDamage) {
   const Written w = MakeSegment(0, 12, 100, /*seal=*/false);
