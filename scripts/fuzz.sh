@@ -3,8 +3,8 @@
 # the other, one process at a time, and prints the executions of each and in total.
 #
 # Usage: scripts/fuzz.sh [--ci] [--runs=N | --time=SECONDS] [--merge] [--build=DIR] [target...]
-#   --ci           CI mode: a fixed number of inputs per target (CI_RUNS below: about a
-#                  minute and a half in all on 2 cores) over the committed corpus; what
+#   --ci           CI mode: a fixed number of inputs per target (CI_RUNS below: 1.5 to 3
+#                  minutes in all on 2 shared cores) over the committed corpus; what
 #                  the fuzzer finds is thrown away. The default is a long run.
 #   --runs=N       inputs per target
 #   --time=SEC     seconds per target (default 600 unless --runs or --ci)
