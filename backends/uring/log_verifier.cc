@@ -31,9 +31,15 @@ class Resync {
   // length says the next batch starts, if a good one does; else at the first later position
   // where one does. Good means whole, CRC-valid, with a base offset in [expected,
   // max_base_offset]. nullopt when there is none, or the search gave up.
+  //
+  // The length is trusted only from a header whose base offset is the expected one. A
+  // header damaged there says nothing about where its batch ends, and following its
+  // length would make the answer depend on what was appended after the last recovery:
+  // once an append lands where that length points, a recovery after a clean close would
+  // jump there and hide the good batches the previous recovery kept before it.
   Result<std::optional<ScannedBatch>> Find(uint64_t damaged, Offset expected) {
     ASSIGN_OR_RETURN(std::optional<BatchHeader> bad, HeaderAt(damaged));
-    if (bad && bad->size_bytes() < size_ - damaged) {
+    if (bad && bad->base_offset == expected && bad->size_bytes() < size_ - damaged) {
       const uint64_t next = damaged + bad->size_bytes();
       ASSIGN_OR_RETURN(std::optional<BatchHeader> header, HeaderAt(next));
       if (header) {

@@ -444,6 +444,41 @@ TEST_F(UringRecoveryTest, WhatRecoveryKeptTheNextRecoveryKeepsAfterATailWasCut) 
   EXPECT_EQ(Bytes(segments[0]->Read(10, 1 << 20)), good + appended);
 }
 
+// A damaged header's length must not decide where good data resumes: an append made where
+// it points would otherwise hide, at the next recovery, the batch this one kept (found by
+// segment_fuzzer).
+TEST_F(UringRecoveryTest, AnAppendWhereADamagedHeaderPointsHidesNothing) {
+  std::string damaged = MakeBatch(0, 10, kT0, 50);
+  const std::string good = MakeBatch(10, 1, kT0, 10);
+  std::string torn = MakeBatch(11, 1, kT0, 100);
+  torn.resize(torn.size() - 1);
+  // Base offset 0 becomes 2^56 (still at most the largest offset), and the length covers
+  // the good batch too, so that it points where the torn tail starts.
+  damaged[0] ^= 0x01;
+  const uint32_t claimed = static_cast<uint32_t>(damaged.size() + good.size()) - 12;
+  for (int i = 0; i < 4; ++i) damaged[8 + i] = static_cast<char>(claimed >> (24 - 8 * i));
+  MakeSegment(0, 1, 10, /*seal=*/false);
+  backend_.reset();
+  WriteFile(SegmentFile(0, ".log"), damaged + good + torn);
+  Open();
+  const std::string appended = MakeBatch(11, 1, kT0, 10);
+  const std::vector<DamagedRange> damage{{0, 10}};
+  {
+    auto segments = OpenPartition();
+    ASSERT_EQ(segments.size(), 1u);
+    ASSERT_EQ(segments[0]->next_offset(), 11);
+    ASSERT_EQ(segments[0]->damaged_ranges(), damage);
+    ASSERT_TRUE(segments[0]->AppendAndWait(View(appended)).ok());
+    ASSERT_TRUE(segments[0]->Flush().ok());
+  }
+  Restart(/*clean=*/true);
+  auto segments = OpenPartition();
+  ASSERT_EQ(segments.size(), 1u);
+  EXPECT_EQ(segments[0]->next_offset(), 12);
+  EXPECT_EQ(segments[0]->damaged_ranges(), damage);
+  EXPECT_EQ(Bytes(segments[0]->Read(10, 1 << 20)), good + appended);
+}
+
 // Timestamp lookups step over damage; truncation treats a damaged range as one batch.
 TEST_F(UringRecoveryTest, TimestampLookupAndTruncationAroundDamage) {
   const Written w = MakeSegment(0, 12, 100, /*seal=*/false);
