@@ -189,6 +189,11 @@ TEST_F(ServerTest, UnresolvableHostFailsWithIOError) {
 // loops fail first, and the port is never tried. In a child process, for the descriptor
 // limit.
 TEST(ServerStartOrderDeathTest, LoopsRunBeforeThePortIsTaken) {
+#if defined(__SANITIZE_ADDRESS__)
+  // UBSan's vptr check opens a pipe to probe memory; with no descriptor left it reports
+  // every object as having an invalid vptr. The release build runs this test.
+  GTEST_SKIP() << "needs a descriptor limit the sanitizers cannot work under";
+#endif
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
