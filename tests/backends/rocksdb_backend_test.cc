@@ -243,13 +243,18 @@ TEST(RocksDbBackendTest, DeleteSegmentGivesDiskSpaceBack) {
   // The deleted range's files go at once, but a compaction that RocksDB started on its own
   // at open keeps its input files until it ends, whenever the machine lets it: wait for the
   // space to come back (bounded) rather than race that compaction.
+  // The two batches that stay may pin the blob files they were flushed into, up to two
+  // write buffers (4 MiB each) that also hold deleted batches, until blob garbage
+  // collection rewrites them: where the flushes fell decides, and under load two were
+  // pinned (9.6 of 25.8 MB kept). Everything else must go.
+  const uint64_t bound = before / 2;
   uint64_t after = TableFileBytes(dir.path());
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (after >= before / 4 && std::chrono::steady_clock::now() < deadline) {
+  while (after >= bound && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     after = TableFileBytes(dir.path());
   }
-  EXPECT_LT(after, before / 4) << "before " << before << ", after " << after;
+  EXPECT_LT(after, bound) << "before " << before << ", after " << after;
 
   Result<std::vector<std::unique_ptr<Segment>>> segments =
       (*backend)->OpenPartition(kPartition, {});
