@@ -58,32 +58,29 @@ void BM_ValidateUncompressed(benchmark::State& state) {
   RunValidate(state, BuildUniformBatch(kRecordsPerBatch, value, kTimestamp));
 }
 
-// Args: codec (CompressionType), value size in bytes. Bytes/s counts the compressed batch.
-void BM_ValidateCompressed(benchmark::State& state) {
-  const auto codec = static_cast<CompressionType>(state.range(0));
+// A batch of kRecordsPerBatch text-like values of `value_size` bytes, compressed by `codec`.
+std::string CompressedBatch(CompressionType codec, size_t value_size) {
   std::vector<RecordData> records;
   for (int i = 0; i < kRecordsPerBatch; ++i) {
-    records.push_back(
-        {std::nullopt, TextValue(static_cast<size_t>(state.range(1)), i), kTimestamp, {}});
+    records.push_back({std::nullopt, TextValue(value_size, i), kTimestamp, {}});
   }
   BatchOptions options;
   options.attributes = static_cast<int16_t>(codec);
+  return BuildRecordBatch(records, options);
+}
+
+// Args: codec (CompressionType), value size in bytes. Bytes/s counts the compressed batch.
+void BM_ValidateCompressed(benchmark::State& state) {
+  const auto codec = static_cast<CompressionType>(state.range(0));
   state.SetLabel(std::string(CompressionName(codec)));
-  RunValidate(state, BuildRecordBatch(records, options));
+  RunValidate(state, CompressedBatch(codec, static_cast<size_t>(state.range(1))));
 }
 
 // The same compressed batches, CRC only: all that the broker checked of a compressed
 // batch before it decompressed them, the baseline of BM_ValidateCompressed.
 void BM_CrcOnlyCompressed(benchmark::State& state) {
   const auto codec = static_cast<CompressionType>(state.range(0));
-  std::vector<RecordData> records;
-  for (int i = 0; i < kRecordsPerBatch; ++i) {
-    records.push_back(
-        {std::nullopt, TextValue(static_cast<size_t>(state.range(1)), i), kTimestamp, {}});
-  }
-  BatchOptions options;
-  options.attributes = static_cast<int16_t>(codec);
-  const std::string batch = BuildRecordBatch(records, options);
+  const std::string batch = CompressedBatch(codec, static_cast<size_t>(state.range(1)));
   const RecordBatchView view = *RecordBatchView::Parse(Span(batch));
   for (auto _ : state) {
     Status s = view.VerifyCrc();
