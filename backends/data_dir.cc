@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/format.h"
+#include "engine/log/format.h"
 
 namespace ringlog {
 namespace {

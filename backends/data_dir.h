@@ -1,4 +1,4 @@
-// The data directory's marker file (engine/format.h, kDataDirMarkerFile): created by the
+// The data directory's marker file (engine/log/format.h, kDataDirMarkerFile): created by the
 // first backend that opens the directory, checked by every later open, so that a
 // directory written by one backend is never read by the other. Claiming a directory also
 // locks it, so that one process at a time uses it.

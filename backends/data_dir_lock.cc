@@ -10,7 +10,7 @@
 #include <thread>
 #include <utility>
 
-#include "engine/format.h"
+#include "engine/log/format.h"
 
 namespace ringlog {
 namespace {

@@ -1,7 +1,7 @@
 // DataDirLock: one process's exclusive claim on a data directory, so that two processes
 // never write the same segment files (two brokers on one dir lose acknowledged data).
 //
-// The claim is an flock(LOCK_EX) on <dir>/.lock (engine/format.h, kDataDirLockFile), taken
+// The claim is an flock(LOCK_EX) on <dir>/.lock (engine/log/format.h, kDataDirLockFile), taken
 // before anything else in the directory is read and held for as long as the DataDirLock
 // lives. The holder writes its pid into the file, so that a refused claimant can name it.
 // The kernel drops the lock when the process ends however it ends (kill -9 included), so a

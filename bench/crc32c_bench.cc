@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/crc32c.h"
+#include "engine/log/crc32c.h"
 
 namespace ringlog {
 namespace {

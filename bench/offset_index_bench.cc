@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "engine/offset_index.h"
+#include "engine/log/offset_index.h"
 
 namespace ringlog {
 namespace {

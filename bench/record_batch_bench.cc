@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/compression/compression_type.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/compression/compression_type.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 
 namespace ringlog {
 namespace {

@@ -31,10 +31,10 @@
 #include "bench/harness/scratch_dir.h"
 #include "engine/big_endian.h"
 #include "engine/clock.h"
-#include "engine/format.h"
-#include "engine/partition_log.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/format.h"
+#include "engine/log/partition_log.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 
 namespace ringlog {
 namespace {

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/read_result.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/read_result.h"
+#include "engine/log/record_batch_builder.h"
 #include "net/codec/fetch_codec.h"
 #include "net/codec/produce_codec.h"
 #include "net/codec/wire_reader.h"

@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/log/storage_backend.h"
 #include "engine/status.h"
-#include "engine/storage_backend.h"
 
 namespace rocksdb {
 class Env;

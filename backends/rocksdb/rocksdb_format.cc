@@ -3,7 +3,7 @@
 #include <span>
 
 #include "engine/big_endian.h"
-#include "engine/crc32c.h"
+#include "engine/log/crc32c.h"
 
 namespace ringlog::rocksdb_format {
 namespace {

@@ -1,5 +1,5 @@
 // The RocksDB backend's key and value layouts, in one place (the counterpart of the
-// raw-file layouts in engine/format.h). Pure byte encoding: no RocksDB include, no I/O.
+// raw-file layouts in engine/log/format.h). Pure byte encoding: no RocksDB include, no I/O.
 //
 // Two column families:
 //
@@ -20,7 +20,7 @@
 //         the data after a crash.
 //     'T' | partition id u32 BE | batch base offset u64 BE |  ->  | timestamp i64 BE |
 //         time index: written for a batch when it raises its segment's running maximum
-//         timestamp to `timestamp` (the same entries as engine/time_index.h, one per rise).
+//         timestamp to `timestamp` (the same entries as engine/log/time_index.h, one per rise).
 //     'M' | name |  ->  | CRC-32C u32 of the value | value |
 //         the StorageBackend meta store.
 //
@@ -33,7 +33,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 #include "engine/status.h"
 #include "engine/types.h"
 

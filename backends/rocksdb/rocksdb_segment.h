@@ -22,7 +22,7 @@
 
 #include "backends/rocksdb/rocksdb_format.h"
 #include "backends/rocksdb/rocksdb_instance.h"
-#include "engine/segment.h"
+#include "engine/log/segment.h"
 
 namespace ringlog {
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "backends/uring/uring_file.h"
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 #include "engine/status.h"
 #include "engine/types.h"
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 
-#include "engine/format.h"
-#include "engine/record_batch.h"
+#include "engine/log/format.h"
+#include "engine/log/record_batch.h"
 
 namespace ringlog {
 namespace {

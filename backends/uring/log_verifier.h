@@ -1,5 +1,5 @@
 // VerifyLog: the recovery walk over a segment's .log. It checks every batch (whole, CRC-32C,
-// base offset following on) and tells the two kinds of damage apart, as engine/format.h
+// base offset following on) and tells the two kinds of damage apart, as engine/log/format.h
 // ("Damage and recovery") describes:
 //   - damage in the middle: bad bytes followed by a whole, CRC-valid batch that continues
 //     the offsets. Bit rot: the batches after it are good and are walked as usual.

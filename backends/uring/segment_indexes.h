@@ -14,10 +14,10 @@
 
 #include <cstdint>
 
-#include "engine/offset_index.h"
-#include "engine/record_batch.h"
+#include "engine/log/offset_index.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/time_index.h"
 #include "engine/status.h"
-#include "engine/time_index.h"
 #include "engine/types.h"
 
 namespace ringlog {

@@ -1,5 +1,5 @@
 // The raw-file backend: segment files read and written through io_uring. Layout and
-// formats are in engine/format.h and backends/uring/uring_layout.h. Reads are zero-copy
+// formats are in engine/log/format.h and backends/uring/uring_layout.h. Reads are zero-copy
 // FileSlices. Close() leaves a clean-shutdown marker; after a crash (no Close) the next
 // open CRC-checks every segment, not only the last.
 #pragma once
@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "engine/log/storage_backend.h"
 #include "engine/status.h"
-#include "engine/storage_backend.h"
 
 namespace ringlog {
 

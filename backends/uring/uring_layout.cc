@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "engine/format.h"
+#include "engine/log/format.h"
 
 namespace ringlog {
 namespace {

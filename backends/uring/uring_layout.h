@@ -1,4 +1,4 @@
-// Names inside a uring backend data directory (the byte formats are in engine/format.h):
+// Names inside a uring backend data directory (the byte formats are in engine/log/format.h):
 //
 //   <data_dir>/RINGLOG_DATA_DIR                 marker claiming the directory (data_dir.h)
 //   <data_dir>/.clean_shutdown                  present only between Close() and next open

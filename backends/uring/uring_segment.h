@@ -1,6 +1,6 @@
 // UringSegment: the Segment of the raw-file backend. Batches live back to back in
 // <base>.log; the offset and time indexes live in memory while the segment is open and are
-// written to <base>.index and <base>.timeindex when it is sealed (engine/format.h).
+// written to <base>.index and <base>.timeindex when it is sealed (engine/log/format.h).
 //
 // Appends write behind: Append copies the batch into the segment's queue, and the
 // backend's SegmentWriter writes what is queued at the end of the .log through io_uring,
@@ -10,7 +10,7 @@
 // Reads return FileSlices of the .log; the slice pins the open file, so it stays readable
 // after the segment is deleted or destroyed.
 //
-// Thread safety: as Segment (engine/segment.h).
+// Thread safety: as Segment (engine/log/segment.h).
 #pragma once
 
 #include <atomic>
@@ -29,8 +29,8 @@
 #include "backends/uring/segment_writer.h"
 #include "backends/uring/uring_file.h"
 #include "backends/uring/uring_layout.h"
-#include "engine/segment.h"
-#include "engine/storage_backend.h"
+#include "engine/log/segment.h"
+#include "engine/log/storage_backend.h"
 
 namespace ringlog {
 

@@ -8,7 +8,7 @@
 
 #include "backends/backend_factory.h"
 #include "engine/clock.h"
-#include "engine/flusher.h"
+#include "engine/log/flusher.h"
 
 namespace ringlog::bench {
 namespace {

@@ -19,10 +19,10 @@
 
 #include "bench/harness/progress_reporter.h"
 #include "bench/harness/write_run.h"
-#include "engine/log_options.h"
-#include "engine/partition_log.h"
+#include "engine/log/log_options.h"
+#include "engine/log/partition_log.h"
+#include "engine/log/storage_backend.h"
 #include "engine/status.h"
-#include "engine/storage_backend.h"
 
 namespace ringlog::bench {
 

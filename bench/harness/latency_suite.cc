@@ -24,7 +24,7 @@
 #include "bench/harness/scratch_dir.h"
 #include "bench/harness/suite.h"
 #include "engine/big_endian.h"
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 
 namespace ringlog::bench {
 namespace {

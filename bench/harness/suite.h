@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "bench/harness/measurement.h"
-#include "engine/compression/compression_type.h"
+#include "engine/log/compression/compression_type.h"
 #include "engine/status.h"
 
 namespace ringlog::bench {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "engine/format.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/format.h"
+#include "engine/log/record_batch_builder.h"
 
 namespace ringlog::bench {
 namespace {

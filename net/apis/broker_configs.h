@@ -7,8 +7,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/log_options.h"
-#include "engine/topic_config.h"
+#include "engine/log/log_options.h"
+#include "engine/log/topic_config.h"
 #include "net/broker/broker_services.h"
 
 namespace ringlog {

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/internal_topics.h"
-#include "engine/log_manager.h"
+#include "engine/log/internal_topics.h"
+#include "engine/log/log_manager.h"
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"

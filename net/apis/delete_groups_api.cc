@@ -3,7 +3,7 @@
 // when it is unknown, INVALID_GROUP_ID for an empty id.
 #include <string>
 
-#include "engine/group_coordinator.h"
+#include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/group_error_code.h"
 #include "net/apis/request_context.h"

@@ -11,8 +11,8 @@
 #include <memory>
 #include <string>
 
-#include "engine/internal_topics.h"
-#include "engine/log_manager.h"
+#include "engine/log/internal_topics.h"
+#include "engine/log/log_manager.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/delete_records_codec.h"

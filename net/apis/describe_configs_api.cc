@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/log_manager.h"
+#include "engine/log/log_manager.h"
 #include "net/apis/apis.h"
 #include "net/apis/broker_configs.h"
 #include "net/apis/request_context.h"

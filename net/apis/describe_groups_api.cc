@@ -5,7 +5,7 @@
 // "unknown".
 #include <string>
 
-#include "engine/group_coordinator.h"
+#include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/group_error_code.h"
 #include "net/apis/request_context.h"

@@ -11,7 +11,7 @@
 #include <span>
 #include <string>
 
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 
 namespace ringlog {
 namespace {

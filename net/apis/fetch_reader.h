@@ -17,7 +17,7 @@
 
 #include <cstdint>
 
-#include "engine/log_manager.h"
+#include "engine/log/log_manager.h"
 #include "net/codec/error_code.h"
 #include "net/codec/fetch_codec.h"
 

@@ -4,7 +4,7 @@
 // type INVALID_REQUEST, each with Kafka's "no node" (-1, "", -1).
 #include <string>
 
-#include "engine/group_coordinator.h"
+#include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/error_code.h"

@@ -1,11 +1,11 @@
-// The Kafka error code of each group-operation outcome (engine/group_types.h), and the
+// The Kafka error code of each group-operation outcome (engine/group/group_types.h), and the
 // other small translations the group API handlers share.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-#include "engine/group_types.h"
+#include "engine/group/group_types.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {

@@ -1,7 +1,7 @@
 // Heartbeat: a member says it is alive; the error code tells it whether to rejoin
 // (REBALANCE_IN_PROGRESS) or start over (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
 // FENCED_INSTANCE_ID).
-#include "engine/group_coordinator.h"
+#include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/group_error_code.h"
 #include "net/apis/request_context.h"

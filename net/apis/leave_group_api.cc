@@ -3,7 +3,7 @@
 // members (static ones by group instance id) and answers each with its own.
 #include <vector>
 
-#include "engine/group_coordinator.h"
+#include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/group_error_code.h"
 #include "net/apis/request_context.h"

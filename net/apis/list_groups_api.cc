@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/group_coordinator.h"
+#include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/group_error_code.h"
 #include "net/apis/request_context.h"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/log_manager.h"
-#include "engine/record_batch.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/record_batch.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/codec/error_code.h"

@@ -9,8 +9,8 @@
 #include <memory>
 #include <utility>
 
-#include "engine/group_coordinator.h"
-#include "engine/log_manager.h"
+#include "engine/group/group_coordinator.h"
+#include "engine/log/log_manager.h"
 #include "net/apis/apis.h"
 #include "net/apis/group_error_code.h"
 #include "net/apis/request_context.h"

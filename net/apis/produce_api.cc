@@ -21,9 +21,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/flusher.h"
-#include "engine/log_manager.h"
-#include "engine/record_batch.h"
+#include "engine/log/flusher.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/record_batch.h"
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"

@@ -2,7 +2,7 @@
 
 #include <glog/logging.h>
 
-#include "engine/log_manager.h"
+#include "engine/log/log_manager.h"
 
 namespace ringlog {
 

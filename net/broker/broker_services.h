@@ -7,8 +7,8 @@
 #include <string>
 
 #include "engine/clock.h"
-#include "engine/flusher.h"
-#include "engine/log_manager.h"
+#include "engine/log/flusher.h"
+#include "engine/log/log_manager.h"
 
 namespace ringlog {
 

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "engine/log_manager.h"
+#include "engine/log/log_manager.h"
 
 namespace ringlog {
 

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/read_result.h"
+#include "engine/log/read_result.h"
 #include "engine/status.h"
 #include "net/codec/wire_reader.h"
 #include "net/codec/wire_writer.h"

@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "engine/read_result.h"
+#include "engine/log/read_result.h"
 #include "engine/status.h"
 
 namespace ringlog {

@@ -15,7 +15,7 @@
 #include <deque>
 #include <span>
 
-#include "engine/read_result.h"
+#include "engine/log/read_result.h"
 #include "net/server/outbound_frame.h"
 
 namespace ringlog {

@@ -14,7 +14,7 @@
 
 #include "backends/backend_factory.h"
 #include "backends/data_dir.h"
-#include "engine/format.h"
+#include "engine/log/format.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

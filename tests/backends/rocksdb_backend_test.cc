@@ -21,8 +21,8 @@
 #include "backends/data_dir.h"
 #include "backends/rocksdb/rocksdb_format.h"
 #include "backends/rocksdb/rocksdb_options.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

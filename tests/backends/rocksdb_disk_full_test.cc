@@ -17,8 +17,8 @@
 #include <string>
 
 #include "backends/rocksdb/rocksdb_backend.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 
 namespace ringlog::testing {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch_builder.h"
 
 namespace ringlog::rocksdb_format {
 namespace {

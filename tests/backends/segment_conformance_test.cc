@@ -1,4 +1,4 @@
-// The Segment and StorageBackend contracts (engine/segment.h, engine/storage_backend.h),
+// The Segment and StorageBackend contracts (engine/log/segment.h, engine/log/storage_backend.h),
 // checked the same way on every backend: append and read, counters, timestamps, flush,
 // seal, truncation, reopening, segment and partition removal, listing and the meta store.
 #include <gtest/gtest.h>
@@ -9,10 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
-#include "engine/segment.h"
-#include "engine/storage_backend.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
+#include "engine/log/segment.h"
+#include "engine/log/storage_backend.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

@@ -13,8 +13,8 @@
 
 #include "backends/data_dir.h"
 #include "backends/uring/uring_backend.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 
 namespace ringlog::testing {

@@ -12,9 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "engine/partition_log.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/partition_log.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/log_contents.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"

@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "engine/big_endian.h"
-#include "engine/compression/compressor.h"
-#include "engine/compression/decompressor.h"
-#include "engine/crc32c.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/compression/compressor.h"
+#include "engine/log/compression/decompressor.h"
+#include "engine/log/crc32c.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "engine/varint.h"
 
 namespace ringlog {

@@ -1,4 +1,4 @@
-#include "engine/crc32c.h"
+#include "engine/log/crc32c.h"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The decompressor against what real clients compress (tests/data/batches: kafka-python's
 // and librdkafka's batches of the same 50 records), against our own compressor, and
 // against input that is damaged, cut short, or built to expand without bound.
-#include "engine/compression/decompressor.h"
+#include "engine/log/compression/decompressor.h"
 
 #include <gtest/gtest.h>
 
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "engine/compression/compressor.h"
-#include "engine/format.h"
-#include "engine/record_batch.h"
+#include "engine/log/compression/compressor.h"
+#include "engine/log/format.h"
+#include "engine/log/record_batch.h"
 
 namespace ringlog {
 namespace {

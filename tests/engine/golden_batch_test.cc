@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 
 namespace ringlog {
 namespace {

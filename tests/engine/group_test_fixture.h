@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "engine/group_coordinator.h"
-#include "engine/log_manager.h"
-#include "engine/offset_store.h"
+#include "engine/group/group_coordinator.h"
+#include "engine/group/offset_store.h"
+#include "engine/log/log_manager.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/log_manager.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/fault_backend.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"

@@ -1,6 +1,6 @@
 // LogManager on every backend: topic lifecycle, configs, persistence and the clean-up of
 // partitions that an interrupted deletion left behind.
-#include "engine/log_manager.h"
+#include "engine/log/log_manager.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

@@ -1,4 +1,4 @@
-#include "engine/log_options.h"
+#include "engine/log/log_options.h"
 
 #include <gtest/gtest.h>
 

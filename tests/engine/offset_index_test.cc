@@ -1,11 +1,11 @@
-#include "engine/offset_index.h"
+#include "engine/log/offset_index.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "engine/big_endian.h"
-#include "engine/format.h"
+#include "engine/log/format.h"
 
 namespace ringlog {
 namespace {

@@ -1,6 +1,6 @@
 // The committed-offset record format: round trips, null metadata, and the refusals of
 // truncated, oversized and unknown-version records.
-#include "engine/offset_record.h"
+#include "engine/group/offset_record.h"
 
 #include <gtest/gtest.h>
 

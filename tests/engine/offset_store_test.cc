@@ -1,7 +1,7 @@
 // The committed-offsets store on every backend: commits and deletions survive a reopen of
 // the whole engine, the offsets topic appears on first use, snapshots keep the log small,
 // and records the store cannot read are skipped rather than fatal.
-#include "engine/offset_store.h"
+#include "engine/group/offset_store.h"
 
 #include <gtest/gtest.h>
 
@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "engine/flusher.h"
-#include "engine/internal_topics.h"
-#include "engine/log_manager.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/flusher.h"
+#include "engine/log/internal_topics.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

@@ -1,6 +1,6 @@
 // PartitionLog on every backend: offsets, rolls, reads, timestamps, retention, restarts
 // and concurrency.
-#include "engine/partition_log.h"
+#include "engine/log/partition_log.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 

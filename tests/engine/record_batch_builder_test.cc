@@ -1,11 +1,11 @@
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch_builder.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 
 namespace ringlog {
 namespace {

@@ -1,4 +1,4 @@
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 
 #include <gtest/gtest.h>
 
@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "engine/big_endian.h"
-#include "engine/crc32c.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/crc32c.h"
+#include "engine/log/record_batch_builder.h"
 
 namespace ringlog {
 namespace {

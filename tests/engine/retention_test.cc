@@ -1,4 +1,4 @@
-#include "engine/retention.h"
+#include "engine/log/retention.h"
 
 #include <gtest/gtest.h>
 

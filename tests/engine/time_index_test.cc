@@ -1,11 +1,11 @@
-#include "engine/time_index.h"
+#include "engine/log/time_index.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
 #include "engine/big_endian.h"
-#include "engine/format.h"
+#include "engine/log/format.h"
 
 namespace ringlog {
 namespace {

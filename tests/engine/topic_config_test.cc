@@ -1,4 +1,4 @@
-#include "engine/topic_config.h"
+#include "engine/log/topic_config.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // The topic record codec, and the limits it holds a record to: the same as a CreateTopics
 // request's, so that a damaged record cannot make start-up build what no request could.
-#include "engine/topic_record.h"
+#include "engine/log/topic_record.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/topic_limits.h"
+#include "engine/log/topic_limits.h"
 
 namespace ringlog {
 namespace {

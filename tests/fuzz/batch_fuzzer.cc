@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "engine/big_endian.h"
-#include "engine/compression/compressor.h"
-#include "engine/compression/decompressor.h"
-#include "engine/format.h"
-#include "engine/record_batch.h"
+#include "engine/log/compression/compressor.h"
+#include "engine/log/compression/decompressor.h"
+#include "engine/log/format.h"
+#include "engine/log/record_batch.h"
 #include "tests/fuzz/fuzz_common.h"
 
 namespace ringlog {

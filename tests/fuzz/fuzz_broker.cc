@@ -11,8 +11,8 @@
 #include <utility>
 
 #include "engine/big_endian.h"
-#include "engine/offset_store.h"
-#include "engine/record_batch_builder.h"
+#include "engine/group/offset_store.h"
+#include "engine/log/record_batch_builder.h"
 #include "net/codec/api_key.h"
 #include "net/codec/join_group_codec.h"
 #include "net/codec/wire_reader.h"

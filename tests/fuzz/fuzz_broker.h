@@ -22,9 +22,9 @@
 #include <string_view>
 
 #include "engine/clock.h"
-#include "engine/group_coordinator.h"
-#include "engine/log_manager.h"
-#include "engine/storage_backend.h"
+#include "engine/group/group_coordinator.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/storage_backend.h"
 #include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/broker/broker_services.h"

@@ -6,7 +6,7 @@ tests/net/golden and the record batches of tests/data/batches (made by kafka-pyt
 batch builder), plus batches built here with that same builder. Requests for the APIs no
 capture covers (DeleteRecords, AlterConfigs, CreatePartitions, Metadata v8) and the
 files of a segment are encoded here by hand, from the layouts in the codecs and in
-engine/format.h. The fuzzers grow their corpus from these; scripts/fuzz.sh --merge folds
+engine/log/format.h. The fuzzers grow their corpus from these; scripts/fuzz.sh --merge folds
 what they found back in.
 
 Run with the system interpreter, which has kafka-python:

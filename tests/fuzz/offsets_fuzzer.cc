@@ -1,4 +1,4 @@
-// Fuzz target: the consumer groups' committed-offset records (engine/offset_record.h) and
+// Fuzz target: the consumer groups' committed-offset records (engine/group/offset_record.h) and
 // their log, the internal topic __consumer_offsets, as the OffsetStore replays and
 // compacts it at start-up. Consumer groups keep nothing else on disk: membership lives in
 // memory only.
@@ -25,11 +25,11 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "engine/internal_topics.h"
-#include "engine/log_manager.h"
-#include "engine/offset_record.h"
-#include "engine/offset_store.h"
-#include "engine/record_batch_builder.h"
+#include "engine/group/offset_record.h"
+#include "engine/group/offset_store.h"
+#include "engine/log/internal_topics.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/record_batch_builder.h"
 #include "tests/fuzz/fuzz_common.h"
 #include "tests/support/mem_backend.h"
 

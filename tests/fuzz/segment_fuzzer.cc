@@ -38,10 +38,10 @@
 #include <vector>
 
 #include "backends/uring/uring_backend.h"
-#include "engine/format.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
-#include "engine/storage_backend.h"
+#include "engine/log/format.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
+#include "engine/log/storage_backend.h"
 #include "tests/fuzz/fuzz_common.h"
 
 namespace ringlog {

@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "engine/flusher.h"
-#include "engine/log_manager.h"
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/flusher.h"
+#include "engine/log/log_manager.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "net/apis/api_table.h"
 #include "net/broker/admin_worker.h"
 #include "net/broker/partition_watchers.h"

@@ -14,8 +14,8 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/read_result.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/read_result.h"
+#include "engine/log/record_batch_builder.h"
 #include "net/server/outbound_frame.h"
 #include "tests/net/codec_test_util.h"
 #include "tests/support/temp_dir.h"

@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "engine/clock.h"
-#include "engine/flusher.h"
-#include "engine/group_coordinator.h"
-#include "engine/internal_topics.h"
-#include "engine/log_manager.h"
-#include "engine/offset_store.h"
+#include "engine/group/group_coordinator.h"
+#include "engine/group/offset_store.h"
+#include "engine/log/flusher.h"
+#include "engine/log/internal_topics.h"
+#include "engine/log/log_manager.h"
 #include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/codec/delete_groups_codec.h"

@@ -11,8 +11,8 @@
 #include <tuple>
 #include <vector>
 
-#include "engine/record_batch.h"
-#include "engine/record_batch_builder.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "net/codec/request_header.h"
 #include "tests/net/codec_test_util.h"
 

@@ -16,7 +16,7 @@
 #include <string>
 #include <thread>
 
-#include "engine/read_result.h"
+#include "engine/log/read_result.h"
 #include "net/server/server.h"
 #include "tests/net/server_test_util.h"
 #include "tests/support/temp_dir.h"

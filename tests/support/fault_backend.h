@@ -29,8 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/log/storage_backend.h"
 #include "engine/status.h"
-#include "engine/storage_backend.h"
 
 namespace ringlog::testing {
 

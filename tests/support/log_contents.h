@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "engine/partition_log.h"
+#include "engine/log/partition_log.h"
 #include "engine/status.h"
 
 namespace ringlog::testing {

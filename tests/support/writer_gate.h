@@ -12,7 +12,7 @@
 #include <thread>
 #include <utility>
 
-#include "engine/segment.h"
+#include "engine/log/segment.h"
 
 namespace ringlog::testing {
 

@@ -3,7 +3,7 @@
 #include <optional>
 
 #include "bench/harness/loadgen/request_frame.h"
-#include "engine/record_batch.h"
+#include "engine/log/record_batch.h"
 #include "net/codec/fetch_codec.h"
 #include "net/codec/wire_reader.h"
 

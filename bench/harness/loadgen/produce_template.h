@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/compression/compression_type.h"
+#include "engine/log/compression/compression_type.h"
 #include "engine/status.h"
 
 namespace ringlog::bench {

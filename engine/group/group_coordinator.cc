@@ -1,0 +1,246 @@
+#include "engine/group/group_coordinator.h"
+
+#include <glog/logging.h>
+
+#include <algorithm>
+#include <utility>
+
+namespace ringlog {
+namespace {
+
+void Run(ConsumerGroup::Completions& done) {
+  for (auto& call : done) call();
+  done.clear();
+}
+
+}  // namespace
+
+GroupCoordinator::GroupCoordinator(std::unique_ptr<OffsetStore> offsets, const Clock* clock,
+                                   const GroupCoordinatorOptions& options)
+    : offsets_(std::move(offsets)), clock_(clock), options_(options) {
+  CHECK(offsets_ != nullptr);
+  CHECK(clock_ != nullptr);
+}
+
+GroupCoordinator::~GroupCoordinator() {
+  ConsumerGroup::Completions done;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, group] : groups_) group->Shutdown(done);
+  }
+  Run(done);
+}
+
+ConsumerGroup* GroupCoordinator::FindLocked(const std::string& group_id) const {
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+GroupError GroupCoordinator::CheckJoin(const JoinGroupParams& params) const {
+  if (params.group_id.empty()) return GroupError::kInvalidGroupId;
+  if (params.session_timeout_ms < options_.min_session_timeout_ms ||
+      params.session_timeout_ms > options_.max_session_timeout_ms) {
+    return GroupError::kInvalidSessionTimeout;
+  }
+  return GroupError::kNone;
+}
+
+void GroupCoordinator::JoinGroup(const JoinGroupParams& params, JoinCallback callback) {
+  if (const GroupError error = CheckJoin(params); error != GroupError::kNone) {
+    JoinGroupResult refused;
+    refused.error = error;
+    refused.member_id = params.member_id;
+    callback(refused);
+    return;
+  }
+  ConsumerGroup::Completions done;
+  {
+    std::lock_guard lock(mu_);
+    std::unique_ptr<ConsumerGroup>& group = groups_[params.group_id];
+    if (group == nullptr) {
+      group = std::make_unique<ConsumerGroup>(params.group_id, options_.initial_rebalance_delay_ms);
+    }
+    group->Join(params, clock_->NowMs(), std::move(callback), done);
+  }
+  Run(done);
+}
+
+void GroupCoordinator::SyncGroup(const SyncGroupParams& params, SyncCallback callback) {
+  if (params.group_id.empty()) {
+    callback(SyncGroupResult{GroupError::kInvalidGroupId, {}});
+    return;
+  }
+  ConsumerGroup::Completions done;
+  {
+    std::lock_guard lock(mu_);
+    ConsumerGroup* group = FindLocked(params.group_id);
+    if (group == nullptr) {
+      done.push_back([callback = std::move(callback)] {
+        callback(SyncGroupResult{GroupError::kUnknownMemberId, {}});
+      });
+    } else {
+      group->Sync(params, clock_->NowMs(), std::move(callback), done);
+    }
+  }
+  Run(done);
+}
+
+GroupError GroupCoordinator::Heartbeat(const std::string& group_id, const MemberRef& member,
+                                       int32_t generation_id) {
+  if (group_id.empty()) return GroupError::kInvalidGroupId;
+  std::lock_guard lock(mu_);
+  ConsumerGroup* group = FindLocked(group_id);
+  if (group == nullptr) return GroupError::kUnknownMemberId;
+  return group->Heartbeat(member, generation_id, clock_->NowMs());
+}
+
+std::vector<GroupError> GroupCoordinator::LeaveGroup(const std::string& group_id,
+                                                     const std::vector<MemberRef>& members) {
+  if (group_id.empty()) return std::vector<GroupError>(members.size(), GroupError::kInvalidGroupId);
+  std::vector<GroupError> errors;
+  ConsumerGroup::Completions done;
+  {
+    std::lock_guard lock(mu_);
+    ConsumerGroup* group = FindLocked(group_id);
+    for (const MemberRef& member : members) {
+      errors.push_back(group == nullptr ? GroupError::kUnknownMemberId
+                                        : group->Leave(member, clock_->NowMs(), done));
+    }
+  }
+  Run(done);
+  return errors;
+}
+
+void GroupCoordinator::CommitOffsets(OffsetCommitParams params, CommitCallback callback) {
+  GroupError group_error = GroupError::kNone;
+  if (params.group_id.empty()) {
+    group_error = GroupError::kInvalidGroupId;
+  } else {
+    std::lock_guard lock(mu_);
+    ConsumerGroup* group = FindLocked(params.group_id);
+    if (group != nullptr) {
+      group_error = group->CheckCommit(params.member, params.generation_id, clock_->NowMs());
+    } else if (params.generation_id >= 0) {
+      // A generation of a group that no longer exists here.
+      group_error = GroupError::kIllegalGeneration;
+    }
+  }
+  std::map<PartitionId, GroupError> outcome;
+  OffsetStore::Offsets accepted;
+  for (auto& [partition, offset] : params.offsets) {
+    GroupError error = group_error;
+    if (error == GroupError::kNone && offset.metadata &&
+        offset.metadata->size() > options_.max_offset_metadata_bytes) {
+      error = GroupError::kOffsetMetadataTooLarge;
+    }
+    outcome.emplace(partition, error);
+    if (error == GroupError::kNone) accepted.emplace(partition, std::move(offset));
+  }
+  if (accepted.empty()) {
+    callback(outcome);
+    return;
+  }
+  offsets_->Commit(params.group_id, accepted,
+                   [outcome = std::move(outcome), callback = std::move(callback),
+                    group_id = params.group_id](Status status) mutable {
+                     if (!status.ok()) {
+                       LOG(WARNING)
+                           << "storing offsets of group " << group_id << ": " << status.ToString();
+                       for (auto& [partition, error] : outcome) {
+                         if (error == GroupError::kNone) {
+                           error = GroupError::kCoordinatorNotAvailable;
+                         }
+                       }
+                     }
+                     callback(outcome);
+                   });
+}
+
+std::optional<CommittedOffset> GroupCoordinator::FetchOffset(const std::string& group_id,
+                                                             const PartitionId& partition) const {
+  return offsets_->Get(group_id, partition);
+}
+
+OffsetStore::Offsets GroupCoordinator::FetchAllOffsets(const std::string& group_id) const {
+  return offsets_->GetAll(group_id);
+}
+
+std::vector<GroupListing> GroupCoordinator::ListGroups() const {
+  std::map<std::string, GroupListing> listings;
+  for (const std::string& id : offsets_->Groups()) {
+    listings.emplace(id, GroupListing{id, {}, GroupState::kEmpty});
+  }
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, group] : groups_) listings.insert_or_assign(id, group->Listing());
+  }
+  std::vector<GroupListing> out;
+  out.reserve(listings.size());
+  for (auto& [id, listing] : listings) out.push_back(std::move(listing));
+  return out;
+}
+
+GroupSummary GroupCoordinator::DescribeGroup(const std::string& group_id) const {
+  {
+    std::lock_guard lock(mu_);
+    if (const ConsumerGroup* group = FindLocked(group_id); group != nullptr) {
+      return group->Describe();
+    }
+  }
+  GroupSummary summary;
+  summary.group_id = group_id;
+  summary.state = offsets_->HasGroup(group_id) ? GroupState::kEmpty : GroupState::kDead;
+  return summary;
+}
+
+GroupError GroupCoordinator::DeleteGroup(const std::string& group_id) {
+  if (group_id.empty()) return GroupError::kInvalidGroupId;
+  bool known = false;
+  {
+    std::lock_guard lock(mu_);
+    auto it = groups_.find(group_id);
+    if (it != groups_.end()) {
+      if (it->second->state() != GroupState::kEmpty) return GroupError::kNonEmptyGroup;
+      groups_.erase(it);
+      known = true;
+    }
+  }
+  if (!known && !offsets_->HasGroup(group_id)) return GroupError::kGroupIdNotFound;
+  if (Status deleted = offsets_->DeleteGroup(group_id); !deleted.ok()) {
+    LOG(WARNING) << "deleting the offsets of group " << group_id << ": " << deleted.ToString();
+    return GroupError::kCoordinatorNotAvailable;
+  }
+  LOG(INFO) << "deleted group " << group_id;
+  return GroupError::kNone;
+}
+
+void GroupCoordinator::OnTopicDeleted(std::string_view topic) {
+  if (Status deleted = offsets_->DeleteTopic(topic); !deleted.ok()) {
+    LOG(WARNING) << "deleting committed offsets of topic " << topic << ": " << deleted.ToString();
+  }
+}
+
+void GroupCoordinator::Tick() {
+  ConsumerGroup::Completions done;
+  {
+    std::lock_guard lock(mu_);
+    const TimestampMs now = clock_->NowMs();
+    for (auto it = groups_.begin(); it != groups_.end();) {
+      ConsumerGroup& group = *it->second;
+      group.Tick(now, done);
+      // A group with offsets stays, so that listings keep its protocol type.
+      if (group.state() == GroupState::kEmpty && group.Unused() &&
+          !offsets_->HasGroup(group.id())) {
+        it = groups_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  Run(done);
+  if (Status compacted = offsets_->MaybeCompact(); !compacted.ok()) {
+    LOG(WARNING) << "snapshot of the offsets log: " << compacted.ToString();
+  }
+}
+
+}  // namespace ringlog

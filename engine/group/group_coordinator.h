@@ -1,0 +1,114 @@
+// GroupCoordinator: the broker's consumer-group service. It keeps every group's
+// membership (engine/group/consumer_group.h) and the committed offsets
+// (engine/group/offset_store.h), and answers the group APIs of Kafka's classic protocol
+// independently of the wire: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
+// OffsetFetch, ListGroups, DescribeGroups and DeleteGroups.
+//
+// Time comes from the injected Clock; time-driven work (expired sessions, rebalance
+// deadlines, the initial rebalance delay, offset-log snapshots) happens in Tick(), which
+// the owner calls periodically (a PeriodicTask in the broker, by hand in tests).
+//
+// Callbacks run without the coordinator's lock held, on the calling thread or, for answers
+// that wait, on the thread whose call (or Tick) completed the wait; commits complete on a
+// flusher thread.
+//
+// Thread safety: thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/group/consumer_group.h"
+#include "engine/group/group_types.h"
+#include "engine/group/offset_store.h"
+
+namespace ringlog {
+
+struct GroupCoordinatorOptions {
+  // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits
+  // for more members to join.
+  int64_t initial_rebalance_delay_ms = 3000;
+  // group.min.session.timeout.ms and group.max.session.timeout.ms: the session timeouts
+  // members may ask for.
+  int32_t min_session_timeout_ms = 6000;
+  int32_t max_session_timeout_ms = 1800000;
+  // offset.metadata.max.bytes: the largest metadata string a commit may carry.
+  size_t max_offset_metadata_bytes = 4096;
+};
+
+struct OffsetCommitParams {
+  std::string group_id;
+  int32_t generation_id = -1;  // -1: a commit from outside group management
+  MemberRef member;
+  OffsetStore::Offsets offsets;
+};
+
+class GroupCoordinator {
+ public:
+  using JoinCallback = ConsumerGroup::JoinCallback;
+  using SyncCallback = ConsumerGroup::SyncCallback;
+  // The outcome of every partition of a commit.
+  using CommitCallback = std::function<void(const std::map<PartitionId, GroupError>&)>;
+
+  // `clock` must outlive the coordinator.
+  GroupCoordinator(std::unique_ptr<OffsetStore> offsets, const Clock* clock,
+                   const GroupCoordinatorOptions& options);
+  // Answers every waiting JoinGroup and SyncGroup with kCoordinatorNotAvailable.
+  ~GroupCoordinator();
+  GroupCoordinator(const GroupCoordinator&) = delete;
+  GroupCoordinator& operator=(const GroupCoordinator&) = delete;
+
+  // `callback` runs once: at once for a refusal, else when the rebalance completes.
+  void JoinGroup(const JoinGroupParams& params, JoinCallback callback);
+  // `callback` runs once: at once, or when the leader's assignment arrives.
+  void SyncGroup(const SyncGroupParams& params, SyncCallback callback);
+  GroupError Heartbeat(const std::string& group_id, const MemberRef& member, int32_t generation_id);
+  // One outcome per member, in order.
+  std::vector<GroupError> LeaveGroup(const std::string& group_id,
+                                     const std::vector<MemberRef>& members);
+
+  // Validates the commit as Kafka does (member and generation of a Stable or preparing
+  // group, or generation -1 for a group without members) and stores the offsets;
+  // `callback` runs once they are durable, or with the reason they were refused.
+  void CommitOffsets(OffsetCommitParams params, CommitCallback callback);
+  std::optional<CommittedOffset> FetchOffset(const std::string& group_id,
+                                             const PartitionId& partition) const;
+  OffsetStore::Offsets FetchAllOffsets(const std::string& group_id) const;
+
+  // Groups with members, or with committed offsets (those show as Empty), sorted by id.
+  std::vector<GroupListing> ListGroups() const;
+  // A group unknown here is described as Dead, as Kafka does.
+  GroupSummary DescribeGroup(const std::string& group_id) const;
+  // Deletes an Empty group and its offsets: kNonEmptyGroup while it has members,
+  // kGroupIdNotFound when it is unknown, kCoordinatorNotAvailable when the offsets log
+  // fails.
+  GroupError DeleteGroup(const std::string& group_id);
+  // Forgets every group's offsets for a topic that was deleted.
+  void OnTopicDeleted(std::string_view topic);
+
+  // Runs the time-driven transitions due now, then snapshots the offsets log if due.
+  void Tick();
+
+  const GroupCoordinatorOptions& options() const { return options_; }
+
+ private:
+  // REQUIRES: mu_. The group, or nullptr.
+  ConsumerGroup* FindLocked(const std::string& group_id) const;
+  // kNone, or why a JoinGroup is refused before its group sees it.
+  GroupError CheckJoin(const JoinGroupParams& params) const;
+
+  const std::unique_ptr<OffsetStore> offsets_;
+  const Clock* const clock_;
+  const GroupCoordinatorOptions options_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<ConsumerGroup>> groups_;
+};
+
+}  // namespace ringlog

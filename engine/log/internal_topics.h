@@ -1,0 +1,15 @@
+// Topics the broker keeps for itself. They are ordinary LogManager topics (so that
+// recovery, flushing and retention treat them like any other), but clients see them
+// marked internal in Metadata and may not delete them.
+#pragma once
+
+#include <string_view>
+
+namespace ringlog {
+
+// The committed offsets of every consumer group (engine/group/offset_store.h), as Kafka names it.
+inline constexpr std::string_view kConsumerOffsetsTopic = "__consumer_offsets";
+
+inline bool IsInternalTopic(std::string_view topic) { return topic == kConsumerOffsetsTopic; }
+
+}  // namespace ringlog

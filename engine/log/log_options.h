@@ -1,0 +1,40 @@
+// LogOptions: how one partition's log behaves. The defaults here are the broker's
+// defaults and match Kafka's; per-topic configs (engine/log/topic_config.h) override them.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+
+#include "engine/log/record_batch.h"
+#include "engine/status.h"
+
+namespace ringlog {
+
+inline constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+struct LogOptions {
+  // segment.bytes: roll the active segment before it would grow past this.
+  uint64_t segment_bytes = 1ull << 30;
+  // segment.ms: roll the active segment once it is this old (by the clock).
+  int64_t segment_ms = 7ll * 24 * 3600 * 1000;
+  // retention.ms: delete segments whose newest batch is older than this; -1 keeps forever.
+  int64_t retention_ms = 7ll * 24 * 3600 * 1000;
+  // retention.bytes: delete oldest segments while the log is larger than this; -1: no limit.
+  int64_t retention_bytes = -1;
+  // index.interval.bytes: bytes between two offset index entries.
+  uint32_t index_interval_bytes = 4096;
+  // max.message.bytes: largest batch accepted, in bytes (Kafka's default).
+  uint32_t max_message_bytes = 1048588;
+  // message.timestamp.type: CreateTime keeps producer timestamps; LogAppendTime stamps.
+  TimestampType timestamp_type = TimestampType::kCreateTime;
+  // flush.messages: flush after this many appended messages (records); kNever: never.
+  int64_t flush_interval_messages = kNever;
+  // flush.ms: flush when the oldest unflushed append is this old; kNever: never.
+  int64_t flush_interval_ms = kNever;
+
+  // InvalidArgument naming the first nonsensical field (zero or negative sizes, a segment
+  // too small for one batch header, ...).
+  Status Validate() const;
+};
+
+}  // namespace ringlog

@@ -1,0 +1,659 @@
+#include "engine/log/partition_log.h"
+
+#include <glog/logging.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <future>
+#include <limits>
+#include <utility>
+#include <variant>
+
+#include "engine/big_endian.h"
+#include "engine/log/format.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/retention.h"
+
+namespace ringlog {
+namespace {
+
+// Index entries hold offsets relative to the segment base in 32 bits; Kafka keeps them
+// below INT32_MAX, and so do we, so that signed and unsigned readers agree.
+constexpr Offset kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
+
+Status Deleted(const PartitionId& id) {
+  return Status::NotFound("partition " + id.ToString() + " was deleted");
+}
+
+Result<Offset> ParseOffset(std::string_view text) {
+  Offset value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 0) {
+    return Status::Corruption("bad log start offset '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+// Drops the batches at and above `end` from a read of the active segment whose batches
+// below `end` take its first `published_bytes` bytes (a file slice counts positions from
+// the segment's first byte, as size_bytes() does).
+Status CutReadAt(ReadResult& result, Offset end, uint64_t published_bytes) {
+  if (auto* slice = std::get_if<FileSlice>(&result.data)) {
+    if (published_bytes <= slice->position) {
+      return Status::Corruption("a read of the active segment starts past its published end");
+    }
+    slice->length = std::min(slice->length, published_bytes - slice->position);
+  } else {
+    std::string& bytes = std::get<std::string>(result.data);
+    const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+    size_t kept = 0;
+    while (kept + kBatchHeaderSize <= bytes.size() &&
+           LoadBigEndian<int64_t>(data + kept + kBatchBaseOffsetPos) < end) {
+      kept += kBatchLogOverhead +
+              static_cast<uint32_t>(LoadBigEndian<int32_t>(data + kept + kBatchLengthPos));
+    }
+    bytes.resize(std::min(kept, bytes.size()));
+  }
+  result.next_offset = end;
+  return Status::OK();
+}
+
+// The offset of the first record at or after `from` whose timestamp is >= ts, in the batch
+// that `result` starts with; the batch's base offset when its records cannot be opened
+// (compressed) or every record has the batch's time (LogAppendTime).
+Result<Offset> ExactOffsetInBatch(const ReadResult& result, TimestampMs ts, Offset from) {
+  ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(result));
+  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+  ASSIGN_OR_RETURN(RecordBatchView batch, RecordBatchView::Parse({data, bytes.size()}));
+  const BatchHeader& h = batch.header();
+  if (h.compression() != CompressionType::kNone ||
+      h.timestamp_type() == TimestampType::kLogAppendTime) {
+    return std::max(h.base_offset, from);
+  }
+  ASSIGN_OR_RETURN(std::vector<Record> records, DecodeRecords(batch));
+  for (const Record& r : records) {
+    if (r.offset >= from && r.timestamp >= ts) return r.offset;
+  }
+  return Status::NotFound("no record in the batch is that new");
+}
+
+}  // namespace
+
+PartitionLog::PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,
+                           const Clock* clock)
+    : id_(std::move(id)), backend_(backend), clock_(clock), options_(options) {}
+
+PartitionLog::~PartitionLog() { WaitForWrites(); }
+
+void PartitionLog::WaitForWrites() {
+  std::unique_lock lock(writes_mu_);
+  writes_cv_.wait(lock, [&] { return writes_in_flight_ == 0; });
+}
+
+Result<std::unique_ptr<PartitionLog>> PartitionLog::Open(PartitionId id, StorageBackend* backend,
+                                                         const LogOptions& options,
+                                                         const Clock* clock) {
+  CHECK(backend != nullptr);
+  CHECK(clock != nullptr);
+  RETURN_IF_ERROR(options.Validate());
+  std::unique_ptr<PartitionLog> log(new PartitionLog(std::move(id), backend, options, clock));
+  RETURN_IF_ERROR(log->Recover().WithContext("open partition " + log->id_.ToString()));
+  return log;
+}
+
+std::string PartitionLog::LogStartMetaName(const PartitionId& id) {
+  return std::string(kLogStartMetaPrefix) + id.ToString();
+}
+
+Status PartitionLog::Recover() {
+  std::lock_guard append_lock(append_mu_);
+  std::unique_lock map_lock(map_mu_);
+  ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Segment>> opened,
+                   backend_->OpenPartition(id_, {options_.index_interval_bytes}));
+  Offset previous_end = 0;
+  for (size_t i = 0; i < opened.size(); ++i) {
+    // Both are broken backend contracts rather than damaged data, but they come from what
+    // is stored, so the partition fails to open instead of the broker crashing.
+    const Offset base = opened[i]->base_offset();
+    if (i + 1 < opened.size() && !opened[i]->sealed()) {
+      return Status::Corruption("backend returned unsealed segment " + std::to_string(base) +
+                                " before the last");
+    }
+    if (i > 0 && base < previous_end) {
+      return Status::Corruption("segment " + std::to_string(base) + " overlaps its predecessor");
+    }
+    previous_end = opened[i]->next_offset();
+    if (i + 1 < opened.size() && opened[i]->size_bytes() == 0) {
+      // Only a crash leaves an empty segment before the last (a roll needs data in the
+      // active segment). It holds nothing, and as a segment without timestamps it would
+      // stop time retention for good.
+      LOG(WARNING) << id_.ToString() << ": removing empty segment " << base << " left by a crash";
+      opened[i].reset();
+      RETURN_IF_ERROR(backend_->DeleteSegment(id_, base));
+      continue;
+    }
+    segments_.emplace(base, std::shared_ptr<Segment>(std::move(opened[i])));
+  }
+
+  Offset start = segments_.empty() ? 0 : segments_.begin()->first;
+  Result<std::string> stored = backend_->GetMeta(LogStartMetaName(id_));
+  if (stored.ok()) {
+    ASSIGN_OR_RETURN(Offset persisted, ParseOffset(*stored));
+    start = std::max(start, persisted);
+  } else if (!stored.status().IsNotFound()) {
+    return stored.status();
+  }
+  if (segments_.empty()) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Segment> first,
+                     backend_->CreateSegment(id_, start, {options_.index_interval_bytes}));
+    segments_.emplace(start, std::move(first));
+  }
+  next_offset_ = ActiveLocked()->next_offset();
+  published_active_bytes_ = ActiveLocked()->size_bytes();
+  appended_offset_ = next_offset_;
+  appended_active_bytes_ = published_active_bytes_;
+  if (start > next_offset_) {
+    // DeleteRecordsBefore flushes before it persists, so only lost data gets here.
+    LOG(WARNING) << id_.ToString() << ": log start offset " << start << " is past the log end "
+                 << next_offset_ << "; starting at the log end";
+    start = next_offset_;
+  }
+  log_start_offset_ = start;
+  flushed_offset_ = next_offset_;
+  // The backend does not keep creation times, so segment.ms counts from the open.
+  active_created_ms_ = clock_->NowMs();
+  return Status::OK();
+}
+
+bool PartitionLog::ShouldRollLocked(uint64_t batch_bytes, Offset last_offset,
+                                    TimestampMs now) const {
+  const Segment& active = *ActiveLocked();
+  // Sizes count the queued batches too: the segment's own size lags behind its writes.
+  if (appended_active_bytes_ == 0) return false;
+  // A failed roll may leave the active segment sealed; the next append retries the roll.
+  return active.sealed() || appended_active_bytes_ + batch_bytes > options_.segment_bytes ||
+         now - active_created_ms_ >= options_.segment_ms ||
+         last_offset - active.base_offset() > kMaxRelativeOffset;
+}
+
+Status PartitionLog::RollLocked(TimestampMs now) {
+  std::shared_ptr<Segment> old = ActiveLocked();
+  RETURN_IF_ERROR(old->Seal());
+  // Sealing waited for every queued write, so next_offset_ has caught up.
+  const Offset base = appended_offset_.load();
+  ASSIGN_OR_RETURN(std::unique_ptr<Segment> next,
+                   backend_->CreateSegment(id_, base, {options_.index_interval_bytes}));
+  unflushed_closed_.push_back(std::move(old));
+  {
+    std::unique_lock map_lock(map_mu_);
+    segments_.emplace(base, std::move(next));
+    published_active_bytes_ = 0;
+  }
+  appended_active_bytes_ = 0;
+  active_created_ms_ = now;
+  return Status::OK();
+}
+
+Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
+  std::promise<Status> written;
+  std::future<Status> outcome = written.get_future();
+  ASSIGN_OR_RETURN(AppendResult result, AppendAsync(batch, [&written](Status status) {
+                     written.set_value(std::move(status));
+                   }));
+  RETURN_IF_ERROR(outcome.get().WithContext("append to " + id_.ToString()));
+  return result;
+}
+
+Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
+                                               Segment::WrittenCallback written) {
+  ASSIGN_OR_RETURN(RecordBatchView view, RecordBatchView::Parse(batch));
+  if (view.size_bytes() != batch.size()) {
+    return Status::InvalidArgument("trailing bytes after the record batch");
+  }
+  const uint32_t max_bytes = options().max_message_bytes;
+  if (view.size_bytes() > max_bytes) {
+    return Status::TooLarge("record batch of " + std::to_string(view.size_bytes()) +
+                            " bytes exceeds max.message.bytes " + std::to_string(max_bytes));
+  }
+  // A topic that takes batches above the default bound may have them compressed too.
+  RETURN_IF_ERROR(
+      ValidateProducerBatch(view, std::max<size_t>(kDefaultMaxDecompressedBytes, max_bytes)));
+  const int32_t last_delta = view.header().last_offset_delta;
+  const int32_t record_count = view.header().record_count;
+
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  if (write_failed_.load()) RETURN_IF_ERROR(RecoverFromFailedWriteLocked());
+  const TimestampMs now = clock_->NowMs();
+  const Offset base = appended_offset_.load();
+  if (ShouldRollLocked(batch.size(), base + last_delta, now)) RETURN_IF_ERROR(RollLocked(now));
+
+  SetBaseOffset(batch, base);
+  SetPartitionLeaderEpoch(batch, 0);
+  AppendResult result;
+  result.base_offset = base;
+  result.last_offset = base + last_delta;
+  if (options_.timestamp_type == TimestampType::kLogAppendTime) {
+    SetLogAppendTime(batch, now);
+    result.log_append_time = now;
+  }
+  ASSIGN_OR_RETURN(RecordBatchView stamped, RecordBatchView::Parse(batch));
+  const std::shared_ptr<Segment>& active = ActiveLocked();
+  const Offset end = result.last_offset + 1;
+  const uint64_t end_bytes = appended_active_bytes_ + batch.size();
+  const bool flush_now = unflushed_messages_ + record_count >= options_.flush_interval_messages;
+  {
+    std::lock_guard lock(writes_mu_);
+    ++writes_in_flight_;
+  }
+  Status appended;
+  if (flush_now) {
+    // Written, flushed and only then published, so that no reader sees a batch that a
+    // failed flush takes back.
+    appended = active->AppendAndWait(stamped);
+    if (appended.ok()) appended = FlushLocked(end);
+    if (appended.ok()) Publish(end, end_bytes);
+    WriteDone();
+  } else {
+    appended = active->Append(stamped,
+                              [this, end, end_bytes, written = std::move(written)](Status status) {
+                                if (status.ok()) {
+                                  Publish(end, end_bytes);
+                                } else {
+                                  write_failed_ = true;
+                                }
+                                written(std::move(status));
+                                WriteDone();
+                              });
+    if (!appended.ok()) WriteDone();
+  }
+  if (!appended.ok()) {
+    // Cuts whatever part of the batch reached the segment, so the log stays as it was.
+    Status cut = active->TruncateTo(base);
+    if (!cut.ok()) {
+      LOG(WARNING) << id_.ToString() << ": undoing a failed append: " << cut.ToString();
+      write_failed_ = true;
+    }
+    return appended.WithContext("append to " + id_.ToString());
+  }
+  if (!flush_now) {
+    unflushed_messages_ += record_count;
+    if (first_unflushed_ms_ == kNoTimestamp) first_unflushed_ms_ = now;
+  }
+  appended_offset_ = end;
+  appended_active_bytes_ = end_bytes;
+  {
+    std::shared_lock map_lock(map_mu_);
+    result.log_start_offset = log_start_offset_;
+  }
+  if (flush_now) written(Status::OK());
+  return result;
+}
+
+void PartitionLog::Publish(Offset end, uint64_t end_bytes) {
+  std::unique_lock map_lock(map_mu_);
+  // Writes complete in append order; a roll waits for all of the old segment's.
+  if (end > next_offset_) {
+    next_offset_ = end;
+    published_active_bytes_ = end_bytes;
+  }
+}
+
+void PartitionLog::WriteDone() {
+  std::lock_guard lock(writes_mu_);
+  if (--writes_in_flight_ == 0) writes_cv_.notify_all();
+}
+
+Status PartitionLog::RecoverFromFailedWriteLocked() {
+  // The active segment refuses appends after a failed write: cut it back to what was
+  // written and published, and go on from there. Every write still queued reports first,
+  // so the high watermark is final.
+  WaitForWrites();
+  const Offset published = next_offset();
+  RETURN_IF_ERROR(ActiveLocked()->TruncateTo(published).WithContext("recover " + id_.ToString() +
+                                                                    " from a failed write"));
+  appended_offset_ = published;
+  appended_active_bytes_ = ActiveLocked()->size_bytes();
+  write_failed_ = false;
+  return Status::OK();
+}
+
+std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
+  auto it = segments_.upper_bound(offset);
+  if (it != segments_.begin()) {
+    auto holder = std::prev(it);
+    if (offset < holder->second->next_offset()) return holder->second;
+  }
+  // `offset` lies in a gap (a lost or deleted range): continue with the next segment.
+  return it == segments_.end() ? nullptr : it->second;
+}
+
+Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes) const {
+  std::shared_ptr<Segment> segment;
+  Offset end;
+  uint64_t active_bytes;
+  bool active;
+  {
+    std::shared_lock map_lock(map_mu_);
+    if (deleted_) return Deleted(id_);
+    if (offset < log_start_offset_ || offset > next_offset_) {
+      return Status::OutOfRange("offset " + std::to_string(offset) + " is outside [" +
+                                std::to_string(log_start_offset_) + ", " +
+                                std::to_string(next_offset_) + "] of " + id_.ToString());
+    }
+    if (offset == next_offset_) {
+      ReadResult empty;
+      empty.first_offset = offset;
+      empty.next_offset = offset;
+      return empty;
+    }
+    segment = FindSegmentLocked(offset);
+    end = next_offset_;
+    active_bytes = published_active_bytes_;
+    active = segment == segments_.rbegin()->second;
+  }
+  if (segment == nullptr) {
+    return Status::OutOfRange("no segment holds offset " + std::to_string(offset));
+  }
+  const Offset from = std::max(offset, segment->base_offset());
+  if (from >= segment->next_offset()) {
+    // A gap that a crash left before the empty active segment: nothing to read, and the
+    // reader goes on past the gap.
+    ReadResult empty;
+    empty.first_offset = from;
+    empty.next_offset = from;
+    return empty;
+  }
+  ASSIGN_OR_RETURN(ReadResult result, segment->Read(from, max_bytes));
+  if (active && result.next_offset > end) {
+    RETURN_IF_ERROR(CutReadAt(result, end, active_bytes).WithContext(id_.ToString()));
+  }
+  if (result.pin == nullptr) {
+    result.pin = std::move(segment);
+  } else {
+    using Pins = std::pair<std::shared_ptr<const void>, std::shared_ptr<Segment>>;
+    result.pin = std::make_shared<Pins>(std::move(result.pin), std::move(segment));
+  }
+  return result;
+}
+
+Result<Offset> PartitionLog::OffsetForTimestamp(TimestampMs ts) const {
+  std::vector<std::shared_ptr<Segment>> segments;
+  Offset start = 0;
+  {
+    std::shared_lock map_lock(map_mu_);
+    if (deleted_) return Deleted(id_);
+    start = log_start_offset_;
+    for (const auto& [base, segment] : segments_) segments.push_back(segment);
+  }
+  for (const auto& segment : segments) {
+    if (segment->next_offset() <= start) continue;
+    const TimestampMs max_ts = segment->max_timestamp();
+    if (max_ts == kNoTimestamp || max_ts < ts) continue;
+    Result<Offset> found = segment->FindOffsetByTimestamp(ts);
+    if (found.status().IsNotFound()) continue;
+    if (!found.ok()) return found.status();
+    // A batch's max timestamp may be >= ts while no record of it at or past the log start
+    // is; the search then goes on with the following batches.
+    for (Offset at = std::max(*found, segment->base_offset()); at < segment->next_offset();) {
+      ASSIGN_OR_RETURN(ReadResult batch, segment->Read(at, 1));
+      Result<Offset> exact = ExactOffsetInBatch(batch, ts, std::max(at, start));
+      if (exact.ok() || !exact.status().IsNotFound()) return exact;
+      at = batch.next_offset;
+    }
+  }
+  return Status::NotFound("no record of " + id_.ToString() +
+                          " has timestamp >= " + std::to_string(ts));
+}
+
+Status PartitionLog::FlushLocked(Offset end) {
+  if (deleted_) return Deleted(id_);
+  while (!unflushed_closed_.empty()) {
+    RETURN_IF_ERROR(unflushed_closed_.front()->Flush());
+    unflushed_closed_.erase(unflushed_closed_.begin());
+  }
+  RETURN_IF_ERROR(ActiveLocked()->Flush());
+  unflushed_messages_ = 0;
+  first_unflushed_ms_ = kNoTimestamp;
+  {
+    std::lock_guard flush_lock(flush_mu_);
+    if (end > flushed_offset_.load()) flushed_offset_ = end;
+  }
+  flush_cv_.notify_all();
+  return Status::OK();
+}
+
+Status PartitionLog::Flush() {
+  const Offset target = appended_offset_.load();
+  {
+    std::unique_lock flush_lock(flush_mu_);
+    flush_cv_.wait(flush_lock,
+                   [&] { return flushed_offset_.load() >= target || !flush_in_progress_; });
+    if (flushed_offset_.load() >= target) return Status::OK();
+    flush_in_progress_ = true;
+  }
+  // This caller flushes for everyone who appended so far; later callers wait for it. The
+  // segments to sync are picked under the append lock and synced outside it, so appends
+  // go on during the fdatasync and the next flush covers them.
+  std::vector<std::shared_ptr<Segment>> to_flush;
+  Offset end = 0;
+  int64_t messages = 0;
+  TimestampMs first_unflushed = kNoTimestamp;
+  {
+    std::lock_guard append_lock(append_mu_);
+    if (!deleted_) {
+      to_flush = std::move(unflushed_closed_);
+      unflushed_closed_.clear();
+      to_flush.push_back(ActiveLocked());
+      end = appended_offset_.load();
+      messages = std::exchange(unflushed_messages_, 0);
+      first_unflushed = std::exchange(first_unflushed_ms_, kNoTimestamp);
+    }
+  }
+  Status flushed = to_flush.empty() ? Deleted(id_) : Status::OK();
+  size_t synced = 0;
+  while (flushed.ok() && synced < to_flush.size()) {
+    flushed = to_flush[synced]->Flush();
+    if (flushed.ok()) ++synced;
+  }
+  if (flushed.ok()) {
+    std::lock_guard flush_lock(flush_mu_);
+    if (end > flushed_offset_.load()) flushed_offset_ = end;
+  } else if (!to_flush.empty()) {
+    RestoreUnflushed(std::span(to_flush).subspan(synced), messages, first_unflushed);
+  }
+  {
+    std::lock_guard flush_lock(flush_mu_);
+    flush_in_progress_ = false;
+  }
+  flush_cv_.notify_all();
+  return flushed.WithContext("flush " + id_.ToString());
+}
+
+void PartitionLog::RestoreUnflushed(std::span<const std::shared_ptr<Segment>> not_synced,
+                                    int64_t messages, TimestampMs first_unflushed) {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return;
+  // Closed segments go back in log order, ahead of any rolled since; the active one (or a
+  // segment retention removed meanwhile) needs no entry.
+  std::vector<std::shared_ptr<Segment>> back;
+  for (const std::shared_ptr<Segment>& segment : not_synced) {
+    const auto it = segments_.find(segment->base_offset());
+    if (it == segments_.end() || it->second != segment || segment == ActiveLocked()) continue;
+    if (std::find(unflushed_closed_.begin(), unflushed_closed_.end(), segment) !=
+        unflushed_closed_.end()) {
+      continue;
+    }
+    back.push_back(segment);
+  }
+  unflushed_closed_.insert(unflushed_closed_.begin(), back.begin(), back.end());
+  unflushed_messages_ += messages;
+  if (first_unflushed != kNoTimestamp &&
+      (first_unflushed_ms_ == kNoTimestamp || first_unflushed < first_unflushed_ms_)) {
+    first_unflushed_ms_ = first_unflushed;
+  }
+}
+
+Status PartitionLog::FlushForClose() {
+  {
+    std::lock_guard append_lock(append_mu_);
+    if (!deleted_ && write_failed_.load()) {
+      RETURN_IF_ERROR(RecoverFromFailedWriteLocked().WithContext("close " + id_.ToString()));
+    }
+  }
+  return Flush();
+}
+
+Status PartitionLog::FlushIfDue() {
+  bool due = false;
+  {
+    std::lock_guard append_lock(append_mu_);
+    due = !deleted_ && options_.flush_interval_ms != kNever &&
+          first_unflushed_ms_ != kNoTimestamp &&
+          clock_->NowMs() - first_unflushed_ms_ >= options_.flush_interval_ms;
+  }
+  return due ? Flush() : Status::OK();
+}
+
+Result<size_t> PartitionLog::ApplyRetention() {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  // Writers hold append_mu_, so the map can be read here without map_mu_.
+  std::vector<SegmentInfo> closed;
+  uint64_t total_bytes = 0;
+  for (const auto& [base, segment] : segments_) {
+    total_bytes += segment->size_bytes();
+    if (segment != ActiveLocked()) closed.push_back(segment->info());
+  }
+  std::vector<std::unique_ptr<RetentionPolicy>> policies;
+  if (options_.retention_ms >= 0) {
+    policies.push_back(NewTimeRetention(std::chrono::milliseconds(options_.retention_ms)));
+  }
+  if (options_.retention_bytes >= 0) {
+    policies.push_back(NewSizeRetention(static_cast<uint64_t>(options_.retention_bytes)));
+  }
+  policies.push_back(NewStartOffsetRetention());
+  const auto policy = NewAnyOfRetention(std::move(policies));
+  RetentionInput input;
+  input.closed_segments = closed;
+  input.total_bytes = total_bytes;
+  input.log_start_offset = log_start_offset_;
+  input.now = clock_->NowMs();
+  const size_t count = std::min(policy->DeletablePrefix(input), closed.size());
+  if (count == 0) return count;
+
+  std::vector<Offset> doomed;
+  {
+    std::unique_lock map_lock(map_mu_);
+    for (size_t i = 0; i < count; ++i) {
+      doomed.push_back(segments_.begin()->first);
+      segments_.erase(segments_.begin());
+    }
+    log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
+  }
+  std::erase_if(unflushed_closed_, [&](const std::shared_ptr<Segment>& s) {
+    return s->base_offset() < segments_.begin()->first;
+  });
+  // Readers that still hold a removed segment keep what they already read.
+  Status first_error;
+  for (Offset base : doomed) {
+    Status s = backend_->DeleteSegment(id_, base);
+    if (!s.ok() && first_error.ok()) {
+      first_error =
+          s.WithContext("retention of " + id_.ToString() + " segment " + std::to_string(base));
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  return count;
+}
+
+Status PartitionLog::PersistLogStartOffset(Offset offset) {
+  return backend_->PutMeta(LogStartMetaName(id_), std::to_string(offset));
+}
+
+Status PartitionLog::DeleteRecordsBefore(Offset offset) {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  if (offset > next_offset_) {
+    return Status::OutOfRange("cannot delete records before " + std::to_string(offset) +
+                              ": the log of " + id_.ToString() + " ends at " +
+                              std::to_string(next_offset_));
+  }
+  if (offset <= log_start_offset_) return Status::OK();
+  // The records up to `offset` become durable first, so a crash can never leave a
+  // persisted start offset past the recovered end of the log.
+  RETURN_IF_ERROR(FlushLocked(next_offset_));
+  RETURN_IF_ERROR(PersistLogStartOffset(offset));
+  std::unique_lock map_lock(map_mu_);
+  log_start_offset_ = offset;
+  return Status::OK();
+}
+
+Status PartitionLog::SetOptions(const LogOptions& options) {
+  RETURN_IF_ERROR(options.Validate());
+  std::lock_guard append_lock(append_mu_);
+  std::unique_lock map_lock(map_mu_);
+  options_ = options;
+  return Status::OK();
+}
+
+LogOptions PartitionLog::options() const {
+  std::shared_lock map_lock(map_mu_);
+  return options_;
+}
+
+Status PartitionLog::Delete() {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Status::OK();
+  // The start-offset blob goes first: a partition recreated under the same name must
+  // never inherit it, while leftover segments are found and removed on the next open.
+  Status meta = backend_->DeleteMeta(LogStartMetaName(id_));
+  if (!meta.ok() && !meta.IsNotFound()) return meta;
+  WaitForWrites();
+  {
+    std::unique_lock map_lock(map_mu_);
+    deleted_ = true;
+    segments_.clear();
+  }
+  unflushed_closed_.clear();
+  return backend_->DeletePartition(id_);
+}
+
+Offset PartitionLog::log_start_offset() const {
+  std::shared_lock map_lock(map_mu_);
+  return log_start_offset_;
+}
+
+Offset PartitionLog::next_offset() const {
+  std::shared_lock map_lock(map_mu_);
+  return next_offset_;
+}
+
+Offset PartitionLog::flushed_offset() const { return flushed_offset_.load(); }
+
+uint64_t PartitionLog::size_bytes() const {
+  std::shared_lock map_lock(map_mu_);
+  uint64_t total = 0;
+  for (const auto& [base, segment] : segments_) total += segment->size_bytes();
+  return total;
+}
+
+std::vector<SegmentInfo> PartitionLog::segments() const {
+  std::shared_lock map_lock(map_mu_);
+  std::vector<SegmentInfo> infos;
+  infos.reserve(segments_.size());
+  for (const auto& [base, segment] : segments_) infos.push_back(segment->info());
+  return infos;
+}
+
+std::vector<DamagedRange> PartitionLog::damaged_ranges() const {
+  std::shared_lock map_lock(map_mu_);
+  std::vector<DamagedRange> ranges;
+  for (const auto& [base, segment] : segments_) {
+    for (const DamagedRange& range : segment->damaged_ranges()) ranges.push_back(range);
+  }
+  return ranges;
+}
+
+}  // namespace ringlog

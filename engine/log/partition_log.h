@@ -1,0 +1,220 @@
+// PartitionLog: one partition's append-only log, a sequence of segments of which the last
+// is active. It assigns offsets, rolls segments, serves reads, applies retention and
+// flushes. It is the only writer of its segments.
+//
+// Thread safety: thread-safe. Appends are serialised; reads run concurrently with appends
+// and with each other. Concurrent Flush() callers share one flush (group commit).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/log/log_options.h"
+#include "engine/log/read_result.h"
+#include "engine/log/segment.h"
+#include "engine/log/storage_backend.h"
+#include "engine/status.h"
+#include "engine/types.h"
+
+namespace ringlog {
+
+struct AppendResult {
+  Offset base_offset = 0;  // offset assigned to the batch's first record
+  Offset last_offset = 0;  // offset of its last record
+  // The time stamped on the batch for LogAppendTime topics; kNoTimestamp for CreateTime.
+  TimestampMs log_append_time = kNoTimestamp;
+  Offset log_start_offset = 0;
+};
+
+class PartitionLog final {
+ public:
+  // Opens (recovers) the partition's segments through `backend`, or starts an empty log.
+  // `backend` and `clock` must outlive the PartitionLog. InvalidArgument for bad options.
+  static Result<std::unique_ptr<PartitionLog>> Open(PartitionId id, StorageBackend* backend,
+                                                    const LogOptions& options, const Clock* clock);
+  ~PartitionLog();
+  PartitionLog(const PartitionLog&) = delete;
+  PartitionLog& operator=(const PartitionLog&) = delete;
+
+  // Validates one producer batch (ValidateProducerBatch, compressed records included, up
+  // to the larger of 64 MiB and max.message.bytes decompressed; TooLarge above
+  // max.message.bytes), assigns its offsets by rewriting `batch` in place (base offset,
+  // leader epoch 0, and the time for LogAppendTime topics), rolls the active segment when
+  // segment.bytes or segment.ms say so, and appends. On return the batch is written:
+  // readable, below the high watermark, and safe from a crash of the process. Durable
+  // after Flush(); flush.messages may flush right here. On error the log is unchanged and
+  // still readable.
+  Result<AppendResult> Append(std::span<uint8_t> batch);
+
+  // Append without waiting for the write: on OK the batch has its offsets and its place in
+  // the log, and `written` runs once with the write's outcome — from a backend thread, or
+  // before AppendAsync returns — after the high watermark moved past the batch. `batch` is
+  // only borrowed for the call. On error `written` never runs. A failed write fails the
+  // batches queued behind it; the next append cuts the log back to the high watermark.
+  // `written` runs on the thread that writes, so it must not append to or flush this log,
+  // nor hold the last reference to it.
+  Result<AppendResult> AppendAsync(std::span<uint8_t> batch, Segment::WrittenCallback written);
+
+  // Whole batches from the one holding `offset`, up to max_bytes, at least one batch, all
+  // from one segment. Empty (no error) when offset == next_offset(). OutOfRange when
+  // offset < log_start_offset() or offset > next_offset(). An offset in a gap between
+  // segments (a range lost in a crash, or a segment whose deletion half failed) reads from
+  // the next segment on, so first_offset is then above `offset`; an empty result's
+  // next_offset says where reading goes on.
+  // The result pins its segment, so it stays valid while retention deletes the segment.
+  Result<ReadResult> Read(Offset offset, size_t max_bytes) const;
+
+  // The offset of the first record with timestamp >= ts (exact for uncompressed batches,
+  // the batch's base offset for compressed ones); NotFound when no record is that new.
+  Result<Offset> OffsetForTimestamp(TimestampMs ts) const;
+
+  // Makes every batch appended (Append or AppendAsync returned) before the call durable:
+  // the active segment and every
+  // segment rolled since the last flush (sealing is not syncing). Concurrent callers share
+  // one flush (group commit); appends go on while it syncs.
+  Status Flush();
+  // Flushes when the flush.ms policy says the oldest unflushed append is too old.
+  Status FlushIfDue();
+  // Flush() at shutdown, once nothing appends or waits for a flush any more. A failed
+  // write makes Flush() fail until the next append cuts it back, so that no caller takes
+  // the failed batch for durable; here nobody waits for it any more (its caller has had
+  // the error), so it is cut back first and what was written is flushed. Full disk or
+  // not, what was acknowledged then reaches the disk and the shutdown succeeds.
+  Status FlushForClose();
+
+  // Deletes the oldest closed segments that retention.ms, retention.bytes or the log start
+  // offset allow; never the active segment. Returns how many segments went.
+  Result<size_t> ApplyRetention();
+
+  // DeleteRecords: moves the log start offset up to `offset` (persisted) and lets
+  // retention drop the segments wholly below it. OutOfRange if offset > next_offset().
+  // A lower offset than the current start is a no-op.
+  Status DeleteRecordsBefore(Offset offset);
+
+  // Takes effect from the next append, roll or retention pass. InvalidArgument if bad.
+  Status SetOptions(const LogOptions& options);
+  LogOptions options() const;
+
+  // Removes every segment and the persisted state of the partition. The log is unusable
+  // afterwards: later calls fail with NotFound.
+  Status Delete();
+
+  // The backend meta blob holding a partition's log start offset once DeleteRecordsBefore
+  // moved it: kLogStartMetaPrefix + "<topic>-<partition>".
+  static constexpr std::string_view kLogStartMetaPrefix = "log-start.";
+  static std::string LogStartMetaName(const PartitionId& id);
+
+  const PartitionId& id() const { return id_; }
+  Offset log_start_offset() const;
+  Offset next_offset() const;
+  // One past the last written batch: what readers see. Batches appended with AppendAsync
+  // join it as their writes complete.
+  // On a single node, every written batch is committed: the high watermark is next_offset.
+  Offset high_watermark() const { return next_offset(); }
+  // Offsets below this are durable.
+  Offset flushed_offset() const;
+  uint64_t size_bytes() const;
+  std::vector<SegmentInfo> segments() const;
+  // The damaged batches its segments hold (Segment::damaged_ranges), in offset order:
+  // their count is the partition's damaged batch count.
+  std::vector<DamagedRange> damaged_ranges() const;
+
+ private:
+  PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,
+               const Clock* clock);
+
+  // Loads the segments and the log start offset; creates the first segment of a new log.
+  Status Recover();
+  // REQUIRES: append_mu_. Seals the active segment and starts a new one after the last
+  // appended batch.
+  Status RollLocked(TimestampMs now);
+  // REQUIRES: append_mu_. Whether a batch of `batch_bytes` bytes whose last offset is
+  // `last_offset` must go to a new segment.
+  bool ShouldRollLocked(uint64_t batch_bytes, Offset last_offset, TimestampMs now) const;
+  // REQUIRES: append_mu_. Flushes segments rolled since the last flush, then the active
+  // one, and moves flushed_offset_ up to `end` (everything appended so far).
+  Status FlushLocked(Offset end);
+  // After a failed Flush(): the segments it did not sync and the appends it had taken
+  // over count as unflushed again, so the next flush retries them.
+  void RestoreUnflushed(std::span<const std::shared_ptr<Segment>> not_synced, int64_t messages,
+                        TimestampMs first_unflushed);
+  // The segment to read `offset` from: the one holding it, or the next one when `offset`
+  // falls in a gap between segments. nullptr when there is none.
+  // REQUIRES: map_mu_ (shared or exclusive).
+  std::shared_ptr<Segment> FindSegmentLocked(Offset offset) const;
+  Status PersistLogStartOffset(Offset offset);
+  // REQUIRES: append_mu_.
+  const std::shared_ptr<Segment>& ActiveLocked() const { return segments_.rbegin()->second; }
+  // Moves the high watermark up to `end`, a batch that ends at `end_bytes` of the active
+  // segment, once it is written.
+  void Publish(Offset end, uint64_t end_bytes);
+  // REQUIRES: append_mu_. After a failed write: cuts the active segment back to the high
+  // watermark, where appends go on.
+  Status RecoverFromFailedWriteLocked();
+  // A write counted in writes_in_flight_ reported back; and waiting for all of them, so
+  // that no written callback runs into a destroyed or deleted log.
+  void WriteDone();
+  void WaitForWrites();
+
+  const PartitionId id_;
+  StorageBackend* const backend_;
+  const Clock* const clock_;
+
+  // Held while appending, rolling, flushing a segment, applying retention or deleting:
+  // one writer at a time, as Segment requires. Taken before map_mu_ and flush_mu_.
+  mutable std::mutex append_mu_;
+  // Guards segments_, options_, log_start_offset_, next_offset_ and
+  // published_active_bytes_; readers take it shared, writers take it exclusive, briefly
+  // (appenders, who hold append_mu_, and written callbacks, which publish).
+  mutable std::shared_mutex map_mu_;
+  // base offset -> segment; shared_ptr because in-flight reads pin segments.
+  std::map<Offset, std::shared_ptr<Segment>> segments_;
+  LogOptions options_;
+  Offset log_start_offset_ = 0;
+  // The high watermark: one past the last written batch.
+  Offset next_offset_ = 0;
+  // Bytes of the active segment below next_offset_. The segment shows a batch to readers
+  // as soon as it is written, before it is flushed (flush.messages) and published here;
+  // reads of the active segment stop at this size, so no reader gets a batch above the
+  // high watermark, which a failed flush could still take back.
+  uint64_t published_active_bytes_ = 0;
+  // Guarded by append_mu_, read without it: the offset after the last appended batch,
+  // written or not.
+  std::atomic<Offset> appended_offset_{0};
+  // Guarded by append_mu_: the bytes of the active segment once its queued batches are
+  // written.
+  uint64_t appended_active_bytes_ = 0;
+  // Set by a failed write; the next append (or FlushForClose) recovers.
+  std::atomic<bool> write_failed_{false};
+  // Appends whose written callback has not finished.
+  std::mutex writes_mu_;
+  std::condition_variable writes_cv_;
+  int64_t writes_in_flight_ = 0;
+  // Set by Delete(): every later call fails.
+  bool deleted_ = false;
+
+  // Guarded by append_mu_.
+  TimestampMs active_created_ms_ = 0;
+  // Segments rolled since the last flush: sealing does not make them durable.
+  std::vector<std::shared_ptr<Segment>> unflushed_closed_;
+  int64_t unflushed_messages_ = 0;
+  TimestampMs first_unflushed_ms_ = kNoTimestamp;
+
+  // Group commit: flush_mu_ guards flush_in_progress_ and is never held while taking
+  // append_mu_. flushed_offset_ only grows.
+  mutable std::mutex flush_mu_;
+  std::condition_variable flush_cv_;
+  bool flush_in_progress_ = false;
+  std::atomic<Offset> flushed_offset_{0};
+};
+
+}  // namespace ringlog
