@@ -18,4 +18,13 @@ inline Status CheckCodecVersion(std::string_view api, int16_t version, int16_t m
                               " is outside 0-" + std::to_string(max_version));
 }
 
+// OK when min_version <= version <= max_version, NotSupported naming `api` otherwise.
+inline Status CheckCodecVersion(std::string_view api, int16_t version, int16_t min_version,
+                                int16_t max_version) {
+  if (version >= min_version && version <= max_version) return Status::OK();
+  return Status::NotSupported(std::string(api) + " version " + std::to_string(version) +
+                              " is outside " + std::to_string(min_version) + "-" +
+                              std::to_string(max_version));
+}
+
 }  // namespace ringlog

@@ -1,5 +1,8 @@
 #include "net/codec/wire_reader.h"
 
+#include <algorithm>
+#include <bit>
+
 #include "engine/big_endian.h"
 
 namespace ringlog {
@@ -45,6 +48,20 @@ Result<int64_t> WireReader::ReadInt64() {
   return v;
 }
 
+Result<uint16_t> WireReader::ReadUint16() {
+  RETURN_IF_ERROR(Need(2, "uint16"));
+  auto v = LoadBigEndian<uint16_t>(bytes_.data() + pos_);
+  pos_ += 2;
+  return v;
+}
+
+Result<double> WireReader::ReadFloat64() {
+  RETURN_IF_ERROR(Need(8, "float64"));
+  auto bits = LoadBigEndian<uint64_t>(bytes_.data() + pos_);
+  pos_ += 8;
+  return std::bit_cast<double>(bits);
+}
+
 Result<uint32_t> WireReader::ReadUint32() {
   RETURN_IF_ERROR(Need(4, "uint32"));
   auto v = LoadBigEndian<uint32_t>(bytes_.data() + pos_);
@@ -57,9 +74,11 @@ Result<bool> WireReader::ReadBool() {
   return v != 0;
 }
 
-Result<std::string> WireReader::ReadUuid() {
+Result<Uuid> WireReader::ReadUuid() {
   ASSIGN_OR_RETURN(std::span<const uint8_t> raw, ReadRaw(16));
-  return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
+  Uuid id;
+  std::copy(raw.begin(), raw.end(), id.bytes.begin());
+  return id;
 }
 
 Result<uint32_t> WireReader::ReadUnsignedVarint() {
@@ -151,6 +170,13 @@ Result<std::span<const uint8_t>> WireReader::ReadBytes(bool flexible) {
 Result<std::string> WireReader::ReadBytesAsString(bool flexible) {
   ASSIGN_OR_RETURN(std::span<const uint8_t> b, ReadBytes(flexible));
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+Result<std::optional<std::string>> WireReader::ReadNullableBytesAsString(bool flexible) {
+  ASSIGN_OR_RETURN(std::optional<std::span<const uint8_t>> b, ReadNullableBytes(flexible));
+  if (!b) return std::optional<std::string>();
+  return std::optional<std::string>(
+      std::string(reinterpret_cast<const char*>(b->data()), b->size()));
 }
 
 Result<int32_t> WireReader::ReadArrayLength(bool flexible, size_t min_element_bytes) {

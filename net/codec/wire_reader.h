@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "engine/status.h"
+#include "engine/uuid.h"
 
 namespace ringlog {
 
@@ -23,9 +24,11 @@ class WireReader {
   Result<int16_t> ReadInt16();
   Result<int32_t> ReadInt32();
   Result<int64_t> ReadInt64();
+  Result<uint16_t> ReadUint16();
   Result<uint32_t> ReadUint32();
+  Result<double> ReadFloat64();
   Result<bool> ReadBool();
-  Result<std::string> ReadUuid();  // 16 raw bytes
+  Result<Uuid> ReadUuid();
   // Unsigned LEB128 varint (up to 5 bytes), used by flexible versions for lengths and tags.
   Result<uint32_t> ReadUnsignedVarint();
   // Zig-zag varint / varlong, as inside records.
@@ -52,6 +55,7 @@ class WireReader {
   Result<std::span<const uint8_t>> ReadBytes(bool flexible);
   // The same, copied into a string (opaque fields such as group member metadata).
   Result<std::string> ReadBytesAsString(bool flexible);
+  Result<std::optional<std::string>> ReadNullableBytesAsString(bool flexible);
 
   // Array length: int32 (classic, -1 = null) or uvarint N+1 (flexible, 0 = null).
   // Returns -1 for null. InvalidArgument when the count could not possibly fit in the

@@ -2,7 +2,11 @@
 
 #include <glog/logging.h>
 
+#include <bit>
+
 #include "engine/big_endian.h"
+#include "engine/log/read_result.h"
+#include "net/server/outbound_frame.h"
 
 namespace ringlog {
 namespace {
@@ -20,11 +24,14 @@ void WireWriter::WriteInt8(int8_t v) { out_->push_back(static_cast<char>(v)); }
 void WireWriter::WriteInt16(int16_t v) { Put(out_, v); }
 void WireWriter::WriteInt32(int32_t v) { Put(out_, v); }
 void WireWriter::WriteInt64(int64_t v) { Put(out_, v); }
+void WireWriter::WriteUint16(uint16_t v) { Put(out_, v); }
+
 void WireWriter::WriteUint32(uint32_t v) { Put(out_, v); }
 
-void WireWriter::WriteUuid(std::string_view sixteen_bytes) {
-  CHECK_EQ(sixteen_bytes.size(), 16u);
-  out_->append(sixteen_bytes);
+void WireWriter::WriteFloat64(double v) { Put(out_, std::bit_cast<uint64_t>(v)); }
+
+void WireWriter::WriteUuid(const Uuid& id) {
+  out_->append(reinterpret_cast<const char*>(id.bytes.data()), id.bytes.size());
 }
 
 void WireWriter::WriteUnsignedVarint(uint32_t v) {
@@ -73,6 +80,33 @@ void WireWriter::WriteBytes(std::span<const uint8_t> b, bool flexible) {
     WriteInt32(static_cast<int32_t>(b.size()));
   }
   WriteRaw(b);
+}
+
+WireWriter::WireWriter(OutboundFrame* frame) : out_(frame->bytes()), frame_(frame) {}
+
+void WireWriter::WriteNullableBytes(const std::optional<std::string>& b, bool flexible) {
+  if (b) {
+    WriteBytes(std::string_view(*b), flexible);
+  } else {
+    WriteNullableBytes(std::optional<std::span<const uint8_t>>(), flexible);
+  }
+}
+
+void WireWriter::WriteRecords(const ReadResult& records, bool flexible) {
+  const uint64_t size = records.size_bytes();
+  if (flexible) {
+    WriteUnsignedVarint(static_cast<uint32_t>(size + 1));
+  } else {
+    WriteInt32(static_cast<int32_t>(size));
+  }
+  if (frame_ != nullptr) {
+    frame_->AppendRecords(records);
+    out_ = frame_->bytes();  // AppendRecords may have started a new memory part
+    return;
+  }
+  Result<std::string> bytes = CopyReadBytes(records);
+  CHECK(bytes.ok()) << "records for an in-memory encoding: " << bytes.status().ToString();
+  out_->append(*bytes);
 }
 
 void WireWriter::WriteNullableBytes(const std::optional<std::span<const uint8_t>>& b,
