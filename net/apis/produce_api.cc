@@ -276,6 +276,6 @@ void HandleProduce(RequestContext& ctx) { ServeProduce(ctx, /*on_admin=*/false);
 }  // namespace
 
 const ApiSpec kProduceApi = {ApiKey::kProduce, kProduceMinVersion, kProduceMaxVersion,
-                             /*first_flexible_version=*/9, &HandleProduce};
+                             kProduceFirstFlexibleVersion, &HandleProduce};
 
 }  // namespace ringlog

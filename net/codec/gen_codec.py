@@ -15,6 +15,7 @@ Definition format (indentation of two spaces nests a struct's fields under it):
     api 0 Produce
     versions 0-11
     flexible 9+
+    constant kSomeName int64 -1  # a named value for defaults and handlers
     request
       transactional_id string 3+ nullable=3+  # trailing text becomes the field's comment
       topics []Topic 0+
@@ -122,6 +123,7 @@ class Message:
         self.flexible = None
         self.request = None
         self.response = None
+        self.constants = []  # (name, C++ type, value, comment)
 
 
 def parse(path):
@@ -149,6 +151,11 @@ def parse(path):
                 msg.versions = parse_versions(words[1], where)
             elif words[0] == "flexible":
                 msg.flexible = parse_versions(words[1], where)
+            elif words[0] == "constant":
+                if len(words) != 4 or words[2] not in INT_TYPES:
+                    raise DefinitionError(f"{where}: want 'constant kName type value'")
+                msg.constants.append((words[1], INT_TYPES[words[2]][0], words[3],
+                                      comment.strip()))
             elif words[0] in ("request", "response"):
                 is_request = words[0] == "request"
                 top = Struct(msg.name + ("Request" if is_request else "Response"))
@@ -628,6 +635,8 @@ def generate_header(msg, source_rel):
     e.line('#include "engine/uuid.h"')
     e.line('#include "net/codec/wire_reader.h"')
     e.line('#include "net/codec/wire_writer.h"')
+    if has_response_records(msg):
+        e.line('#include "net/server/outbound_frame.h"')
     e.line()
     e.line("namespace ringlog {")
     e.line()
@@ -638,6 +647,12 @@ def generate_header(msg, source_rel):
     e.line(f"inline constexpr int16_t k{n}MaxVersion = {msg.versions[1]};")
     e.line(f"inline constexpr int16_t k{n}FirstFlexibleVersion = {flex};")
     e.line()
+    for name, cpp, value, comment in msg.constants:
+        if comment:
+            e.line(f"// {comment}")
+        e.line(f"inline constexpr {cpp} {name} = {value};")
+    if msg.constants:
+        e.line()
     for top in (msg.request, msg.response):
         e.open(f"struct {top.name}")
         for s in structs_in_order(top)[:-1]:
@@ -652,13 +667,21 @@ def generate_header(msg, source_rel):
     e.line("// lacks keep their defaults. Encoders REQUIRE a version in range and drop "
            "fields the")
     e.line("// version lacks.")
-    for top, verb in ((msg.request, "Request"), (msg.response, "Response")):
+    for top in (msg.request, msg.response):
         e.line(f"Result<{top.name}> Decode{top.name}(WireReader& reader, int16_t version);")
         e.line(f"void Encode{top.name}(WireWriter& writer, const {top.name}& message, "
                "int16_t version);")
+    if has_response_records(msg):
+        e.line("// Appends the body to `frame`; record file slices become parts of their own.")
+        e.line(f"void Encode{msg.response.name}(OutboundFrame& frame, "
+               f"const {msg.response.name}& message, int16_t version);")
     e.line()
     e.line("}  // namespace ringlog")
     return e.text()
+
+
+def has_response_records(msg):
+    return any(f.type == "records" for s in structs_in_order(msg.response) for f in s.fields)
 
 
 def assign_ids(msg):
@@ -730,6 +753,13 @@ def generate_source(msg):
         e.line(f'CHECK(CheckCodecVersion("{msg.name}", version, k{msg.name}MinVersion, '
                f"k{msg.name}MaxVersion).ok());")
         e.line(f"Write{top.cpp_id}(writer, message, version, version >= {flex});")
+        e.close()
+        e.line()
+    if has_response_records(msg):
+        name = msg.response.name
+        e.open(f"void Encode{name}(OutboundFrame& frame, const {name}& message, int16_t version)")
+        e.line("WireWriter writer(&frame);")
+        e.line(f"Encode{name}(writer, message, version);")
         e.close()
         e.line()
     e.line("}  // namespace ringlog")
