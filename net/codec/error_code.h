@@ -54,6 +54,7 @@ enum class ErrorCode : int16_t {
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
   kInvalidRecord = 87,
+  kUnknownTopicId = 100,
 };
 
 // The code a client should see for an engine failure:
