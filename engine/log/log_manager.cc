@@ -77,9 +77,21 @@ Result<std::vector<TopicInfo>> LogManager::ReadTopicRecords() {
   return topics;
 }
 
+Status LogManager::AssignMissingIds(std::vector<TopicInfo>& infos) {
+  for (TopicInfo& info : infos) {
+    if (!info.id.IsZero()) continue;
+    info.id = Uuid::Random();
+    LOG(INFO) << "topic " << info.name << " predates topic ids; its id is now "
+              << info.id.ToString();
+    RETURN_IF_ERROR(PersistTopic(info));
+  }
+  return Status::OK();
+}
+
 Status LogManager::Load() {
   std::unique_lock lock(mu_);
   ASSIGN_OR_RETURN(std::vector<TopicInfo> infos, ReadTopicRecords());
+  RETURN_IF_ERROR(AssignMissingIds(infos));
   for (TopicInfo& info : infos) {
     Topic topic;
     topic.info = std::move(info);
@@ -88,6 +100,7 @@ Status LogManager::Load() {
       ASSIGN_OR_RETURN(auto log, OpenPartition(topic.info, options, i));
       topic.partitions.push_back(std::move(log));
     }
+    names_by_id_.emplace(topic.info.id, topic.info.name);
     topics_.emplace(topic.info.name, std::move(topic));
   }
   return RemoveLeftovers();
@@ -163,13 +176,14 @@ Status LogManager::CreateTopic(std::string_view name, int32_t partitions,
   std::lock_guard admin(admin_mu_);
   if (GetTopic(name).ok()) return Status::AlreadyExists("topic " + std::string(name));
   Topic topic;
-  topic.info = {std::string(name), partitions, configs};
+  topic.info = {std::string(name), partitions, configs, Uuid::Random()};
   ASSIGN_OR_RETURN(topic.partitions, CreatePartitionLogs(topic.info, options, 0, partitions));
   if (Status s = PersistTopic(topic.info); !s.ok()) {
     DiscardLogs(topic.partitions);
     return s;
   }
   std::unique_lock lock(mu_);
+  names_by_id_.emplace(topic.info.id, topic.info.name);
   topics_.emplace(topic.info.name, std::move(topic));
   return Status::OK();
 }
@@ -184,6 +198,7 @@ Status LogManager::DeleteTopic(std::string_view name) {
     auto it = topics_.find(std::string(name));
     topic = std::move(it->second);
     topics_.erase(it);
+    names_by_id_.erase(topic.info.id);
   }
   // The topic is gone already; a partition that fails to go now is removed on next open.
   Status first_error;
@@ -238,6 +253,20 @@ Result<TopicInfo> LogManager::GetTopic(std::string_view name) const {
   auto it = topics_.find(std::string(name));
   if (it == topics_.end()) return Status::NotFound("topic " + std::string(name));
   return it->second.info;
+}
+
+std::optional<Uuid> LogManager::TopicId(std::string_view topic) const {
+  std::shared_lock lock(mu_);
+  auto it = topics_.find(std::string(topic));
+  if (it == topics_.end()) return std::nullopt;
+  return it->second.info.id;
+}
+
+std::optional<std::string> LogManager::TopicName(const Uuid& id) const {
+  std::shared_lock lock(mu_);
+  auto it = names_by_id_.find(id);
+  if (it == names_by_id_.end()) return std::nullopt;
+  return it->second;
 }
 
 std::vector<TopicInfo> LogManager::ListTopics() const {
@@ -304,6 +333,7 @@ Status LogManager::Close() {
     // Our segments go before the backend closes under them.
     std::unique_lock lock(mu_);
     topics_.clear();
+    names_by_id_.clear();
   }
   Status closed = backend_->Close();
   return flushed.ok() ? closed : flushed;

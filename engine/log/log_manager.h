@@ -8,16 +8,22 @@
 // blobs) that no topic names, and Open() removes those. Every partition in the backend
 // must therefore belong to a LogManager topic.
 //
-// Thread safety: thread-safe. Lookups (GetTopic, GetPartition, ListTopics) never wait for
-// storage work: topic creation, deletion, growth and config changes run one at a time,
-// doing their storage work outside the lock that lookups take, and become visible all at
-// once when done. A topic being created is not seen until all its partitions exist and
-// its record is stored; a topic being deleted is gone for lookups once its record is.
-// Partition logs handed out before a deletion fail their later calls (PartitionLog::Delete).
+// Every topic has a random id (TopicInfo::id), made with it and kept in its record; a topic
+// whose record predates ids gets one on open, written back, so ids are stable from then on.
+//
+// Thread safety: thread-safe. Lookups (GetTopic, TopicId, TopicName, GetPartition,
+// ListTopics) never wait for storage work: topic creation, deletion, growth and config
+// changes run one at a time, doing their storage work outside the lock that lookups take,
+// and become visible all at once when done. A topic being created is not seen until all
+// its partitions exist and its record is stored; a topic being deleted is gone for lookups
+// once its record is. Partition logs handed out before a deletion fail their later calls
+// (PartitionLog::Delete).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -31,6 +37,7 @@
 #include "engine/log/topic_config.h"
 #include "engine/log/topic_limits.h"
 #include "engine/log/topic_record.h"
+#include "engine/uuid.h"
 
 namespace ringlog {
 
@@ -61,6 +68,10 @@ class LogManager final {
   Status AlterTopicConfigs(std::string_view name, const ConfigMap& configs);
 
   Result<TopicInfo> GetTopic(std::string_view name) const;
+  // The topic's id; nullopt when there is no such topic.
+  std::optional<Uuid> TopicId(std::string_view topic) const;
+  // The name of the topic with id `id`; nullopt when no topic has it.
+  std::optional<std::string> TopicName(const Uuid& id) const;
   // Sorted by name.
   std::vector<TopicInfo> ListTopics() const;
   // The partition's log, or nullptr when the topic or partition does not exist.
@@ -87,6 +98,9 @@ class LogManager final {
   Status Load();
   // The stored topics, checked against the limits and the defaults; nothing is opened.
   Result<std::vector<TopicInfo>> ReadTopicRecords();
+  // Gives each topic of `infos` without an id (a record from before ids) a new one and
+  // stores its record.
+  Status AssignMissingIds(std::vector<TopicInfo>& infos);
   // Deletes partitions and log-start blobs that belong to no topic (an interrupted
   // deletion or creation), with a LOG(WARNING) each.
   Status RemoveLeftovers();
@@ -112,6 +126,8 @@ class LogManager final {
   // Guards topics_, briefly: lookups take it shared, a change exclusive to publish.
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Topic> topics_;
+  // Topic id -> name, for every topic of topics_; guarded by mu_ as topics_ is.
+  std::map<Uuid, std::string> names_by_id_;
 };
 
 }  // namespace ringlog

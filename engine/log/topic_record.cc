@@ -1,6 +1,9 @@
 #include "engine/log/topic_record.h"
 
+#include <glog/logging.h>
+
 #include <charconv>
+#include <optional>
 #include <utility>
 
 #include "engine/log/topic_limits.h"
@@ -9,7 +12,9 @@ namespace ringlog {
 namespace {
 
 constexpr std::string_view kMagic = "ringlog-topic";
-constexpr int kVersion = 1;
+constexpr std::string_view kVersion = "2";
+// Records from before topic ids: no id line.
+constexpr std::string_view kVersionWithoutId = "1";
 
 std::string Escape(std::string_view raw) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -60,9 +65,18 @@ Result<int32_t> ParsePartitionCount(std::string_view text) {
   return static_cast<int32_t>(count);
 }
 
-// Fills info->partitions and info->configs from the lines of `blob`.
+Result<Uuid> ParseId(std::string_view text) {
+  std::optional<Uuid> id = Uuid::Parse(text);
+  if (!id.has_value() || id->IsZero()) {
+    return Status::Corruption("bad topic id '" + std::string(text) + "'");
+  }
+  return *id;
+}
+
+// Fills info->id, info->partitions and info->configs from the lines of `blob`.
 Status DecodeLines(std::string_view blob, TopicInfo* info) {
   bool first_line = true;
+  bool want_id = false;
   bool have_partitions = false;
   while (!blob.empty()) {
     const size_t eol = blob.find('\n');
@@ -74,10 +88,13 @@ Status DecodeLines(std::string_view blob, TopicInfo* info) {
     const std::string_view rest = space == std::string_view::npos ? "" : line.substr(space + 1);
     if (first_line) {
       if (key != kMagic) return Status::Corruption("not a topic record");
-      if (rest != std::to_string(kVersion)) {
+      if (rest != kVersion && rest != kVersionWithoutId) {
         return Status::NotSupported("topic record version " + std::string(rest));
       }
+      want_id = rest == kVersion;
       first_line = false;
+    } else if (key == "id" && want_id && info->id.IsZero()) {
+      ASSIGN_OR_RETURN(info->id, ParseId(rest));
     } else if (key == "partitions") {
       ASSIGN_OR_RETURN(info->partitions, ParsePartitionCount(rest));
       have_partitions = true;
@@ -92,6 +109,7 @@ Status DecodeLines(std::string_view blob, TopicInfo* info) {
     }
   }
   if (!have_partitions) return Status::Corruption("no partition count");
+  if (want_id && info->id.IsZero()) return Status::Corruption("no topic id");
   return Status::OK();
 }
 
@@ -102,7 +120,9 @@ std::string TopicRecordName(std::string_view topic) {
 }
 
 std::string EncodeTopicRecord(const TopicInfo& info) {
-  std::string out = std::string(kMagic) + " " + std::to_string(kVersion) + "\n";
+  CHECK(!info.id.IsZero()) << "topic " << info.name << " has no id";
+  std::string out = std::string(kMagic) + " " + std::string(kVersion) + "\n";
+  out += "id " + info.id.ToString() + "\n";
   out += "partitions " + std::to_string(info.partitions) + "\n";
   for (const auto& [name, value] : info.configs) {
     out += "config " + Escape(name) + " " + Escape(value) + "\n";

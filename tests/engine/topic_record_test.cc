@@ -10,13 +10,39 @@ namespace ringlog {
 namespace {
 
 TEST(TopicRecordTest, RoundTripsNamesCountsAndAnyConfigBytes) {
-  const TopicInfo info{"orders.v2", 12, {{"retention.ms", "1000"}, {"odd key", "a b\n%\x01\xff"}}};
+  const TopicInfo info{
+      "orders.v2", 12, {{"retention.ms", "1000"}, {"odd key", "a b\n%\x01\xff"}}, Uuid::Random()};
   Result<TopicInfo> decoded =
       DecodeTopicRecord(TopicRecordName(info.name), EncodeTopicRecord(info));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->name, info.name);
   EXPECT_EQ(decoded->partitions, 12);
   EXPECT_EQ(decoded->configs, info.configs);
+  EXPECT_EQ(decoded->id, info.id);
+}
+
+// Records written before topics had ids (version 1) decode with a zero id, which
+// LogManager then replaces; a current record must carry a valid one.
+TEST(TopicRecordTest, ReadsRecordsWithoutIdsAndRequiresOneFromVersion2) {
+  Result<TopicInfo> old = DecodeTopicRecord("topic.t", "ringlog-topic 1\npartitions 3\n");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_TRUE(old->id.IsZero());
+  EXPECT_EQ(old->partitions, 3);
+
+  const Uuid id = Uuid::Random();
+  Result<TopicInfo> current =
+      DecodeTopicRecord("topic.t", "ringlog-topic 2\nid " + id.ToString() + "\npartitions 3\n");
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  EXPECT_EQ(current->id, id);
+
+  for (const std::string& blob :
+       {std::string("ringlog-topic 2\npartitions 3\n"),
+        "ringlog-topic 1\nid " + id.ToString() + "\npartitions 3\n",
+        "ringlog-topic 2\nid " + id.ToString() + "\nid " + id.ToString() + "\npartitions 3\n",
+        "ringlog-topic 2\nid " + Uuid{}.ToString() + "\npartitions 3\n",
+        std::string("ringlog-topic 2\nid xyz\npartitions 3\n")}) {
+    EXPECT_TRUE(DecodeTopicRecord("topic.t", blob).status().IsCorruption()) << blob;
+  }
 }
 
 TEST(TopicRecordTest, RefusesPartitionCountsBeyondTheTopicLimits) {
