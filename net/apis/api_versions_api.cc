@@ -6,7 +6,7 @@
 #include "net/apis/api_table.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
-#include "net/codec/api_versions_codec.h"
+#include "net/codec/api_versions_fallback.h"
 
 namespace ringlog {
 namespace {

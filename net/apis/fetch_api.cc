@@ -23,6 +23,7 @@ void HandleFetch(RequestContext& ctx) {
     ctx.responder().Close("bad Fetch request: " + request.status().ToString());
     return;
   }
+  NameTopicsById(*ctx.services().logs, *request, ctx.version());
   FetchPass pass = ReadFetch(*ctx.services().logs, *request, ctx.version());
   const bool enough = pass.record_bytes >= static_cast<uint64_t>(std::max(request->min_bytes, 0));
   if (!enough && !pass.has_error && request->max_wait_ms > 0 &&
@@ -38,6 +39,6 @@ void HandleFetch(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kFetchApi = {ApiKey::kFetch, kFetchMinVersion, kFetchMaxVersion,
-                           /*first_flexible_version=*/12, &HandleFetch};
+                           kFetchFirstFlexibleVersion, &HandleFetch};
 
 }  // namespace ringlog

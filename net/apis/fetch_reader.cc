@@ -18,6 +18,7 @@ namespace {
 
 constexpr int16_t kFirstBatchFetchVersion = 4;  // magic 2 from Fetch v4
 constexpr int16_t kFirstZstdFetchVersion = 10;
+constexpr int16_t kFirstTopicIdFetchVersion = 13;
 constexpr int8_t kReadCommitted = 1;
 
 // The header of the batch at byte `pos` of `records`.
@@ -83,7 +84,17 @@ class PassBuilder {
     for (const FetchRequest::Topic& topic : request_.topics) {
       FetchResponse::Topic& answer = pass_.response.topics.emplace_back();
       answer.topic = topic.topic;
+      answer.topic_id = topic.topic_id;
+      // From v13 a topic comes by id, named by NameTopicsById; no name: an unknown id.
+      const bool unknown_id = version_ >= kFirstTopicIdFetchVersion && topic.topic.empty();
       for (const FetchRequest::Partition& p : topic.partitions) {
+        if (unknown_id) {
+          FetchResponse::Partition& missing = answer.partitions.emplace_back();
+          missing.partition_index = p.partition;
+          missing.error_code = ToWire(ErrorCode::kUnknownTopicId);
+          pass_.has_error = true;
+          continue;
+        }
         answer.partitions.push_back(ReadPartition(topic.topic, p));
         pass_.has_error |= answer.partitions.back().error_code != ToWire(ErrorCode::kNone);
       }
@@ -144,6 +155,13 @@ class PassBuilder {
 };
 
 }  // namespace
+
+void NameTopicsById(const LogManager& logs, FetchRequest& request, int16_t version) {
+  if (version < kFirstTopicIdFetchVersion) return;
+  for (FetchRequest::Topic& topic : request.topics) {
+    topic.topic = logs.TopicName(topic.topic_id).value_or(std::string());
+  }
+}
 
 FetchPass ReadFetch(const LogManager& logs, const FetchRequest& request, int16_t version) {
   return PassBuilder(logs, request, version).Build();

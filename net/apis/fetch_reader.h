@@ -29,6 +29,10 @@ struct FetchPass {
   bool has_error = false;     // some partition answers with an error
 };
 
+// From v13 a request names its topics by id: fills in each topic's name, or leaves it
+// empty for an id no topic has (ReadFetch answers those UNKNOWN_TOPIC_ID).
+void NameTopicsById(const LogManager& logs, FetchRequest& request, int16_t version);
+
 // Thread-safe (reads only). The records in the response pin their segments until the
 // response is dropped.
 FetchPass ReadFetch(const LogManager& logs, const FetchRequest& request, int16_t version);

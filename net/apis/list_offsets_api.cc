@@ -1,8 +1,11 @@
-// ListOffsets: a partition's earliest offset (-2: the log start), its latest (-1: the high
+// ListOffsets: a partition's earliest offset (-2: the log start; -4, the earliest local
+// offset, is the same here, where every segment is local), its latest (-1: the high
 // watermark, which is also the last stable offset since ringlog has no open transactions),
-// or the first offset whose record is at least as new as a timestamp.
+// the record with the largest timestamp (-3, v7+), or the first offset whose record is at
+// least as new as a timestamp.
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,10 +50,23 @@ int64_t RecordTimestamp(const PartitionLog& log, Offset offset) {
   return h.max_timestamp;
 }
 
+// Timestamps with a meaning of their own, beside Latest and Earliest.
+constexpr int64_t kEarliestLocalTimestamp = -4;
+
 Found Lookup(const PartitionLog& log, int64_t timestamp) {
   if (timestamp == kListOffsetsLatestTimestamp) return {ErrorCode::kNone, -1, log.high_watermark()};
-  if (timestamp == kListOffsetsEarliestTimestamp) {
+  if (timestamp == kListOffsetsEarliestTimestamp || timestamp == kEarliestLocalTimestamp) {
     return {ErrorCode::kNone, -1, log.log_start_offset()};
+  }
+  if (timestamp == kListOffsetsMaxTimestamp) {
+    // The first record stamped with the log's largest timestamp: the segments know their
+    // largest, and the time lookup finds its first record.
+    TimestampMs largest = kNoTimestamp;
+    for (const SegmentInfo& segment : log.segments()) {
+      largest = std::max(largest, segment.max_timestamp);
+    }
+    if (largest == kNoTimestamp) return {};
+    timestamp = largest;
   }
   Result<Offset> offset = log.OffsetForTimestamp(timestamp);
   if (offset.ok()) return {ErrorCode::kNone, RecordTimestamp(log, *offset), *offset};
@@ -74,6 +90,8 @@ ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::str
   answer.error_code = ToWire(found.error);
   answer.timestamp = found.timestamp;
   answer.offset = found.offset;
+  // One leader, never changed: every offset belongs to leader epoch 0, as Metadata says.
+  if (found.offset >= 0) answer.leader_epoch = 0;
   if (ctx.version() == 0 && found.error == ErrorCode::kNone && asked.max_num_offsets > 0) {
     // Version 0 lists "offsets before the time": when no record is that new, every
     // record is older, so the answer is the end of the log.
@@ -105,7 +123,7 @@ void HandleListOffsets(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kListOffsetsApi = {ApiKey::kListOffsets, kListOffsetsMinVersion,
-                                 kListOffsetsMaxVersion, /*first_flexible_version=*/6,
+                                 kListOffsetsMaxVersion, kListOffsetsFirstFlexibleVersion,
                                  &HandleListOffsets};
 
 }  // namespace ringlog

@@ -161,6 +161,7 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
     // which the Java producer splits the batch and retries.
     answer.error_code =
         ToWire(status.IsInvalidArgument() ? ErrorCode::kInvalidRecord : ToErrorCode(status));
+    answer.error_message = status.message();  // v8+: the client logs why
     return;
   }
   answer.base_offset = appended->base_offset;

@@ -9,7 +9,7 @@
 #include "net/apis/request_context.h"
 #include "net/apis/responder.h"
 #include "net/broker/partition_watchers.h"
-#include "net/codec/api_versions_codec.h"
+#include "net/codec/api_versions_fallback.h"
 #include "net/codec/request_header.h"
 #include "net/codec/wire_reader.h"
 

@@ -364,8 +364,10 @@ def upper_camel(name):
 
 # ---- Decoding -----------------------------------------------------------------------------
 
-def emit_read_scalar(e, f, target, top, reader, nullable_cond):
-    """Reads one non-array value of field f into `target` (an lvalue)."""
+def emit_read_scalar(e, f, target, top, reader):
+    """Reads one non-array value of field f into `target` (an lvalue). A field nullable in
+    some version is read as nullable in every version: decoding is lenient where encoding
+    follows the versions."""
     t = f.type
     if f.struct is not None:
         e.line(f"ASSIGN_OR_RETURN({target}, Read{f.struct.cpp_id}({reader}, version, flexible));")
@@ -386,23 +388,13 @@ def emit_read_scalar(e, f, target, top, reader, nullable_cond):
         kind = "String" if t == "string" else "BytesAsString"
         if not is_nullable(f):
             e.line(f"ASSIGN_OR_RETURN({target}, {reader}.Read{kind}(flexible));")
-        elif nullable_cond is None:
-            e.line(f"ASSIGN_OR_RETURN({target}, {reader}.ReadNullable{kind}(flexible));")
         else:
-            e.open(f"if ({nullable_cond})")
             e.line(f"ASSIGN_OR_RETURN({target}, {reader}.ReadNullable{kind}(flexible));")
-            e.close()
-            e.open("else")
-            e.line(f"ASSIGN_OR_RETURN({target}, {reader}.Read{kind}(flexible));")
-            e.close()
 
 
-def emit_read_field(e, f, target, top, reader, within):
-    nullable_cond = None
-    if is_nullable(f):
-        nullable_cond = version_cond(f.nullable, f.versions)
+def emit_read_field(e, f, target, top, reader):
     if not f.is_array:
-        emit_read_scalar(e, f, target, top, reader, nullable_cond)
+        emit_read_scalar(e, f, target, top, reader)
         return
     elem = scalar_cpp(f, top)
     e.open(f"auto read_{f.name} = [&](WireReader& r) -> Result<{elem}>")
@@ -410,21 +402,12 @@ def emit_read_field(e, f, target, top, reader, within):
         e.line(f"return Read{f.struct.cpp_id}(r, version, flexible);")
     else:
         e.line(f"{elem} item{{}};")
-        emit_read_scalar(e, f, "item", top, "r", None)
+        emit_read_scalar(e, f, "item", top, "r")
         e.line("return item;")
     e.close(";")
     fn = "ReadNullableArray" if is_nullable(f) else "ReadArray"
     call = f"{fn}<{elem}>({reader}, flexible, {element_min_bytes(f)}, read_{f.name})"
-    if is_nullable(f) and nullable_cond is not None:
-        e.open(f"if ({nullable_cond})")
-        e.line(f"ASSIGN_OR_RETURN({target}, {call});")
-        e.close()
-        e.open("else")
-        e.line(f"ASSIGN_OR_RETURN({target}, ReadArray<{elem}>({reader}, flexible, "
-               f"{element_min_bytes(f)}, read_{f.name}));")
-        e.close()
-    else:
-        e.line(f"ASSIGN_OR_RETURN({target}, {call});")
+    e.line(f"ASSIGN_OR_RETURN({target}, {call});")
 
 
 def emit_reader(e, s, top, msg):
@@ -440,7 +423,7 @@ def emit_reader(e, s, top, msg):
             continue
         if cond:
             e.open(f"if ({cond})")
-        emit_read_field(e, f, f"out.{f.name}", top, "reader", msg.versions)
+        emit_read_field(e, f, f"out.{f.name}", top, "reader")
         if cond:
             e.close()
     tagged = [f for f in s.fields if f.tag is not None]
@@ -459,7 +442,7 @@ def emit_reader(e, s, top, msg):
             cond = version_cond(f.versions, msg.versions)
             full = f"tag == {f.tag}" + (f" && {cond}" if cond else "")
             e.open(f"if ({full})")
-            emit_read_field(e, f, f"out.{f.name}", top, "tag_reader", msg.versions)
+            emit_read_field(e, f, f"out.{f.name}", top, "tag_reader")
             e.close()
         e.close()
     e.close()
@@ -484,17 +467,18 @@ def emit_write_scalar(e, f, value, writer, nullable_cond):
         else:
             e.line(f"{writer}.WriteRecords({value}, flexible);")
     else:
-        kind = "String" if t == "string" else "Bytes"
+        plain = "String" if t == "string" else "Bytes"
+        nullable = "NullableString" if t == "string" else "NullableBytesFromString"
         if not is_nullable(f):
-            e.line(f"{writer}.Write{kind}({value}, flexible);")
+            e.line(f"{writer}.Write{plain}({value}, flexible);")
         elif nullable_cond is None:
-            e.line(f"{writer}.WriteNullable{kind}({value}, flexible);")
+            e.line(f"{writer}.Write{nullable}({value}, flexible);")
         else:
             e.open(f"if ({nullable_cond})")
-            e.line(f"{writer}.WriteNullable{kind}({value}, flexible);")
+            e.line(f"{writer}.Write{nullable}({value}, flexible);")
             e.close()
             e.open("else")
-            e.line(f"{writer}.Write{kind}({value} ? *{value} : std::string(), flexible);")
+            e.line(f"{writer}.Write{plain}({value} ? *{value} : std::string(), flexible);")
             e.close()
 
 
@@ -865,11 +849,11 @@ def emit_filler(e, s, top, msg):
             e.open(f"if ({cond})")
         if f.is_array:
             elem = scalar_cpp(f, top)
-            e.line(f"std::vector<{elem}> items(2);")
-            e.open(f"for ({elem}& item : items)")
+            e.line(f"std::vector<{elem}> {f.name}_items(2);")
+            e.open(f"for ({elem}& item : {f.name}_items)")
             emit_fill_scalar(e, f, "item", top)
             e.close()
-            e.line(f"out.{f.name} = std::move(items);")
+            e.line(f"out.{f.name} = std::move({f.name}_items);")
         elif is_nullable(f) and f.type != "records":
             e.line(f"out.{f.name}.emplace();")
             emit_fill_scalar(e, f, f"(*out.{f.name})", top)

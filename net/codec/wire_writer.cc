@@ -84,7 +84,7 @@ void WireWriter::WriteBytes(std::span<const uint8_t> b, bool flexible) {
 
 WireWriter::WireWriter(OutboundFrame* frame) : out_(frame->bytes()), frame_(frame) {}
 
-void WireWriter::WriteNullableBytes(const std::optional<std::string>& b, bool flexible) {
+void WireWriter::WriteNullableBytesFromString(const std::optional<std::string>& b, bool flexible) {
   if (b) {
     WriteBytes(std::string_view(*b), flexible);
   } else {

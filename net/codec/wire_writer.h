@@ -45,7 +45,7 @@ class WireWriter {
     WriteBytes({reinterpret_cast<const uint8_t*>(b.data()), b.size()}, flexible);
   }
   void WriteNullableBytes(const std::optional<std::span<const uint8_t>>& b, bool flexible);
-  void WriteNullableBytes(const std::optional<std::string>& b, bool flexible);
+  void WriteNullableBytesFromString(const std::optional<std::string>& b, bool flexible);
   // A records field: its length, then the batches of `records`. Over a frame a file slice
   // becomes a part of its own (no copy); over a string the bytes are copied (a file slice
   // read with pread), which only tests and the load generator do.

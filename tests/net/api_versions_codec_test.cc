@@ -1,11 +1,10 @@
 // ApiVersions v0-3: round trips, the flexible v3 layout byte for byte, the
 // UNSUPPORTED_VERSION fallback in the v0 layout, and the frames real clients send first.
-#include "net/codec/api_versions_codec.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 
+#include "net/codec/api_versions_fallback.h"
 #include "net/codec/error_code.h"
 #include "tests/net/codec_test_util.h"
 
@@ -32,8 +31,11 @@ struct ResponseCase {
   static constexpr int16_t kMin = kApiVersionsMinVersion;
   static constexpr int16_t kMax = kApiVersionsMaxVersion;
   static void Encode(WireWriter& w, const Msg& m, int16_t v) { EncodeApiVersionsResponse(w, m, v); }
-  static Result<Msg> Decode(WireReader& r, int16_t v) { return DecodeApiVersionsResponse(r, v); }
-  static Msg Full() { return {0, {{0, 0, 7}, {1, 0, 11}, {18, 0, 3}}, 25}; }
+  static Result<Msg> Decode(WireReader& r, int16_t v) { return DecodeApiVersionsReply(r, v); }
+  static Msg Full() {
+    return {
+        .error_code = 0, .api_keys = {{0, 0, 7}, {1, 0, 11}, {18, 0, 3}}, .throttle_time_ms = 25};
+  }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 1) m.throttle_time_ms = 0;
     return m;
@@ -53,7 +55,8 @@ TEST(ApiVersionsCodecTest, RequestBodyIsEmptyBeforeV3) {
 }
 
 TEST(ApiVersionsCodecTest, V3ResponseUsesCompactArraysAndTagSections) {
-  const ApiVersionsResponse response{0, {{18, 0, 3}}, 7};
+  const ApiVersionsResponse response{
+      .error_code = 0, .api_keys = {{18, 0, 3}}, .throttle_time_ms = 7};
   // error 0 | compact array of 1 (uvarint 2) | key 18, 0..3, empty tags | throttle 7 | tags
   EXPECT_EQ(EncodeAt<ResponseCase>(response, 3),
             std::string("\x00\x00\x02\x00\x12\x00\x00\x00\x03\x00\x00\x00\x00\x07\x00", 15));

@@ -20,10 +20,11 @@
 #include "net/apis/api_table.h"
 #include "net/broker/admin_worker.h"
 #include "net/broker/partition_watchers.h"
-#include "net/codec/api_versions_codec.h"
+#include "net/codec/api_versions_fallback.h"
 #include "net/codec/fetch_codec.h"
 #include "net/codec/list_offsets_codec.h"
 #include "net/codec/metadata_codec.h"
+#include "net/codec/metadata_topics.h"
 #include "net/codec/produce_codec.h"
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
@@ -70,8 +71,7 @@ std::vector<std::string> Values(const std::string& bytes) {
 }
 
 MetadataRequest Named(std::vector<std::string> topics, bool allow_creation = true) {
-  MetadataRequest request;
-  request.topics = std::move(topics);
+  MetadataRequest request = MetadataRequestFor(std::move(topics));
   request.allow_auto_topic_creation = allow_creation;
   return request;
 }
@@ -164,7 +164,10 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
     request.max_wait_ms = max_wait_ms;
     request.min_bytes = min_bytes;
     request.max_bytes = 1 << 20;
-    request.topics.push_back({topic, {{partition, -1, offset, -1, 1 << 20}}});
+    request.topics.push_back(
+        {.topic = topic,
+         .partitions = {
+             {.partition = partition, .fetch_offset = offset, .partition_max_bytes = 1 << 20}}});
     return request;
   }
 
@@ -287,11 +290,11 @@ TEST_P(BrokerTest, MetadataNullListsEveryTopicAndEmptyListsNoneFromV1) {
   ASSERT_TRUE(logs_->CreateTopic("a", 1, {}).ok());
   ASSERT_TRUE(logs_->CreateTopic("b", 3, {}).ok());
   auto client = Connect();
-  EXPECT_EQ(Metadata(*client, MetadataRequest{std::nullopt}, 1).topics.size(), 2u);
-  EXPECT_EQ(Metadata(*client, MetadataRequest{std::vector<std::string>{}}, 1).topics.size(), 0u);
+  EXPECT_EQ(Metadata(*client, MetadataRequestFor(std::nullopt), 1).topics.size(), 2u);
+  EXPECT_EQ(Metadata(*client, MetadataRequestFor(std::vector<std::string>{}), 1).topics.size(), 0u);
   // v0: an empty list means every topic (the codec writes nullopt as one).
-  EXPECT_EQ(Metadata(*client, MetadataRequest{std::nullopt}, 0).topics.size(), 2u);
-  MetadataResponse v8 = Metadata(*client, MetadataRequest{std::nullopt}, 8);
+  EXPECT_EQ(Metadata(*client, MetadataRequestFor(std::nullopt), 0).topics.size(), 2u);
+  MetadataResponse v8 = Metadata(*client, MetadataRequestFor(std::nullopt), 8);
   ASSERT_EQ(v8.topics.size(), 2u);
   EXPECT_EQ(v8.cluster_id, "ringlog");
   EXPECT_EQ(v8.topics[1].partitions.size(), 3u);
@@ -488,7 +491,8 @@ TEST_P(BrokerTest, ListOffsetsEarliestLatestAndByTime) {
   Produce(*client, OneBatch("time", 0, Batch({"c"}, 5000), 1));       // ts 5000
   auto list = [&](int64_t timestamp, int16_t version) {
     ListOffsetsRequest request;
-    request.topics.push_back({"time", {{0, timestamp, 1}}});
+    request.topics.push_back(
+        {"time", {{.partition_index = 0, .timestamp = timestamp, .max_num_offsets = 1}}});
     ListOffsetsResponse r = Call<ListOffsetsResponse>(
         *client, kListOffsetsKey, version,
         [&](WireWriter& w) { EncodeListOffsetsRequest(w, request, version); },
@@ -527,7 +531,7 @@ TEST_P(BrokerTest, MalformedBodyClosesTheConnection) {
   EXPECT_TRUE(short_header->WaitClosed());
   // The broker still serves everyone else.
   auto fresh = Connect();
-  EXPECT_EQ(Metadata(*fresh, MetadataRequest{std::nullopt}, 1).brokers.size(), 1u);
+  EXPECT_EQ(Metadata(*fresh, MetadataRequestFor(std::nullopt), 1).brokers.size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BrokerTest, ::testing::ValuesIn(AllTestBackends()),

@@ -73,8 +73,20 @@ struct RequestCase {
     r.isolation_level = 1;
     r.session_id = 77;
     r.session_epoch = 3;
-    r.topics = {{"orders", {{0, 4, 100, 10, 1048576}, {2, 5, 7, -1, 65536}}}, {"audit", {}}};
-    r.forgotten_topics = {{"old", {1, 2}}};
+    using P = FetchRequest::Partition;
+    r.topics = {{.topic = "orders",
+                 .partitions = {P{.partition = 0,
+                                  .current_leader_epoch = 4,
+                                  .fetch_offset = 100,
+                                  .log_start_offset = 10,
+                                  .partition_max_bytes = 1048576},
+                                P{.partition = 2,
+                                  .current_leader_epoch = 5,
+                                  .fetch_offset = 7,
+                                  .log_start_offset = -1,
+                                  .partition_max_bytes = 65536}}},
+                {.topic = "audit"}};
+    r.forgotten_topics = {{.topic = "old", .partitions = {1, 2}}};
     r.rack_id = "rack-a";
     return r;
   }
@@ -88,7 +100,11 @@ struct RequestCase {
       m.forgotten_topics.clear();
     }
     if (v < 11) m.rack_id.clear();
+    for (auto& t : m.forgotten_topics) {
+      if (v >= 13) t.topic.clear();  // named by id from v13
+    }
     for (auto& t : m.topics) {
+      if (v >= 13) t.topic.clear();
       for (auto& p : t.partitions) {
         if (v < 5) p.log_start_offset = -1;
         if (v < 9) p.current_leader_epoch = -1;
@@ -138,16 +154,17 @@ struct ResponseCase {
     p1.high_watermark = 5;
     p1.last_stable_offset = 5;
     p1.log_start_offset = 0;
-    r.topics = {{"orders", {}}};
+    r.topics = {{.topic = "orders"}};
     r.topics[0].partitions.push_back(p0);
     r.topics[0].partitions.push_back(p1);
-    r.topics.push_back({"audit", {}});
+    r.topics.push_back({.topic = "audit"});
     return {r};
   }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 1) m.response.throttle_time_ms = 0;
     if (v < 7) m.response.session_id = 0;
     for (auto& t : m.response.topics) {
+      if (v >= 13) t.topic.clear();  // named by id from v13
       for (auto& p : t.partitions) {
         if (v < 4) {
           p.last_stable_offset = -1;
@@ -218,7 +235,7 @@ TEST(FetchCodecTest, FileSliceRecordsStayReferencesInTheFrame) {
   p.high_watermark = 101;
   p.records.data = FileSlice{fd, prefix.size(), SampleBatch().size()};
   p.records.pin = pin;
-  response.topics = {{"orders", {}}};
+  response.topics = {{.topic = "orders"}};
   response.topics[0].partitions.push_back(p);
   response.topics[0].partitions.push_back(p);  // the same slice twice
   p.records = ReadResult();

@@ -315,7 +315,7 @@ TEST_F(GroupBrokerTest, TheOffsetsTopicIsInternalAndOutlivesTopicDeletions) {
       kMetadataKey, 1, everything, EncodeMetadataRequest, DecodeMetadataResponse);
   bool found = false;
   for (const MetadataResponse::Topic& topic : metadata.topics) {
-    EXPECT_EQ(topic.is_internal, topic.name == kConsumerOffsetsTopic) << topic.name;
+    EXPECT_EQ(topic.is_internal, topic.name == kConsumerOffsetsTopic) << topic.name.value_or("");
     found = found || topic.name == kConsumerOffsetsTopic;
   }
   EXPECT_TRUE(found);

@@ -20,10 +20,13 @@ struct RequestCase {
   static void Encode(WireWriter& w, const Msg& m, int16_t v) { EncodeListOffsetsRequest(w, m, v); }
   static Result<Msg> Decode(WireReader& r, int16_t v) { return DecodeListOffsetsRequest(r, v); }
   static Msg Full() {
-    return {-1,
-            1,
-            {{"orders", {{0, kListOffsetsEarliestTimestamp, 3}, {1, 1700000000000, 1}}},
-             {"audit", {}}}};
+    return {
+        -1,
+        1,
+        {{"orders",
+          {{.partition_index = 0, .timestamp = kListOffsetsEarliestTimestamp, .max_num_offsets = 3},
+           {.partition_index = 1, .timestamp = 1700000000000, .max_num_offsets = 1}}},
+         {"audit", {}}}};
   }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 2) m.isolation_level = 0;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "net/codec/metadata_topics.h"
 #include "tests/net/codec_test_util.h"
 
 namespace ringlog {
@@ -23,13 +24,20 @@ struct RequestCase {
   static constexpr int16_t kMax = kMetadataMaxVersion;
   static void Encode(WireWriter& w, const Msg& m, int16_t v) { EncodeMetadataRequest(w, m, v); }
   static Result<Msg> Decode(WireReader& r, int16_t v) { return DecodeMetadataRequest(r, v); }
-  static Msg Full() { return {std::vector<std::string>{"orders", "audit"}, false, true, true}; }
+  static Msg Full() {
+    MetadataRequest m = MetadataRequestFor(std::vector<std::string>{"orders", "audit"});
+    m.allow_auto_topic_creation = false;
+    m.include_cluster_authorized_operations = true;
+    m.include_topic_authorized_operations = true;
+    return m;
+  }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 4) m.allow_auto_topic_creation = true;
     if (v < 8) {
       m.include_cluster_authorized_operations = false;
       m.include_topic_authorized_operations = false;
     }
+    if (v > 10) m.include_cluster_authorized_operations = false;
     return m;
   }
 };
@@ -48,8 +56,8 @@ struct ResponseCase {
     m.controller_id = 2;
     MetadataResponse::Partition p0{0, 0, 1, 5, {1, 2}, {1}, {2}};
     MetadataResponse::Partition p1{5, 1, -1, 6, {2}, {}, {}};
-    m.topics = {{0, "orders", true, {p0, p1}, 0x0ff8},
-                {3, "missing", false, {}, std::numeric_limits<int32_t>::min()}};
+    m.topics = {{0, "orders", {}, true, {p0, p1}, 0x0ff8},
+                {3, "missing", {}, false, {}, std::numeric_limits<int32_t>::min()}};
     m.cluster_authorized_operations = 0x0f;
     return m;
   }
@@ -68,7 +76,7 @@ struct ResponseCase {
         if (v < 5) p.offline_replicas.clear();
       }
     }
-    if (v < 8) m.cluster_authorized_operations = kAuthorizedOperationsOmitted;
+    if (v < 8 || v > 10) m.cluster_authorized_operations = kAuthorizedOperationsOmitted;
     return m;
   }
 };
@@ -85,11 +93,13 @@ TEST(MetadataCodecTest, NullTopicsMeansEveryTopicAtEveryVersion) {
   MetadataRequest all;
   for (int16_t v = 0; v <= kMetadataMaxVersion; ++v) {
     const std::string bytes = EncodeAt<RequestCase>(all, v);
-    // v0 has no null: every topic is an empty list. v1+ sends null (-1).
-    EXPECT_EQ(bytes.substr(0, 4), v == 0 ? std::string(4, '\0') : std::string(4, '\xff'));
+    // v0 has no null: every topic is an empty list. v1+ sends null (-1), v9+ as a compact 0.
+    if (v < kMetadataFirstFlexibleVersion) {
+      EXPECT_EQ(bytes.substr(0, 4), v == 0 ? std::string(4, '\0') : std::string(4, '\xff'));
+    }
     Result<MetadataRequest> decoded = DecodeAt<RequestCase>(bytes, v);
     ASSERT_TRUE(decoded.ok());
-    EXPECT_EQ(decoded->topics, std::nullopt) << "v" << v;
+    EXPECT_EQ(AskedTopicNames(*decoded, v), std::nullopt) << "v" << v;
   }
 }
 
@@ -99,19 +109,19 @@ TEST(MetadataCodecTest, EmptyTopicListMeansNoTopicsFromV1) {
   for (int16_t v = 1; v <= kMetadataMaxVersion; ++v) {
     Result<MetadataRequest> decoded = DecodeAt<RequestCase>(EncodeAt<RequestCase>(none, v), v);
     ASSERT_TRUE(decoded.ok());
-    ASSERT_TRUE(decoded->topics.has_value()) << "v" << v;
-    EXPECT_TRUE(decoded->topics->empty());
+    ASSERT_TRUE(AskedTopicNames(*decoded, v).has_value()) << "v" << v;
+    EXPECT_TRUE(AskedTopicNames(*decoded, v)->empty());
   }
   // At v0 an empty list cannot mean "none": it asks for every topic.
   Result<MetadataRequest> v0 = DecodeAt<RequestCase>(EncodeAt<RequestCase>(none, 0), 0);
   ASSERT_TRUE(v0.ok());
-  EXPECT_EQ(v0->topics, std::nullopt);
+  EXPECT_EQ(AskedTopicNames(*v0, 0), std::nullopt);
 }
 
 TEST(MetadataCodecTest, NullTopicListAtV0IsReadAsEveryTopic) {
   Result<MetadataRequest> decoded = DecodeAt<RequestCase>(std::string(4, '\xff'), 0);
   ASSERT_TRUE(decoded.ok());
-  EXPECT_EQ(decoded->topics, std::nullopt);
+  EXPECT_EQ(AskedTopicNames(*decoded, 0), std::nullopt);
 }
 
 TEST(MetadataCodecTest, GoldenLibrdkafkaV4) {
@@ -122,7 +132,8 @@ TEST(MetadataCodecTest, GoldenLibrdkafkaV4) {
   Result<MetadataRequest> request = DecodeMetadataRequest(reader, golden.header.api_version);
   ASSERT_TRUE(request.ok()) << request.status().ToString();
   EXPECT_EQ(golden.header.api_version, 4);
-  EXPECT_EQ(request->topics, (std::vector<std::string>{"golden"}));
+  EXPECT_EQ(AskedTopicNames(*request, golden.header.api_version),
+            (std::vector<std::string>{"golden"}));
   EXPECT_TRUE(request->allow_auto_topic_creation);
   EXPECT_TRUE(reader.at_end());
 }
@@ -137,7 +148,7 @@ TEST(MetadataCodecTest, GoldenKafkaPythonAllTopicsAtV0V1AndV5) {
     WireReader reader = golden.BodyReader();
     Result<MetadataRequest> request = DecodeMetadataRequest(reader, golden.header.api_version);
     ASSERT_TRUE(request.ok()) << file << ": " << request.status().ToString();
-    EXPECT_EQ(request->topics, std::nullopt) << file;
+    EXPECT_EQ(AskedTopicNames(*request, golden.header.api_version), std::nullopt) << file;
     EXPECT_TRUE(reader.at_end()) << file;
   }
   auto admin = LoadGoldenRequest("kafka_python_metadata_v5.bin");
@@ -153,7 +164,8 @@ TEST(MetadataCodecTest, GoldenKafkajsV6) {
   WireReader reader = golden.BodyReader();
   Result<MetadataRequest> request = DecodeMetadataRequest(reader, 6);
   ASSERT_TRUE(request.ok()) << request.status().ToString();
-  EXPECT_EQ(request->topics, (std::vector<std::string>{"golden"}));
+  EXPECT_EQ(AskedTopicNames(*request, golden.header.api_version),
+            (std::vector<std::string>{"golden"}));
   EXPECT_FALSE(request->allow_auto_topic_creation);
   EXPECT_TRUE(reader.at_end());
 }

@@ -47,7 +47,9 @@ TEST(WireTest, FixedWidthIntegersAreBigEndianAndRoundTrip) {
   w.WriteInt64(0x0102030405060708);
   w.WriteUint32(0xfffffffe);
   w.WriteBool(true);
-  w.WriteUuid(std::string(16, '\x7f'));
+  Uuid id;
+  id.bytes.fill(0x7f);
+  w.WriteUuid(id);
   EXPECT_EQ(Hex(out.substr(0, 23)),
             "fe0102ffffffff0102030405060708fffffffe01"
             "7f7f7f");
@@ -59,7 +61,7 @@ TEST(WireTest, FixedWidthIntegersAreBigEndianAndRoundTrip) {
   EXPECT_EQ(*r.ReadInt64(), 0x0102030405060708);
   EXPECT_EQ(*r.ReadUint32(), 0xfffffffeu);
   EXPECT_TRUE(*r.ReadBool());
-  EXPECT_EQ(*r.ReadUuid(), std::string(16, '\x7f'));
+  EXPECT_EQ(*r.ReadUuid(), id);
   EXPECT_TRUE(r.at_end());
   EXPECT_TRUE(r.ReadInt8().status().IsInvalidArgument());
 }
