@@ -31,11 +31,14 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# JavaScript clients for the integration tests, pinned by the lock file.
+# JavaScript clients for the integration tests, pinned by the lock file. node-rdkafka
+# compiles its bundled librdkafka (a current one, 2.12) offline against Debian's node
+# headers under /usr/include/node; its build is not safe with parallel make jobs.
 if [[ -f tests/integration/package-lock.json ]]; then
   if [[ ! -d tests/integration/node_modules ]] ||
      [[ tests/integration/package-lock.json -nt tests/integration/node_modules ]]; then
-    (cd tests/integration && npm ci --no-audit --no-fund --loglevel=error)
+    (cd tests/integration && npm_config_nodedir=/usr JOBS=1 MAKEFLAGS= \
+       npm ci --no-audit --no-fund --loglevel=error)
     touch tests/integration/node_modules
   fi
 fi
