@@ -1,7 +1,7 @@
 // `ringlog bench <suite>|all`: runs suites of the benchmark harness (suite.h), prints
 // progress to stderr while they run, writes every measurement to a JSON-lines file and
-// prints the table of all of them at the end. net/ringlog_main.cc turns flags into
-// BenchCommandOptions and calls RunBenchCommand.
+// prints the table of all of them at the end. bench_flags.h turns flags into
+// BenchCommandOptions; the binary's main.cc calls RunBenchCommand.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // What the protocol handlers may use: the broker's configuration and the shared services
 // (storage, group commit, fetch wake-ups, the clock). Everything is borrowed from the
-// owner of the Broker (net/ringlog_main.cc or a test) and outlives every request.
+// owner of the Broker (serve_command.cc or a test) and outlives every request.
 #pragma once
 
 #include <cstdint>

@@ -4,7 +4,7 @@
 // logs flushed and closed.
 //
 // The options mirror Kafka's broker configs where Kafka has one (log.segment.bytes ->
-// log_segment_bytes); ringlog_main.cc maps command-line flags onto them.
+// log_segment_bytes); serve_flags.h maps command-line flags onto them.
 #pragma once
 
 #include <cstdint>

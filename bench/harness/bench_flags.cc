@@ -1,0 +1,71 @@
+#include "bench/harness/bench_flags.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <utility>
+
+DEFINE_double(duration, 3, "seconds per measurement");
+DEFINE_int32(repetitions, 3, "runs per measurement; the median is reported");
+DEFINE_string(out, "", "JSON-lines result file; default bench-<UTC time>.jsonl");
+DEFINE_string(compression, "none",
+              "codec of the batching suite's batches: none, gzip, snappy, lz4, zstd");
+DEFINE_string(broker_binary, "",
+              "the ringlog binary that suites start as the broker; default this one "
+              "(another build, measured under the same load generator)");
+
+// Shared with `ringlog serve`, whose defaults ("uring", "./data") suit a broker, not a
+// benchmark run: unset, bench measures every backend in a scratch directory of its own.
+DECLARE_string(backend);
+DECLARE_string(data_dir);
+
+namespace ringlog::bench {
+namespace {
+
+constexpr char kDefaultBackend[] = "all";
+constexpr char kDefaultDataDir[] = "./ringlog-bench";
+
+bool IsDefault(const char* flag) { return gflags::GetCommandLineFlagInfoOrDie(flag).is_default; }
+
+}  // namespace
+
+BenchCommandOptions BenchOptionsFromFlags(const std::string& suite, const char* argv0) {
+  BenchCommandOptions o;
+  o.suite = suite;
+  o.backend = IsDefault("backend") ? kDefaultBackend : FLAGS_backend;
+  o.seconds_per_measurement = FLAGS_duration;
+  o.repetitions = FLAGS_repetitions;
+  o.out = FLAGS_out;
+  o.data_dir = IsDefault("data_dir") ? kDefaultDataDir : FLAGS_data_dir;
+  o.compression = FLAGS_compression;
+  std::error_code ec;
+  o.ringlog_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (ec) o.ringlog_binary = argv0;
+  if (!FLAGS_broker_binary.empty()) o.ringlog_binary = FLAGS_broker_binary;
+  return o;
+}
+
+std::vector<gflags::CommandLineFlagInfo> BenchFlags() {
+  std::vector<gflags::CommandLineFlagInfo> all;
+  gflags::GetAllFlags(&all);
+  std::vector<gflags::CommandLineFlagInfo> mine;
+  for (gflags::CommandLineFlagInfo& flag : all) {
+    if (flag.name == "backend") {
+      if (flag.is_default) flag.current_value = kDefaultBackend;
+      flag.default_value = kDefaultBackend;
+      flag.description = "storage backend to measure: uring, rocksdb or all";
+    } else if (flag.name == "data_dir") {
+      if (flag.is_default) flag.current_value = kDefaultDataDir;
+      flag.default_value = kDefaultDataDir;
+      flag.description = "directory holding the suites' scratch directories";
+    } else if (flag.filename != __FILE__) {
+      continue;
+    }
+    mine.push_back(std::move(flag));
+  }
+  // GetAllFlags orders by defining file first.
+  std::ranges::sort(mine, {}, &gflags::CommandLineFlagInfo::name);
+  return mine;
+}
+
+}  // namespace ringlog::bench

@@ -1,0 +1,151 @@
+// ringlog: one binary, several commands. This file only dispatches: each command defines
+// its flags beside its code (net/broker/serve_flags.cc, bench/harness/bench_flags.cc) and
+// runs on a plain options struct. It sits above net/, bench/ and backends/, the one place
+// that links them all.
+#include <gflags/gflags.h>
+#include <glog/logging.h>
+
+#include <cstdio>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "backends/backend_factory.h"
+#include "bench/harness/bench_command.h"
+#include "bench/harness/bench_flags.h"
+#include "net/broker/serve_command.h"
+#include "net/broker/serve_flags.h"
+
+DECLARE_bool(help);  // gflags' own
+DECLARE_bool(helpshort);
+
+namespace {
+
+constexpr char kUsage[] =
+    "ringlog: a log storage engine and Kafka-compatible broker\n"
+    "\n"
+    "usage: ringlog <command> [--flags]\n"
+    "\n"
+    "commands:\n"
+    "  serve     run the broker\n"
+    "  bench     run benchmark suites: ringlog bench <suite>|all\n"
+    "  help      print this text; help <command>: the flags of a command\n"
+    "\n"
+    "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
+    "the libraries' (glog's, gflags') too.\n";
+
+int RunServe(int /*argc*/, char** /*argv*/) {
+  const ringlog::Status status =
+      ringlog::Serve(ringlog::ServeOptionsFromFlags(),
+                     [](const std::string& backend, const std::string& data_dir) {
+                       return ringlog::OpenBackend(backend, ringlog::BackendOptions{data_dir});
+                     });
+  if (!status.ok()) {
+    std::fprintf(stderr, "ringlog serve: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+int RunBench(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "ringlog bench: name one suite or all: ringlog bench <suite>|all\n");
+    return 2;
+  }
+  return ringlog::bench::RunBenchCommand(ringlog::bench::BenchOptionsFromFlags(argv[2], argv[0]));
+}
+
+std::string ServeUsage() {
+  return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
+}
+
+std::string BenchUsage() {
+  std::string text = "usage: ringlog bench <suite>|all [--flags]\n\nsuites:";
+  for (const std::string& suite : ringlog::bench::SuiteNames()) text += " " + suite;
+  return text + "\n";
+}
+
+struct Command {
+  const char* name;
+  std::string (*usage)();  // what `ringlog <name> --help` prints above the flags
+  std::vector<gflags::CommandLineFlagInfo> (*flags)();
+  int (*run)(int argc, char** argv);  // argv[1] is the command's name
+};
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command> commands = {
+      {"serve", ServeUsage, ringlog::ServeFlags, RunServe},
+      {"bench", BenchUsage, ringlog::bench::BenchFlags, RunBench},
+  };
+  return commands;
+}
+
+const Command* FindCommand(const std::string& name) {
+  for (const Command& command : Commands()) {
+    if (name == command.name) return &command;
+  }
+  return nullptr;
+}
+
+void PrintCommandHelp(const Command& command) {
+  std::printf("%s\nflags:\n", command.usage().c_str());
+  for (const gflags::CommandLineFlagInfo& flag : command.flags()) {
+    std::printf("%s", gflags::DescribeOneFlag(flag).c_str());
+  }
+}
+
+int UnknownCommand(const std::string& name) {
+  std::fprintf(stderr, "ringlog: unknown command '%s'\n\n%s", name.c_str(), kUsage);
+  return 2;
+}
+
+// `ringlog help [command]` and `ringlog [command] --help` (argv without the flags): the
+// usage and the commands, or the usage and the flags of one command.
+int Help(int argc, char** argv) {
+  std::string topic = argc > 1 ? argv[1] : "help";
+  if (topic == "help" && argc > 2) topic = argv[2];
+  if (topic == "help") {
+    std::printf("%s", kUsage);
+    return 0;
+  }
+  const Command* command = FindCommand(topic);
+  if (command == nullptr) return UnknownCommand(topic);
+  PrintCommandHelp(*command);
+  return 0;
+}
+
+// A flag of another command set on this one's command line would be silently ignored;
+// say so instead. Empty when there is none.
+std::string ForeignFlag(const Command& command) {
+  std::set<std::string> own;
+  for (const gflags::CommandLineFlagInfo& flag : command.flags()) own.insert(flag.name);
+  for (const Command& other : Commands()) {
+    for (const gflags::CommandLineFlagInfo& flag : other.flags()) {
+      if (!flag.is_default && !own.contains(flag.name)) {
+        return "--" + flag.name + " is a flag of " + other.name + ", not of " + command.name;
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  gflags::SetUsageMessage(kUsage);  // --helpfull prints it above every flag
+  gflags::ParseCommandLineNonHelpFlags(&argc, &argv, true);
+  if (FLAGS_help || FLAGS_helpshort) return Help(argc, argv);
+  gflags::HandleCommandLineHelpFlags();  // --helpfull, --helpon=..., --version ...
+  const std::string name = argc > 1 ? argv[1] : "help";
+  if (name == "help") return Help(argc, argv);
+  const Command* command = FindCommand(name);
+  if (command == nullptr) return UnknownCommand(name);
+  if (const std::string foreign = ForeignFlag(*command); !foreign.empty()) {
+    std::fprintf(stderr, "ringlog %s: %s (ringlog %s --help lists them)\n", command->name,
+                 foreign.c_str(), command->name);
+    return 2;
+  }
+  FLAGS_logtostderr = true;
+  google::InitGoogleLogging(argv[0]);
+  return command->run(argc, argv);
+}

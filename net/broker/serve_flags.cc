@@ -1,0 +1,68 @@
+#include "net/broker/serve_flags.h"
+
+#include <cstdint>
+#include <utility>
+
+// Names follow Kafka's broker configs (log.segment.bytes -> log_segment_bytes).
+DEFINE_string(listen, "127.0.0.1:9092", "host:port to accept Kafka clients on (:port: all)");
+DEFINE_string(advertised_host, "", "host clients are told to connect to; default: --listen's");
+DEFINE_string(data_dir, "./data", "directory holding all topic data");
+DEFINE_string(backend, "uring", "storage backend: uring (segment files) or rocksdb");
+DEFINE_bool(auto_create_topics_enable, true, "create unknown topics on Metadata/Produce");
+DEFINE_int32(num_partitions, 1, "partitions of an auto-created topic");
+DEFINE_int64(log_segment_bytes, 1073741824, "roll a segment before it grows past this");
+DEFINE_int64(log_segment_ms, 604800000, "roll a segment once it is this old");
+DEFINE_int64(log_retention_ms, 604800000, "delete segments older than this; -1: never");
+DEFINE_int64(log_retention_bytes, -1, "delete oldest segments above this size; -1: never");
+DEFINE_int64(log_flush_interval_messages, INT64_MAX, "flush after this many messages");
+DEFINE_int64(log_flush_interval_ms, INT64_MAX, "flush data older than this");
+DEFINE_int64(log_retention_check_interval_ms, 300000, "how often retention runs");
+DEFINE_int64(message_max_bytes, 1048588, "largest record batch accepted");
+DEFINE_int64(socket_request_max_bytes, 104857600, "largest request accepted");
+DEFINE_int64(queued_max_request_bytes, 536870912,
+             "memory requests in flight may hold across connections; reading pauses when full");
+DEFINE_int32(num_network_threads, 0, "event-loop threads; 0: one per core");
+DEFINE_bool(zero_copy, true, "send fetched file data with splice; false copies it");
+DEFINE_bool(flush_on_acks_all, true, "acks=all answers after the data is flushed");
+DEFINE_int64(group_initial_rebalance_delay_ms, 3000,
+             "how long a new consumer group's first rebalance waits for more members");
+
+namespace ringlog {
+
+ServeOptions ServeOptionsFromFlags() {
+  ServeOptions o;
+  o.listen = FLAGS_listen;
+  o.advertised_host = FLAGS_advertised_host;
+  o.data_dir = FLAGS_data_dir;
+  o.backend = FLAGS_backend;
+  o.auto_create_topics_enable = FLAGS_auto_create_topics_enable;
+  o.num_partitions = FLAGS_num_partitions;
+  o.log_segment_bytes = FLAGS_log_segment_bytes;
+  o.log_segment_ms = FLAGS_log_segment_ms;
+  o.log_retention_ms = FLAGS_log_retention_ms;
+  o.log_retention_bytes = FLAGS_log_retention_bytes;
+  o.log_flush_interval_messages = FLAGS_log_flush_interval_messages;
+  o.log_flush_interval_ms = FLAGS_log_flush_interval_ms;
+  o.log_retention_check_interval_ms = FLAGS_log_retention_check_interval_ms;
+  o.message_max_bytes = FLAGS_message_max_bytes;
+  o.socket_request_max_bytes = FLAGS_socket_request_max_bytes;
+  o.queued_max_request_bytes = FLAGS_queued_max_request_bytes;
+  o.num_network_threads = FLAGS_num_network_threads;
+  o.zero_copy = FLAGS_zero_copy;
+  o.flush_on_acks_all = FLAGS_flush_on_acks_all;
+  o.group_initial_rebalance_delay_ms = FLAGS_group_initial_rebalance_delay_ms;
+  return o;
+}
+
+std::vector<gflags::CommandLineFlagInfo> ServeFlags() {
+  std::vector<gflags::CommandLineFlagInfo> all;
+  gflags::GetAllFlags(&all);  // by defining file, then by name
+  std::vector<gflags::CommandLineFlagInfo> mine;
+  for (gflags::CommandLineFlagInfo& flag : all) {
+    // The same spelling of this file's path as gflags recorded at each DEFINE above.
+    if (flag.filename == __FILE__) mine.push_back(std::move(flag));
+  }
+  return mine;
+}
+
+}  // namespace ringlog
