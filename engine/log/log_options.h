@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 
 #include "engine/log/record_batch.h"
 #include "engine/status.h"
@@ -31,6 +32,10 @@ struct LogOptions {
   int64_t flush_interval_messages = kNever;
   // flush.ms: flush when the oldest unflushed append is this old; kNever: never.
   int64_t flush_interval_ms = kNever;
+  // compression.type: the codec batches are stored with, recompressed on append when the
+  // producer used another; nullopt ("producer") stores them as they come, kNone
+  // ("uncompressed") decompresses them.
+  std::optional<CompressionType> compression;
 
   // InvalidArgument naming the first nonsensical field (zero or negative sizes, a segment
   // too small for one batch header, ...).

@@ -7,11 +7,14 @@
 #include <chrono>
 #include <future>
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
 #include <variant>
 
 #include "engine/big_endian.h"
 #include "engine/log/format.h"
+#include "engine/log/recompress.h"
 #include "engine/log/record_batch.h"
 #include "engine/log/retention.h"
 
@@ -217,8 +220,16 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
                             " bytes exceeds max.message.bytes " + std::to_string(max_bytes));
   }
   // A topic that takes batches above the default bound may have them compressed too.
-  RETURN_IF_ERROR(
-      ValidateProducerBatch(view, std::max<size_t>(kDefaultMaxDecompressedBytes, max_bytes)));
+  const size_t max_decompressed = std::max<size_t>(kDefaultMaxDecompressedBytes, max_bytes);
+  RETURN_IF_ERROR(ValidateProducerBatch(view, max_decompressed));
+  // A topic with a compression.type other than "producer" stores its own codec.
+  std::string recompressed;
+  if (const std::optional<CompressionType> codec = options().compression;
+      codec && *codec != view.header().compression()) {
+    ASSIGN_OR_RETURN(recompressed, RecompressBatch(view, *codec, max_decompressed));
+    batch =
+        std::span<uint8_t>(reinterpret_cast<uint8_t*>(recompressed.data()), recompressed.size());
+  }
   const int32_t last_delta = view.header().last_offset_delta;
   const int32_t record_count = view.header().record_count;
 

@@ -47,7 +47,9 @@ class PartitionLog final {
 
   // Validates one producer batch (ValidateProducerBatch, compressed records included, up
   // to the larger of 64 MiB and max.message.bytes decompressed; TooLarge above
-  // max.message.bytes), assigns its offsets by rewriting `batch` in place (base offset,
+  // max.message.bytes), recompresses it when the topic's compression.type names another
+  // codec (RecompressBatch; then `batch` is left as it was and the copy is stored),
+  // assigns its offsets by rewriting `batch` in place (base offset,
   // leader epoch 0, and the time for LogAppendTime topics), rolls the active segment when
   // segment.bytes or segment.ms say so, and appends. On return the batch is written:
   // readable, below the high watermark, and safe from a crash of the process. Durable

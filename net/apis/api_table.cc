@@ -25,7 +25,7 @@ Table* BuildTable() {
           kDescribeConfigsApi, kAlterConfigsApi, kCreatePartitionsApi, kFindCoordinatorApi,
           kJoinGroupApi,       kSyncGroupApi,    kHeartbeatApi,        kLeaveGroupApi,
           kOffsetCommitApi,    kOffsetFetchApi,  kListGroupsApi,       kDescribeGroupsApi,
-          kDeleteGroupsApi,
+          kDeleteGroupsApi,    kIncrementalAlterConfigsApi,
       }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

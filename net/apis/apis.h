@@ -19,6 +19,7 @@ extern const ApiSpec kDeleteTopicsApi;
 extern const ApiSpec kDeleteRecordsApi;
 extern const ApiSpec kDescribeConfigsApi;
 extern const ApiSpec kAlterConfigsApi;
+extern const ApiSpec kIncrementalAlterConfigsApi;
 extern const ApiSpec kCreatePartitionsApi;
 
 // Consumer groups and committed offsets.

@@ -1,13 +1,16 @@
 // DescribeConfigs: the configuration of topics (resource type 2) and of this broker
 // (type 4).
 //
-// A topic lists every config ringlog honours with its value in effect: the topic's
-// override (config source TOPIC_CONFIG) or else the broker default (DEFAULT_CONFIG; v0
-// says is_default), never read-only or sensitive. With include_synonyms (v1+) an entry
-// also lists, as Kafka does, every place its value may come from, the one in effect
-// first: the override, then the broker config behind it (log.retention.ms behind
-// retention.ms). An illegal topic name is INVALID_TOPIC_EXCEPTION, an unknown topic
-// UNKNOWN_TOPIC_OR_PARTITION.
+// A topic lists every topic config Kafka defines (engine/log/topic_config_catalog.h),
+// those ringlog does not act on included, with its value in effect: the topic's override
+// (config source TOPIC_CONFIG), or else the broker's setting where it differs from
+// Kafka's default (STATIC_BROKER_CONFIG), or Kafka's default (DEFAULT_CONFIG); v0 says
+// is_default for anything but an override. Never read-only or sensitive. v3+ gives each
+// config's type, and its documentation when asked (include_documentation). With
+// include_synonyms (v1+) an entry also lists, as Kafka does, every place its value may
+// come from, the one in effect first: the override, then the broker config behind it
+// (log.retention.ms behind retention.ms). An illegal topic name is INVALID_TOPIC_EXCEPTION, an
+// unknown topic UNKNOWN_TOPIC_OR_PARTITION.
 //
 // The broker, named by its node id, lists its broker-level configs, read-only, since
 // ringlog takes them from flags at start. Kafka's empty broker name (the cluster-wide
@@ -33,9 +36,7 @@ namespace {
 using ResourceResult = DescribeConfigsResponse::ResourceResult;
 using Entry = DescribeConfigsResponse::Entry;
 
-// Kafka's ConfigSource values.
-constexpr int8_t kTopicConfigSource = 1;
-constexpr int8_t kDefaultConfigSource = 5;
+constexpr int8_t kTopicConfigSource = static_cast<int8_t>(ConfigSource::kTopic);
 
 bool Wanted(const DescribeConfigsRequest::Resource& resource, const std::string& name) {
   const auto& keys = resource.configuration_keys;
@@ -62,19 +63,23 @@ ResourceResult Refuse(const DescribeConfigsRequest::Resource& resource, ErrorCod
   return result;
 }
 
-Entry MakeEntry(const ConfigEntry& config) {
+Entry MakeEntry(const ConfigEntry& config, bool include_documentation) {
   Entry entry;
   entry.name = config.name;
   entry.value = config.value;
   entry.read_only = config.read_only;
   entry.is_default = config.is_default;
-  entry.config_source = config.is_default ? kDefaultConfigSource : kTopicConfigSource;
+  entry.config_source = static_cast<int8_t>(config.source);
+  entry.config_type = static_cast<int8_t>(config.type);
+  if (include_documentation && !config.documentation.empty()) {
+    entry.documentation = std::string(config.documentation);
+  }
   return entry;
 }
 
 ResourceResult DescribeTopic(const RequestContext& ctx,
                              const DescribeConfigsRequest::Resource& resource,
-                             bool include_synonyms) {
+                             const DescribeConfigsRequest& request) {
   const std::string& name = resource.resource_name;
   if (Status valid = ValidateTopicName(name); !valid.ok()) {
     return Refuse(resource, ErrorCode::kInvalidTopicException, valid.message());
@@ -85,21 +90,22 @@ ResourceResult DescribeTopic(const RequestContext& ctx,
     return Refuse(resource, ErrorCode::kUnknownTopicOrPartition,
                   "topic '" + name + "' does not exist");
   }
-  std::map<std::string, std::string> broker_values;
-  for (const ConfigEntry& e : DescribeTopicConfigs(logs.defaults(), {})) {
-    broker_values.emplace(e.name, e.value);
+  std::map<std::string, ConfigEntry> broker_values;
+  for (ConfigEntry& e : DescribeTopicConfigs(logs.defaults(), {})) {
+    broker_values.emplace(e.name, std::move(e));
   }
   ResourceResult result = Answer(resource);
   for (const ConfigEntry& config : DescribeTopicConfigs(logs.defaults(), topic->configs)) {
     if (!Wanted(resource, config.name)) continue;
-    Entry entry = MakeEntry(config);
-    if (include_synonyms) {
+    Entry entry = MakeEntry(config, request.include_documentation);
+    if (request.include_synonyms) {
       if (!config.is_default) {
         entry.synonyms.push_back({config.name, config.value, kTopicConfigSource});
       }
       if (std::string_view broker_name = BrokerSynonymOf(config.name); !broker_name.empty()) {
+        const ConfigEntry& broker = broker_values[config.name];
         entry.synonyms.push_back(
-            {std::string(broker_name), broker_values[config.name], kDefaultConfigSource});
+            {std::string(broker_name), broker.value, static_cast<int8_t>(broker.source)});
       }
     }
     result.configs.push_back(std::move(entry));
@@ -109,7 +115,7 @@ ResourceResult DescribeTopic(const RequestContext& ctx,
 
 ResourceResult DescribeBroker(const RequestContext& ctx,
                               const DescribeConfigsRequest::Resource& resource,
-                              bool include_synonyms) {
+                              const DescribeConfigsRequest& request) {
   const BrokerConfig& config = ctx.services().config;
   const std::string own_name = std::to_string(config.node_id);
   if (!resource.resource_name.empty() && resource.resource_name != own_name) {
@@ -121,9 +127,9 @@ ResourceResult DescribeBroker(const RequestContext& ctx,
   for (const ConfigEntry& broker_config :
        DescribeBrokerConfigs(config, ctx.services().logs->defaults())) {
     if (!Wanted(resource, broker_config.name)) continue;
-    Entry entry = MakeEntry(broker_config);
-    if (include_synonyms) {
-      entry.synonyms.push_back({entry.name, entry.value, kDefaultConfigSource});
+    Entry entry = MakeEntry(broker_config, request.include_documentation);
+    if (request.include_synonyms) {
+      entry.synonyms.push_back({entry.name, entry.value, entry.config_source});
     }
     result.configs.push_back(std::move(entry));
   }
@@ -141,10 +147,10 @@ void HandleDescribeConfigs(RequestContext& ctx) {
   for (const DescribeConfigsRequest::Resource& resource : request->resources) {
     switch (resource.resource_type) {
       case kConfigResourceTopic:
-        response.results.push_back(DescribeTopic(ctx, resource, request->include_synonyms));
+        response.results.push_back(DescribeTopic(ctx, resource, *request));
         break;
       case kConfigResourceBroker:
-        response.results.push_back(DescribeBroker(ctx, resource, request->include_synonyms));
+        response.results.push_back(DescribeBroker(ctx, resource, *request));
         break;
       default:
         response.results.push_back(
@@ -161,7 +167,7 @@ void HandleDescribeConfigs(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kDescribeConfigsApi = {ApiKey::kDescribeConfigs, kDescribeConfigsMinVersion,
-                                     kDescribeConfigsMaxVersion, /*first_flexible_version=*/4,
-                                     &HandleDescribeConfigs};
+                                     kDescribeConfigsMaxVersion,
+                                     kDescribeConfigsFirstFlexibleVersion, &HandleDescribeConfigs};
 
 }  // namespace ringlog

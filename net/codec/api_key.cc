@@ -50,6 +50,8 @@ std::string_view ApiName(int16_t key) {
       return "CreatePartitions";
     case ApiKey::kDeleteGroups:
       return "DeleteGroups";
+    case ApiKey::kIncrementalAlterConfigs:
+      return "IncrementalAlterConfigs";
   }
   return "Unknown";
 }

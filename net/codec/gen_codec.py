@@ -386,7 +386,8 @@ def emit_read_scalar(e, f, target, top, reader):
             e.close()
     else:
         kind = "String" if t == "string" else "BytesAsString"
-        if not is_nullable(f):
+        # In a nullable array it is the array that may be null, never an element.
+        if not is_nullable(f) or f.is_array:
             e.line(f"ASSIGN_OR_RETURN({target}, {reader}.Read{kind}(flexible));")
         else:
             e.line(f"ASSIGN_OR_RETURN({target}, {reader}.ReadNullable{kind}(flexible));")
@@ -469,7 +470,7 @@ def emit_write_scalar(e, f, value, writer, nullable_cond):
     else:
         plain = "String" if t == "string" else "Bytes"
         nullable = "NullableString" if t == "string" else "NullableBytesFromString"
-        if not is_nullable(f):
+        if not is_nullable(f) or f.is_array:  # array elements are never null
             e.line(f"{writer}.Write{plain}({value}, flexible);")
         elif nullable_cond is None:
             e.line(f"{writer}.Write{nullable}({value}, flexible);")

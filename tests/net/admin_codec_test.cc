@@ -94,7 +94,8 @@ struct DescribeConfigsRequestCase {
   static Msg Full() {
     return {{{kConfigResourceTopic, "orders", std::vector<std::string>{"retention.ms"}},
              {kConfigResourceBroker, "1", std::nullopt}},
-            true};
+            true,
+            false};
   }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 1) m.include_synonyms = false;
@@ -112,8 +113,11 @@ struct DescribeConfigsResponseCase {
         true,
         1,
         false,
-        {{"retention.ms", "3600000", 1}, {"log.retention.ms", std::nullopt, 5}}};
-    DescribeConfigsResponse::Entry secret{"sasl.password", std::nullopt, true, false, 4, true, {}};
+        {{"retention.ms", "3600000", 1}, {"log.retention.ms", std::nullopt, 5}},
+        0,
+        std::nullopt};
+    DescribeConfigsResponse::Entry secret{
+        "sasl.password", std::nullopt, true, false, 4, true, {}, 0, std::nullopt};
     return {7,
             {{0, std::nullopt, kConfigResourceTopic, "orders", {retention, secret}},
              {3, "unknown topic", kConfigResourceTopic, "gone", {}}}};

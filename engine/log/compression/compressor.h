@@ -1,6 +1,6 @@
 // Compression of a records section the way Kafka clients compress it, for the tools that
-// play the producer: the batch builder, tests and the load generator. The broker itself
-// never compresses: it stores batches as the producer sent them.
+// play the producer (the batch builder, tests and the load generator), and for the broker
+// when a topic's compression.type makes it recompress a batch (engine/log/recompress.h).
 #pragma once
 
 #include <cstdint>
