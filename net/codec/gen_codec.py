@@ -28,7 +28,8 @@ A field line is `name type versions [option ...] [# comment]`. Versions are `N+`
 records, `[]T` (an array), or a struct name T; a struct's fields follow, indented, the first
 time it is named, and a later field may name it again to reuse it. Options: nullable=V,
 tag=N (a tagged field of flexible versions), default=LITERAL (a C++ literal, `null`, or
-`max`/`min` for the type's limits).
+`max`/`min` for the type's limits). Encoding null in a version where the field is not
+nullable is a CHECK failure: that version has no way to say it.
 
 Records in a request are a view into the request buffer (std::span plus its position);
 records in a response are an engine ReadResult, which an encoder over an OutboundFrame
@@ -501,11 +502,11 @@ def emit_write_field(e, f, value, top, writer):
             e.open(f"if ({nullable_cond})")
             e.line(f"WriteNullableArray({writer}, {value}, flexible, write_{f.name});")
             e.close()
-            e.open(f"else if ({value})")
+            e.open(f"else")
+            # Null has no encoding here: the caller broke the message's contract.
+            e.line(f'CHECK({value}.has_value()) << "{f.name}: a null {f.type.lower()} list at '
+                   f'version " << version << ", nullable only in {version_text(f.nullable)}";')
             e.line(f"WriteArray({writer}, *{value}, flexible, write_{f.name});")
-            e.close()
-            e.open("else")
-            e.line(f"{writer}.WriteArrayLength(0, flexible);")
             e.close()
     else:
         e.line(f"WriteArray({writer}, {value}, flexible, write_{f.name});")
