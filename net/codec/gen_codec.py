@@ -587,7 +587,8 @@ def emit_struct_decl(e, s, top):
         if f.type == "records":
             e.line(f"{cpp} {f.name};")
         elif init is None:
-            e.line(f"{cpp} {f.name};")
+            # `{}` so that an aggregate initializer may leave the member out.
+            e.line(f"{cpp} {f.name}{{}};")
         else:
             e.line(f"{cpp} {f.name} = {init};")
         if f.type == "records" and f.in_request:
