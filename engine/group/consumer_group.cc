@@ -238,6 +238,10 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   auto it = members_.find(params.member_id);
   if (it == members_.end()) return refuse(GroupError::kUnknownMemberId);
   if (params.generation_id != generation_) return refuse(GroupError::kIllegalGeneration);
+  if ((params.protocol_type && *params.protocol_type != protocol_type_) ||
+      (params.protocol_name && *params.protocol_name != protocol_name_)) {
+    return refuse(GroupError::kInconsistentGroupProtocol);
+  }
   Member& member = it->second;
   switch (state_) {
     case GroupState::kPreparingRebalance:
@@ -249,7 +253,7 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
     case GroupState::kStable:
       member.session_deadline = now + member.session_timeout_ms;
       member.assignment_pending = false;
-      Answer(done, std::move(callback), SyncGroupResult{GroupError::kNone, member.assignment});
+      Answer(done, std::move(callback), Assigned(member.assignment));
       return;
     case GroupState::kCompletingRebalance:
       break;
@@ -271,9 +275,13 @@ void ConsumerGroup::Sync(const SyncGroupParams& params, TimestampMs now, SyncCal
   for (auto& [id, m] : members_) {
     m.assignment_pending = m.sync_callback == nullptr;
     if (m.sync_callback) {
-      Answer(done, Take(m.sync_callback), SyncGroupResult{GroupError::kNone, m.assignment});
+      Answer(done, Take(m.sync_callback), Assigned(m.assignment));
     }
   }
+}
+
+SyncGroupResult ConsumerGroup::Assigned(const std::string& assignment) const {
+  return SyncGroupResult{GroupError::kNone, assignment, protocol_type_, protocol_name_};
 }
 
 GroupError ConsumerGroup::Heartbeat(const MemberRef& ref, int32_t generation_id, TimestampMs now) {

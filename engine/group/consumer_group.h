@@ -116,6 +116,8 @@ class ConsumerGroup {
   void CompleteJoin(TimestampMs now, Completions& done);
   // The join answer for `member` in the current generation.
   JoinGroupResult JoinAnswer(const Member& member) const;
+  // A successful SyncGroup answer carrying `assignment`.
+  SyncGroupResult Assigned(const std::string& assignment) const;
   // The leader's preferred protocol among those every member supports.
   std::string SelectProtocol() const;
   int32_t MaxRebalanceTimeout() const;

@@ -98,11 +98,18 @@ struct SyncGroupParams {
   std::string member_id;
   std::optional<std::string> group_instance_id;
   std::vector<Assignment> assignments;  // the leader's; empty from the others
+  // SyncGroup v5+: what the member believes the group's protocol type and chosen protocol
+  // are; a mismatch is kInconsistentGroupProtocol. nullopt: not checked.
+  std::optional<std::string> protocol_type;
+  std::optional<std::string> protocol_name;
 };
 
 struct SyncGroupResult {
   GroupError error = GroupError::kNone;
   std::string assignment;  // the caller's own
+  // The group's protocol type and chosen protocol, with an assignment (empty on an error).
+  std::string protocol_type{};
+  std::string protocol_name{};
 };
 
 // Who a Heartbeat, LeaveGroup or OffsetCommit comes from.

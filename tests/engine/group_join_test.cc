@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -139,6 +140,38 @@ TEST_F(GroupTest, InconsistentProtocolsAreRefused) {
   other_type.protocol_type = "connect";
   EXPECT_EQ(JoinNow(other_type).error, GroupError::kInconsistentGroupProtocol);
   EXPECT_EQ(JoinNow(Params("", {})).error, GroupError::kInconsistentGroupProtocol);
+}
+
+TEST_F(GroupTest, SyncChecksTheProtocolTypeAndNameItIsGivenAndEchoesThem) {
+  Pending<JoinGroupResult> join = Join(Params(""));
+  Advance(kInitialDelayMs);
+  const std::string id = (*join)->member_id;
+  auto sync = [&](std::optional<std::string> type, std::optional<std::string> name) {
+    SyncGroupParams params;
+    params.group_id = kGroup;
+    params.generation_id = 1;
+    params.member_id = id;
+    params.assignments = {{id, "mine"}};
+    params.protocol_type = std::move(type);
+    params.protocol_name = std::move(name);
+    std::optional<SyncGroupResult> result;
+    groups_->SyncGroup(params, [&result](const SyncGroupResult& r) { result = r; });
+    return result;
+  };
+  std::optional<SyncGroupResult> wrong_type = sync("connect", "range");
+  ASSERT_TRUE(wrong_type.has_value());
+  EXPECT_EQ(wrong_type->error, GroupError::kInconsistentGroupProtocol);
+  std::optional<SyncGroupResult> wrong_name = sync("consumer", "roundrobin");
+  ASSERT_TRUE(wrong_name.has_value());
+  EXPECT_EQ(wrong_name->error, GroupError::kInconsistentGroupProtocol);
+  EXPECT_EQ(groups_->DescribeGroup(kGroup).state, GroupState::kCompletingRebalance);
+
+  std::optional<SyncGroupResult> right = sync("consumer", "range");
+  ASSERT_TRUE(right.has_value());
+  EXPECT_EQ(right->error, GroupError::kNone);
+  EXPECT_EQ(right->assignment, "mine");
+  EXPECT_EQ(right->protocol_type, "consumer");
+  EXPECT_EQ(right->protocol_name, "range");
 }
 
 TEST_F(GroupTest, BadJoinParametersAreRefused) {
