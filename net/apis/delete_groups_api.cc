@@ -12,10 +12,6 @@
 namespace ringlog {
 namespace {
 
-// The codec reads up to v2, but the API table keeps every maximum below the API's first
-// flexible version (net/apis/api_table.h).
-constexpr int16_t kServedMaxVersion = kDeleteGroupsFirstFlexibleVersion - 1;
-
 void HandleDeleteGroups(RequestContext& ctx) {
   WireReader reader = ctx.BodyReader();
   Result<DeleteGroupsRequest> request = DecodeDeleteGroupsRequest(reader, ctx.version());
@@ -28,7 +24,9 @@ void HandleDeleteGroups(RequestContext& ctx) {
   for (const std::string& group_id : request->group_ids) {
     const GroupError error =
         groups == nullptr ? GroupError::kCoordinatorNotAvailable : groups->DeleteGroup(group_id);
-    response.results.push_back({group_id, GroupErrorCode(error)});
+    DeleteGroupsResponse::GroupResult& result = response.results.emplace_back();
+    result.group_id = group_id;
+    result.error_code = GroupErrorCode(error);
   }
   const int16_t version = ctx.version();
   ctx.responder().Respond(
@@ -37,7 +35,8 @@ void HandleDeleteGroups(RequestContext& ctx) {
 
 }  // namespace
 
-const ApiSpec kDeleteGroupsApi = {ApiKey::kDeleteGroups, kDeleteGroupsMinVersion, kServedMaxVersion,
-                                  kDeleteGroupsFirstFlexibleVersion, &HandleDeleteGroups};
+const ApiSpec kDeleteGroupsApi = {ApiKey::kDeleteGroups, kDeleteGroupsMinVersion,
+                                  kDeleteGroupsMaxVersion, kDeleteGroupsFirstFlexibleVersion,
+                                  &HandleDeleteGroups};
 
 }  // namespace ringlog

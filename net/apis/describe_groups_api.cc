@@ -1,8 +1,9 @@
 // DescribeGroups: each asked-for group's state, protocol type and members (client id,
 // host, and — while the group is Stable — the chosen protocol, each member's metadata and
 // assignment), as Kafka reports them. A group unknown here is "Dead" with no members;
-// an empty group id is INVALID_GROUP_ID. Authorized operations are not tracked: always
-// "unknown".
+// an empty group id is INVALID_GROUP_ID. From v3 a client may ask for its authorized
+// operations on each group: ringlog has no authorizer, so, as Kafka without one, every
+// operation a group supports is allowed; not asked, they are Kafka's "not requested".
 #include <string>
 
 #include "engine/group/group_coordinator.h"
@@ -14,9 +15,9 @@
 namespace ringlog {
 namespace {
 
-// The codec reads up to v5, but the API table keeps every maximum below the API's first
-// flexible version (net/apis/api_table.h).
-constexpr int16_t kServedMaxVersion = kDescribeGroupsFirstFlexibleVersion - 1;
+// Kafka's ACL operation codes that apply to a group: READ (3), DELETE (6), DESCRIBE (8),
+// as bits of the authorized-operations set.
+constexpr int32_t kGroupOperations = (1 << 3) | (1 << 6) | (1 << 8);
 
 DescribeGroupsResponse::Group Describe(const GroupCoordinator* groups,
                                        const std::string& group_id) {
@@ -33,8 +34,13 @@ DescribeGroupsResponse::Group Describe(const GroupCoordinator* groups,
   out.protocol_type = summary.protocol_type;
   out.protocol_data = summary.protocol_name;
   for (const GroupSummary::Member& m : summary.members) {
-    out.members.push_back(
-        {m.member_id, m.group_instance_id, m.client_id, m.client_host, m.metadata, m.assignment});
+    DescribeGroupsResponse::Member& member = out.members.emplace_back();
+    member.member_id = m.member_id;
+    member.group_instance_id = m.group_instance_id;
+    member.client_id = m.client_id;
+    member.client_host = m.client_host;
+    member.member_metadata = m.metadata;
+    member.member_assignment = m.assignment;
   }
   return out;
 }
@@ -48,7 +54,10 @@ void HandleDescribeGroups(RequestContext& ctx) {
   }
   DescribeGroupsResponse response;
   for (const std::string& group_id : request->group_ids) {
-    response.groups.push_back(Describe(ctx.services().groups, group_id));
+    DescribeGroupsResponse::Group& group =
+        response.groups.emplace_back(Describe(ctx.services().groups, group_id));
+    group.authorized_operations =
+        request->include_authorized_operations ? kGroupOperations : kAuthorizedOperationsUnknown;
   }
   const int16_t version = ctx.version();
   ctx.responder().Respond(
@@ -58,7 +67,7 @@ void HandleDescribeGroups(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kDescribeGroupsApi = {ApiKey::kDescribeGroups, kDescribeGroupsMinVersion,
-                                    kServedMaxVersion, kDescribeGroupsFirstFlexibleVersion,
+                                    kDescribeGroupsMaxVersion, kDescribeGroupsFirstFlexibleVersion,
                                     &HandleDescribeGroups};
 
 }  // namespace ringlog

@@ -1,8 +1,11 @@
 // FindCoordinator: this single broker coordinates every consumer group, so a group key is
 // answered with this broker's node id and advertised address. There is no transaction
 // coordinator: a transactional id gets COORDINATOR_NOT_AVAILABLE, and an unknown key
-// type INVALID_REQUEST, each with Kafka's "no node" (-1, "", -1).
+// type INVALID_REQUEST, each with Kafka's "no node" (-1, "", -1). Up to v3 the request
+// names one key and the answer sits at the top of the response; from v4 every key of the
+// batch gets its own entry, in the request's order.
 #include <string>
+#include <utility>
 
 #include "engine/group/group_coordinator.h"
 #include "net/apis/apis.h"
@@ -13,13 +16,27 @@
 namespace ringlog {
 namespace {
 
-FindCoordinatorResponse NoCoordinator(ErrorCode error, std::string message) {
-  FindCoordinatorResponse response;
-  response.error_code = ToWire(error);
-  response.error_message = std::move(message);
-  response.node_id = -1;
-  response.port = -1;
-  return response;
+// Who coordinates keys of `key_type` (the key itself plays no part on a single broker).
+FindCoordinatorResponse::Coordinator Locate(const BrokerServices& services, int8_t key_type) {
+  FindCoordinatorResponse::Coordinator found;
+  auto none = [&found](ErrorCode error, std::string message) {
+    found.error_code = ToWire(error);
+    found.error_message = std::move(message);
+    found.node_id = -1;
+    found.port = -1;
+  };
+  if (key_type == kCoordinatorKeyTransaction) {
+    none(ErrorCode::kCoordinatorNotAvailable, "this broker has no transaction coordinator");
+  } else if (key_type != kCoordinatorKeyGroup) {
+    none(ErrorCode::kInvalidRequest, "unknown key type " + std::to_string(key_type));
+  } else if (services.groups == nullptr) {
+    none(ErrorCode::kCoordinatorNotAvailable, "no group coordinator");
+  } else {
+    found.node_id = services.config.node_id;
+    found.host = services.config.advertised_host;
+    found.port = services.config.advertised_port;
+  }
+  return found;
 }
 
 void HandleFindCoordinator(RequestContext& ctx) {
@@ -29,22 +46,21 @@ void HandleFindCoordinator(RequestContext& ctx) {
     ctx.responder().Close("bad FindCoordinator request: " + request.status().ToString());
     return;
   }
-  const BrokerServices& services = ctx.services();
-  FindCoordinatorResponse response;
-  if (request->key_type == kCoordinatorKeyTransaction) {
-    response = NoCoordinator(ErrorCode::kCoordinatorNotAvailable,
-                             "this broker has no transaction coordinator");
-  } else if (request->key_type != kCoordinatorKeyGroup) {
-    response = NoCoordinator(ErrorCode::kInvalidRequest,
-                             "unknown key type " + std::to_string(request->key_type));
-  } else if (services.groups == nullptr) {
-    response = NoCoordinator(ErrorCode::kCoordinatorNotAvailable, "no group coordinator");
-  } else {
-    response.node_id = services.config.node_id;
-    response.host = services.config.advertised_host;
-    response.port = services.config.advertised_port;
-  }
   const int16_t version = ctx.version();
+  const FindCoordinatorResponse::Coordinator found = Locate(ctx.services(), request->key_type);
+  FindCoordinatorResponse response;
+  if (version >= kFindCoordinatorFirstBatchVersion) {
+    for (const std::string& key : request->coordinator_keys) {
+      FindCoordinatorResponse::Coordinator& entry = response.coordinators.emplace_back(found);
+      entry.key = key;
+    }
+  } else {
+    response.error_code = found.error_code;
+    response.error_message = found.error_message;
+    response.node_id = found.node_id;
+    response.host = found.host;
+    response.port = found.port;
+  }
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeFindCoordinatorResponse(writer, response, version); });
 }
@@ -52,7 +68,7 @@ void HandleFindCoordinator(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kFindCoordinatorApi = {ApiKey::kFindCoordinator, kFindCoordinatorMinVersion,
-                                     kFindCoordinatorMaxVersion, kNeverFlexible,
-                                     &HandleFindCoordinator};
+                                     kFindCoordinatorMaxVersion,
+                                     kFindCoordinatorFirstFlexibleVersion, &HandleFindCoordinator};
 
 }  // namespace ringlog

@@ -34,6 +34,6 @@ void HandleHeartbeat(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kHeartbeatApi = {ApiKey::kHeartbeat, kHeartbeatMinVersion, kHeartbeatMaxVersion,
-                               kNeverFlexible, &HandleHeartbeat};
+                               kHeartbeatFirstFlexibleVersion, &HandleHeartbeat};
 
 }  // namespace ringlog

@@ -1,7 +1,12 @@
 // JoinGroup: a member joins (or rejoins) a consumer group. The answer waits until the
 // group's rebalance completes, so the Responder travels in the coordinator's callback;
 // requests behind it on the same connection wait too, as they do with Kafka. From v4 a
-// first join without a member id gets MEMBER_ID_REQUIRED and the id to rejoin with.
+// first join without a member id gets MEMBER_ID_REQUIRED and the id to rejoin with. From
+// v7 the response names the protocol type, and both it and the protocol name are null
+// until the group has chosen one; v8's reason goes to the broker's log; v9's
+// skip_assignment stays false (the leader always assigns).
+#include <glog/logging.h>
+
 #include <string>
 #include <utility>
 
@@ -16,16 +21,27 @@ namespace {
 
 // KIP-394: from this version the client handles MEMBER_ID_REQUIRED.
 constexpr int16_t kFirstMemberIdRequiredVersion = 4;
+// From this version "no protocol chosen" is null rather than empty.
+constexpr int16_t kFirstNullProtocolVersion = 7;
 
-JoinGroupResponse ToResponse(const JoinGroupResult& result) {
+// `protocol_type` is the joiner's, which a successful join shares with the group.
+JoinGroupResponse ToResponse(const JoinGroupResult& result, const std::string& protocol_type,
+                             int16_t version) {
   JoinGroupResponse response;
   response.error_code = GroupErrorCode(result.error);
   response.generation_id = result.generation_id;
+  if (result.error == GroupError::kNone) response.protocol_type = protocol_type;
   response.protocol_name = result.protocol_name;
+  if (result.protocol_name.empty() && version >= kFirstNullProtocolVersion) {
+    response.protocol_name.reset();
+  }
   response.leader = result.leader_id;
   response.member_id = result.member_id;
   for (const JoinGroupResult::Member& m : result.members) {
-    response.members.push_back({m.member_id, m.group_instance_id, m.metadata});
+    JoinGroupResponse::Member& member = response.members.emplace_back();
+    member.member_id = m.member_id;
+    member.group_instance_id = m.group_instance_id;
+    member.metadata = m.metadata;
   }
   return response;
 }
@@ -39,8 +55,9 @@ void HandleJoinGroup(RequestContext& ctx) {
   }
   const int16_t version = ctx.version();
   const Responder responder = ctx.responder();
-  auto answer = [responder, version](const JoinGroupResult& result) {
-    const JoinGroupResponse response = ToResponse(result);
+  auto answer = [responder, version,
+                 protocol_type = request->protocol_type](const JoinGroupResult& result) {
+    const JoinGroupResponse response = ToResponse(result, protocol_type, version);
     responder.Respond(
         [&](WireWriter& writer) { EncodeJoinGroupResponse(writer, response, version); });
   };
@@ -51,6 +68,11 @@ void HandleJoinGroup(RequestContext& ctx) {
     refused.member_id = request->member_id;
     answer(refused);
     return;
+  }
+  if (request->reason) {
+    LOG(INFO) << "group " << request->group_id << ": member "
+              << (request->member_id.empty() ? "(new)" : request->member_id)
+              << " joins: " << *request->reason;
   }
   JoinGroupParams params;
   params.group_id = std::move(request->group_id);
@@ -71,6 +93,6 @@ void HandleJoinGroup(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kJoinGroupApi = {ApiKey::kJoinGroup, kJoinGroupMinVersion, kJoinGroupMaxVersion,
-                               kNeverFlexible, &HandleJoinGroup};
+                               kJoinGroupFirstFlexibleVersion, &HandleJoinGroup};
 
 }  // namespace ringlog

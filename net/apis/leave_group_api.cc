@@ -1,6 +1,9 @@
 // LeaveGroup: members leave so that the group rebalances at once instead of after their
-// sessions expire. Versions 0-2 name one member and answer with its error code; v3 lists
-// members (static ones by group instance id) and answers each with its own.
+// sessions expire. Versions 0-2 name one member and answer with its error code; v3+ list
+// members (static ones by group instance id) and answer each with its own. v5's reason
+// goes to the broker's log.
+#include <glog/logging.h>
+
 #include <vector>
 
 #include "engine/group/group_coordinator.h"
@@ -25,6 +28,10 @@ void HandleLeaveGroup(RequestContext& ctx) {
   if (batch) {
     for (const LeaveGroupRequest::Member& m : request->members) {
       members.push_back({m.member_id, m.group_instance_id});
+      if (m.reason) {
+        LOG(INFO) << "group " << request->group_id << ": member " << m.member_id
+                  << " leaves: " << *m.reason;
+      }
     }
   } else {
     members.push_back({request->member_id, std::nullopt});
@@ -38,8 +45,10 @@ void HandleLeaveGroup(RequestContext& ctx) {
     const std::vector<GroupError> errors = groups->LeaveGroup(request->group_id, members);
     if (batch) {
       for (size_t i = 0; i < members.size(); ++i) {
-        response.members.push_back(
-            {members[i].member_id, members[i].group_instance_id, GroupErrorCode(errors[i])});
+        LeaveGroupResponse::Member& answer = response.members.emplace_back();
+        answer.member_id = members[i].member_id;
+        answer.group_instance_id = members[i].group_instance_id;
+        answer.error_code = GroupErrorCode(errors[i]);
       }
     } else {
       response.error_code = GroupErrorCode(errors.front());
@@ -52,6 +61,6 @@ void HandleLeaveGroup(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kLeaveGroupApi = {ApiKey::kLeaveGroup, kLeaveGroupMinVersion, kLeaveGroupMaxVersion,
-                                kNeverFlexible, &HandleLeaveGroup};
+                                kLeaveGroupFirstFlexibleVersion, &HandleLeaveGroup};
 
 }  // namespace ringlog

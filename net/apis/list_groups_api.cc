@@ -1,6 +1,7 @@
 // ListGroups: every group this broker coordinates — those with members and those that
-// only hold committed offsets (listed as Empty) — with its protocol type and, from v4,
-// its state; v4's state filter matches Kafka's state names regardless of case.
+// only hold committed offsets (listed as Empty) — with its protocol type, from v4 its
+// state and from v5 its type. Every group here speaks the classic protocol, so its type is
+// "classic". v4's state filter and v5's type filter match Kafka's names regardless of case.
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -15,9 +16,8 @@
 namespace ringlog {
 namespace {
 
-// The codec reads up to v4, but the API table keeps every maximum below the API's first
-// flexible version (net/apis/api_table.h).
-constexpr int16_t kServedMaxVersion = kListGroupsFirstFlexibleVersion - 1;
+// KIP-848's name for the groups of the classic rebalance protocol, the only kind here.
+constexpr std::string_view kClassicGroupType = "classic";
 
 bool SameIgnoringCase(std::string_view a, std::string_view b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
@@ -47,7 +47,12 @@ void HandleListGroups(RequestContext& ctx) {
     for (const GroupListing& listing : groups->ListGroups()) {
       const std::string_view state = GroupStateName(listing.state);
       if (!Wanted(request->states_filter, state)) continue;
-      response.groups.push_back({listing.group_id, listing.protocol_type, std::string(state)});
+      if (!Wanted(request->types_filter, kClassicGroupType)) continue;
+      ListGroupsResponse::Group& group = response.groups.emplace_back();
+      group.group_id = listing.group_id;
+      group.protocol_type = listing.protocol_type;
+      group.group_state = std::string(state);
+      group.group_type = std::string(kClassicGroupType);
     }
   }
   const int16_t version = ctx.version();
@@ -57,7 +62,7 @@ void HandleListGroups(RequestContext& ctx) {
 
 }  // namespace
 
-const ApiSpec kListGroupsApi = {ApiKey::kListGroups, kListGroupsMinVersion, kServedMaxVersion,
+const ApiSpec kListGroupsApi = {ApiKey::kListGroups, kListGroupsMinVersion, kListGroupsMaxVersion,
                                 kListGroupsFirstFlexibleVersion, &HandleListGroups};
 
 }  // namespace ringlog

@@ -4,7 +4,8 @@
 // committer (a member of the current generation, or generation -1 for a group without
 // members) and, once accepted, the outcome of the durable write: the answer goes out only
 // after the commit records are flushed. The retention time of v2-4 is ignored: offsets
-// live until their group or topic is deleted.
+// live until their group or topic is deleted. v9 calls the generation a member epoch
+// (KIP-848); for the classic groups ringlog keeps it is the generation still.
 #include <map>
 #include <memory>
 #include <utility>
@@ -80,6 +81,7 @@ void HandleOffsetCommit(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kOffsetCommitApi = {ApiKey::kOffsetCommit, kOffsetCommitMinVersion,
-                                  kOffsetCommitMaxVersion, kNeverFlexible, &HandleOffsetCommit};
+                                  kOffsetCommitMaxVersion, kOffsetCommitFirstFlexibleVersion,
+                                  &HandleOffsetCommit};
 
 }  // namespace ringlog

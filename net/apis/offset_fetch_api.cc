@@ -1,6 +1,9 @@
 // OffsetFetch: the offsets a group committed, for the listed partitions (-1 and empty
 // metadata where it committed none) or, with a null topic list (v2+), for every partition
-// it committed. Served from memory; the group's membership plays no part.
+// it committed. From v8 one request names several groups, each with its own topic list
+// (or null for all), and each is answered in its own entry with its own error code; v9's
+// member id and epoch belong to KIP-848 consumer groups, and ringlog's groups are all
+// classic, which do not check them. Served from memory; membership plays no part.
 #include <map>
 #include <string>
 #include <utility>
@@ -15,9 +18,7 @@
 namespace ringlog {
 namespace {
 
-// The codec reads up to v7, but the API table keeps every maximum below the API's first
-// flexible version (net/apis/api_table.h).
-constexpr int16_t kServedMaxVersion = kOffsetFetchFirstFlexibleVersion - 1;
+using Topics = std::vector<OffsetFetchResponse::Topic>;
 
 OffsetFetchResponse::Partition Answer(int32_t index,
                                       const std::optional<CommittedOffset>& committed) {
@@ -33,29 +34,52 @@ OffsetFetchResponse::Partition Answer(int32_t index,
   return p;
 }
 
-OffsetFetchResponse FetchListed(const GroupCoordinator& groups, const std::string& group_id,
-                                const std::vector<OffsetFetchRequest::Topic>& topics) {
-  OffsetFetchResponse response;
+Topics FetchListed(const GroupCoordinator& groups, const std::string& group_id,
+                   const std::vector<OffsetFetchRequest::Topic>& topics) {
+  Topics out;
   for (const OffsetFetchRequest::Topic& topic : topics) {
-    OffsetFetchResponse::Topic& out = response.topics.emplace_back();
-    out.name = topic.name;
+    OffsetFetchResponse::Topic& answer = out.emplace_back();
+    answer.name = topic.name;
     for (int32_t index : topic.partition_indexes) {
-      out.partitions.push_back(
+      answer.partitions.push_back(
           Answer(index, groups.FetchOffset(group_id, PartitionId{topic.name, index})));
     }
   }
-  return response;
+  return out;
 }
 
-OffsetFetchResponse FetchAll(const GroupCoordinator& groups, const std::string& group_id) {
-  OffsetFetchResponse response;
+Topics FetchAll(const GroupCoordinator& groups, const std::string& group_id) {
+  Topics out;
   for (const auto& [partition, committed] : groups.FetchAllOffsets(group_id)) {
-    if (response.topics.empty() || response.topics.back().name != partition.topic) {
-      response.topics.emplace_back().name = partition.topic;
+    if (out.empty() || out.back().name != partition.topic) {
+      out.emplace_back().name = partition.topic;
     }
-    response.topics.back().partitions.push_back(Answer(partition.partition, committed));
+    out.back().partitions.push_back(Answer(partition.partition, committed));
   }
-  return response;
+  return out;
+}
+
+// One group's answer. Without a coordinator the group-level error goes into
+// `error_code`, and (for v0-1, which have no group-level error) into every listed
+// partition too.
+Topics FetchGroup(const GroupCoordinator* groups, const std::string& group_id,
+                  const std::optional<std::vector<OffsetFetchRequest::Topic>>& topics,
+                  int16_t* error_code) {
+  if (groups != nullptr) {
+    return topics ? FetchListed(*groups, group_id, *topics) : FetchAll(*groups, group_id);
+  }
+  const int16_t error = GroupErrorCode(GroupError::kCoordinatorNotAvailable);
+  *error_code = error;
+  Topics out;
+  for (const OffsetFetchRequest::Topic& topic :
+       topics.value_or(std::vector<OffsetFetchRequest::Topic>())) {
+    OffsetFetchResponse::Topic& answer = out.emplace_back();
+    answer.name = topic.name;
+    for (int32_t index : topic.partition_indexes) {
+      answer.partitions.emplace_back(Answer(index, {})).error_code = error;
+    }
+  }
+  return out;
 }
 
 void HandleOffsetFetch(RequestContext& ctx) {
@@ -66,33 +90,25 @@ void HandleOffsetFetch(RequestContext& ctx) {
     return;
   }
   const GroupCoordinator* groups = ctx.services().groups;
-  OffsetFetchResponse response;
-  if (groups == nullptr) {
-    // v0-1 have no group-level error: every listed partition carries it.
-    const int16_t error = GroupErrorCode(GroupError::kCoordinatorNotAvailable);
-    response.error_code = error;
-    for (const OffsetFetchRequest::Topic& topic :
-         request->topics.value_or(std::vector<OffsetFetchRequest::Topic>())) {
-      OffsetFetchResponse::Topic& out = response.topics.emplace_back();
-      out.name = topic.name;
-      for (int32_t index : topic.partition_indexes) {
-        OffsetFetchResponse::Partition& p = out.partitions.emplace_back(Answer(index, {}));
-        p.error_code = error;
-      }
-    }
-  } else if (request->topics) {
-    response = FetchListed(*groups, request->group_id, *request->topics);
-  } else {
-    response = FetchAll(*groups, request->group_id);
-  }
   const int16_t version = ctx.version();
+  OffsetFetchResponse response;
+  if (version >= kOffsetFetchFirstBatchVersion) {
+    for (const OffsetFetchRequest::Group& group : request->groups) {
+      OffsetFetchResponse::Group& answer = response.groups.emplace_back();
+      answer.group_id = group.group_id;
+      answer.topics = FetchGroup(groups, group.group_id, group.topics, &answer.error_code);
+    }
+  } else {
+    response.topics = FetchGroup(groups, request->group_id, request->topics, &response.error_code);
+  }
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeOffsetFetchResponse(writer, response, version); });
 }
 
 }  // namespace
 
-const ApiSpec kOffsetFetchApi = {ApiKey::kOffsetFetch, kOffsetFetchMinVersion, kServedMaxVersion,
-                                 kOffsetFetchFirstFlexibleVersion, &HandleOffsetFetch};
+const ApiSpec kOffsetFetchApi = {ApiKey::kOffsetFetch, kOffsetFetchMinVersion,
+                                 kOffsetFetchMaxVersion, kOffsetFetchFirstFlexibleVersion,
+                                 &HandleOffsetFetch};
 
 }  // namespace ringlog

@@ -1,6 +1,8 @@
 // SyncGroup: after a JoinGroup round the leader sends every member's assignment; each
 // member (the leader too) gets its own back once the leader's has arrived, so the answer
-// may wait in the coordinator's callback.
+// may wait in the coordinator's callback. From v5 the request must name the group's
+// protocol type and chosen protocol (INCONSISTENT_GROUP_PROTOCOL when either is missing or
+// differs), and the answer names them back.
 #include <string>
 #include <utility>
 
@@ -12,6 +14,9 @@
 
 namespace ringlog {
 namespace {
+
+// KIP-559: from this version the protocol type and name are mandatory.
+constexpr int16_t kFirstProtocolCheckVersion = 5;
 
 void HandleSyncGroup(RequestContext& ctx) {
   WireReader reader = ctx.BodyReader();
@@ -26,12 +31,21 @@ void HandleSyncGroup(RequestContext& ctx) {
     SyncGroupResponse response;
     response.error_code = GroupErrorCode(result.error);
     response.assignment = result.assignment;
+    if (result.error == GroupError::kNone) {
+      response.protocol_type = result.protocol_type;
+      response.protocol_name = result.protocol_name;
+    }
     responder.Respond(
         [&](WireWriter& writer) { EncodeSyncGroupResponse(writer, response, version); });
   };
   GroupCoordinator* groups = ctx.services().groups;
   if (groups == nullptr) {
     answer(SyncGroupResult{GroupError::kCoordinatorNotAvailable, {}});
+    return;
+  }
+  if (version >= kFirstProtocolCheckVersion &&
+      (!request->protocol_type.has_value() || !request->protocol_name.has_value())) {
+    answer(SyncGroupResult{GroupError::kInconsistentGroupProtocol, {}});
     return;
   }
   SyncGroupParams params;
@@ -42,12 +56,14 @@ void HandleSyncGroup(RequestContext& ctx) {
   for (SyncGroupRequest::Assignment& a : request->assignments) {
     params.assignments.push_back({std::move(a.member_id), std::move(a.assignment)});
   }
+  params.protocol_type = std::move(request->protocol_type);
+  params.protocol_name = std::move(request->protocol_name);
   groups->SyncGroup(params, std::move(answer));
 }
 
 }  // namespace
 
 const ApiSpec kSyncGroupApi = {ApiKey::kSyncGroup, kSyncGroupMinVersion, kSyncGroupMaxVersion,
-                               kNeverFlexible, &HandleSyncGroup};
+                               kSyncGroupFirstFlexibleVersion, &HandleSyncGroup};
 
 }  // namespace ringlog

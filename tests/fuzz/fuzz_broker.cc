@@ -87,6 +87,7 @@ std::string MemberIdOf(const std::string& frame, int16_t version) {
   WireReader reader(
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(frame.data()), frame.size()));
   if (!reader.ReadInt32().ok()) return "";  // the correlation id
+  if (version >= kJoinGroupFirstFlexibleVersion && !reader.SkipTaggedFields().ok()) return "";
   Result<JoinGroupResponse> response = DecodeJoinGroupResponse(reader, version);
   return response.ok() ? response->member_id : "";
 }

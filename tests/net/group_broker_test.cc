@@ -99,18 +99,19 @@ class GroupBrokerTest : public ::testing::Test {
     EXPECT_TRUE(logs_->Close().ok());
   }
 
-  // Sends a non-flexible request and decodes the response with `decode`.
+  // Sends a request (with the flexible header when `flexible`) and decodes the response
+  // with `decode`.
   template <typename Response, typename Request, typename Encode, typename Decode>
-  Response Call(int16_t key, int16_t version, const Request& request, Encode encode,
-                Decode decode) {
+  Response Call(int16_t key, int16_t version, const Request& request, Encode encode, Decode decode,
+                bool flexible = false) {
     const int32_t correlation_id = next_correlation_id_++;
-    client_->Send(key, version, correlation_id, false,
+    client_->Send(key, version, correlation_id, flexible,
                   [&](WireWriter& w) { encode(w, request, version); });
     std::optional<std::string> frame = client_->Receive();
     EXPECT_TRUE(frame.has_value()) << "no response to API " << key << " v" << version;
     if (!frame) return Response{};
     int32_t got_id = 0;
-    WireReader reader = ResponseBody(*frame, false, &got_id);
+    WireReader reader = ResponseBody(*frame, flexible, &got_id);
     EXPECT_EQ(got_id, correlation_id);
     Result<Response> response = decode(reader, version);
     EXPECT_TRUE(response.ok()) << response.status().ToString();
@@ -119,23 +120,28 @@ class GroupBrokerTest : public ::testing::Test {
 
   JoinGroupResponse JoinGroup(const JoinGroupRequest& request, int16_t version = 5) {
     return Call<JoinGroupResponse>(kJoinGroupKey, version, request, EncodeJoinGroupRequest,
-                                   DecodeJoinGroupResponse);
+                                   DecodeJoinGroupResponse,
+                                   version >= kJoinGroupFirstFlexibleVersion);
   }
   SyncGroupResponse SyncGroup(const SyncGroupRequest& request, int16_t version = 3) {
     return Call<SyncGroupResponse>(kSyncGroupKey, version, request, EncodeSyncGroupRequest,
-                                   DecodeSyncGroupResponse);
+                                   DecodeSyncGroupResponse,
+                                   version >= kSyncGroupFirstFlexibleVersion);
   }
   HeartbeatResponse Heartbeat(const HeartbeatRequest& request, int16_t version = 3) {
     return Call<HeartbeatResponse>(kHeartbeatKey, version, request, EncodeHeartbeatRequest,
-                                   DecodeHeartbeatResponse);
+                                   DecodeHeartbeatResponse,
+                                   version >= kHeartbeatFirstFlexibleVersion);
   }
   OffsetCommitResponse OffsetCommit(const OffsetCommitRequest& request, int16_t version = 7) {
     return Call<OffsetCommitResponse>(kOffsetCommitKey, version, request, EncodeOffsetCommitRequest,
-                                      DecodeOffsetCommitResponse);
+                                      DecodeOffsetCommitResponse,
+                                      version >= kOffsetCommitFirstFlexibleVersion);
   }
   OffsetFetchResponse OffsetFetch(const OffsetFetchRequest& request, int16_t version = 5) {
     return Call<OffsetFetchResponse>(kOffsetFetchKey, version, request, EncodeOffsetFetchRequest,
-                                     DecodeOffsetFetchResponse);
+                                     DecodeOffsetFetchResponse,
+                                     version >= kOffsetFetchFirstFlexibleVersion);
   }
 
   static JoinGroupRequest Join(const std::string& member_id) {
@@ -207,8 +213,10 @@ TEST_F(GroupBrokerTest, JoinSyncHeartbeatCommitFetchAndDescribe) {
   ASSERT_EQ(joined.members.size(), 1u);
   EXPECT_EQ(joined.members[0].metadata, "subscription");
 
-  const SyncGroupResponse synced =
-      SyncGroup({"g", 1, joined.member_id, std::nullopt, {{joined.member_id, "orders-0-1"}}});
+  const SyncGroupResponse synced = SyncGroup({.group_id = "g",
+                                              .generation_id = 1,
+                                              .member_id = joined.member_id,
+                                              .assignments = {{joined.member_id, "orders-0-1"}}});
   EXPECT_EQ(synced.error_code, 0);
   EXPECT_EQ(synced.assignment, "orders-0-1");
   EXPECT_EQ(Heartbeat({"g", 1, joined.member_id, std::nullopt}).error_code, 0);
@@ -282,8 +290,9 @@ TEST_F(GroupBrokerTest, RequestsThatDoNotFitTheGroupGetKafkasErrors) {
   EXPECT_EQ(
       OffsetCommit(Commit(1, joined.member_id, "orders", 1)).topics[0].partitions[0].error_code,
       Code(ErrorCode::kRebalanceInProgress));
-  EXPECT_EQ(SyncGroup({"g", 7, joined.member_id, std::nullopt, {}}).error_code,
-            Code(ErrorCode::kIllegalGeneration));
+  EXPECT_EQ(
+      SyncGroup({.group_id = "g", .generation_id = 7, .member_id = joined.member_id}).error_code,
+      Code(ErrorCode::kIllegalGeneration));
   EXPECT_EQ(Heartbeat({"g", 1, "stranger", std::nullopt}).error_code,
             Code(ErrorCode::kUnknownMemberId));
   EXPECT_EQ(Heartbeat({"other-group", 1, joined.member_id, std::nullopt}, 1).error_code,
@@ -291,7 +300,9 @@ TEST_F(GroupBrokerTest, RequestsThatDoNotFitTheGroupGetKafkasErrors) {
   JoinGroupRequest bad_timeout = Join("");
   bad_timeout.session_timeout_ms = 1;
   EXPECT_EQ(JoinGroup(bad_timeout, 2).error_code, Code(ErrorCode::kInvalidSessionTimeout));
-  EXPECT_EQ(SyncGroup({"g", 1, joined.member_id, std::nullopt, {}}).error_code, 0);
+  EXPECT_EQ(
+      SyncGroup({.group_id = "g", .generation_id = 1, .member_id = joined.member_id}).error_code,
+      0);
   EXPECT_EQ(
       OffsetCommit(Commit(0, joined.member_id, "orders", 1), 2).topics[0].partitions[0].error_code,
       Code(ErrorCode::kIllegalGeneration));
@@ -330,6 +341,149 @@ TEST_F(GroupBrokerTest, TheOffsetsTopicIsInternalAndOutlivesTopicDeletions) {
   OffsetFetchRequest all;
   all.group_id = "standalone";
   EXPECT_TRUE(OffsetFetch(all).topics.empty()) << "the deleted topic's offsets went with it";
+}
+
+TEST_F(GroupBrokerTest, FindCoordinatorV4AnswersEveryKeyOfTheBatch) {
+  FindCoordinatorRequest groups;
+  groups.coordinator_keys = {"g", "h"};
+  const FindCoordinatorResponse found =
+      Call<FindCoordinatorResponse>(kFindCoordinatorKey, 4, groups, EncodeFindCoordinatorRequest,
+                                    DecodeFindCoordinatorResponse, true);
+  ASSERT_EQ(found.coordinators.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(found.coordinators[i].key, groups.coordinator_keys[i]);
+    EXPECT_EQ(found.coordinators[i].error_code, 0);
+    EXPECT_EQ(found.coordinators[i].host, "broker.example");
+    EXPECT_EQ(found.coordinators[i].port, server_->bound_port());
+    EXPECT_FALSE(found.coordinators[i].error_message.has_value());
+  }
+  FindCoordinatorRequest transactions;
+  transactions.key_type = kCoordinatorKeyTransaction;
+  transactions.coordinator_keys = {"tx"};
+  const FindCoordinatorResponse none = Call<FindCoordinatorResponse>(
+      kFindCoordinatorKey, 5, transactions, EncodeFindCoordinatorRequest,
+      DecodeFindCoordinatorResponse, true);
+  ASSERT_EQ(none.coordinators.size(), 1u);
+  EXPECT_EQ(none.coordinators[0].key, "tx");
+  EXPECT_EQ(none.coordinators[0].error_code, Code(ErrorCode::kCoordinatorNotAvailable));
+  EXPECT_EQ(none.coordinators[0].node_id, -1);
+}
+
+TEST_F(GroupBrokerTest, FlexibleJoinAndSyncNameTheProtocolAndSyncChecksIt) {
+  JoinGroupRequest join = Join("");
+  join.reason = "a test joins";
+  const JoinGroupResponse first = JoinGroup(join, 9);
+  EXPECT_EQ(first.error_code, Code(ErrorCode::kMemberIdRequired));
+  EXPECT_FALSE(first.protocol_type.has_value());
+  EXPECT_FALSE(first.protocol_name.has_value()) << "no protocol chosen yet: null from v7";
+  join.member_id = first.member_id;
+  const JoinGroupResponse joined = JoinGroup(join, 9);
+  EXPECT_EQ(joined.error_code, 0);
+  EXPECT_EQ(joined.protocol_type, "consumer");
+  EXPECT_EQ(joined.protocol_name, "range");
+  EXPECT_FALSE(joined.skip_assignment);
+
+  SyncGroupRequest sync{.group_id = "g",
+                        .generation_id = joined.generation_id,
+                        .member_id = joined.member_id,
+                        .assignments = {{joined.member_id, "orders-0"}}};
+  EXPECT_EQ(SyncGroup(sync, 5).error_code, Code(ErrorCode::kInconsistentGroupProtocol))
+      << "v5 requires the protocol type and name";
+  sync.protocol_type = "consumer";
+  sync.protocol_name = "roundrobin";
+  EXPECT_EQ(SyncGroup(sync, 5).error_code, Code(ErrorCode::kInconsistentGroupProtocol));
+  sync.protocol_name = "range";
+  const SyncGroupResponse synced = SyncGroup(sync, 5);
+  EXPECT_EQ(synced.error_code, 0);
+  EXPECT_EQ(synced.assignment, "orders-0");
+  EXPECT_EQ(synced.protocol_type, "consumer");
+  EXPECT_EQ(synced.protocol_name, "range");
+  EXPECT_EQ(Heartbeat({"g", joined.generation_id, joined.member_id, std::nullopt}, 4).error_code,
+            0);
+
+  LeaveGroupRequest leave;
+  leave.group_id = "g";
+  leave.members.push_back({.member_id = joined.member_id, .reason = "the test is over"});
+  const LeaveGroupResponse left = Call<LeaveGroupResponse>(
+      kLeaveGroupKey, 5, leave, EncodeLeaveGroupRequest, DecodeLeaveGroupResponse, true);
+  ASSERT_EQ(left.members.size(), 1u);
+  EXPECT_EQ(left.members[0].member_id, joined.member_id);
+  EXPECT_EQ(left.members[0].error_code, 0);
+}
+
+TEST_F(GroupBrokerTest, OffsetFetchV8ServesEveryGroupOfTheBatch) {
+  const JoinGroupResponse joined = JoinAlone();
+  SyncGroup({.group_id = "g",
+             .generation_id = 1,
+             .member_id = joined.member_id,
+             .assignments = {{joined.member_id, "orders-0"}}});
+  ASSERT_EQ(
+      OffsetCommit(Commit(1, joined.member_id, "orders", 42), 9).topics[0].partitions[0].error_code,
+      0);
+  OffsetCommitRequest other = Commit(-1, "", "orders", 7);
+  other.group_id = "other";
+  ASSERT_EQ(OffsetCommit(other, 8).topics[0].partitions[0].error_code, 0);
+
+  OffsetFetchRequest request;
+  request.groups.push_back({.group_id = "g"});  // null topics: all of them
+  request.groups.push_back(
+      {.group_id = "other", .topics = std::vector<OffsetFetchRequest::Topic>{{"orders", {0, 1}}}});
+  request.groups.push_back({.group_id = "nobody"});
+  const OffsetFetchResponse fetched = OffsetFetch(request, 8);
+  ASSERT_EQ(fetched.groups.size(), 3u);
+  EXPECT_EQ(fetched.groups[0].group_id, "g");
+  ASSERT_EQ(fetched.groups[0].topics.size(), 1u);
+  ASSERT_EQ(fetched.groups[0].topics[0].partitions.size(), 1u);
+  EXPECT_EQ(fetched.groups[0].topics[0].partitions[0].committed_offset, 42);
+  EXPECT_EQ(fetched.groups[0].topics[0].partitions[0].metadata, "meta");
+  EXPECT_EQ(fetched.groups[1].group_id, "other");
+  ASSERT_EQ(fetched.groups[1].topics.size(), 1u);
+  ASSERT_EQ(fetched.groups[1].topics[0].partitions.size(), 2u);
+  EXPECT_EQ(fetched.groups[1].topics[0].partitions[0].committed_offset, 7);
+  EXPECT_EQ(fetched.groups[1].topics[0].partitions[1].committed_offset, -1);
+  EXPECT_EQ(fetched.groups[2].group_id, "nobody");
+  EXPECT_TRUE(fetched.groups[2].topics.empty());
+  for (const OffsetFetchResponse::Group& group : fetched.groups) EXPECT_EQ(group.error_code, 0);
+  EXPECT_TRUE(fetched.topics.empty());
+}
+
+TEST_F(GroupBrokerTest, AdminAnswersAtTheFlexibleVersions) {
+  const JoinGroupResponse joined = JoinAlone();
+  SyncGroup({.group_id = "g",
+             .generation_id = 1,
+             .member_id = joined.member_id,
+             .assignments = {{joined.member_id, "orders-0"}}});
+
+  ListGroupsRequest classic;
+  classic.types_filter = {"Classic"};
+  const ListGroupsResponse listed = Call<ListGroupsResponse>(
+      kListGroupsKey, 5, classic, EncodeListGroupsRequest, DecodeListGroupsResponse, true);
+  ASSERT_EQ(listed.groups.size(), 1u);
+  EXPECT_EQ(listed.groups[0].group_id, "g");
+  EXPECT_EQ(listed.groups[0].group_state, "Stable");
+  EXPECT_EQ(listed.groups[0].group_type, "classic");
+  ListGroupsRequest other_type;
+  other_type.types_filter = {"consumer"};
+  EXPECT_TRUE(Call<ListGroupsResponse>(kListGroupsKey, 5, other_type, EncodeListGroupsRequest,
+                                       DecodeListGroupsResponse, true)
+                  .groups.empty());
+
+  for (bool include : {false, true}) {
+    const DescribeGroupsResponse described = Call<DescribeGroupsResponse>(
+        kDescribeGroupsKey, 5, DescribeGroupsRequest{{"g"}, include}, EncodeDescribeGroupsRequest,
+        DecodeDescribeGroupsResponse, true);
+    ASSERT_EQ(described.groups.size(), 1u);
+    EXPECT_EQ(described.groups[0].group_state, "Stable");
+    // No authorizer: every group operation (READ 3, DELETE 6, DESCRIBE 8) is allowed.
+    EXPECT_EQ(described.groups[0].authorized_operations,
+              include ? (1 << 3) | (1 << 6) | (1 << 8) : kAuthorizedOperationsUnknown);
+  }
+
+  const DeleteGroupsResponse busy =
+      Call<DeleteGroupsResponse>(kDeleteGroupsKey, 2, DeleteGroupsRequest{{"g"}},
+                                 EncodeDeleteGroupsRequest, DecodeDeleteGroupsResponse, true);
+  ASSERT_EQ(busy.results.size(), 1u);
+  EXPECT_EQ(busy.results[0].error_code, Code(ErrorCode::kNonEmptyGroup));
 }
 
 TEST_F(GroupBrokerTest, AMalformedJoinClosesTheConnectionOnly) {

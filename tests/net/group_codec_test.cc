@@ -51,6 +51,7 @@ struct CodecCase<FindCoordinatorRequest> {
   static FindCoordinatorRequest Full() { return {"txn-7", kCoordinatorKeyTransaction}; }
   static FindCoordinatorRequest AtVersion(FindCoordinatorRequest m, int16_t v) {
     if (v < 1) m.key_type = kCoordinatorKeyGroup;
+    if (v >= 4) m.key.clear();  // v4+ name keys in a batch instead
     return m;
   }
 };
@@ -63,6 +64,13 @@ struct CodecCase<FindCoordinatorResponse> {
     if (v < 1) {
       m.throttle_time_ms = 0;
       m.error_message.reset();
+    }
+    if (v >= 4) {  // v4+ answer each key of a batch instead
+      m.error_code = 0;
+      m.error_message.reset();
+      m.node_id = 0;
+      m.host.clear();
+      m.port = 0;
     }
     return m;
   }
@@ -91,13 +99,13 @@ template <>
 struct CodecCase<JoinGroupResponse> {
   RINGLOG_CODEC_FUNCTIONS(JoinGroupResponse, JoinGroup)
   static JoinGroupResponse Full() {
-    return {7,
-            79,
-            12,
-            "range",
-            "member-a",
-            "member-b",
-            {{"member-a", "instance-a", kBinary}, {"member-b", std::nullopt, "meta-b"}}};
+    return {.throttle_time_ms = 7,
+            .error_code = 79,
+            .generation_id = 12,
+            .protocol_name = "range",
+            .leader = "member-a",
+            .member_id = "member-b",
+            .members = {{"member-a", "instance-a", kBinary}, {"member-b", std::nullopt, "meta-b"}}};
   }
   static JoinGroupResponse AtVersion(JoinGroupResponse m, int16_t v) {
     if (v < 2) m.throttle_time_ms = 0;
@@ -112,7 +120,11 @@ template <>
 struct CodecCase<SyncGroupRequest> {
   RINGLOG_CODEC_FUNCTIONS(SyncGroupRequest, SyncGroup)
   static SyncGroupRequest Full() {
-    return {"orders", 12, "member-a", "instance-a", {{"member-a", kBinary}, {"member-b", ""}}};
+    return {.group_id = "orders",
+            .generation_id = 12,
+            .member_id = "member-a",
+            .group_instance_id = "instance-a",
+            .assignments = {{"member-a", kBinary}, {"member-b", ""}}};
   }
   static SyncGroupRequest AtVersion(SyncGroupRequest m, int16_t v) {
     if (v < 3) m.group_instance_id.reset();
@@ -123,7 +135,9 @@ struct CodecCase<SyncGroupRequest> {
 template <>
 struct CodecCase<SyncGroupResponse> {
   RINGLOG_CODEC_FUNCTIONS(SyncGroupResponse, SyncGroup)
-  static SyncGroupResponse Full() { return {5, 27, kBinary}; }
+  static SyncGroupResponse Full() {
+    return {.throttle_time_ms = 5, .error_code = 27, .assignment = kBinary};
+  }
   static SyncGroupResponse AtVersion(SyncGroupResponse m, int16_t v) {
     if (v < 1) m.throttle_time_ms = 0;
     return m;
@@ -224,11 +238,16 @@ template <>
 struct CodecCase<OffsetFetchRequest> {
   RINGLOG_CODEC_FUNCTIONS(OffsetFetchRequest, OffsetFetch)
   static OffsetFetchRequest Full() {
-    return {"orders", std::vector<OffsetFetchRequest::Topic>{{"clicks", {0, 3}}, {"views", {}}},
-            true};
+    return {.group_id = "orders",
+            .topics = std::vector<OffsetFetchRequest::Topic>{{"clicks", {0, 3}}, {"views", {}}},
+            .require_stable = true};
   }
   static OffsetFetchRequest AtVersion(OffsetFetchRequest m, int16_t v) {
     if (v < 7) m.require_stable = false;
+    if (v >= 8) {  // v8+ name groups in a batch instead
+      m.group_id.clear();
+      m.topics.reset();
+    }
     return m;
   }
 };
@@ -249,6 +268,10 @@ struct CodecCase<OffsetFetchResponse> {
       for (auto& partition : topic.partitions) {
         if (v < 5) partition.committed_leader_epoch = -1;
       }
+    }
+    if (v >= 8) {  // v8+ answer each group of a batch instead
+      m.topics.clear();
+      m.error_code = 0;
     }
     return m;
   }

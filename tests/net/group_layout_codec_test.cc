@@ -50,7 +50,13 @@ TEST(GroupLayoutTest, JoinGroupRebalanceTimeoutFollowsTheSessionTimeout) {
 }
 
 TEST(GroupLayoutTest, JoinGroupResponseThrottleFromV2AndInstanceIdsFromV5) {
-  const JoinGroupResponse response{1, 0, 2, "range", "m", "m", {{"m", "i", "x"}}};
+  const JoinGroupResponse response{.throttle_time_ms = 1,
+                                   .error_code = 0,
+                                   .generation_id = 2,
+                                   .protocol_name = "range",
+                                   .leader = "m",
+                                   .member_id = "m",
+                                   .members = {{"m", "i", "x"}}};
   const std::string body = Hex("0000 00000002 0005") + "range" + Hex("0001") + "m" + Hex("0001") +
                            "m" + Hex("00000001 0001") + "m";
   EXPECT_EQ(EncodeWith(EncodeJoinGroupResponse, response, 1), body + Hex("00000001") + "x");
@@ -61,12 +67,16 @@ TEST(GroupLayoutTest, JoinGroupResponseThrottleFromV2AndInstanceIdsFromV5) {
 }
 
 TEST(GroupLayoutTest, SyncGroupCarriesAssignmentsAsBytes) {
-  const SyncGroupRequest request{"g", 3, "m", "i", {{"m", std::string("\0\xff", 2)}}};
+  const SyncGroupRequest request{.group_id = "g",
+                                 .generation_id = 3,
+                                 .member_id = "m",
+                                 .group_instance_id = "i",
+                                 .assignments = {{"m", std::string("\0\xff", 2)}}};
   const std::string head = Hex("0001") + "g" + Hex("00000003 0001") + "m";
   const std::string assignments = Hex("00000001 0001") + "m" + Hex("00000002 00ff");
   EXPECT_EQ(EncodeWith(EncodeSyncGroupRequest, request, 2), head + assignments);
   EXPECT_EQ(EncodeWith(EncodeSyncGroupRequest, request, 3), head + Hex("0001") + "i" + assignments);
-  EXPECT_EQ(EncodeWith(EncodeSyncGroupResponse, SyncGroupResponse{0, 0, "ab"}, 0),
+  EXPECT_EQ(EncodeWith(EncodeSyncGroupResponse, SyncGroupResponse{.assignment = "ab"}, 0),
             Hex("0000 00000002") + "ab");
 }
 

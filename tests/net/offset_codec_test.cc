@@ -66,7 +66,8 @@ TEST(OffsetCommitLayoutTest, NullMetadataAndResponseThrottle) {
 }
 
 TEST(OffsetFetchLayoutTest, ClassicRequestAndNullTopicsFromV2) {
-  const OffsetFetchRequest request{"g", std::vector<OffsetFetchRequest::Topic>{{"t", {0}}}, false};
+  const OffsetFetchRequest request{.group_id = "g",
+                                   .topics = std::vector<OffsetFetchRequest::Topic>{{"t", {0}}}};
   EXPECT_EQ(EncodeWith(EncodeOffsetFetchRequest, request, 1),
             Hex("0001") + "g" + Hex("00000001 0001") + "t" + Hex("00000001 00000000"));
 
@@ -84,7 +85,9 @@ TEST(OffsetFetchLayoutTest, ClassicRequestAndNullTopicsFromV2) {
 }
 
 TEST(OffsetFetchLayoutTest, FlexibleRequestAtV6AndRequireStableAtV7) {
-  const OffsetFetchRequest request{"g", std::vector<OffsetFetchRequest::Topic>{{"t", {0}}}, true};
+  const OffsetFetchRequest request{.group_id = "g",
+                                   .topics = std::vector<OffsetFetchRequest::Topic>{{"t", {0}}},
+                                   .require_stable = true};
   const std::string v6 = Hex("02") + "g" + Hex("02 02") + "t" + Hex("02 00000000 00") + Hex("00");
   EXPECT_EQ(EncodeWith(EncodeOffsetFetchRequest, request, 6), v6);
   EXPECT_EQ(EncodeWith(EncodeOffsetFetchRequest, request, 7),
@@ -116,7 +119,7 @@ TEST(OffsetFetchLayoutTest, ResponseFieldsByVersion) {
 }
 
 TEST(OffsetFetchLayoutDeathTest, EncodingNullTopicsBeforeV2IsABug) {
-  const OffsetFetchRequest all_topics{"g", std::nullopt, false};
+  const OffsetFetchRequest all_topics{.group_id = "g", .topics = std::nullopt};
   EXPECT_DEATH(EncodeWith(EncodeOffsetFetchRequest, all_topics, 1), "null topic list");
 }
 
