@@ -1,12 +1,15 @@
 """Consumer groups with librdkafka (confluent-kafka-python 1.7.0 on librdkafka 2.0.2, which
-speaks JoinGroup v5, SyncGroup v3, OffsetCommit v7): two members split a topic, a group
-resumes where it committed, and a static member (group.instance.id) that restarts gets
-its partitions back without the other member seeing a rebalance."""
+speaks JoinGroup v5, SyncGroup v3, OffsetCommit v7 and the flexible OffsetFetch v7): two
+members split a topic, a group resumes where it committed, committed offsets read back
+per partition, the admin client lists and describes a group, and a static member
+(group.instance.id) that restarts gets its partitions back without the other member
+seeing a rebalance."""
 
 import time
 import unittest
 
-from confluent_kafka import Consumer
+from confluent_kafka import OFFSET_INVALID, Consumer, TopicPartition
+from confluent_kafka.admin import AdminClient
 from kafka.admin import KafkaAdminClient
 
 from kafka_helpers import ck_produce, ck_producer
@@ -86,6 +89,25 @@ class LibrdkafkaGroupTest(BrokerTestCase):
         records[0].extend(m for m in consumer.consume(num_messages=100, timeout=0.5)
                           if not m.error())
         self.assertEqual(sorted(m.value().decode() for m in records[0]), sorted(second))
+
+    def test_committed_offsets_read_back_and_the_admin_client_lists_the_group(self):
+        self.produce("committed", ["c%d" % i for i in range(8)])
+        consumer, _ = self.consumer("committers", "committed", **{"client.id": "committer"})
+        self.poll_until([consumer], lambda _: len(consumer.assignment()) == 4)
+        consumer.commit(offsets=[TopicPartition("committed", p, 10 + p) for p in (0, 2)],
+                        asynchronous=False)
+        committed = consumer.committed(
+            [TopicPartition("committed", p) for p in range(4)], timeout=10)
+        self.assertEqual([(tp.partition, tp.offset) for tp in committed],
+                         [(0, 10), (1, OFFSET_INVALID), (2, 12), (3, OFFSET_INVALID)])
+
+        admin = AdminClient({"bootstrap.servers": self.broker.bootstrap})
+        groups = admin.list_groups(group="committers", timeout=10)
+        self.assertEqual(len(groups), 1)
+        self.assertEqual(groups[0].state, "Stable")
+        self.assertEqual(groups[0].protocol_type, "consumer")
+        self.assertEqual([m.client_id for m in groups[0].members], ["committer"])
+        self.assertIn("committers", [g.id for g in admin.list_groups(timeout=10)])
 
     def test_a_restarted_static_member_keeps_its_partitions_without_a_rebalance(self):
         self.produce("static", ["x"])
