@@ -409,7 +409,19 @@ def emit_read_field(e, f, target, top, reader):
     e.close(";")
     fn = "ReadNullableArray" if is_nullable(f) else "ReadArray"
     call = f"{fn}<{elem}>({reader}, flexible, {element_min_bytes(f)}, read_{f.name})"
+    nullable_cond = version_cond(f.nullable, f.versions) if is_nullable(f) else None
+    if nullable_cond is None:
+        e.line(f"ASSIGN_OR_RETURN({target}, {call});")
+        return
+    # A null array has a meaning ("all topics") only where the schema allows it; before
+    # that it is malformed, as Kafka's decoder says.
+    e.open(f"if ({nullable_cond})")
     e.line(f"ASSIGN_OR_RETURN({target}, {call});")
+    e.close()
+    e.open("else")
+    e.line(f"ASSIGN_OR_RETURN({target}, ReadArray<{elem}>({reader}, flexible, "
+           f"{element_min_bytes(f)}, read_{f.name}));")
+    e.close()
 
 
 def emit_reader(e, s, top, msg):
