@@ -28,8 +28,9 @@ A field line is `name type versions [option ...] [# comment]`. Versions are `N+`
 records, `[]T` (an array), or a struct name T; a struct's fields follow, indented, the first
 time it is named, and a later field may name it again to reuse it. Options: nullable=V,
 tag=N (a tagged field of flexible versions), default=LITERAL (a C++ literal, `null`, or
-`max`/`min` for the type's limits). Encoding null in a version where the field is not
-nullable is a CHECK failure: that version has no way to say it.
+`max`/`min` for the type's limits), null_elsewhere=refuse (an array nullable in only some
+of its versions: outside them a null is malformed on decoding and a CHECK failure on
+encoding, instead of being read as null and written as an empty array).
 
 Records in a request are a view into the request buffer (std::span plus its position);
 records in a response are an engine ReadResult, which an encoder over an OutboundFrame
@@ -90,6 +91,7 @@ class Field:
         self.tag = None
         self.default = None
         self.struct = None  # the Struct, for struct-typed fields and arrays of structs
+        self.refuse_null = False
         for opt in options:
             key, _, value = opt.partition("=")
             if key == "nullable":
@@ -98,6 +100,8 @@ class Field:
                 self.tag = int(value)
             elif key == "default":
                 self.default = value
+            elif opt == "null_elsewhere=refuse":
+                self.refuse_null = True
             else:
                 raise DefinitionError(f"{where}: unknown option '{opt}'")
         if self.is_struct_type() and self.nullable and not self.is_array:
@@ -410,7 +414,7 @@ def emit_read_field(e, f, target, top, reader):
     fn = "ReadNullableArray" if is_nullable(f) else "ReadArray"
     call = f"{fn}<{elem}>({reader}, flexible, {element_min_bytes(f)}, read_{f.name})"
     nullable_cond = version_cond(f.nullable, f.versions) if is_nullable(f) else None
-    if nullable_cond is None:
+    if nullable_cond is None or not f.refuse_null:
         e.line(f"ASSIGN_OR_RETURN({target}, {call});")
         return
     # A null array has a meaning ("all topics") only where the schema allows it; before
@@ -514,12 +518,21 @@ def emit_write_field(e, f, value, top, writer):
             e.open(f"if ({nullable_cond})")
             e.line(f"WriteNullableArray({writer}, {value}, flexible, write_{f.name});")
             e.close()
-            e.open(f"else")
-            # Null has no encoding here: the caller broke the message's contract.
-            e.line(f'CHECK({value}.has_value()) << "{f.name}: a null {f.type.lower()} list at '
-                   f'version " << version << ", nullable only in {version_text(f.nullable)}";')
-            e.line(f"WriteArray({writer}, *{value}, flexible, write_{f.name});")
-            e.close()
+            if f.refuse_null:
+                e.open("else")
+                # Null has no encoding here: the caller broke the message's contract.
+                e.line(f'CHECK({value}.has_value()) << "{f.name}: a null {f.type.lower()} list '
+                       f'at version " << version << ", nullable only in '
+                       f'{version_text(f.nullable)}";')
+                e.line(f"WriteArray({writer}, *{value}, flexible, write_{f.name});")
+                e.close()
+            else:
+                e.open(f"else if ({value})")
+                e.line(f"WriteArray({writer}, *{value}, flexible, write_{f.name});")
+                e.close()
+                e.open("else")
+                e.line(f"{writer}.WriteArrayLength(0, flexible);")
+                e.close()
     else:
         e.line(f"WriteArray({writer}, {value}, flexible, write_{f.name});")
 
