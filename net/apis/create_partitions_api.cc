@@ -42,14 +42,14 @@ std::string GrowthProblem(const CreatePartitionsRequest::Topic& topic, int32_t c
 
 // Why `assignments` do not place each of the `added` partitions on this broker alone, or
 // empty.
-std::string AssignmentProblem(const std::vector<std::vector<int32_t>>& assignments, int32_t added,
-                              int32_t node_id) {
+std::string AssignmentProblem(const std::vector<CreatePartitionsRequest::Assignment>& assignments,
+                              int32_t added, int32_t node_id) {
   if (assignments.size() != static_cast<size_t>(added)) {
     return "adding " + std::to_string(added) + " partitions needs as many assignments, got " +
            std::to_string(assignments.size());
   }
-  for (const std::vector<int32_t>& replicas : assignments) {
-    if (replicas != std::vector<int32_t>{node_id}) {
+  for (const CreatePartitionsRequest::Assignment& assignment : assignments) {
+    if (assignment.broker_ids != std::vector<int32_t>{node_id}) {
       return "each new partition must have exactly one replica, on broker " +
              std::to_string(node_id);
     }
@@ -115,8 +115,8 @@ void HandleCreatePartitions(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeCre
 
 }  // namespace
 
-const ApiSpec kCreatePartitionsApi = {ApiKey::kCreatePartitions, kCreatePartitionsMinVersion,
-                                      kCreatePartitionsMaxVersion, /*first_flexible_version=*/2,
-                                      &HandleCreatePartitions};
+const ApiSpec kCreatePartitionsApi = {
+    ApiKey::kCreatePartitions, kCreatePartitionsMinVersion, kCreatePartitionsMaxVersion,
+    kCreatePartitionsFirstFlexibleVersion, &HandleCreatePartitions};
 
 }  // namespace ringlog

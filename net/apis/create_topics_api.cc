@@ -8,6 +8,11 @@
 // message). The internal topics are the broker's to create (INVALID_TOPIC_EXCEPTION).
 // validate_only runs every check and creates nothing.
 //
+// From v5 a topic that is (or would be) created is described back as Kafka does: its
+// partition count, replication factor 1 and every topic config with its value in effect
+// and source; a refused topic has -1 for both and no configs. v7 adds the new topic's id
+// (zero when validating only).
+//
 // -1 for the defaults is accepted at every version, as Kafka's broker does: KIP-464 made
 // it official in v4, but kafkajs sends it in v3 whenever numPartitions is left out.
 // The request runs on the admin worker and is answered once every topic is created (or
@@ -35,6 +40,10 @@ namespace {
 // What a topic asks for to get the broker's defaults.
 constexpr int32_t kDefaultPartitions = -1;
 constexpr int16_t kDefaultReplicationFactor = -1;
+
+// Kafka's ConfigSource values.
+constexpr int8_t kTopicConfigSource = 1;
+constexpr int8_t kDefaultConfigSource = 5;
 
 // What a topic of the request will be, or why it will not be.
 struct Plan {
@@ -126,15 +135,33 @@ Plan PlanTopic(const RequestContext& ctx, const CreateTopicsRequest::Topic& topi
   return plan;
 }
 
+// Every topic config in effect for `plan`, as v5+ describes a created topic.
+std::vector<CreateTopicsResponse::Config> DescribeConfigs(const LogManager& logs,
+                                                          const Plan& plan) {
+  std::vector<CreateTopicsResponse::Config> configs;
+  for (ConfigEntry& entry : DescribeTopicConfigs(logs.defaults(), plan.configs)) {
+    CreateTopicsResponse::Config& config = configs.emplace_back();
+    config.name = std::move(entry.name);
+    config.value = std::move(entry.value);
+    config.read_only = entry.read_only;
+    config.config_source = entry.is_default ? kDefaultConfigSource : kTopicConfigSource;
+  }
+  return configs;
+}
+
 // Creates the planned topic unless only validating; the outcome as the client sees it.
 CreateTopicsResponse::TopicResult CreateTopic(const RequestContext& ctx, const std::string& name,
                                               Plan plan, bool validate_only) {
+  LogManager& logs = *ctx.services().logs;
   CreateTopicsResponse::TopicResult result;
   result.name = name;
+  result.configs.emplace();
   if (plan.error == ErrorCode::kNone && !validate_only) {
-    Status created = ctx.services().logs->CreateTopic(name, plan.partitions, plan.configs);
+    Status created = logs.CreateTopic(name, plan.partitions, plan.configs);
     if (created.ok()) {
       LOG(INFO) << "created topic " << name << " with " << plan.partitions << " partitions";
+      // A concurrent deletion may remove the topic before this lookup: no id then.
+      result.topic_id = logs.TopicId(name).value_or(Uuid{});
     } else {
       if (!created.IsAlreadyExists()) {
         LOG(WARNING) << "creating topic " << name << ": " << created.ToString();
@@ -143,7 +170,13 @@ CreateTopicsResponse::TopicResult CreateTopic(const RequestContext& ctx, const s
     }
   }
   result.error_code = ToWire(plan.error);
-  if (plan.error != ErrorCode::kNone) result.error_message = std::move(plan.message);
+  if (plan.error != ErrorCode::kNone) {
+    result.error_message = std::move(plan.message);
+    return result;
+  }
+  result.num_partitions = plan.partitions;
+  result.replication_factor = 1;
+  result.configs = DescribeConfigs(logs, plan);
   return result;
 }
 
@@ -175,7 +208,7 @@ void HandleCreateTopics(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeCreateT
 }  // namespace
 
 const ApiSpec kCreateTopicsApi = {ApiKey::kCreateTopics, kCreateTopicsMinVersion,
-                                  kCreateTopicsMaxVersion, /*first_flexible_version=*/5,
+                                  kCreateTopicsMaxVersion, kCreateTopicsFirstFlexibleVersion,
                                   &HandleCreateTopics};
 
 }  // namespace ringlog

@@ -77,7 +77,7 @@ void HandleDeleteRecords(RequestContext& ctx) {
 }  // namespace
 
 const ApiSpec kDeleteRecordsApi = {ApiKey::kDeleteRecords, kDeleteRecordsMinVersion,
-                                   kDeleteRecordsMaxVersion, /*first_flexible_version=*/2,
+                                   kDeleteRecordsMaxVersion, kDeleteRecordsFirstFlexibleVersion,
                                    &HandleDeleteRecords};
 
 }  // namespace ringlog

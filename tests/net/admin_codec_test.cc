@@ -1,9 +1,12 @@
-// The admin and producer-id APIs: CreateTopics v0-4, DeleteTopics v0-3, CreatePartitions
-// v0-1, DescribeConfigs v0-2, AlterConfigs v0-1, DeleteRecords v0-1, InitProducerId v0-1.
+// The admin and producer-id APIs: CreateTopics v0-7, DeleteTopics v0-6, CreatePartitions
+// v0-3, DescribeConfigs v0-2, AlterConfigs v0-1, DeleteRecords v0-2, InitProducerId v0-1.
 // Round trips with per-version fields, malformed input, and kafka-python's admin requests.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "net/codec/alter_configs_codec.h"
@@ -46,7 +49,17 @@ struct CreateTopicsRequestCase {
 struct CreateTopicsResponseCase {
   RINGLOG_CASE(CreateTopicsResponse, CreateTopics)
   static Msg Full() {
-    return {20, {{"orders", 0, std::nullopt}, {"dup", 36, "Topic 'dup' already exists."}}};
+    Msg m;
+    m.throttle_time_ms = 20;
+    for (auto [name, code, message] :
+         {std::tuple<const char*, int16_t, std::optional<std::string>>{"orders", 0, std::nullopt},
+          {"dup", 36, "Topic 'dup' already exists."}}) {
+      CreateTopicsResponse::TopicResult& t = m.topics.emplace_back();
+      t.name = name;
+      t.error_code = code;
+      t.error_message = message;
+    }
+    return m;
   }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 2) m.throttle_time_ms = 0;
@@ -59,13 +72,30 @@ struct CreateTopicsResponseCase {
 
 struct DeleteTopicsRequestCase {
   RINGLOG_CASE(DeleteTopicsRequest, DeleteTopics)
-  static Msg Full() { return {{"a", "bb"}, 5000}; }
-  static Msg AtVersion(Msg m, int16_t) { return m; }
+  static Msg Full() {
+    Msg m;
+    m.topic_names = {"a", "bb"};
+    m.timeout_ms = 5000;
+    return m;
+  }
+  static Msg AtVersion(Msg m, int16_t v) {
+    if (v >= 6) m.topic_names.clear();  // v6 names topics in `topics`
+    return m;
+  }
 };
 
 struct DeleteTopicsResponseCase {
   RINGLOG_CASE(DeleteTopicsResponse, DeleteTopics)
-  static Msg Full() { return {3, {{"a", 0}, {"bb", 3}}}; }
+  static Msg Full() {
+    Msg m;
+    m.throttle_time_ms = 3;
+    for (auto [name, code] : {std::pair<const char*, int16_t>{"a", 0}, {"bb", 3}}) {
+      DeleteTopicsResponse::TopicResult& t = m.responses.emplace_back();
+      t.name = name;
+      t.error_code = code;
+    }
+    return m;
+  }
   static Msg AtVersion(Msg m, int16_t v) {
     if (v < 1) m.throttle_time_ms = 0;
     return m;
@@ -75,10 +105,10 @@ struct DeleteTopicsResponseCase {
 struct CreatePartitionsRequestCase {
   RINGLOG_CASE(CreatePartitionsRequest, CreatePartitions)
   static Msg Full() {
-    return {
-        {{"orders", 6, std::vector<std::vector<int32_t>>{{1}, {1, 2}}}, {"audit", 2, std::nullopt}},
-        10000,
-        true};
+    return {{{"orders", 6, std::vector<CreatePartitionsRequest::Assignment>{{{1}}, {{1, 2}}}},
+             {"audit", 2, std::nullopt}},
+            10000,
+            true};
   }
   static Msg AtVersion(Msg m, int16_t) { return m; }
 };
@@ -252,7 +282,10 @@ TEST(AdminCodecTest, GoldenKafkaPythonDeleteTopicsV3) {
   Result<DeleteTopicsRequest> request = DecodeDeleteTopicsRequest(reader, 3);
   ASSERT_TRUE(request.ok()) << request.status().ToString();
   EXPECT_TRUE(reader.at_end());
-  EXPECT_EQ(*request, (DeleteTopicsRequest{{"golden-old"}, 5000}));
+  DeleteTopicsRequest expected;
+  expected.topic_names = {"golden-old"};
+  expected.timeout_ms = 5000;
+  EXPECT_EQ(*request, expected);
 }
 
 TEST(AdminCodecTest, GoldenKafkaPythonDescribeConfigsV2) {
