@@ -4,9 +4,9 @@
 // Every API is advertised from version 0, as Kafka 3.x does: librdkafka silently turns
 // compression off when Produce does not start at 0, and passes a fixed maximum of 0 for
 // several APIs. Versions the handlers cannot store or serve (old message formats) are
-// refused per partition with an error code, not by the advertised range. Each maximum
-// stays below its API's first flexible version except ApiVersions v3, because kafka-python
-// guesses the broker release (and with it the Produce version it sends) from the table.
+// refused per partition with an error code, not by the advertised range. The ranges come
+// from the message definitions (net/codec/messages/*.msg): each API is served up to the
+// newest version its definition knows, flexible versions included.
 #pragma once
 
 #include <cstdint>

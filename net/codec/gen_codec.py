@@ -321,7 +321,7 @@ def version_cond(rng, within=None):
 
 
 def min_bytes_of(f):
-    """(fixed, classic_extra, flexible_extra) or a nested struct call."""
+    """A C++ expression: the fewest bytes field f takes on the wire (not tagged)."""
     if f.is_array:
         return "(flexible ? 1 : 4)"
     if f.struct is not None:
@@ -361,10 +361,6 @@ class Emitter:
 
     def text(self):
         return "\n".join(self.lines) + "\n"
-
-
-def upper_camel(name):
-    return "".join(p[:1].upper() + p[1:] for p in name.split("_"))
 
 
 # ---- Decoding -----------------------------------------------------------------------------
