@@ -18,15 +18,19 @@ struct Table {
 };
 
 Table* BuildTable() {
-  auto* table = new Table{
-      .served = {
-          kProduceApi,         kFetchApi,        kListOffsetsApi,      kMetadataApi,
-          kApiVersionsApi,     kCreateTopicsApi, kDeleteTopicsApi,     kDeleteRecordsApi,
-          kDescribeConfigsApi, kAlterConfigsApi, kCreatePartitionsApi, kFindCoordinatorApi,
-          kJoinGroupApi,       kSyncGroupApi,    kHeartbeatApi,        kLeaveGroupApi,
-          kOffsetCommitApi,    kOffsetFetchApi,  kListGroupsApi,       kDescribeGroupsApi,
-          kDeleteGroupsApi,    kIncrementalAlterConfigsApi,
-      }};
+  auto* table = new Table{.served = {
+                              kProduceApi,          kFetchApi,
+                              kListOffsetsApi,      kMetadataApi,
+                              kApiVersionsApi,      kCreateTopicsApi,
+                              kDeleteTopicsApi,     kDeleteRecordsApi,
+                              kDescribeConfigsApi,  kAlterConfigsApi,
+                              kCreatePartitionsApi, kFindCoordinatorApi,
+                              kJoinGroupApi,        kSyncGroupApi,
+                              kHeartbeatApi,        kLeaveGroupApi,
+                              kOffsetCommitApi,     kOffsetFetchApi,
+                              kListGroupsApi,       kDescribeGroupsApi,
+                              kDeleteGroupsApi,     kIncrementalAlterConfigsApi,
+                          }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);
   });
