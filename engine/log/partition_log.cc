@@ -214,7 +214,8 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   if (view.size_bytes() != batch.size()) {
     return Status::InvalidArgument("trailing bytes after the record batch");
   }
-  const uint32_t max_bytes = options().max_message_bytes;
+  const LogOptions opts = options();  // one read of the options per append
+  const uint32_t max_bytes = opts.max_message_bytes;
   if (view.size_bytes() > max_bytes) {
     return Status::TooLarge("record batch of " + std::to_string(view.size_bytes()) +
                             " bytes exceeds max.message.bytes " + std::to_string(max_bytes));
@@ -224,9 +225,8 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   RETURN_IF_ERROR(ValidateProducerBatch(view, max_decompressed));
   // A topic with a compression.type other than "producer" stores its own codec.
   std::string recompressed;
-  if (const std::optional<CompressionType> codec = options().compression;
-      codec && *codec != view.header().compression()) {
-    ASSIGN_OR_RETURN(recompressed, RecompressBatch(view, *codec, max_decompressed));
+  if (opts.compression && *opts.compression != view.header().compression()) {
+    ASSIGN_OR_RETURN(recompressed, RecompressBatch(view, *opts.compression, max_decompressed));
     batch =
         std::span<uint8_t>(reinterpret_cast<uint8_t*>(recompressed.data()), recompressed.size());
   }
