@@ -116,20 +116,13 @@ std::string PrintTimestampType(const LogOptions& options) {
 
 // A comma-separated list, as Kafka takes it; "delete" is the only policy ringlog runs.
 Status SetCleanupPolicy(std::string_view name, std::string_view value, LogOptions*) {
-  std::string_view rest = value;
-  bool any = false;
-  while (true) {
-    const size_t comma = rest.find(',');
-    const std::string_view item = Trim(rest.substr(0, comma));
+  for (const std::string_view item : SplitConfigList(value)) {
     if (item == "compact") {
       return BadValue(name, value, "log compaction is not supported; use \"delete\"");
     }
     if (item != "delete") return BadValue(name, value, "expected \"delete\"");
-    any = true;
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
   }
-  return any ? Status::OK() : BadValue(name, value, "expected \"delete\"");
+  return Status::OK();
 }
 
 std::string PrintCleanupPolicy(const LogOptions&) { return "delete"; }
@@ -165,21 +158,16 @@ std::string PrintCompression(const LogOptions& options) {
 Status CheckThrottledReplicas(std::string_view name, std::string_view value, LogOptions*) {
   const std::string_view all = Trim(value);
   if (all.empty() || all == "*") return Status::OK();
-  std::string_view rest = all;
-  while (true) {
-    const size_t comma = rest.find(',');
-    const std::string_view item = Trim(rest.substr(0, comma));
+  const auto digits = [](std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+  };
+  for (const std::string_view item : SplitConfigList(all)) {
     const size_t colon = item.find(':');
-    const auto digits = [](std::string_view s) {
-      return !s.empty() &&
-             std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-    };
     if (colon == std::string_view::npos || !digits(Trim(item.substr(0, colon))) ||
         !digits(Trim(item.substr(colon + 1)))) {
       return BadValue(name, value, "expected \"*\" or a list of partition:broker pairs");
     }
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
   }
   return Status::OK();
 }
@@ -323,6 +311,16 @@ const TopicConfigSpec* FindTopicConfig(std::string_view name) {
     if (spec.name == name) return &spec;
   }
   return nullptr;
+}
+
+std::vector<std::string_view> SplitConfigList(std::string_view value) {
+  std::vector<std::string_view> items;
+  while (true) {
+    const size_t comma = value.find(',');
+    items.push_back(Trim(value.substr(0, comma)));
+    if (comma == std::string_view::npos) return items;
+    value.remove_prefix(comma + 1);
+  }
 }
 
 }  // namespace ringlog

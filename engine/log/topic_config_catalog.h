@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/log/log_options.h"
 #include "engine/status.h"
@@ -50,5 +51,9 @@ std::span<const TopicConfigSpec> TopicConfigCatalog();
 
 // The spec of topic config `name`, or null when Kafka defines no such topic config.
 const TopicConfigSpec* FindTopicConfig(std::string_view name);
+
+// The items of a list config's value (comma-separated), each trimmed of blanks. Empty
+// items are kept, so that a check can refuse them; there is always at least one item.
+std::vector<std::string_view> SplitConfigList(std::string_view value);
 
 }  // namespace ringlog

@@ -44,19 +44,11 @@ ResourceResult Outcome(const Request::Resource& resource, ConfigChangeOutcome ou
   return result;
 }
 
-// The items of a comma-separated list, trimmed, empty ones dropped.
-std::vector<std::string> SplitList(std::string_view list) {
+// The items of a list config's value, empty ones dropped.
+std::vector<std::string> ListItems(std::string_view value) {
   std::vector<std::string> items;
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    std::string_view item = list.substr(0, comma);
-    const size_t first = item.find_first_not_of(" \t");
-    if (first != std::string_view::npos) {
-      item = item.substr(first, item.find_last_not_of(" \t") - first + 1);
-      items.emplace_back(item);
-    }
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
+  for (const std::string_view item : SplitConfigList(value)) {
+    if (!item.empty()) items.emplace_back(item);
   }
   return items;
 }
@@ -82,8 +74,8 @@ ConfigChangeOutcome ChangeList(const Request::Config& config, ConfigMap& configs
   }
   auto current = configs.find(config.name);
   std::vector<std::string> items =
-      SplitList(current != configs.end() ? std::string_view(current->second) : spec->kafka_default);
-  for (const std::string& item : SplitList(*config.value)) {
+      ListItems(current != configs.end() ? std::string_view(current->second) : spec->kafka_default);
+  for (const std::string& item : ListItems(*config.value)) {
     const auto at = std::find(items.begin(), items.end(), item);
     if (config.config_operation == kAppend && at == items.end()) items.push_back(item);
     if (config.config_operation == kSubtract && at != items.end()) items.erase(at);
