@@ -13,7 +13,6 @@
 #include "net/apis/config_change.h"
 #include "net/apis/request_context.h"
 #include "net/codec/alter_configs_codec.h"
-#include "net/codec/describe_configs_codec.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
@@ -43,18 +42,10 @@ ConfigChangeOutcome Replace(const AlterConfigsRequest::Resource& resource, Confi
 
 ConfigChangeOutcome Alter(const RequestContext& ctx, const AlterConfigsRequest::Resource& resource,
                           bool validate_only) {
-  switch (resource.resource_type) {
-    case kConfigResourceTopic:
-      return ChangeTopicConfigs(
-          ctx, resource.resource_name,
-          [&resource](ConfigMap& configs) { return Replace(resource, configs); }, validate_only);
-    case kConfigResourceBroker:
-      return ChangeBrokerConfigs(
-          ctx, resource.resource_name,
-          resource.configs.empty() ? nullptr : &resource.configs.front().name);
-    default:
-      return UnsupportedResourceType(resource.resource_type);
-  }
+  return ChangeResourceConfigs(
+      ctx, resource.resource_type, resource.resource_name,
+      resource.configs.empty() ? nullptr : &resource.configs.front().name,
+      [&resource](ConfigMap& configs) { return Replace(resource, configs); }, validate_only);
 }
 
 void ServeAlterConfigs(RequestContext& ctx) {

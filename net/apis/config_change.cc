@@ -6,6 +6,7 @@
 
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
+#include "net/codec/describe_configs_codec.h"
 
 namespace ringlog {
 
@@ -58,10 +59,20 @@ ConfigChangeOutcome ChangeBrokerConfigs(const RequestContext& ctx, const std::st
   return {};
 }
 
-ConfigChangeOutcome UnsupportedResourceType(int8_t resource_type) {
-  return {ErrorCode::kInvalidRequest,
-          "resource type " + std::to_string(resource_type) +
-              " is not supported; ringlog has topics (2) and brokers (4)"};
+ConfigChangeOutcome ChangeResourceConfigs(
+    const RequestContext& ctx, int8_t resource_type, const std::string& name,
+    const std::string* first_config, const std::function<ConfigChangeOutcome(ConfigMap&)>& edit,
+    bool validate_only) {
+  switch (resource_type) {
+    case kConfigResourceTopic:
+      return ChangeTopicConfigs(ctx, name, edit, validate_only);
+    case kConfigResourceBroker:
+      return ChangeBrokerConfigs(ctx, name, first_config);
+    default:
+      return {ErrorCode::kInvalidRequest,
+              "resource type " + std::to_string(resource_type) +
+                  " is not supported; ringlog has topics (2) and brokers (4)"};
+  }
 }
 
 }  // namespace ringlog

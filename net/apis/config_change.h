@@ -35,7 +35,11 @@ ConfigChangeOutcome ChangeTopicConfigs(const RequestContext& ctx, const std::str
 ConfigChangeOutcome ChangeBrokerConfigs(const RequestContext& ctx, const std::string& name,
                                         const std::string* first_config);
 
-// INVALID_REQUEST for a resource type other than topic or broker.
-ConfigChangeOutcome UnsupportedResourceType(int8_t resource_type);
+// The change of resource `name` of `resource_type`: ChangeTopicConfigs for a topic,
+// ChangeBrokerConfigs for a broker, INVALID_REQUEST for any other type.
+ConfigChangeOutcome ChangeResourceConfigs(
+    const RequestContext& ctx, int8_t resource_type, const std::string& name,
+    const std::string* first_config, const std::function<ConfigChangeOutcome(ConfigMap&)>& edit,
+    bool validate_only);
 
 }  // namespace ringlog

@@ -22,7 +22,6 @@
 #include "net/apis/apis.h"
 #include "net/apis/config_change.h"
 #include "net/apis/request_context.h"
-#include "net/codec/describe_configs_codec.h"
 #include "net/codec/error_code.h"
 #include "net/codec/incremental_alter_configs_codec.h"
 
@@ -117,18 +116,10 @@ ConfigChangeOutcome Apply(const Request::Resource& resource, ConfigMap& configs)
 
 ConfigChangeOutcome Alter(const RequestContext& ctx, const Request::Resource& resource,
                           bool validate_only) {
-  switch (resource.resource_type) {
-    case kConfigResourceTopic:
-      return ChangeTopicConfigs(
-          ctx, resource.resource_name,
-          [&resource](ConfigMap& configs) { return Apply(resource, configs); }, validate_only);
-    case kConfigResourceBroker:
-      return ChangeBrokerConfigs(
-          ctx, resource.resource_name,
-          resource.configs.empty() ? nullptr : &resource.configs.front().name);
-    default:
-      return UnsupportedResourceType(resource.resource_type);
-  }
+  return ChangeResourceConfigs(
+      ctx, resource.resource_type, resource.resource_name,
+      resource.configs.empty() ? nullptr : &resource.configs.front().name,
+      [&resource](ConfigMap& configs) { return Apply(resource, configs); }, validate_only);
 }
 
 void ServeIncrementalAlterConfigs(RequestContext& ctx) {
