@@ -26,6 +26,12 @@ std::string_view CodeName(Status::Code code) {
       return "AlreadyExists";
     case Status::Code::kTooLarge:
       return "TooLarge";
+    case Status::Code::kOutOfOrderSequence:
+      return "OutOfOrderSequence";
+    case Status::Code::kInvalidProducerEpoch:
+      return "InvalidProducerEpoch";
+    case Status::Code::kUnknownProducerId:
+      return "UnknownProducerId";
   }
   return "Unknown";
 }

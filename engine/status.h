@@ -30,6 +30,11 @@ class [[nodiscard]] Status {
     kBusy,  // try again later (shutting down, resource taken)
     kAlreadyExists,
     kTooLarge,  // a batch or request above a configured size limit
+    // An idempotent producer's batch that does not follow its last one (a sequence gap,
+    // or a new epoch not starting at sequence 0).
+    kOutOfOrderSequence,
+    kInvalidProducerEpoch,  // from a producer epoch older than the partition knows
+    kUnknownProducerId,     // a producer the partition has no state for, mid-sequence
   };
 
   Status() noexcept = default;
@@ -45,6 +50,15 @@ class [[nodiscard]] Status {
   static Status Busy(std::string_view msg) { return Status(Code::kBusy, msg); }
   static Status AlreadyExists(std::string_view msg) { return Status(Code::kAlreadyExists, msg); }
   static Status TooLarge(std::string_view msg) { return Status(Code::kTooLarge, msg); }
+  static Status OutOfOrderSequence(std::string_view msg) {
+    return Status(Code::kOutOfOrderSequence, msg);
+  }
+  static Status InvalidProducerEpoch(std::string_view msg) {
+    return Status(Code::kInvalidProducerEpoch, msg);
+  }
+  static Status UnknownProducerId(std::string_view msg) {
+    return Status(Code::kUnknownProducerId, msg);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -57,6 +71,9 @@ class [[nodiscard]] Status {
   bool IsBusy() const { return code_ == Code::kBusy; }
   bool IsAlreadyExists() const { return code_ == Code::kAlreadyExists; }
   bool IsTooLarge() const { return code_ == Code::kTooLarge; }
+  bool IsOutOfOrderSequence() const { return code_ == Code::kOutOfOrderSequence; }
+  bool IsInvalidProducerEpoch() const { return code_ == Code::kInvalidProducerEpoch; }
+  bool IsUnknownProducerId() const { return code_ == Code::kUnknownProducerId; }
 
   // The errno behind an IOError, or 0.
   int err_no() const { return err_no_; }

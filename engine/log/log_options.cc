@@ -29,6 +29,10 @@ Status LogOptions::Validate() const {
     return Status::InvalidArgument("retention.bytes must be -1 or more, got " +
                                    std::to_string(retention_bytes));
   }
+  if (producer_id_expiration_ms <= 0) {
+    return Status::InvalidArgument("producer.id.expiration.ms must be positive, got " +
+                                   std::to_string(producer_id_expiration_ms));
+  }
   if (index_interval_bytes == 0) {
     return Status::InvalidArgument("index.interval.bytes must be positive");
   }

@@ -36,6 +36,9 @@ struct LogOptions {
   // producer used another; nullopt ("producer") stores them as they come, kNone
   // ("uncompressed") decompresses them.
   std::optional<CompressionType> compression;
+  // producer.id.expiration.ms (a broker config in Kafka): a producer whose last batch is
+  // older than this, by its max timestamp, is forgotten; its next batch must start over.
+  int64_t producer_id_expiration_ms = 24ll * 3600 * 1000;
 
   // InvalidArgument naming the first nonsensical field (zero or negative sizes, a segment
   // too small for one batch header, ...).

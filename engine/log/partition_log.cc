@@ -631,6 +631,11 @@ Status PartitionLog::Delete() {
   return backend_->DeletePartition(id_);
 }
 
+std::vector<ProducerInfo> PartitionLog::ActiveProducers() const {
+  std::lock_guard append_lock(append_mu_);
+  return producers_.Producers();
+}
+
 Offset PartitionLog::log_start_offset() const {
   std::shared_lock map_lock(map_mu_);
   return log_start_offset_;

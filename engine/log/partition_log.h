@@ -22,6 +22,7 @@
 #include "engine/log/read_result.h"
 #include "engine/log/segment.h"
 #include "engine/log/storage_backend.h"
+#include "engine/producer/producer_state.h"
 #include "engine/status.h"
 #include "engine/types.h"
 
@@ -33,6 +34,9 @@ struct AppendResult {
   // The time stamped on the batch for LogAppendTime topics; kNoTimestamp for CreateTime.
   TimestampMs log_append_time = kNoTimestamp;
   Offset log_start_offset = 0;
+  // The batch retried a batch of the same idempotent producer that is already in the log:
+  // nothing was appended, and the offsets are the ones it got the first time.
+  bool duplicate = false;
 };
 
 class PartitionLog final {
@@ -114,6 +118,9 @@ class PartitionLog final {
   // moved it: kLogStartMetaPrefix + "<topic>-<partition>".
   static constexpr std::string_view kLogStartMetaPrefix = "log-start.";
   static std::string LogStartMetaName(const PartitionId& id);
+
+  // The idempotent producers this partition knows (DescribeProducers), by id.
+  std::vector<ProducerInfo> ActiveProducers() const;
 
   const PartitionId& id() const { return id_; }
   Offset log_start_offset() const;
@@ -205,6 +212,7 @@ class PartitionLog final {
   bool deleted_ = false;
 
   // Guarded by append_mu_.
+  ProducerState producers_;
   TimestampMs active_created_ms_ = 0;
   // Segments rolled since the last flush: sealing does not make them durable.
   std::vector<std::shared_ptr<Segment>> unflushed_closed_;

@@ -13,6 +13,7 @@
 #include <deque>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/types.h"
 
@@ -27,6 +28,25 @@ struct ProducerBatch {
   TimestampMs max_timestamp = kNoTimestamp;
 
   bool operator==(const ProducerBatch&) const = default;
+};
+
+// One producer's state: its epoch and its last batches, oldest first, never empty.
+struct ProducerEntry {
+  int16_t epoch = 0;
+  std::deque<ProducerBatch> batches;
+
+  bool operator==(const ProducerEntry&) const = default;
+};
+
+// What an admin sees of one producer (DescribeProducers).
+struct ProducerInfo {
+  int64_t producer_id = -1;
+  int16_t epoch = 0;
+  int32_t last_sequence = 0;
+  TimestampMs last_timestamp = kNoTimestamp;  // max timestamp of its last batch
+  Offset last_offset = 0;
+
+  bool operator==(const ProducerInfo&) const = default;
 };
 
 // The verdict on a batch before it is appended.
@@ -49,23 +69,35 @@ class ProducerState {
   // The verdict on a batch of `producer_id` at `epoch` with sequences first..last.
   SequenceCheck Check(int64_t producer_id, int16_t epoch, int32_t first_sequence,
                       int32_t last_sequence) const;
-  // Records an appended batch (after Check said kAppend): the producer's epoch becomes
-  // `epoch` (a newer epoch forgets the older one's batches) and the oldest cached batch
-  // goes when more than kMaxCachedBatches are held.
+  // Records an appended batch (after Check said kAppend, or replayed from the log on
+  // recovery): the producer's epoch becomes `epoch` (a newer epoch forgets the older
+  // one's batches) and the oldest cached batch goes when more than kMaxCachedBatches are
+  // held.
   void Record(int64_t producer_id, int16_t epoch, const ProducerBatch& batch);
+
+  // Forgets the producers whose last batch ends below `log_start`: what only deleted
+  // segments held (retention, DeleteRecords). Returns how many went.
+  size_t DropBefore(Offset log_start);
+  // Forgets the producers whose last batch's max timestamp is `expiration_ms` or more
+  // before `now` (producer.id.expiration.ms). Returns how many went.
+  size_t Expire(TimestampMs now, int64_t expiration_ms);
+  // Forgets every producer.
+  void Clear() { producers_.clear(); }
 
   // The sequence that follows `sequence`: sequences wrap from INT32_MAX to 0, as Kafka's.
   static int32_t NextSequence(int32_t sequence);
 
+  // Every producer, by id.
+  std::vector<ProducerInfo> Producers() const;
+  const std::unordered_map<int64_t, ProducerEntry>& entries() const { return producers_; }
+  // Puts back a producer read from a snapshot. REQUIRES: entry.batches is not empty.
+  void Restore(int64_t producer_id, ProducerEntry entry);
   size_t producer_count() const { return producers_.size(); }
 
- private:
-  struct Entry {
-    int16_t epoch = 0;
-    std::deque<ProducerBatch> batches;  // oldest first
-  };
+  bool operator==(const ProducerState&) const = default;
 
-  std::unordered_map<int64_t, Entry> producers_;
+ private:
+  std::unordered_map<int64_t, ProducerEntry> producers_;
 };
 
 }  // namespace ringlog

@@ -24,6 +24,12 @@ ErrorCode ToErrorCode(const Status& status) {
       return ErrorCode::kKafkaStorageError;
     case Status::Code::kBusy:
       return ErrorCode::kRequestTimedOut;
+    case Status::Code::kOutOfOrderSequence:
+      return ErrorCode::kOutOfOrderSequenceNumber;
+    case Status::Code::kInvalidProducerEpoch:
+      return ErrorCode::kInvalidProducerEpoch;
+    case Status::Code::kUnknownProducerId:
+      return ErrorCode::kUnknownProducerId;
   }
   return ErrorCode::kUnknownServerError;
 }

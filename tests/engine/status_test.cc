@@ -38,6 +38,12 @@ TEST(StatusTest, EachFactorySetsItsCodeAndPredicate) {
       {Status::AlreadyExists("m"), Status::Code::kAlreadyExists, &Status::IsAlreadyExists,
        "AlreadyExists"},
       {Status::TooLarge("m"), Status::Code::kTooLarge, &Status::IsTooLarge, "TooLarge"},
+      {Status::OutOfOrderSequence("m"), Status::Code::kOutOfOrderSequence,
+       &Status::IsOutOfOrderSequence, "OutOfOrderSequence"},
+      {Status::InvalidProducerEpoch("m"), Status::Code::kInvalidProducerEpoch,
+       &Status::IsInvalidProducerEpoch, "InvalidProducerEpoch"},
+      {Status::UnknownProducerId("m"), Status::Code::kUnknownProducerId,
+       &Status::IsUnknownProducerId, "UnknownProducerId"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(c.status.ok()) << c.name;
