@@ -112,6 +112,7 @@ Status LogManager::RemoveLeftovers() {
   for (const auto& [name, topic] : topics_) {
     for (const auto& log : topic.partitions) {
       known_blobs.insert(PartitionLog::LogStartMetaName(log->id()));
+      known_blobs.insert(PartitionLog::ProducerStateMetaName(log->id()));
     }
   }
   for (const PartitionId& id : stored) {
@@ -124,13 +125,15 @@ Status LogManager::RemoveLeftovers() {
     Status s = backend_->DeletePartition(id);
     if (!s.ok()) LOG(ERROR) << "removing partition " << id.ToString() << ": " << s.ToString();
   }
-  ASSIGN_OR_RETURN(std::vector<std::string> blobs,
-                   backend_->ListMeta(PartitionLog::kLogStartMetaPrefix));
-  for (const std::string& blob : blobs) {
-    if (known_blobs.contains(blob)) continue;
-    LOG(WARNING) << "removing " << blob << " that belongs to no partition";
-    Status s = backend_->DeleteMeta(blob);
-    if (!s.ok()) LOG(ERROR) << "removing " << blob << ": " << s.ToString();
+  for (std::string_view prefix :
+       {PartitionLog::kLogStartMetaPrefix, PartitionLog::kProducerStateMetaPrefix}) {
+    ASSIGN_OR_RETURN(std::vector<std::string> blobs, backend_->ListMeta(prefix));
+    for (const std::string& blob : blobs) {
+      if (known_blobs.contains(blob)) continue;
+      LOG(WARNING) << "removing " << blob << " that belongs to no partition";
+      Status s = backend_->DeleteMeta(blob);
+      if (!s.ok()) LOG(ERROR) << "removing " << blob << ": " << s.ToString();
+    }
   }
   return Status::OK();
 }
@@ -307,6 +310,13 @@ void LogManager::RunHousekeeping() {
                    << removed.status().ToString();
     } else if (*removed > 0) {
       VLOG(1) << "retention removed " << *removed << " segments of " << log->id().ToString();
+    }
+    Result<size_t> expired = log->ExpireProducers();
+    if (!expired.ok()) {
+      LOG(WARNING) << "expiring producers of " << log->id().ToString() << ": "
+                   << expired.status().ToString();
+    } else if (*expired > 0) {
+      VLOG(1) << "expired " << *expired << " idle producers of " << log->id().ToString();
     }
     Status flushed = log->FlushIfDue();
     if (!flushed.ok()) LOG(WARNING) << flushed.ToString();

@@ -101,8 +101,8 @@ class LogManager final {
   // Gives each topic of `infos` without an id (a record from before ids) a new one and
   // stores its record.
   Status AssignMissingIds(std::vector<TopicInfo>& infos);
-  // Deletes partitions and log-start blobs that belong to no topic (an interrupted
-  // deletion or creation), with a LOG(WARNING) each.
+  // Deletes partitions, log-start blobs and producer-state blobs that belong to no topic
+  // (an interrupted deletion or creation), with a LOG(WARNING) each.
   Status RemoveLeftovers();
   Status PersistTopic(const TopicInfo& info);
   // Opens partition `index` of the topic with `options`.

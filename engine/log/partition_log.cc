@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <future>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -17,6 +18,8 @@
 #include "engine/log/recompress.h"
 #include "engine/log/record_batch.h"
 #include "engine/log/retention.h"
+#include "engine/producer/producer_batch_replay.h"
+#include "engine/producer/producer_snapshot.h"
 
 namespace ringlog {
 namespace {
@@ -109,6 +112,10 @@ std::string PartitionLog::LogStartMetaName(const PartitionId& id) {
   return std::string(kLogStartMetaPrefix) + id.ToString();
 }
 
+std::string PartitionLog::ProducerStateMetaName(const PartitionId& id) {
+  return std::string(kProducerStateMetaPrefix) + id.ToString();
+}
+
 Status PartitionLog::Recover() {
   std::lock_guard append_lock(append_mu_);
   std::unique_lock map_lock(map_mu_);
@@ -166,6 +173,55 @@ Status PartitionLog::Recover() {
   flushed_offset_ = next_offset_;
   // The backend does not keep creation times, so segment.ms counts from the open.
   active_created_ms_ = clock_->NowMs();
+  return LoadProducerStateLocked();
+}
+
+Status PartitionLog::LoadProducerStateLocked() {
+  producers_.Clear();
+  const Offset end = appended_offset_.load();
+  Offset from = segments_.begin()->first;
+  bool from_snapshot = false;
+  const std::string name = ProducerStateMetaName(id_);
+  Result<std::string> blob = backend_->GetMeta(name);
+  if (blob.ok()) {
+    Result<ProducerSnapshot> snapshot = DecodeProducerSnapshot(*blob);
+    if (!snapshot.ok()) {
+      LOG(WARNING) << id_.ToString() << ": ignoring the producer state snapshot ("
+                   << snapshot.status().ToString() << "); rebuilding it from the log";
+    } else if (snapshot->end > end) {
+      LOG(WARNING) << id_.ToString() << ": ignoring the producer state snapshot of offsets below "
+                   << snapshot->end << ", past the log end " << end
+                   << " (lost in a crash); rebuilding it from the log";
+    } else {
+      producers_ = std::move(snapshot->state);
+      from = std::max(from, snapshot->end);
+      from_snapshot = true;
+    }
+    if (!from_snapshot) {
+      // Once the log grows past its end again, it would pass for valid.
+      Status removed = backend_->DeleteMeta(name);
+      if (!removed.ok() && !removed.IsNotFound()) return removed;
+    }
+  } else if (!blob.status().IsNotFound()) {
+    return blob.status();
+  }
+  for (const auto& [base, segment] : segments_) {
+    if (segment->next_offset() <= from) continue;
+    RETURN_IF_ERROR(ReplayProducerBatches(*segment, from, producers_)
+                        .WithContext("rebuild the producer state of " + id_.ToString()));
+  }
+  producers_.DropBefore(log_start_offset_);
+  // A snapshot at the next close spares the next open a replay of more than the active
+  // segment.
+  producer_snapshot_stale_ = !from_snapshot || from < ActiveLocked()->base_offset();
+  return Status::OK();
+}
+
+Status PartitionLog::WriteProducerSnapshotLocked(Offset end) {
+  RETURN_IF_ERROR(
+      backend_->PutMeta(ProducerStateMetaName(id_), EncodeProducerSnapshot(producers_, end))
+          .WithContext("snapshot the producer state of " + id_.ToString()));
+  producer_snapshot_stale_ = false;
   return Status::OK();
 }
 
@@ -195,6 +251,10 @@ Status PartitionLog::RollLocked(TimestampMs now) {
   }
   appended_active_bytes_ = 0;
   active_created_ms_ = now;
+  // The snapshot saves the next open a replay of the closed segments; without it the
+  // open replays more, so a failure costs time, not data.
+  Status snapshot = WriteProducerSnapshotLocked(base);
+  if (!snapshot.ok()) LOG(WARNING) << snapshot.ToString();
   return Status::OK();
 }
 
@@ -230,12 +290,39 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
     batch =
         std::span<uint8_t>(reinterpret_cast<uint8_t*>(recompressed.data()), recompressed.size());
   }
-  const int32_t last_delta = view.header().last_offset_delta;
-  const int32_t record_count = view.header().record_count;
+  const BatchHeader& header = view.header();
+  const int32_t last_delta = header.last_offset_delta;
+  const int32_t record_count = header.record_count;
+  std::optional<ProducerBatch> producer_batch = ProducerBatchOf(header);
+  if (producer_batch && (header.producer_epoch < 0 || header.base_sequence < 0)) {
+    return Status::InvalidArgument("batch of producer " + std::to_string(header.producer_id) +
+                                   " without an epoch or a sequence");
+  }
 
   std::lock_guard append_lock(append_mu_);
   if (deleted_) return Deleted(id_);
   if (write_failed_.load()) RETURN_IF_ERROR(RecoverFromFailedWriteLocked());
+  if (producer_batch) {
+    const SequenceCheck check =
+        producers_.Check(header.producer_id, header.producer_epoch, producer_batch->first_sequence,
+                         producer_batch->last_sequence);
+    const std::string which = "batch " + std::to_string(producer_batch->first_sequence) + ".." +
+                              std::to_string(producer_batch->last_sequence) + " of producer " +
+                              std::to_string(header.producer_id) + " epoch " +
+                              std::to_string(header.producer_epoch) + " to " + id_.ToString();
+    switch (check.verdict) {
+      case SequenceCheck::Verdict::kAppend:
+        break;
+      case SequenceCheck::Verdict::kDuplicate:
+        return AnswerDuplicateLocked(*check.duplicate_of, std::move(written));
+      case SequenceCheck::Verdict::kOutOfOrderSequence:
+        return Status::OutOfOrderSequence(which + ": out of order");
+      case SequenceCheck::Verdict::kInvalidProducerEpoch:
+        return Status::InvalidProducerEpoch(which + ": the epoch is older than the producer's");
+      case SequenceCheck::Verdict::kUnknownProducerId:
+        return Status::UnknownProducerId(which + ": the partition does not know the producer");
+    }
+  }
   const TimestampMs now = clock_->NowMs();
   const Offset base = appended_offset_.load();
   if (ShouldRollLocked(batch.size(), base + last_delta, now)) RETURN_IF_ERROR(RollLocked(now));
@@ -272,7 +359,7 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
                                 if (status.ok()) {
                                   Publish(end, end_bytes);
                                 } else {
-                                  write_failed_ = true;
+                                  FailDuplicateWaiters(status);
                                 }
                                 written(std::move(status));
                                 WriteDone();
@@ -294,6 +381,13 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   }
   appended_offset_ = end;
   appended_active_bytes_ = end_bytes;
+  if (producer_batch) {
+    producer_batch->first_offset = base;
+    producer_batch->last_offset = result.last_offset;
+    if (result.log_append_time != kNoTimestamp) producer_batch->max_timestamp = now;
+    producers_.Record(header.producer_id, header.producer_epoch, *producer_batch);
+    producer_snapshot_stale_ = true;
+  }
   {
     std::shared_lock map_lock(map_mu_);
     result.log_start_offset = log_start_offset_;
@@ -302,13 +396,62 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   return result;
 }
 
-void PartitionLog::Publish(Offset end, uint64_t end_bytes) {
-  std::unique_lock map_lock(map_mu_);
-  // Writes complete in append order; a roll waits for all of the old segment's.
-  if (end > next_offset_) {
-    next_offset_ = end;
-    published_active_bytes_ = end_bytes;
+Result<AppendResult> PartitionLog::AnswerDuplicateLocked(const ProducerBatch& original,
+                                                         Segment::WrittenCallback written) {
+  AppendResult result;
+  result.base_offset = original.first_offset;
+  result.last_offset = original.last_offset;
+  result.duplicate = true;
+  bool done = false;
+  {
+    std::lock_guard waiters_lock(waiters_mu_);
+    if (write_failed_.load()) {
+      // The original may be among the failed writes: the retry must come again after the
+      // log recovered, when the producer state says whether the original is there.
+      return Status::Busy("a write to " + id_.ToString() + " failed; retry the batch");
+    }
+    std::shared_lock map_lock(map_mu_);
+    result.log_start_offset = log_start_offset_;
+    if (original.last_offset < next_offset_) {
+      done = true;
+    } else {
+      duplicate_waiters_.emplace_back(original.last_offset + 1, std::move(written));
+    }
   }
+  if (done) written(Status::OK());
+  return result;
+}
+
+void PartitionLog::FailDuplicateWaiters(const Status& status) {
+  std::vector<std::pair<Offset, Segment::WrittenCallback>> failed;
+  {
+    std::lock_guard waiters_lock(waiters_mu_);
+    write_failed_ = true;
+    failed.swap(duplicate_waiters_);
+  }
+  for (auto& [end, written] : failed) written(status);
+}
+
+void PartitionLog::Publish(Offset end, uint64_t end_bytes) {
+  {
+    std::unique_lock map_lock(map_mu_);
+    // Writes complete in append order; a roll waits for all of the old segment's.
+    if (end > next_offset_) {
+      next_offset_ = end;
+      published_active_bytes_ = end_bytes;
+    }
+  }
+  std::vector<std::pair<Offset, Segment::WrittenCallback>> ready;
+  {
+    std::lock_guard waiters_lock(waiters_mu_);
+    if (duplicate_waiters_.empty()) return;
+    const auto waiting = std::partition(duplicate_waiters_.begin(), duplicate_waiters_.end(),
+                                        [end](const auto& waiter) { return waiter.first > end; });
+    ready.assign(std::make_move_iterator(waiting),
+                 std::make_move_iterator(duplicate_waiters_.end()));
+    duplicate_waiters_.erase(waiting, duplicate_waiters_.end());
+  }
+  for (auto& [waited_end, written] : ready) written(Status::OK());
 }
 
 void PartitionLog::WriteDone() {
@@ -327,7 +470,9 @@ Status PartitionLog::RecoverFromFailedWriteLocked() {
   appended_offset_ = published;
   appended_active_bytes_ = ActiveLocked()->size_bytes();
   write_failed_ = false;
-  return Status::OK();
+  // The state counted the batches that were cut.
+  return LoadProducerStateLocked().WithContext("recover " + id_.ToString() +
+                                               " from a failed write");
 }
 
 std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
@@ -513,7 +658,11 @@ Status PartitionLog::FlushForClose() {
       RETURN_IF_ERROR(RecoverFromFailedWriteLocked().WithContext("close " + id_.ToString()));
     }
   }
-  return Flush();
+  RETURN_IF_ERROR(Flush());
+  // Nothing appends any more, so the snapshot covers the whole log.
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_ || !producer_snapshot_stale_) return Status::OK();
+  return WriteProducerSnapshotLocked(appended_offset_.load());
 }
 
 Status PartitionLog::FlushIfDue() {
@@ -566,6 +715,7 @@ Result<size_t> PartitionLog::ApplyRetention() {
   std::erase_if(unflushed_closed_, [&](const std::shared_ptr<Segment>& s) {
     return s->base_offset() < segments_.begin()->first;
   });
+  if (producers_.DropBefore(log_start_offset_) > 0) producer_snapshot_stale_ = true;
   // Readers that still hold a removed segment keep what they already read.
   Status first_error;
   for (Offset base : doomed) {
@@ -596,9 +746,20 @@ Status PartitionLog::DeleteRecordsBefore(Offset offset) {
   // persisted start offset past the recovered end of the log.
   RETURN_IF_ERROR(FlushLocked(next_offset_));
   RETURN_IF_ERROR(PersistLogStartOffset(offset));
-  std::unique_lock map_lock(map_mu_);
-  log_start_offset_ = offset;
+  {
+    std::unique_lock map_lock(map_mu_);
+    log_start_offset_ = offset;
+  }
+  if (producers_.DropBefore(offset) > 0) producer_snapshot_stale_ = true;
   return Status::OK();
+}
+
+Result<size_t> PartitionLog::ExpireProducers() {
+  std::lock_guard append_lock(append_mu_);
+  if (deleted_) return Deleted(id_);
+  const size_t expired = producers_.Expire(clock_->NowMs(), options_.producer_id_expiration_ms);
+  if (expired > 0) producer_snapshot_stale_ = true;
+  return expired;
 }
 
 Status PartitionLog::SetOptions(const LogOptions& options) {
@@ -617,10 +778,12 @@ LogOptions PartitionLog::options() const {
 Status PartitionLog::Delete() {
   std::lock_guard append_lock(append_mu_);
   if (deleted_) return Status::OK();
-  // The start-offset blob goes first: a partition recreated under the same name must
-  // never inherit it, while leftover segments are found and removed on the next open.
-  Status meta = backend_->DeleteMeta(LogStartMetaName(id_));
-  if (!meta.ok() && !meta.IsNotFound()) return meta;
+  // The blobs go first: a partition recreated under the same name must never inherit
+  // them, while leftover segments are found and removed on the next open.
+  for (const std::string& blob : {LogStartMetaName(id_), ProducerStateMetaName(id_)}) {
+    Status meta = backend_->DeleteMeta(blob);
+    if (!meta.ok() && !meta.IsNotFound()) return meta;
+  }
   WaitForWrites();
   {
     std::unique_lock map_lock(map_mu_);

@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/clock.h"
@@ -59,6 +60,15 @@ class PartitionLog final {
   // readable, below the high watermark, and safe from a crash of the process. Durable
   // after Flush(); flush.messages may flush right here. On error the log is unchanged and
   // still readable.
+  //
+  // A batch with a producer id (an idempotent producer's) is first checked against the
+  // partition's producer state (ProducerState), in the same step as its append: a retry
+  // of one of the producer's last five batches appends nothing and answers the offsets
+  // it got the first time (AppendResult::duplicate, once that first write is done); a
+  // sequence gap is OutOfOrderSequence, an epoch older than the producer's is
+  // InvalidProducerEpoch, a producer the partition does not know starting past sequence 0
+  // is UnknownProducerId, and a producer id with a negative epoch or sequence is
+  // InvalidArgument. Busy when the batch retries one whose write is failing.
   Result<AppendResult> Append(std::span<uint8_t> batch);
 
   // Append without waiting for the write: on OK the batch has its offsets and its place in
@@ -103,8 +113,13 @@ class PartitionLog final {
 
   // DeleteRecords: moves the log start offset up to `offset` (persisted) and lets
   // retention drop the segments wholly below it. OutOfRange if offset > next_offset().
-  // A lower offset than the current start is a no-op.
+  // A lower offset than the current start is a no-op. Producers whose last batch lies
+  // below the new start are forgotten, as after retention.
   Status DeleteRecordsBefore(Offset offset);
+
+  // Forgets the producers whose last batch is older than producer.id.expiration.ms by the
+  // clock; their next batch must start at sequence 0 again. Returns how many went.
+  Result<size_t> ExpireProducers();
 
   // Takes effect from the next append, roll or retention pass. InvalidArgument if bad.
   Status SetOptions(const LogOptions& options);
@@ -118,6 +133,13 @@ class PartitionLog final {
   // moved it: kLogStartMetaPrefix + "<topic>-<partition>".
   static constexpr std::string_view kLogStartMetaPrefix = "log-start.";
   static std::string LogStartMetaName(const PartitionId& id);
+  // The backend meta blob holding the partition's producer state snapshot
+  // (engine/producer/producer_snapshot.h): kProducerStateMetaPrefix + "<topic>-<partition>".
+  // Written when a segment rolls and at a clean close; on open the state is the snapshot
+  // plus the batches after it, or, when the snapshot is missing, torn or ahead of the
+  // recovered log, rebuilt from every segment.
+  static constexpr std::string_view kProducerStateMetaPrefix = "producer-state.";
+  static std::string ProducerStateMetaName(const PartitionId& id);
 
   // The idempotent producers this partition knows (DescribeProducers), by id.
   std::vector<ProducerInfo> ActiveProducers() const;
@@ -143,6 +165,19 @@ class PartitionLog final {
 
   // Loads the segments and the log start offset; creates the first segment of a new log.
   Status Recover();
+  // REQUIRES: append_mu_, and no write in flight. Rebuilds producers_ from the snapshot
+  // and the batches after it (or from the whole log), as described at
+  // kProducerStateMetaPrefix.
+  Status LoadProducerStateLocked();
+  // REQUIRES: append_mu_. Stores producers_ as the snapshot of everything below `end`.
+  Status WriteProducerSnapshotLocked(Offset end);
+  // REQUIRES: append_mu_. The answer to a retry of `original`: its offsets, and `written`
+  // once its write is done.
+  Result<AppendResult> AnswerDuplicateLocked(const ProducerBatch& original,
+                                             Segment::WrittenCallback written);
+  // After a failed write: marks the log for recovery and fails the retries waiting for a
+  // batch that will not be written now.
+  void FailDuplicateWaiters(const Status& status);
   // REQUIRES: append_mu_. Seals the active segment and starts a new one after the last
   // appended batch.
   Status RollLocked(TimestampMs now);
@@ -211,8 +246,15 @@ class PartitionLog final {
   // Set by Delete(): every later call fails.
   bool deleted_ = false;
 
-  // Guarded by append_mu_.
+  // Guarded by append_mu_: the idempotent producers' state, and whether it changed since
+  // the stored snapshot (or that snapshot covers less than the closed segments).
   ProducerState producers_;
+  bool producer_snapshot_stale_ = false;
+  // Retries of batches not yet written wait here for them: the end offset of the original
+  // batch and the retry's written callback. Publish runs them; a failed write fails them.
+  // Guarded by waiters_mu_, taken before map_mu_, never while running a callback.
+  std::mutex waiters_mu_;
+  std::vector<std::pair<Offset, Segment::WrittenCallback>> duplicate_waiters_;
   TimestampMs active_created_ms_ = 0;
   // Segments rolled since the last flush: sealing does not make them durable.
   std::vector<std::shared_ptr<Segment>> unflushed_closed_;

@@ -46,7 +46,7 @@ std::string Build(CompressionType codec) {
   options.attributes = static_cast<int16_t>(codec);
   options.producer_id = 7;
   options.producer_epoch = 1;
-  options.base_sequence = 40;
+  options.base_sequence = 0;  // a producer's first batch, which every partition accepts
   return BuildRecordBatch(SomeRecords(), options);
 }
 

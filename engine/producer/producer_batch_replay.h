@@ -1,0 +1,28 @@
+// Rebuilding producer state from the log: every stored batch of an idempotent producer
+// carries its producer id, epoch, base sequence and offsets in its header, so replaying
+// the headers in offset order gives the state its appends built.
+#pragma once
+
+#include <optional>
+
+#include "engine/log/record_batch.h"
+#include "engine/log/segment.h"
+#include "engine/producer/producer_state.h"
+#include "engine/status.h"
+#include "engine/types.h"
+
+namespace ringlog {
+
+// The producer batch a stored batch header describes; nullopt for a batch without a
+// producer id and for control batches (markers, which carry no sequences).
+std::optional<ProducerBatch> ProducerBatchOf(const BatchHeader& header);
+
+// The last sequence of a batch of `record_span` = last_offset_delta + 1 records starting
+// at `base_sequence`, wrapping past INT32_MAX to 0 as Kafka's sequences do.
+int32_t LastSequenceOf(int32_t base_sequence, int32_t last_offset_delta);
+
+// Records in `state`, in offset order, every producer batch of `segment` that starts at or
+// after `from`; damaged ranges are skipped (their headers cannot be trusted).
+Status ReplayProducerBatches(const Segment& segment, Offset from, ProducerState& state);
+
+}  // namespace ringlog
