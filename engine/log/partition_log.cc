@@ -84,6 +84,23 @@ Result<Offset> ExactOffsetInBatch(const ReadResult& result, TimestampMs ts, Offs
   return Status::NotFound("no record in the batch is that new");
 }
 
+// Why a producer batch that the producer state did not accept is refused.
+Status Refusal(SequenceCheck::Verdict verdict, const BatchHeader& header,
+               const ProducerBatch& batch, const PartitionId& id) {
+  const std::string which = "batch " + std::to_string(batch.first_sequence) + ".." +
+                            std::to_string(batch.last_sequence) + " of producer " +
+                            std::to_string(header.producer_id) + " epoch " +
+                            std::to_string(header.producer_epoch) + " to " + id.ToString();
+  switch (verdict) {
+    case SequenceCheck::Verdict::kInvalidProducerEpoch:
+      return Status::InvalidProducerEpoch(which + ": the epoch is older than the producer's");
+    case SequenceCheck::Verdict::kUnknownProducerId:
+      return Status::UnknownProducerId(which + ": the partition does not know the producer");
+    default:
+      return Status::OutOfOrderSequence(which + ": out of order");
+  }
+}
+
 }  // namespace
 
 PartitionLog::PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,
@@ -213,7 +230,7 @@ Status PartitionLog::LoadProducerStateLocked() {
   producers_.DropBefore(log_start_offset_);
   // A snapshot at the next close spares the next open a replay of more than the active
   // segment.
-  producer_snapshot_stale_ = !from_snapshot || from < ActiveLocked()->base_offset();
+  producer_snapshot_stale_ = from < ActiveLocked()->base_offset();
   return Status::OK();
 }
 
@@ -306,21 +323,11 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
     const SequenceCheck check =
         producers_.Check(header.producer_id, header.producer_epoch, producer_batch->first_sequence,
                          producer_batch->last_sequence);
-    const std::string which = "batch " + std::to_string(producer_batch->first_sequence) + ".." +
-                              std::to_string(producer_batch->last_sequence) + " of producer " +
-                              std::to_string(header.producer_id) + " epoch " +
-                              std::to_string(header.producer_epoch) + " to " + id_.ToString();
-    switch (check.verdict) {
-      case SequenceCheck::Verdict::kAppend:
-        break;
-      case SequenceCheck::Verdict::kDuplicate:
-        return AnswerDuplicateLocked(*check.duplicate_of, std::move(written));
-      case SequenceCheck::Verdict::kOutOfOrderSequence:
-        return Status::OutOfOrderSequence(which + ": out of order");
-      case SequenceCheck::Verdict::kInvalidProducerEpoch:
-        return Status::InvalidProducerEpoch(which + ": the epoch is older than the producer's");
-      case SequenceCheck::Verdict::kUnknownProducerId:
-        return Status::UnknownProducerId(which + ": the partition does not know the producer");
+    if (check.verdict == SequenceCheck::Verdict::kDuplicate) {
+      return AnswerDuplicateLocked(*check.duplicate_of, std::move(written));
+    }
+    if (check.verdict != SequenceCheck::Verdict::kAppend) {
+      return Refusal(check.verdict, header, *producer_batch, id_);
     }
   }
   const TimestampMs now = clock_->NowMs();
@@ -659,10 +666,14 @@ Status PartitionLog::FlushForClose() {
     }
   }
   RETURN_IF_ERROR(Flush());
-  // Nothing appends any more, so the snapshot covers the whole log.
+  // Nothing appends any more, so the snapshot covers the whole log. Without it the next
+  // open replays more of the log: slower, never wrong, so a full disk does not fail the
+  // shutdown.
   std::lock_guard append_lock(append_mu_);
   if (deleted_ || !producer_snapshot_stale_) return Status::OK();
-  return WriteProducerSnapshotLocked(appended_offset_.load());
+  Status snapshot = WriteProducerSnapshotLocked(appended_offset_.load());
+  if (!snapshot.ok()) LOG(WARNING) << snapshot.ToString();
+  return Status::OK();
 }
 
 Status PartitionLog::FlushIfDue() {

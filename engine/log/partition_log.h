@@ -104,7 +104,8 @@ class PartitionLog final {
   // write makes Flush() fail until the next append cuts it back, so that no caller takes
   // the failed batch for durable; here nobody waits for it any more (its caller has had
   // the error), so it is cut back first and what was written is flushed. Full disk or
-  // not, what was acknowledged then reaches the disk and the shutdown succeeds.
+  // not, what was acknowledged then reaches the disk and the shutdown succeeds. Then the
+  // producer state snapshot is stored when it changed (a failure there is only logged).
   Status FlushForClose();
 
   // Deletes the oldest closed segments that retention.ms, retention.bytes or the log start

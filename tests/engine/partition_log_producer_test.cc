@@ -347,6 +347,20 @@ TEST_P(PartitionLogProducerTest, DeletingThePartitionDeletesItsSnapshot) {
   EXPECT_TRUE(backend_->GetMeta(PartitionLog::ProducerStateMetaName(id_)).status().IsNotFound());
 }
 
+// The snapshot only saves replay time: a close that cannot store it (a full disk) still
+// succeeds, and the next open rebuilds the state from the log.
+TEST_P(PartitionLogProducerTest, ACloseThatCannotStoreTheSnapshotStillSucceeds) {
+  SendRun(kProducer, 2);
+  const std::vector<ProducerInfo> before = log_->ActiveProducers();
+  backend_->InjectFault(FaultOp::kPutMeta, Status::IOError("injected ENOSPC", ENOSPC));
+  EXPECT_TRUE(log_->FlushForClose().ok());
+  backend_->ClearFaults();
+  EXPECT_TRUE(Snapshot().empty());
+  log_.reset();
+  Open();
+  EXPECT_EQ(log_->ActiveProducers(), before);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PartitionLogProducerTest, ::testing::ValuesIn(AllTestBackends()),
                          BackendParamName());
 
