@@ -34,4 +34,7 @@ extern const ApiSpec kListGroupsApi;
 extern const ApiSpec kDescribeGroupsApi;
 extern const ApiSpec kDeleteGroupsApi;
 
+// Idempotent producers.
+extern const ApiSpec kInitProducerIdApi;
+
 }  // namespace ringlog
