@@ -36,5 +36,6 @@ extern const ApiSpec kDeleteGroupsApi;
 
 // Idempotent producers.
 extern const ApiSpec kInitProducerIdApi;
+extern const ApiSpec kDescribeProducersApi;
 
 }  // namespace ringlog
