@@ -48,6 +48,7 @@ LogOptions ToLogOptions(const ServeOptions& o) {
   log.max_message_bytes = static_cast<uint32_t>(o.message_max_bytes);
   log.flush_interval_messages = o.log_flush_interval_messages;
   log.flush_interval_ms = o.log_flush_interval_ms;
+  log.producer_id_expiration_ms = o.producer_id_expiration_ms;
   return log;
 }
 
