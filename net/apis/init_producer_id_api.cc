@@ -33,7 +33,9 @@ InitProducerIdResponse Refuse(ErrorCode error) {
 
 // A new id with epoch 0, or KAFKA_STORAGE_ERROR when its block could not be stored: a
 // retriable code, so librdkafka and the Java client ask again (librdkafka retries every
-// non-fatal InitProducerId error; Java's KafkaStorageException is retriable).
+// non-fatal InitProducerId error; Java's KafkaStorageException is retriable). The block's
+// meta write runs here on the event loop, once per block of 1000 ids, as DeleteRecords
+// stores its start offset: too rare to be worth a hand-off to the admin worker.
 InitProducerIdResponse NewProducerId(ProducerIdAllocator& allocator) {
   Result<int64_t> id = allocator.Next();
   if (!id.ok()) {
