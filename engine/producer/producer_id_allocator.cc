@@ -56,4 +56,9 @@ Result<int64_t> ProducerIdAllocator::Next() {
   return next_++;
 }
 
+bool ProducerIdAllocator::Issued(int64_t id) const {
+  std::lock_guard lock(mu_);
+  return id >= 0 && id < next_;
+}
+
 }  // namespace ringlog

@@ -33,13 +33,19 @@ class ProducerIdAllocator {
   // fails, the error is returned and no id is handed out.
   Result<int64_t> Next();
 
+  // True when Next will never hand out `id`: it is below the next id, so it was handed out
+  // (here or before a restart on the same backend) or skipped with the rest of a block.
+  // InitProducerId bumps the epoch of such an id only, so that the bumped id cannot be
+  // given to another producer later.
+  bool Issued(int64_t id) const;
+
  private:
   ProducerIdAllocator(StorageBackend* backend, int64_t block_size, int64_t next)
       : backend_(backend), block_size_(block_size), next_(next), block_end_(next) {}
 
   StorageBackend* const backend_;
   const int64_t block_size_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   int64_t next_;       // the id Next hands out next
   int64_t block_end_;  // ids below this are covered by the stored block end
 };

@@ -30,6 +30,7 @@ Table* BuildTable() {
                               kOffsetCommitApi,     kOffsetFetchApi,
                               kListGroupsApi,       kDescribeGroupsApi,
                               kDeleteGroupsApi,     kIncrementalAlterConfigsApi,
+                              kInitProducerIdApi,   kDescribeProducersApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

@@ -34,4 +34,8 @@ extern const ApiSpec kListGroupsApi;
 extern const ApiSpec kDescribeGroupsApi;
 extern const ApiSpec kDeleteGroupsApi;
 
+// Idempotent producers.
+extern const ApiSpec kInitProducerIdApi;
+extern const ApiSpec kDescribeProducersApi;
+
 }  // namespace ringlog

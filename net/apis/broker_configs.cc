@@ -37,6 +37,8 @@ std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
       ReadOnly("auto.create.topics.enable", config.auto_create_topics_enable ? "true" : "false"));
   entries.push_back(ReadOnly("broker.id", std::to_string(config.node_id)));
   entries.push_back(ReadOnly("num.partitions", std::to_string(config.num_partitions)));
+  entries.push_back(
+      ReadOnly("producer.id.expiration.ms", std::to_string(defaults.producer_id_expiration_ms)));
   std::sort(entries.begin(), entries.end(),
             [](const ConfigEntry& a, const ConfigEntry& b) { return a.name < b.name; });
   return entries;

@@ -19,7 +19,8 @@ std::string_view BrokerSynonymOf(std::string_view topic_config);
 
 // Every broker-level config with the value in effect, read-only, sorted by name: the
 // synonyms of the topic configs (with the values of `defaults`) and the broker settings
-// of `config` that Kafka names (broker.id, num.partitions, auto.create.topics.enable).
+// of `config` and `defaults` that Kafka names (broker.id, num.partitions,
+// auto.create.topics.enable, producer.id.expiration.ms).
 std::vector<ConfigEntry> DescribeBrokerConfigs(const BrokerConfig& config,
                                                const LogOptions& defaults);
 

@@ -15,6 +15,7 @@ namespace ringlog {
 class AdminWorker;
 class GroupCoordinator;
 class PartitionWatchers;
+class ProducerIdAllocator;
 
 struct BrokerConfig {
   int32_t node_id = 0;
@@ -38,6 +39,8 @@ struct BrokerServices {
   GroupCoordinator* groups = nullptr;     // consumer groups and committed offsets
   AdminWorker* admin = nullptr;           // topic changes, off the event loops
   const Clock* clock = nullptr;
+  // InitProducerId's producer ids; null: InitProducerId answers COORDINATOR_NOT_AVAILABLE.
+  ProducerIdAllocator* producer_ids = nullptr;
 };
 
 }  // namespace ringlog

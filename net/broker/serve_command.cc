@@ -15,6 +15,7 @@
 #include "engine/log/flusher.h"
 #include "engine/log/log_manager.h"
 #include "engine/periodic_task.h"
+#include "engine/producer/producer_id_allocator.h"
 #include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/broker/housekeeper.h"
@@ -47,6 +48,7 @@ LogOptions ToLogOptions(const ServeOptions& o) {
   log.max_message_bytes = static_cast<uint32_t>(o.message_max_bytes);
   log.flush_interval_messages = o.log_flush_interval_messages;
   log.flush_interval_ms = o.log_flush_interval_ms;
+  log.producer_id_expiration_ms = o.producer_id_expiration_ms;
   return log;
 }
 
@@ -92,6 +94,12 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     return opened.status();
   }
   std::unique_ptr<GroupCoordinator> groups = std::move(*opened);
+  Result<std::unique_ptr<ProducerIdAllocator>> producer_ids = ProducerIdAllocator::Open(backend);
+  if (!producer_ids.ok()) {
+    groups.reset();
+    logs->Close().IgnoreError();  // the producer id error is the one to report
+    return producer_ids.status();
+  }
   // Declared after what its tasks use, so that it stops before they go.
   AdminWorker admin;
   PartitionWatchers watchers;
@@ -106,6 +114,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   services.watchers = &watchers;
   services.groups = groups.get();
   services.admin = &admin;
+  services.producer_ids = producer_ids->get();
   services.clock = SystemClock::Get();
   Broker broker(&services);
 

@@ -44,6 +44,8 @@ struct ServeOptions {
   // group.initial.rebalance.delay.ms: how long a new group's first rebalance waits for
   // more members.
   int64_t group_initial_rebalance_delay_ms = 3000;
+  // producer.id.expiration.ms: a producer idle this long is forgotten by every partition.
+  int64_t producer_id_expiration_ms = 24ll * 3600 * 1000;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

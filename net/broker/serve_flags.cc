@@ -26,6 +26,8 @@ DEFINE_bool(zero_copy, true, "send fetched file data with splice; false copies i
 DEFINE_bool(flush_on_acks_all, true, "acks=all answers after the data is flushed");
 DEFINE_int64(group_initial_rebalance_delay_ms, 3000,
              "how long a new consumer group's first rebalance waits for more members");
+DEFINE_int64(producer_id_expiration_ms, 86400000,
+             "forget an idempotent producer idle this long; its next batch starts over");
 
 namespace ringlog {
 
@@ -51,6 +53,7 @@ ServeOptions ServeOptionsFromFlags() {
   o.zero_copy = FLAGS_zero_copy;
   o.flush_on_acks_all = FLAGS_flush_on_acks_all;
   o.group_initial_rebalance_delay_ms = FLAGS_group_initial_rebalance_delay_ms;
+  o.producer_id_expiration_ms = FLAGS_producer_id_expiration_ms;
   return o;
 }
 

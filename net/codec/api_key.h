@@ -32,10 +32,11 @@ enum class ApiKey : int16_t {
   kCreatePartitions = 37,
   kDeleteGroups = 42,
   kIncrementalAlterConfigs = 44,
+  kDescribeProducers = 61,
 };
 
 // One past the largest key above: the size of tables indexed by key.
-inline constexpr int16_t kApiKeyLimit = 45;
+inline constexpr int16_t kApiKeyLimit = 62;
 
 // "Produce", "Fetch", ...; "Unknown" for a key not listed.
 std::string_view ApiName(int16_t key);

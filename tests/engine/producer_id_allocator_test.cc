@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -57,6 +58,24 @@ TEST_P(ProducerIdAllocatorTest, ARestartNeverHandsOutAnIdAgain) {
     Reopen();
   }
   EXPECT_EQ(Next(), 40) << "each run skipped to the next block";
+}
+
+TEST_P(ProducerIdAllocatorTest, IssuedCoversTheIdsBelowTheNextOne) {
+  EXPECT_FALSE(allocator_->Issued(0)) << "nothing handed out yet";
+  EXPECT_EQ(Next(), 0);
+  EXPECT_EQ(Next(), 1);
+  EXPECT_TRUE(allocator_->Issued(0));
+  EXPECT_TRUE(allocator_->Issued(1));
+  EXPECT_FALSE(allocator_->Issued(2)) << "the next id";
+  EXPECT_FALSE(allocator_->Issued(-1));
+  EXPECT_FALSE(allocator_->Issued(std::numeric_limits<int64_t>::max()));
+  Reopen();
+  // The restart skipped the rest of the block [0, 10): those ids are never handed out.
+  EXPECT_TRUE(allocator_->Issued(1));
+  EXPECT_TRUE(allocator_->Issued(9));
+  EXPECT_FALSE(allocator_->Issued(10));
+  EXPECT_EQ(Next(), 10);
+  EXPECT_TRUE(allocator_->Issued(10));
 }
 
 TEST_P(ProducerIdAllocatorTest, AnUnreadableBlobIsCorruption) {

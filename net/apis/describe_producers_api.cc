@@ -1,0 +1,67 @@
+// DescribeProducers: the idempotent producers each asked partition knows, with each
+// one's epoch, last sequence and the max timestamp of its last batch. There are no
+// transactions, so the coordinator epoch and the transaction start offset are -1 for
+// every producer. A topic or partition that does not exist is
+// UNKNOWN_TOPIC_OR_PARTITION for that partition.
+#include <memory>
+#include <string>
+
+#include "engine/log/log_manager.h"
+#include "engine/producer/producer_state.h"
+#include "net/apis/apis.h"
+#include "net/apis/request_context.h"
+#include "net/codec/describe_producers_codec.h"
+#include "net/codec/error_code.h"
+
+namespace ringlog {
+namespace {
+
+using PartitionAnswer = DescribeProducersResponse::PartitionResponse;
+
+PartitionAnswer Describe(const LogManager& logs, const std::string& topic, int32_t partition) {
+  PartitionAnswer answer;
+  answer.partition_index = partition;
+  std::shared_ptr<PartitionLog> log = logs.GetPartition(PartitionId{topic, partition});
+  if (log == nullptr) {
+    answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
+    return answer;
+  }
+  for (const ProducerInfo& info : log->ActiveProducers()) {
+    DescribeProducersResponse::ProducerState& producer = answer.active_producers.emplace_back();
+    producer.producer_id = info.producer_id;
+    producer.producer_epoch = info.epoch;
+    producer.last_sequence = info.last_sequence;
+    producer.last_timestamp = info.last_timestamp;
+    producer.coordinator_epoch = -1;
+    producer.current_txn_start_offset = -1;
+  }
+  return answer;
+}
+
+void HandleDescribeProducers(RequestContext& ctx) {
+  WireReader reader = ctx.BodyReader();
+  Result<DescribeProducersRequest> request = DecodeDescribeProducersRequest(reader, ctx.version());
+  if (!request.ok()) {
+    ctx.responder().Close("bad DescribeProducers request: " + request.status().ToString());
+    return;
+  }
+  DescribeProducersResponse response;
+  for (const DescribeProducersRequest::TopicRequest& topic : request->topics) {
+    DescribeProducersResponse::TopicResponse& answer = response.topics.emplace_back();
+    answer.name = topic.name;
+    for (const int32_t partition : topic.partition_indexes) {
+      answer.partitions.push_back(Describe(*ctx.services().logs, topic.name, partition));
+    }
+  }
+  const int16_t version = ctx.version();
+  ctx.responder().Respond(
+      [&](WireWriter& writer) { EncodeDescribeProducersResponse(writer, response, version); });
+}
+
+}  // namespace
+
+const ApiSpec kDescribeProducersApi = {
+    ApiKey::kDescribeProducers, kDescribeProducersMinVersion, kDescribeProducersMaxVersion,
+    kDescribeProducersFirstFlexibleVersion, &HandleDescribeProducers};
+
+}  // namespace ringlog
