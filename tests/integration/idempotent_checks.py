@@ -1,0 +1,91 @@
+"""What a topic must hold after idempotent producers wrote to it (issue 13), shared by the
+idempotent-producer tests: every message exactly once, in per-key order, at the offsets
+the delivery reports gave; and, on the wire, batches that carry a producer id whose
+sequences run from 0 without gap or repeat within each producer epoch.
+"""
+
+import collections
+import struct
+
+from kafka.protocol.fetch import FetchRequest
+
+from kafka_helpers import raw_request
+
+# RecordBatch v2 up to the record count: base offset, batch length, partition leader
+# epoch, magic, CRC, attributes, last offset delta, base and max timestamp, producer id,
+# producer epoch, base sequence, record count.
+BATCH_HEADER = struct.Struct(">qiibIhiqqqhii")
+Batch = collections.namedtuple("Batch", "base_offset count producer_id epoch base_sequence")
+
+
+def keyed_message(i, keys):
+    """The i-th message of a stream over `keys` keys: (key, value), the value naming its
+    key and its place in that key's sequence."""
+    key = b"key-%02d" % (i % keys)
+    return key, b"%s:%06d" % (key, i // keys)
+
+
+def stored_batches(bootstrap, topic, partition):
+    """The header fields of every batch stored in one partition, in offset order, read
+    with raw Fetch v10 requests."""
+    batches, offset = [], 0
+    while True:
+        request = FetchRequest[10](
+            replica_id=-1, max_wait_time=0, min_bytes=0, max_bytes=64 << 20,
+            isolation_level=0, session_id=0, session_epoch=-1,
+            topics=[(topic, [(partition, 0, offset, -1, 64 << 20)])], forgotten_topics_data=[])
+        answer = raw_request(bootstrap, request).topics[0][1][0]
+        if answer[1] != 0:
+            raise AssertionError("fetch %s-%d: error %d" % (topic, partition, answer[1]))
+        data, pos, before = answer[-1] or b"", 0, len(batches)
+        while pos + BATCH_HEADER.size <= len(data):
+            fields = BATCH_HEADER.unpack_from(data, pos)
+            length = fields[1]
+            if pos + 12 + length > len(data):
+                break
+            batches.append(Batch(fields[0], fields[12], fields[9], fields[10], fields[11]))
+            offset = fields[0] + fields[6] + 1
+            pos += 12 + length
+        if len(batches) == before:
+            return batches
+
+
+def check_sequences(test, bootstrap, topic, partitions):
+    """Every stored batch of `topic` carries a producer id, and within each producer id
+    and epoch the base sequences run 0, n0, n0+n1, ...: nothing stored twice, no gap."""
+    for partition in range(partitions):
+        following = {}
+        for batch in stored_batches(bootstrap, topic, partition):
+            test.assertGreaterEqual(batch.producer_id, 0, "a batch without producer id: %s"
+                                    % (batch,))
+            producer = (batch.producer_id, batch.epoch)
+            test.assertEqual(batch.base_sequence, following.get(producer, 0),
+                             "partition %d, %s" % (partition, batch))
+            following[producer] = batch.base_sequence + batch.count
+
+
+def check_exactly_once(test, records, expected, partitions, delivered=None):
+    """records: the whole topic as (partition, offset, key, value) in (partition, offset)
+    order. expected: the (key, value) messages produced. delivered: {value: (partition,
+    offset)} from the delivery reports, when the client gives them."""
+    test.assertEqual(len(records), len(expected), "records stored")
+    test.assertEqual(sorted(r[3] for r in records), sorted(v for _, v in expected),
+                     "every message exactly once")
+    by_partition = collections.defaultdict(list)
+    key_partition, key_sequence = {}, collections.defaultdict(list)
+    for partition, offset, key, value in records:
+        by_partition[partition].append(offset)
+        test.assertEqual(key_partition.setdefault(key, partition), partition,
+                         "key %s spans partitions" % key)
+        test.assertTrue(value.startswith(key + b":"), "key %s with value %s" % (key, value))
+        key_sequence[key].append(int(value.split(b":")[1]))
+    test.assertEqual(len(by_partition), partitions, "the keys spread over every partition")
+    for partition, offsets in by_partition.items():
+        test.assertEqual(offsets, list(range(len(offsets))), "offsets of partition %d" % partition)
+    for key, sequence in key_sequence.items():
+        test.assertEqual(sequence, list(range(len(sequence))), "order of %s" % key)
+    if delivered is not None:
+        test.assertEqual(len(delivered), len(expected), "delivery reports")
+        stored_at = {r[3]: (r[0], r[1]) for r in records}
+        wrong = [(v, at, stored_at[v]) for v, at in delivered.items() if stored_at[v] != at]
+        test.assertFalse(wrong, "stored elsewhere than reported (value, reported, stored)")
