@@ -1,0 +1,150 @@
+"""kill -9 of the broker while an idempotent producer (confluent-kafka, librdkafka 2.0.2,
+acks=all) sends (issue 13). The producer keeps the requests that got no answer and, once
+the broker is back on the same port and data dir, sends them again with the same producer
+id, epoch and sequences. A request the killed broker had written but not answered comes
+back as a retry: the restarted broker must know the producer's last batches (from its
+snapshots and the log) to answer it with the first offsets instead of storing it twice.
+
+Afterwards every message is stored exactly once, in per-key order, at the offset its
+delivery report gave, and the stored sequences have no repeat or gap. Variants: a plain
+restart; the producer-state snapshots deleted; the snapshots cut in half (the uring
+backend keeps them as files, <data_dir>/meta/producer-state.<topic>-<partition>).
+
+Also a long form: `RINGLOG_KILL_ROUNDS=50 python3 -m unittest test_idempotent_kill`."""
+
+import glob
+import os
+import socket
+import time
+import unittest
+
+from idempotent_checks import check_exactly_once, check_sequences
+from kafka_helpers import ck_consume, ck_producer
+from ringlog_fixture import Broker
+
+TOPIC = "idem-kill"
+KEYS = 16
+PARTITIONS = 4
+ROUNDS = int(os.environ.get("RINGLOG_KILL_ROUNDS", "2"))
+SEND_SECONDS = 0.7
+# Enough messages in flight for every kill to find requests unanswered, few enough for
+# the run to stay short.
+MAX_UNACKNOWLEDGED = 2000
+# Small segments, so that segments roll (and producer-state snapshots are written) while
+# the producer runs.
+BROKER_ARGS = ("--num_partitions=%d" % PARTITIONS, "--log_segment_bytes=65536")
+
+
+def message(i):
+    key = b"key-%02d" % (i % KEYS)
+    return key, b"%s:%06d:%s" % (key, i // KEYS, b"p" * 150)
+
+
+def port_open(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+class IdempotentKillTest(unittest.TestCase):
+
+    def setUp(self):
+        self.broker = Broker(BROKER_ARGS).start()
+        self.addCleanup(self.broker.close)
+
+    def snapshots(self):
+        return glob.glob(os.path.join(self.broker.data_dir, "meta", "producer-state.*"))
+
+    def restart_killed(self, damage):
+        """kill -9, `damage` to the data dir, then the broker again on the same port once
+        the killed process has let go of its port and data dir lock."""
+        self.broker.kill()
+        deadline = time.time() + 20
+        while port_open(self.broker.port) and time.time() < deadline:
+            time.sleep(0.02)
+        damage()
+        while True:
+            try:
+                return self.broker.start()
+            except RuntimeError as e:
+                self.broker.log.close()
+                if "in use by another ringlog process" not in str(e) or time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def run_with_kills(self, damage):
+        producer = ck_producer(self.broker.bootstrap, **{
+            "enable.idempotence": True, "acks": "all", "linger.ms": 1,
+            "batch.num.messages": 50, "message.timeout.ms": 120000,
+            "reconnect.backoff.ms": 20, "reconnect.backoff.max.ms": 200,
+            "retry.backoff.ms": 20})
+        delivered, errors = {}, []
+
+        def on_delivery(err, msg):
+            if err is not None:
+                errors.append(err)
+            else:
+                delivered[msg.value()] = (msg.partition(), msg.offset())
+
+        sent = 0
+        unacknowledged = []
+        for _ in range(ROUNDS):
+            until = time.time() + SEND_SECONDS
+            while time.time() < until:
+                if sent - len(delivered) - len(errors) >= MAX_UNACKNOWLEDGED:
+                    producer.poll(0.002)
+                    continue
+                key, value = message(sent)
+                try:
+                    producer.produce(TOPIC, key=key, value=value, on_delivery=on_delivery)
+                    sent += 1
+                except BufferError:
+                    producer.poll(0.01)
+                producer.poll(0)
+            unacknowledged.append(sent - len(delivered) - len(errors))
+            self.restart_killed(damage)
+        self.assertEqual(producer.flush(60), 0, "undelivered after the restarts")
+        self.assertFalse(errors, "delivery failures: %s" % errors[:3])
+        print("\n%d messages; unacknowledged at each kill: %s" % (sent, unacknowledged))
+        self.assertGreater(min(unacknowledged), 0, "a kill found nothing in flight")
+        records = [(m.partition(), m.offset(), m.key(), m.value())
+                   for m in ck_consume(self.broker.bootstrap, TOPIC, timeout=60)]
+        check_exactly_once(self, records, [message(i) for i in range(sent)], PARTITIONS,
+                           delivered)
+        check_sequences(self, self.broker.bootstrap, TOPIC, PARTITIONS)
+
+    def test_plain_restart(self):
+        self.run_with_kills(lambda: None)
+
+    def require_snapshot_files(self):
+        if self.broker.backend != "uring":
+            self.skipTest("the rocksdb backend keeps its meta blobs (producer-state snapshots "
+                          "among them) as keys inside its RocksDB instance, not as files")
+
+    def test_snapshots_deleted(self):
+        self.require_snapshot_files()
+
+        def delete():
+            found = self.snapshots()
+            self.assertTrue(found, "no producer-state snapshot to delete")
+            for path in found:
+                os.remove(path)
+
+        self.run_with_kills(delete)
+
+    def test_snapshots_truncated(self):
+        self.require_snapshot_files()
+
+        def truncate():
+            found = self.snapshots()
+            self.assertTrue(found, "no producer-state snapshot to truncate")
+            for path in found:
+                os.truncate(path, os.path.getsize(path) // 2)
+
+        self.run_with_kills(truncate)
+
+
+if __name__ == "__main__":
+    unittest.main()
