@@ -3,6 +3,9 @@
 // 1. A librdkafka producer of 100 B records at full speed against ringlog (a `ringlog
 //    serve` child writing to disk), and the same producer with the same configuration
 //    against librdkafka's in-memory mock cluster in the same run: the client's own limit.
+//    Beside it, against the same broker with the runs interleaved, the producer at
+//    acks=all, with and without idempotence (which requires acks=all): what switching
+//    idempotence on costs, with a target of at least 0.9 of the plain rate.
 // 2. acks=all with the broker flushing before it acknowledges (group commit): 8
 //    concurrent producers of the load generator, 1 KiB records in 16 KiB batches (Kafka's
 //    default batch.size) with 5 requests in flight each (Kafka's default), in records/s,
@@ -39,45 +42,85 @@ constexpr int kAcksAllRecordsPerBatch = 16;
 constexpr int kAcksAllInFlight = 5;
 constexpr double kAcksAllTarget = 100000;
 
-// The producer configuration used against both clusters: librdkafka's defaults except
-// acks=1 (the broker stores, nobody waits for a disk flush) and a deeper queue so that
-// the enqueueing loop rarely waits.
-const std::map<std::string, std::string>& ProducerConfig() {
-  static const std::map<std::string, std::string> config = {
-      {"acks", "1"},
+constexpr double kIdempotentTarget = 0.9;
+
+// The producer configurations of part 1.
+struct SmallRecordCase {
+  std::string name;
+  std::map<std::string, std::string> config;
+};
+
+// librdkafka's defaults except the acks (`acks`) and a deeper queue so that the
+// enqueueing loop rarely waits.
+std::map<std::string, std::string> ProducerConfig(const std::string& acks, bool idempotent) {
+  return {
+      {"acks", acks},
+      {"enable.idempotence", idempotent ? "true" : "false"},
       {"linger.ms", "5"},
       {"queue.buffering.max.messages", "1000000"},
       {"compression.codec", "none"},
   };
-  return config;
 }
 
-// Medians over the repetitions of the librdkafka producer's rate against `bootstrap`.
-Result<double> MeasureRdkafka(const SuiteOptions& options, const std::string& bootstrap,
-                              const std::string& label) {
-  std::vector<double> rates;
+// Against both clusters: acks=1, the broker stores and nobody waits for a disk flush.
+const SmallRecordCase& PlainCase() {
+  static const SmallRecordCase plain{"librdkafka 100 B acks=1", ProducerConfig("1", false)};
+  return plain;
+}
+
+// Against ringlog only, interleaved with PlainCase: the producer at acks=all, plain and
+// idempotent.
+const std::vector<SmallRecordCase>& AcksAllCases() {
+  static const std::vector<SmallRecordCase> cases = {
+      {"librdkafka 100 B acks=all", ProducerConfig("all", false)},
+      {"librdkafka 100 B idempotent", ProducerConfig("all", true)},
+  };
+  return cases;
+}
+
+// One run of the librdkafka producer of `c` against `bootstrap`: its rate in records/s.
+Result<double> RunRdkafkaOnce(const SuiteOptions& options, const std::string& bootstrap,
+                              const SmallRecordCase& c, const std::string& label) {
+  RdkafkaProducerOptions r;
+  r.bootstrap_servers = bootstrap;
+  r.topic = kTopic;
+  r.record_bytes = kSmallRecordBytes;
+  r.seconds = options.seconds_per_measurement;
+  r.config = c.config;
+  ProgressReporter progress(c.name + " " + label);
+  ASSIGN_OR_RETURN(const RdkafkaProducerResult result, RunRdkafkaProducer(r, &progress));
+  return result.records_per_s();
+}
+
+// The median rate of each of `cases` over the repetitions, the cases taking turns (each
+// repetition starting one case later) so that drift of a shared, noisy machine falls on
+// all of them alike.
+Result<std::vector<double>> MeasureRdkafka(const SuiteOptions& options,
+                                           const std::string& bootstrap,
+                                           const std::vector<SmallRecordCase>& cases,
+                                           const std::string& label) {
+  std::vector<std::vector<double>> rates(cases.size());
   for (int rep = 0; rep < options.repetitions; ++rep) {
-    RdkafkaProducerOptions r;
-    r.bootstrap_servers = bootstrap;
-    r.topic = kTopic;
-    r.record_bytes = kSmallRecordBytes;
-    r.seconds = options.seconds_per_measurement;
-    r.config = ProducerConfig();
-    ProgressReporter progress("librdkafka " + label);
-    ASSIGN_OR_RETURN(const RdkafkaProducerResult result, RunRdkafkaProducer(r, &progress));
-    rates.push_back(result.records_per_s());
+    for (size_t turn = 0; turn < cases.size(); ++turn) {
+      const size_t i = (turn + static_cast<size_t>(rep)) % cases.size();
+      ASSIGN_OR_RETURN(const double rate, RunRdkafkaOnce(options, bootstrap, cases[i], label));
+      rates[i].push_back(rate);
+    }
   }
-  return Median(rates);
+  std::vector<double> medians;
+  for (const std::vector<double>& r : rates) medians.push_back(Median(r));
+  return medians;
 }
 
-Measurement SmallRecordMeasurement(const SuiteOptions& options, const std::string& name,
-                                   const std::string& backend, double records_per_s) {
+Measurement SmallRecordMeasurement(const SuiteOptions& options, const SmallRecordCase& c,
+                                   const std::string& name, const std::string& backend,
+                                   double records_per_s) {
   Measurement m;
   m.suite = "librdkafka";
   m.name = name;
   m.backend = backend;
   m.params = {{"record_bytes", std::to_string(kSmallRecordBytes)}, {"client", "librdkafka"}};
-  for (const auto& [key, value] : ProducerConfig()) m.params[key] = value;
+  for (const auto& [key, value] : c.config) m.params[key] = value;
   m.records_per_s = records_per_s;
   m.mb_per_s = records_per_s * kSmallRecordBytes / 1e6;
   m.repetitions = options.repetitions;
@@ -101,29 +144,45 @@ Result<std::unique_ptr<BrokerProcess>> StartBroker(const SuiteOptions& options,
 // The client's own limit: the producer against the mock cluster.
 Result<double> MeasureMock(const SuiteOptions& options, MeasurementSink& sink) {
   ASSIGN_OR_RETURN(std::unique_ptr<MockCluster> mock, MockCluster::Create(kTopic, 1));
-  ASSIGN_OR_RETURN(const double rate, MeasureRdkafka(options, mock->bootstrap_servers(), "mock"));
-  sink.Add(SmallRecordMeasurement(options, "librdkafka vs mock cluster", "", rate));
-  return rate;
+  ASSIGN_OR_RETURN(const std::vector<double> rates,
+                   MeasureRdkafka(options, mock->bootstrap_servers(), {PlainCase()}, "mock"));
+  sink.Add(
+      SmallRecordMeasurement(options, PlainCase(), "librdkafka vs mock cluster", "", rates[0]));
+  return rates[0];
 }
 
-// Part 1 for one backend: the producer against ringlog, compared with `mock_rate`.
-Status CompareWithMock(const SuiteOptions& options, const ScratchDir& scratch,
-                       const std::string& backend, double mock_rate, MeasurementSink& sink) {
-  double rate = 0;
+// Part 1 for one backend: the producer against ringlog, compared with `mock_rate`, and
+// the idempotent producer compared with the plain one at acks=all.
+Status CompareSmallRecords(const SuiteOptions& options, const ScratchDir& scratch,
+                           const std::string& backend, double mock_rate, MeasurementSink& sink) {
+  std::vector<SmallRecordCase> cases = AcksAllCases();
+  cases.insert(cases.begin(), PlainCase());
+  std::vector<double> rates;
   {
     ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker,
                      StartBroker(options, scratch.path() + "/broker", backend, 1));
-    ASSIGN_OR_RETURN(rate,
-                     MeasureRdkafka(options, broker->host() + ":" + std::to_string(broker->port()),
-                                    "ringlog " + backend));
+    ASSIGN_OR_RETURN(
+        rates, MeasureRdkafka(options, broker->host() + ":" + std::to_string(broker->port()), cases,
+                              "ringlog " + backend));
     RETURN_IF_ERROR(broker->Stop());
   }
   RETURN_IF_ERROR(scratch.Clear());
-  Measurement m = SmallRecordMeasurement(options, "librdkafka 100 B acks=1", backend, rate);
-  m.baseline_name = "librdkafka vs mock cluster";
-  m.baseline_mb_per_s = mock_rate * kSmallRecordBytes / 1e6;
-  m.ratio = mock_rate > 0 ? rate / mock_rate : 0;
-  sink.Add(m);
+  Measurement plain = SmallRecordMeasurement(options, cases[0], cases[0].name, backend, rates[0]);
+  plain.baseline_name = "librdkafka vs mock cluster";
+  plain.baseline_mb_per_s = mock_rate * kSmallRecordBytes / 1e6;
+  plain.ratio = mock_rate > 0 ? rates[0] / mock_rate : 0;
+  sink.Add(plain);
+  Measurement acks_all =
+      SmallRecordMeasurement(options, cases[1], cases[1].name, backend, rates[1]);
+  acks_all.CompareWith(plain.name, plain.mb_per_s);
+  sink.Add(acks_all);
+  Measurement idempotent =
+      SmallRecordMeasurement(options, cases[2], cases[2].name, backend, rates[2]);
+  char target[16];
+  std::snprintf(target, sizeof(target), "%.2f", kIdempotentTarget);
+  idempotent.params["target_ratio"] = target;
+  idempotent.CompareWith(acks_all.name, acks_all.mb_per_s);
+  sink.Add(idempotent);
   return Status::OK();
 }
 
@@ -212,7 +271,7 @@ Status RunLibrdkafkaSuite(const SuiteOptions& options, MeasurementSink& sink) {
                    ScratchDir::Create(options.data_dir, "librdkafka-"));
   ASSIGN_OR_RETURN(const double mock_rate, MeasureMock(options, sink));
   for (const std::string& backend : options.backends) {
-    RETURN_IF_ERROR(CompareWithMock(options, *scratch, backend, mock_rate, sink));
+    RETURN_IF_ERROR(CompareSmallRecords(options, *scratch, backend, mock_rate, sink));
     RETURN_IF_ERROR(MeasureAcksAll(options, *scratch, backend, sink));
   }
   return Status::OK();

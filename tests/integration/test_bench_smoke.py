@@ -91,7 +91,13 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertTrue(all(m["latency"] is not None for m in lines))
 
     def test_librdkafka(self):
-        self.run_suite("librdkafka")
+        lines = self.run_suite("librdkafka")
+        # The idempotent producer (issue 13) runs beside the plain one, compared with it.
+        cases = {m["name"]: m for m in lines if m["backend"] == BACKEND}
+        idempotent = cases["librdkafka 100 B idempotent"]
+        self.assertEqual(idempotent["params"]["enable.idempotence"], "true")
+        self.assertEqual(idempotent["baseline_name"], "librdkafka 100 B acks=all")
+        self.assertIn("librdkafka 100 B acks=1", cases)
 
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")

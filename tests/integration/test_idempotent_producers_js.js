@@ -4,7 +4,7 @@
 // InitProducerId and librdkafka failed every delivery ("required feature not supported by
 // broker"). Read back with librdkafka from every partition: each message exactly once, in
 // per-key order, at contiguous offsets, at the offsets the client was told. Run with
-// `node test_idempotent_producers.js`.
+// `node test_idempotent_producers_js.js`.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -14,7 +14,7 @@ const Kafka = require('node-rdkafka');
 const { brokerTest } = require('./ringlog_fixture');
 
 setTimeout(() => {
-  console.error('test_idempotent_producers: timed out');
+  console.error('test_idempotent_producers_js: timed out');
   process.exit(1);
 }, 180000).unref();
 
