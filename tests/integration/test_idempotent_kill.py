@@ -10,9 +10,11 @@ delivery report gave, and the stored sequences have no repeat or gap. Variants: 
 restart; the producer-state snapshots deleted; the snapshots cut in half (the uring
 backend keeps them as files, <data_dir>/meta/producer-state.<topic>-<partition>).
 
-Also a long form: `RINGLOG_KILL_ROUNDS=50 python3 -m unittest test_idempotent_kill`."""
+The long form is scripts/idempotent_kill_loop.sh: more kills per run (RINGLOG_KILL_ROUNDS),
+one JSON line of figures per passed variant appended to RINGLOG_KILL_LOG."""
 
 import glob
+import json
 import os
 import socket
 import time
@@ -75,6 +77,7 @@ class IdempotentKillTest(unittest.TestCase):
                 time.sleep(0.05)
 
     def run_with_kills(self, damage):
+        started = time.time()
         producer = ck_producer(self.broker.bootstrap, **{
             "enable.idempotence": True, "acks": "all", "linger.ms": 1,
             "batch.num.messages": 50, "message.timeout.ms": 120000,
@@ -114,6 +117,13 @@ class IdempotentKillTest(unittest.TestCase):
         check_exactly_once(self, records, [message(i) for i in range(sent)], PARTITIONS,
                            delivered)
         check_sequences(self, self.broker.bootstrap, TOPIC, PARTITIONS)
+        if os.environ.get("RINGLOG_KILL_LOG"):
+            with open(os.environ["RINGLOG_KILL_LOG"], "a") as log:
+                log.write(json.dumps({
+                    "backend": self.broker.backend, "variant": self._testMethodName,
+                    "kills": ROUNDS, "messages": sent, "stored_once": len(records),
+                    "unacknowledged_at_kills": unacknowledged,
+                    "seconds": round(time.time() - started, 1)}) + "\n")
 
     def test_plain_restart(self):
         self.run_with_kills(lambda: None)
