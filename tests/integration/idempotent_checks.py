@@ -68,9 +68,12 @@ def check_exactly_once(test, records, expected, partitions, delivered=None):
     """records: the whole topic as (partition, offset, key, value) in (partition, offset)
     order. expected: the (key, value) messages produced. delivered: {value: (partition,
     offset)} from the delivery reports, when the client gives them."""
+    counts = collections.Counter(r[3] for r in records)
+    twice = [v for v, n in counts.items() if n > 1]
+    test.assertFalse(twice, "%d messages stored more than once, e.g. %s" % (len(twice), twice[:2]))
+    missing = [v for _, v in expected if v not in counts]
+    test.assertFalse(missing, "%d messages missing, e.g. %s" % (len(missing), missing[:2]))
     test.assertEqual(len(records), len(expected), "records stored")
-    test.assertEqual(sorted(r[3] for r in records), sorted(v for _, v in expected),
-                     "every message exactly once")
     by_partition = collections.defaultdict(list)
     key_partition, key_sequence = {}, collections.defaultdict(list)
     for partition, offset, key, value in records:
