@@ -6,16 +6,17 @@ sequences run from 0 without gap or repeat within each producer epoch.
 
 import collections
 import struct
+import time
 
+from kafka.client_async import KafkaClient
 from kafka.protocol.fetch import FetchRequest
-
-from kafka_helpers import raw_request
 
 # RecordBatch v2 up to the record count: base offset, batch length, partition leader
 # epoch, magic, CRC, attributes, last offset delta, base and max timestamp, producer id,
 # producer epoch, base sequence, record count.
 BATCH_HEADER = struct.Struct(">qiibIhiqqqhii")
-Batch = collections.namedtuple("Batch", "base_offset count producer_id epoch base_sequence")
+Batch = collections.namedtuple(
+    "Batch", "base_offset last_offset_delta count producer_id epoch base_sequence")
 
 
 def keyed_message(i, keys):
@@ -25,29 +26,49 @@ def keyed_message(i, keys):
     return key, b"%s:%06d" % (key, i // keys)
 
 
-def stored_batches(bootstrap, topic, partition):
-    """The header fields of every batch stored in one partition, in offset order, read
-    with raw Fetch v10 requests."""
-    batches, offset = [], 0
-    while True:
-        request = FetchRequest[10](
-            replica_id=-1, max_wait_time=0, min_bytes=0, max_bytes=64 << 20,
-            isolation_level=0, session_id=0, session_epoch=-1,
-            topics=[(topic, [(partition, 0, offset, -1, 64 << 20)])], forgotten_topics_data=[])
-        answer = raw_request(bootstrap, request).topics[0][1][0]
-        if answer[1] != 0:
-            raise AssertionError("fetch %s-%d: error %d" % (topic, partition, answer[1]))
-        data, pos, before = answer[-1] or b"", 0, len(batches)
-        while pos + BATCH_HEADER.size <= len(data):
-            fields = BATCH_HEADER.unpack_from(data, pos)
-            length = fields[1]
-            if pos + 12 + length > len(data):
-                break
-            batches.append(Batch(fields[0], fields[12], fields[9], fields[10], fields[11]))
-            offset = fields[0] + fields[6] + 1
-            pos += 12 + length
-        if len(batches) == before:
-            return batches
+def fetch_batches(bootstrap, topic, partition, timeout=30.0):
+    """The header fields of every batch stored in one partition, in offset order, through
+    raw Fetch v10 requests on one connection (a fetch may stop at a segment's end)."""
+    client = KafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    try:
+        deadline = time.time() + timeout
+        node = client.least_loaded_node()
+        while not client.ready(node) and time.time() < deadline:
+            client.poll(timeout_ms=50)
+        offset = 0
+        while time.time() < deadline:
+            request = FetchRequest[10](
+                replica_id=-1, max_wait_time=0, min_bytes=0, max_bytes=64 << 20,
+                isolation_level=0, session_id=0, session_epoch=-1,
+                topics=[(topic, [(partition, 0, offset, -1, 64 << 20)])],
+                forgotten_topics_data=[])
+            future = client.send(node, request)
+            client.poll(future=future, timeout_ms=int(max(deadline - time.time(), 0.1) * 1000))
+            if not future.succeeded():
+                raise AssertionError("fetch %s-%d: %s" % (topic, partition, future.exception))
+            answer = future.value.topics[0][1][0]
+            if answer[1] != 0:
+                raise AssertionError("fetch %s-%d: error %d" % (topic, partition, answer[1]))
+            data = answer[-1] or b""
+            batches = list(split_batches(data))
+            if not batches:
+                return
+            yield from batches
+            offset = batches[-1].base_offset + batches[-1].last_offset_delta + 1
+        raise AssertionError("fetch %s-%d: timed out" % (topic, partition))
+    finally:
+        client.close()
+
+
+def split_batches(data):
+    """The whole batches at the start of `data`, as header fields."""
+    pos = 0
+    while pos + BATCH_HEADER.size <= len(data):
+        fields = BATCH_HEADER.unpack_from(data, pos)
+        if pos + 12 + fields[1] > len(data):
+            return
+        yield Batch(fields[0], fields[6], fields[12], fields[9], fields[10], fields[11])
+        pos += 12 + fields[1]
 
 
 def check_sequences(test, bootstrap, topic, partitions):
@@ -55,7 +76,7 @@ def check_sequences(test, bootstrap, topic, partitions):
     and epoch the base sequences run 0, n0, n0+n1, ...: nothing stored twice, no gap."""
     for partition in range(partitions):
         following = {}
-        for batch in stored_batches(bootstrap, topic, partition):
+        for batch in fetch_batches(bootstrap, topic, partition):
             test.assertGreaterEqual(batch.producer_id, 0, "a batch without producer id: %s"
                                     % (batch,))
             producer = (batch.producer_id, batch.epoch)
