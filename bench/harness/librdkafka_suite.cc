@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "bench/harness/loadgen/broker_process.h"
@@ -35,6 +36,12 @@ namespace ringlog::bench {
 namespace {
 
 constexpr char kTopic[] = "librdkafka";
+// The acks=all cases of part 1 write to a topic of several partitions: librdkafka's
+// idempotent producer keeps one request in flight per partition (it holds the messages in
+// flight, not the requests, against its window of 5), so that on one partition it would
+// measure the round trip of a single request rather than the broker's idempotence.
+constexpr char kAcksAllCasesTopic[] = "librdkafka-acks-all";
+constexpr int kAcksAllCasesPartitions = 4;
 constexpr int kSmallRecordBytes = 100;
 constexpr int kAcksAllProducers = 8;
 constexpr int kAcksAllRecordBytes = 1024;
@@ -42,19 +49,26 @@ constexpr int kAcksAllRecordsPerBatch = 16;
 constexpr int kAcksAllInFlight = 5;
 constexpr double kAcksAllTarget = 100000;
 
+constexpr int kRdkafkaInFlight = 1000000;
+constexpr int kIdempotentInFlight = 5;
 constexpr double kIdempotentTarget = 0.9;
 
 // The producer configurations of part 1.
 struct SmallRecordCase {
   std::string name;
+  std::string topic;
+  std::string baseline;  // the case it is compared with
   std::map<std::string, std::string> config;
 };
 
-// librdkafka's defaults except the acks (`acks`) and a deeper queue so that the
-// enqueueing loop rarely waits.
-std::map<std::string, std::string> ProducerConfig(const std::string& acks, bool idempotent) {
+// librdkafka's defaults except `acks`, the requests in flight per connection (librdkafka's
+// default is 1000000; an idempotent producer may have at most 5, Kafka's default) and a
+// deeper queue so that the enqueueing loop rarely waits.
+std::map<std::string, std::string> ProducerConfig(const std::string& acks, int in_flight,
+                                                  bool idempotent) {
   return {
       {"acks", acks},
+      {"max.in.flight", std::to_string(in_flight)},
       {"enable.idempotence", idempotent ? "true" : "false"},
       {"linger.ms", "5"},
       {"queue.buffering.max.messages", "1000000"},
@@ -64,16 +78,23 @@ std::map<std::string, std::string> ProducerConfig(const std::string& acks, bool 
 
 // Against both clusters: acks=1, the broker stores and nobody waits for a disk flush.
 const SmallRecordCase& PlainCase() {
-  static const SmallRecordCase plain{"librdkafka 100 B acks=1", ProducerConfig("1", false)};
+  static const SmallRecordCase plain{"librdkafka 100 B acks=1", kTopic,
+                                     "librdkafka vs mock cluster",
+                                     ProducerConfig("1", kRdkafkaInFlight, false)};
   return plain;
 }
 
-// Against ringlog only, interleaved with PlainCase: the producer at acks=all, plain and
-// idempotent.
+// Against ringlog only, interleaved with PlainCase: the producer at acks=all; the same
+// limited to the 5 requests in flight of an idempotent producer; and idempotent, compared
+// with the plain producer at acks=all, what switching idempotence on changes.
 const std::vector<SmallRecordCase>& AcksAllCases() {
   static const std::vector<SmallRecordCase> cases = {
-      {"librdkafka 100 B acks=all", ProducerConfig("all", false)},
-      {"librdkafka 100 B idempotent", ProducerConfig("all", true)},
+      {"librdkafka 100 B acks=all", kAcksAllCasesTopic, "librdkafka 100 B acks=1",
+       ProducerConfig("all", kRdkafkaInFlight, false)},
+      {"librdkafka 100 B acks=all 5 in flight", kAcksAllCasesTopic, "librdkafka 100 B acks=all",
+       ProducerConfig("all", kIdempotentInFlight, false)},
+      {"librdkafka 100 B idempotent", kAcksAllCasesTopic, "librdkafka 100 B acks=all",
+       ProducerConfig("all", kIdempotentInFlight, true)},
   };
   return cases;
 }
@@ -83,7 +104,7 @@ Result<double> RunRdkafkaOnce(const SuiteOptions& options, const std::string& bo
                               const SmallRecordCase& c, const std::string& label) {
   RdkafkaProducerOptions r;
   r.bootstrap_servers = bootstrap;
-  r.topic = kTopic;
+  r.topic = c.topic;
   r.record_bytes = kSmallRecordBytes;
   r.seconds = options.seconds_per_measurement;
   r.config = c.config;
@@ -119,7 +140,9 @@ Measurement SmallRecordMeasurement(const SuiteOptions& options, const SmallRecor
   m.suite = "librdkafka";
   m.name = name;
   m.backend = backend;
-  m.params = {{"record_bytes", std::to_string(kSmallRecordBytes)}, {"client", "librdkafka"}};
+  m.params = {{"record_bytes", std::to_string(kSmallRecordBytes)},
+              {"client", "librdkafka"},
+              {"topic", c.topic}};
   for (const auto& [key, value] : c.config) m.params[key] = value;
   m.records_per_s = records_per_s;
   m.mb_per_s = records_per_s * kSmallRecordBytes / 1e6;
@@ -127,9 +150,10 @@ Measurement SmallRecordMeasurement(const SuiteOptions& options, const SmallRecor
   return m;
 }
 
-Result<std::unique_ptr<BrokerProcess>> StartBroker(const SuiteOptions& options,
-                                                   const std::string& data_dir,
-                                                   const std::string& backend, int partitions) {
+// A broker with `topics` (name, partitions) created.
+Result<std::unique_ptr<BrokerProcess>> StartBroker(
+    const SuiteOptions& options, const std::string& data_dir, const std::string& backend,
+    const std::vector<std::pair<std::string, int>>& topics) {
   BrokerOptions b;
   b.binary = options.ringlog_binary;
   b.data_dir = data_dir;
@@ -137,7 +161,9 @@ Result<std::unique_ptr<BrokerProcess>> StartBroker(const SuiteOptions& options,
   ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker, BrokerProcess::Start(b));
   ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> admin,
                    KafkaConnection::Connect(broker->host(), broker->port()));
-  RETURN_IF_ERROR(CreateTopic(*admin, kTopic, partitions));
+  for (const auto& [topic, partitions] : topics) {
+    RETURN_IF_ERROR(CreateTopic(*admin, topic, partitions));
+  }
   return broker;
 }
 
@@ -152,7 +178,7 @@ Result<double> MeasureMock(const SuiteOptions& options, MeasurementSink& sink) {
 }
 
 // Part 1 for one backend: the producer against ringlog, compared with `mock_rate`, and
-// the idempotent producer compared with the plain one at acks=all.
+// the acks=all cases, each compared with its baseline.
 Status CompareSmallRecords(const SuiteOptions& options, const ScratchDir& scratch,
                            const std::string& backend, double mock_rate, MeasurementSink& sink) {
   std::vector<SmallRecordCase> cases = AcksAllCases();
@@ -160,29 +186,26 @@ Status CompareSmallRecords(const SuiteOptions& options, const ScratchDir& scratc
   std::vector<double> rates;
   {
     ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker,
-                     StartBroker(options, scratch.path() + "/broker", backend, 1));
+                     StartBroker(options, scratch.path() + "/broker", backend,
+                                 {{kTopic, 1}, {kAcksAllCasesTopic, kAcksAllCasesPartitions}}));
     ASSIGN_OR_RETURN(
         rates, MeasureRdkafka(options, broker->host() + ":" + std::to_string(broker->port()), cases,
                               "ringlog " + backend));
     RETURN_IF_ERROR(broker->Stop());
   }
   RETURN_IF_ERROR(scratch.Clear());
-  Measurement plain = SmallRecordMeasurement(options, cases[0], cases[0].name, backend, rates[0]);
-  plain.baseline_name = "librdkafka vs mock cluster";
-  plain.baseline_mb_per_s = mock_rate * kSmallRecordBytes / 1e6;
-  plain.ratio = mock_rate > 0 ? rates[0] / mock_rate : 0;
-  sink.Add(plain);
-  Measurement acks_all =
-      SmallRecordMeasurement(options, cases[1], cases[1].name, backend, rates[1]);
-  acks_all.CompareWith(plain.name, plain.mb_per_s);
-  sink.Add(acks_all);
-  Measurement idempotent =
-      SmallRecordMeasurement(options, cases[2], cases[2].name, backend, rates[2]);
-  char target[16];
-  std::snprintf(target, sizeof(target), "%.2f", kIdempotentTarget);
-  idempotent.params["target_ratio"] = target;
-  idempotent.CompareWith(acks_all.name, acks_all.mb_per_s);
-  sink.Add(idempotent);
+  std::map<std::string, double> rate_of = {{PlainCase().baseline, mock_rate}};
+  for (size_t i = 0; i < cases.size(); ++i) rate_of[cases[i].name] = rates[i];
+  for (size_t i = 0; i < cases.size(); ++i) {
+    Measurement m = SmallRecordMeasurement(options, cases[i], cases[i].name, backend, rates[i]);
+    m.CompareWith(cases[i].baseline, rate_of.at(cases[i].baseline) * kSmallRecordBytes / 1e6);
+    if (cases[i].config.at("enable.idempotence") == "true") {
+      char target[16];
+      std::snprintf(target, sizeof(target), "%.2f", kIdempotentTarget);
+      m.params["target_ratio"] = target;
+    }
+    sink.Add(m);
+  }
   return Status::OK();
 }
 
@@ -220,8 +243,9 @@ Result<WriteRun> GroupCommitLimit(const SuiteOptions& options, const ScratchDir&
 // Part 2 for one backend: 8 producers, acks=all, flush before acknowledging.
 Status MeasureAcksAll(const SuiteOptions& options, const ScratchDir& scratch,
                       const std::string& backend, MeasurementSink& sink) {
-  ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker,
-                   StartBroker(options, scratch.path() + "/broker", backend, kAcksAllProducers));
+  ASSIGN_OR_RETURN(
+      std::unique_ptr<BrokerProcess> broker,
+      StartBroker(options, scratch.path() + "/broker", backend, {{kTopic, kAcksAllProducers}}));
   std::vector<double> rates, mb_rates;
   for (int rep = 0; rep < options.repetitions; ++rep) {
     ProducerOptions p;

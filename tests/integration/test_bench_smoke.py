@@ -98,6 +98,7 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(idempotent["params"]["enable.idempotence"], "true")
         self.assertEqual(idempotent["baseline_name"], "librdkafka 100 B acks=all")
         self.assertIn("librdkafka 100 B acks=1", cases)
+        self.assertIn("librdkafka 100 B acks=all 5 in flight", cases)
 
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")
