@@ -56,20 +56,19 @@ class IdempotentKillTest(unittest.TestCase):
         self.broker = Broker(BROKER_ARGS).start()
         self.addCleanup(self.broker.close)
 
-    def snapshots(self):
-        return glob.glob(os.path.join(self.broker.data_dir, "meta", "producer-state.*"))
-
     def restart_killed(self, damage):
         """kill -9, `damage` to the data dir, then the broker again on the same port once
-        the killed process has let go of its port and data dir lock."""
+        the killed process has let go of its port and data dir lock. Returns what
+        `damage` returned."""
         self.broker.kill()
         deadline = time.time() + 20
         while port_open(self.broker.port) and time.time() < deadline:
             time.sleep(0.02)
-        damage()
+        damaged = damage()
         while True:
             try:
-                return self.broker.start()
+                self.broker.start()
+                return damaged
             except RuntimeError as e:
                 self.broker.log.close()
                 if "in use by another ringlog process" not in str(e) or time.time() > deadline:
@@ -77,6 +76,7 @@ class IdempotentKillTest(unittest.TestCase):
                 time.sleep(0.05)
 
     def run_with_kills(self, damage):
+        """Returns how many snapshots `damage` (returning that count) found over all kills."""
         started = time.time()
         producer = ck_producer(self.broker.bootstrap, **{
             "enable.idempotence": True, "acks": "all", "linger.ms": 1,
@@ -92,7 +92,7 @@ class IdempotentKillTest(unittest.TestCase):
                 delivered[msg.value()] = (msg.partition(), msg.offset())
 
         sent = 0
-        unacknowledged = []
+        unacknowledged, damaged = [], 0
         for _ in range(ROUNDS):
             until = time.time() + SEND_SECONDS
             while time.time() < until:
@@ -107,7 +107,7 @@ class IdempotentKillTest(unittest.TestCase):
                     producer.poll(0.01)
                 producer.poll(0)
             unacknowledged.append(sent - len(delivered) - len(errors))
-            self.restart_killed(damage)
+            damaged += self.restart_killed(damage)
         self.assertEqual(producer.flush(60), 0, "undelivered after the restarts")
         self.assertFalse(errors, "delivery failures: %s" % errors[:3])
         print("\n%d messages; unacknowledged at each kill: %s" % (sent, unacknowledged))
@@ -117,43 +117,43 @@ class IdempotentKillTest(unittest.TestCase):
         check_exactly_once(self, records, [message(i) for i in range(sent)], PARTITIONS,
                            delivered)
         check_sequences(self, self.broker.bootstrap, TOPIC, PARTITIONS)
+        self.log_figures(started, sent, len(records), unacknowledged, damaged)
+        return damaged
+
+    def log_figures(self, started, sent, stored, unacknowledged, damaged):
+        """One JSON line of the run's figures to $RINGLOG_KILL_LOG, when it is set."""
         if os.environ.get("RINGLOG_KILL_LOG"):
             with open(os.environ["RINGLOG_KILL_LOG"], "a") as log:
                 log.write(json.dumps({
                     "backend": self.broker.backend, "variant": self._testMethodName,
-                    "kills": ROUNDS, "messages": sent, "stored_once": len(records),
-                    "unacknowledged_at_kills": unacknowledged,
+                    "kills": ROUNDS, "messages": sent, "stored_once": stored,
+                    "unacknowledged_at_kills": unacknowledged, "snapshots_damaged": damaged,
                     "seconds": round(time.time() - started, 1)}) + "\n")
 
     def test_plain_restart(self):
-        self.run_with_kills(lambda: None)
+        self.run_with_kills(lambda: 0)
 
-    def require_snapshot_files(self):
+    def damage_snapshots(self, how):
+        """Runs the kills with `how` applied to the snapshot files before each restart. A
+        damaged snapshot is dropped at the open and the next comes with the next roll, so
+        a kill may find none; the run must find some."""
         if self.broker.backend != "uring":
             self.skipTest("the rocksdb backend keeps its meta blobs (producer-state snapshots "
                           "among them) as keys inside its RocksDB instance, not as files")
 
-    def test_snapshots_deleted(self):
-        self.require_snapshot_files()
-
-        def delete():
-            found = self.snapshots()
-            self.assertTrue(found, "no producer-state snapshot to delete")
+        def damage():
+            found = glob.glob(os.path.join(self.broker.data_dir, "meta", "producer-state.*"))
             for path in found:
-                os.remove(path)
+                how(path)
+            return len(found)
 
-        self.run_with_kills(delete)
+        self.assertGreater(self.run_with_kills(damage), 0, "no producer-state snapshot found")
+
+    def test_snapshots_deleted(self):
+        self.damage_snapshots(os.remove)
 
     def test_snapshots_truncated(self):
-        self.require_snapshot_files()
-
-        def truncate():
-            found = self.snapshots()
-            self.assertTrue(found, "no producer-state snapshot to truncate")
-            for path in found:
-                os.truncate(path, os.path.getsize(path) // 2)
-
-        self.run_with_kills(truncate)
+        self.damage_snapshots(lambda path: os.truncate(path, os.path.getsize(path) // 2))
 
 
 if __name__ == "__main__":
