@@ -12,7 +12,7 @@
 #                  runs found that reach coverage it lacks (libFuzzer -merge=1)
 #   --build=DIR    the build whose targets run: build-fuzz (default, ASan+UBSan) or
 #                  build-fuzz-ubsan (`scripts/build.sh fuzz-ubsan`: UBSan alone, faster)
-#   target         request stream batch segment offsets (default: all)
+#   target         request stream batch segment offsets producer (default: all)
 #
 # A long run keeps its finds in build-fuzz/fuzz-work/<target>/ for the next run, of either
 # build. A crash leaves its input in DIR/fuzz-artifacts/ and fails the script; reproduce it
@@ -20,10 +20,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_TARGETS=(request stream batch segment offsets)
+ALL_TARGETS=(request stream batch segment offsets producer)
 # Inputs per target in CI, from the cost of one input (ASan+UBSan, one core): request
-# ~1.6 ms, stream ~3 ms, batch ~0.1 ms, segment ~6 ms (files and io_uring), offsets ~2 ms.
-declare -A CI_RUNS=([request]=10000 [stream]=5000 [batch]=100000 [segment]=3000 [offsets]=5000)
+# ~1.6 ms, stream ~3 ms, batch ~0.1 ms, segment ~6 ms (files and io_uring), offsets ~2 ms,
+# producer ~5 ms.
+declare -A CI_RUNS=([request]=10000 [stream]=5000 [batch]=100000 [segment]=3000 [offsets]=5000
+                  [producer]=5000)
 mode=long
 runs=""
 seconds=""

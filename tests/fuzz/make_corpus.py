@@ -430,6 +430,31 @@ def seed_offsets():
     return out
 
 
+def producer_op(producer, kind, b1=0, b2=0):
+    return bytes([producer | (kind << 2), b1, b2])
+
+
+def seed_producer():
+    """Operation lists of producer_fuzzer.cc: next batch (kind 0), retry (4), new epoch
+    (5), any epoch and sequence (6), restart (7; b1 odd drops the snapshot)."""
+    out = {}
+    out["in_order"] = b"".join(producer_op(i % 3, 0, 0, i) for i in range(18))
+    out["retries"] = b"".join(
+        [producer_op(i % 2, 0, 0, 2) for i in range(8)] +
+        [producer_op(0, 4, i, 0) for i in range(8)])
+    out["epochs_and_restarts"] = b"".join([
+        producer_op(0, 0, 0, 1), producer_op(0, 0, 0, 3), producer_op(1, 0, 0, 0),
+        producer_op(0, 5, 0, 2), producer_op(0, 6, 0, 2), producer_op(0, 7, 0, 0),
+        producer_op(0, 0, 0, 1), producer_op(1, 4, 2, 0), producer_op(2, 6, 1, 5),
+        producer_op(0, 7, 1, 0), producer_op(0, 4, 3, 0), producer_op(1, 0, 0, 3),
+        producer_op(2, 0, 0, 0),
+    ])
+    out["many_rolls"] = b"".join(
+        producer_op(i % 3, 0, 0, 3) if i % 10 else producer_op(0, 7, i // 10, 0)
+        for i in range(120))
+    return out
+
+
 def main():
     batches = seed_batches()
     for name, data in batches.items():
@@ -443,6 +468,8 @@ def main():
         write("segment", name, data)
     for name, data in seed_offsets().items():
         write("offsets", name, data)
+    for name, data in seed_producer().items():
+        write("producer", name, data)
 
 
 if __name__ == "__main__":
