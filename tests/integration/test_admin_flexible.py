@@ -10,6 +10,7 @@ import struct
 import unittest
 
 from kafka_helpers import kp_producer
+from kafka_wire import NO_TAGS, Reader, carray, cstring, read_exact
 from ringlog_fixture import BrokerTestCase
 
 NONE = 0
@@ -24,80 +25,6 @@ TOPIC_CONFIG_SOURCE, DEFAULT_CONFIG_SOURCE = 1, 5
 ZERO_ID = bytes(16)
 
 
-def uvarint(n):
-    out = b""
-    while n >= 0x80:
-        out += bytes([(n & 0x7F) | 0x80])
-        n >>= 7
-    return out + bytes([n])
-
-
-def cstring(s):
-    """A compact nullable string."""
-    if s is None:
-        return uvarint(0)
-    data = s.encode()
-    return uvarint(len(data) + 1) + data
-
-
-def carray(items):
-    """A compact nullable array of already encoded items."""
-    if items is None:
-        return uvarint(0)
-    return uvarint(len(items) + 1) + b"".join(items)
-
-
-NO_TAGS = uvarint(0)
-
-
-class Reader:
-    def __init__(self, data):
-        self.data, self.pos = data, 0
-
-    def take(self, fmt):
-        (value,) = struct.unpack_from(fmt, self.data, self.pos)
-        self.pos += struct.calcsize(fmt)
-        return value
-
-    def uvarint(self):
-        shift = value = 0
-        while True:
-            b = self.data[self.pos]
-            self.pos += 1
-            value |= (b & 0x7F) << shift
-            if b < 0x80:
-                return value
-            shift += 7
-
-    def cstring(self):
-        n = self.uvarint()
-        if n == 0:
-            return None
-        s = self.data[self.pos:self.pos + n - 1].decode()
-        self.pos += n - 1
-        return s
-
-    def uuid(self):
-        self.pos += 16
-        return self.data[self.pos - 16:self.pos]
-
-    def carray(self, item):
-        n = self.uvarint()
-        return None if n == 0 else [item(self) for _ in range(n - 1)]
-
-    def tags(self):
-        """Skips a tagged-field section; returns {tag: raw bytes}."""
-        fields = {}
-        for _ in range(self.uvarint()):
-            tag, size = self.uvarint(), self.uvarint()
-            fields[tag] = self.data[self.pos:self.pos + size]
-            self.pos += size
-        return fields
-
-    def at_end(self):
-        return self.pos == len(self.data)
-
-
 class FlexibleAdminTest(BrokerTestCase):
     correlation_id = 0
 
@@ -110,21 +37,11 @@ class FlexibleAdminTest(BrokerTestCase):
         host, port = self.broker.bootstrap.split(":")
         with socket.create_connection((host, int(port)), timeout=10) as sock:
             sock.sendall(struct.pack(">i", len(request)) + request)
-            size = struct.unpack(">i", self.read_exact(sock, 4))[0]
-            reader = Reader(self.read_exact(sock, size))
+            size = struct.unpack(">i", read_exact(sock, 4))[0]
+            reader = Reader(read_exact(sock, size))
         self.assertEqual(reader.take(">i"), self.correlation_id)
         self.assertEqual(reader.tags(), {})  # response header v1
         return reader
-
-    @staticmethod
-    def read_exact(sock, n):
-        data = b""
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise AssertionError("connection closed after %d of %d bytes" % (len(data), n))
-            data += chunk
-        return data
 
     def create_topics(self, topics, validate_only=False):
         """CreateTopics v7 of [(name, partitions, {config: value})]; {name: result dict}."""

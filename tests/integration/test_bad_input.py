@@ -12,6 +12,7 @@ import time
 import unittest
 
 from kafka_helpers import kp_consume, kp_producer
+from kafka_wire import Reader, read_exact, record_batch, string
 from ringlog_fixture import BrokerTestCase
 
 UNSUPPORTED_VERSION = 35
@@ -24,43 +25,6 @@ PRODUCE, FETCH, METADATA, API_VERSIONS, CREATE_TOPICS = 0, 1, 3, 18, 19
 MAX_REQUEST_BYTES = 1 << 20
 MAX_MESSAGE_BYTES = 4096
 TOPIC = "precious"
-
-
-def crc32c(data):
-    """CRC-32C (Castagnoli), bit by bit: record batches are small here."""
-    crc = 0xFFFFFFFF
-    for byte in data:
-        crc ^= byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-    return crc ^ 0xFFFFFFFF
-
-
-def varint(n):
-    """Zigzag varint, as record fields use."""
-    n = (n << 1) ^ (n >> 63)
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def string(s):
-    data = s.encode()
-    return struct.pack(">h", len(data)) + data
-
-
-def record_batch(value, magic=2, bad_crc=False):
-    """One uncompressed RecordBatch v2 holding one record with a null key."""
-    body = b"\x00" + varint(0) + varint(0) + varint(-1) + varint(len(value)) + value + varint(0)
-    record = varint(len(body)) + body
-    now = int(time.time() * 1000)
-    after_crc = struct.pack(">hiqqqhii", 0, 0, now, now, -1, -1, -1, 1) + record
-    crc = crc32c(after_crc) ^ (1 if bad_crc else 0)
-    after_length = struct.pack(">ibI", -1, magic, crc) + after_crc
-    return struct.pack(">qi", 0, len(after_length)) + after_length
 
 
 def message_set_v1(value):
@@ -80,21 +44,6 @@ def produce_body(records, topic=TOPIC, partition=0):
 def frame(api_key, version, body, correlation_id=7):
     header = struct.pack(">hhi", api_key, version, correlation_id) + string("bad-input")
     return struct.pack(">i", len(header) + len(body)) + header + body
-
-
-class Reader:
-    """Reads a response body with the position kept."""
-
-    def __init__(self, data):
-        self.data, self.pos = data, 0
-
-    def take(self, fmt):
-        values = struct.unpack_from(fmt, self.data, self.pos)
-        self.pos += struct.calcsize(fmt)
-        return values if len(values) > 1 else values[0]
-
-    def skip_string(self):
-        self.pos += 2 + max(self.take(">h"), 0)
 
 
 class BadInputTest(BrokerTestCase):
@@ -119,23 +68,14 @@ class BadInputTest(BrokerTestCase):
         self.addCleanup(sock.close)
         return sock
 
-    def read_exact(self, sock, n):
-        data = b""
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError("closed after %d of %d bytes" % (len(data), n))
-            data += chunk
-        return data
-
     def exchange(self, data):
         """Sends `data` on a new connection; returns the response body after the
         correlation id, or None when the broker closed the connection instead."""
         sock = self.connect()
         try:
             sock.sendall(data)
-            size = struct.unpack(">i", self.read_exact(sock, 4))[0]
-            response = self.read_exact(sock, size)
+            size = struct.unpack(">i", read_exact(sock, 4))[0]
+            response = read_exact(sock, size)
         except (ConnectionError, BrokenPipeError):
             return None
         self.assertEqual(struct.unpack(">i", response[:4])[0], 7, "correlation id")
@@ -154,7 +94,7 @@ class BadInputTest(BrokerTestCase):
         self.assertIsNotNone(body, "the broker closed the connection")
         reader = Reader(body)
         self.assertEqual(reader.take(">i"), 1)
-        reader.skip_string()
+        reader.string()
         self.assertEqual(reader.take(">i"), 1)
         self.assertEqual(reader.take(">i"), 0)
         return reader.take(">h")
@@ -186,7 +126,7 @@ class BadInputTest(BrokerTestCase):
         self.assert_closed(frame(METADATA, 42, struct.pack(">i", -1)))
 
     def test_truncated_body(self):
-        body = produce_body(record_batch(b"cut short"))
+        body = produce_body(record_batch([b"cut short"]))
         self.assert_closed(frame(PRODUCE, 3, body[: len(body) // 2]))
 
     def test_hostile_array_counts(self):
@@ -213,9 +153,9 @@ class BadInputTest(BrokerTestCase):
 
     def test_batch_with_a_wrong_crc(self):
         # The same batch with its CRC right is stored: only the CRC is wrong below.
-        self.assertEqual(self.produce_error(record_batch(b"built here")), 0)
+        self.assertEqual(self.produce_error(record_batch([b"built here"])), 0)
         self.stored.append(b"built here")
-        self.assertEqual(self.produce_error(record_batch(b"x", bad_crc=True)), CORRUPT_MESSAGE)
+        self.assertEqual(self.produce_error(record_batch([b"x"], bad_crc=True)), CORRUPT_MESSAGE)
         self.assert_still_serves()
 
     def test_magic_1_in_produce_v3(self):
@@ -223,7 +163,7 @@ class BadInputTest(BrokerTestCase):
         self.assert_still_serves()
 
     def test_batch_above_max_message_bytes(self):
-        big = record_batch(b"z" * (MAX_MESSAGE_BYTES + 100))
+        big = record_batch([b"z" * (MAX_MESSAGE_BYTES + 100)])
         self.assertEqual(self.produce_error(big), MESSAGE_TOO_LARGE)
         self.assert_still_serves()
 
@@ -235,7 +175,7 @@ class BadInputTest(BrokerTestCase):
         reader = Reader(response)
         reader.take(">i")  # throttle time
         self.assertEqual(reader.take(">i"), 1)
-        reader.skip_string()
+        reader.string()
         self.assertEqual(reader.take(">i"), 1)
         self.assertEqual(reader.take(">ih"), (7, UNKNOWN_TOPIC_OR_PARTITION))
         self.assert_still_serves()

@@ -23,8 +23,8 @@ from kafka.protocol.fetch import FetchRequest
 from kafka.protocol.produce import ProduceRequest
 
 from kafka_helpers import ck_produce, ck_producer, kcat, raw_request
+from kafka_wire import crc32c, varint
 from ringlog_fixture import BrokerTestCase
-from test_bad_input import crc32c, varint
 
 CORRUPT_MESSAGE = 2
 MESSAGE_TOO_LARGE = 10

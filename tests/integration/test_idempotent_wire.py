@@ -15,8 +15,8 @@ import unittest
 
 from confluent_kafka.admin import AdminClient, ConfigResource, NewTopic
 
+from kafka_wire import NO_TAGS, Reader, carray, cstring, read_exact, record_batch, string
 from ringlog_fixture import BACKEND, BINARY, Broker, BrokerTestCase, free_port
-from test_bad_input import crc32c, varint
 
 NONE = 0
 UNKNOWN_TOPIC_OR_PARTITION = 3
@@ -31,85 +31,9 @@ BASE_TS = 1_700_000_000_000
 DAY_MS = 86_400_000
 
 
-def uvarint(n):
-    out = b""
-    while n >= 0x80:
-        out += bytes([(n & 0x7F) | 0x80])
-        n >>= 7
-    return out + bytes([n])
-
-
-NO_TAGS = uvarint(0)
-
-
-def string(s):
-    if s is None:
-        return struct.pack(">h", -1)
-    return struct.pack(">h", len(s)) + s.encode()
-
-
-def cstring(s):
-    """A compact nullable string."""
-    if s is None:
-        return uvarint(0)
-    return uvarint(len(s) + 1) + s.encode()
-
-
-def carray(items):
-    return uvarint(len(items) + 1) + b"".join(items)
-
-
-def record_batch(producer_id, epoch, base_sequence, values, base_ts=BASE_TS):
-    """An uncompressed RecordBatch v2 of `values` (null keys), timestamps base_ts + i."""
-    records = b""
-    for i, value in enumerate(values):
-        body = (b"\x00" + varint(i) + varint(i) + varint(-1) + varint(len(value)) + value +
-                varint(0))
-        records += varint(len(body)) + body
-    after_crc = struct.pack(">hiqqqhii", 0, len(values) - 1, base_ts, base_ts + len(values) - 1,
-                            producer_id, epoch, base_sequence, len(values)) + records
-    after_length = struct.pack(">ibI", -1, 2, crc32c(after_crc)) + after_crc
-    return struct.pack(">qi", 0, len(after_length)) + after_length
-
-
-class Reader:
-    def __init__(self, data):
-        self.data, self.pos = data, 0
-
-    def take(self, fmt):
-        values = struct.unpack_from(fmt, self.data, self.pos)
-        self.pos += struct.calcsize(fmt)
-        return values if len(values) > 1 else values[0]
-
-    def bytes(self, n):
-        self.pos += n
-        return self.data[self.pos - n:self.pos]
-
-    def string(self):
-        n = self.take(">h")
-        return None if n < 0 else self.bytes(n).decode()
-
-    def uvarint(self):
-        shift = value = 0
-        while True:
-            b = self.data[self.pos]
-            self.pos += 1
-            value |= (b & 0x7F) << shift
-            if b < 0x80:
-                return value
-            shift += 7
-
-    def cstring(self):
-        n = self.uvarint()
-        return None if n == 0 else self.bytes(n - 1).decode()
-
-    def carray(self, item):
-        return [item(self) for _ in range(self.uvarint() - 1)]
-
-    def tags(self):
-        for _ in range(self.uvarint()):
-            self.uvarint()
-            self.bytes(self.uvarint())
+def producer_batch(producer_id, epoch, base_sequence, values, base_ts=BASE_TS):
+    """A batch of `values` from the producer, stamped from a fixed time."""
+    return record_batch(values, producer_id, epoch, base_sequence, base_ts)
 
 
 class IdempotentWireTest(BrokerTestCase):
@@ -132,8 +56,8 @@ class IdempotentWireTest(BrokerTestCase):
     def exchange(self, frame, flexible):
         """Sends one frame; returns a Reader over the response body."""
         self.sock.sendall(frame)
-        size = struct.unpack(">i", self.read_exact(4))[0]
-        reader = Reader(self.read_exact(size))
+        size = struct.unpack(">i", read_exact(self.sock, 4))[0]
+        reader = Reader(read_exact(self.sock, size))
         self.assertEqual(reader.take(">i"), struct.unpack_from(">i", frame, 8)[0])
         if flexible:
             reader.tags()
@@ -141,15 +65,6 @@ class IdempotentWireTest(BrokerTestCase):
 
     def call(self, api_key, version, body, flexible=False):
         return self.exchange(self.frame(api_key, version, body, flexible), flexible)
-
-    def read_exact(self, n):
-        data = b""
-        while len(data) < n:
-            chunk = self.sock.recv(n - len(data))
-            if not chunk:
-                raise AssertionError("connection closed after %d of %d bytes" % (len(data), n))
-            data += chunk
-        return data
 
     # --- the APIs ----------------------------------------------------------------------
 
@@ -297,10 +212,10 @@ class IdempotentWireTest(BrokerTestCase):
     def test_a_replayed_produce_is_answered_with_its_first_offsets_and_stored_once(self):
         self.create_topic()
         producer_id = self.new_producer()
-        first = self.produce_frame(record_batch(producer_id, 0, 0, [b"a", b"b", b"c"]))
+        first = self.produce_frame(producer_batch(producer_id, 0, 0, [b"a", b"b", b"c"]))
         self.assertEqual(self.produce_answer(first), (NONE, 0))
         self.assertEqual(self.produce_answer(first), (NONE, 0), "the retry of the same bytes")
-        self.assertEqual(self.produce(record_batch(producer_id, 0, 3, [b"d", b"e"])), (NONE, 3))
+        self.assertEqual(self.produce(producer_batch(producer_id, 0, 3, [b"d", b"e"])), (NONE, 3))
         self.assertEqual(self.produce_answer(first), (NONE, 0), "still one of the last five")
         self.assertEqual(self.fetch_batches(),
                          (5, [(0, 3, producer_id, 0, 0), (3, 2, producer_id, 0, 3)]))
@@ -308,18 +223,18 @@ class IdempotentWireTest(BrokerTestCase):
     def test_batches_out_of_order_of_an_old_epoch_or_an_unknown_producer_are_refused(self):
         self.create_topic()
         producer_id = self.new_producer()
-        self.assertEqual(self.produce(record_batch(producer_id, 0, 0, [b"a"])), (NONE, 0))
+        self.assertEqual(self.produce(producer_batch(producer_id, 0, 0, [b"a"])), (NONE, 0))
         # A gap: sequence 1 is next.
-        self.assertEqual(self.produce(record_batch(producer_id, 0, 2, [b"gap"]))[0],
+        self.assertEqual(self.produce(producer_batch(producer_id, 0, 2, [b"gap"]))[0],
                          OUT_OF_ORDER_SEQUENCE_NUMBER)
         # After a bump, the old epoch is fenced.
         self.assertEqual(self.init_producer_id(4, None, producer_id, 0), (NONE, producer_id, 1))
-        self.assertEqual(self.produce(record_batch(producer_id, 1, 0, [b"b"])), (NONE, 1))
-        self.assertEqual(self.produce(record_batch(producer_id, 0, 1, [b"old"]))[0],
+        self.assertEqual(self.produce(producer_batch(producer_id, 1, 0, [b"b"])), (NONE, 1))
+        self.assertEqual(self.produce(producer_batch(producer_id, 0, 1, [b"old"]))[0],
                          INVALID_PRODUCER_EPOCH)
         # A producer the partition has never seen must start at sequence 0.
         stranger = self.new_producer()
-        self.assertEqual(self.produce(record_batch(stranger, 0, 5, [b"lost"]))[0],
+        self.assertEqual(self.produce(producer_batch(stranger, 0, 5, [b"lost"]))[0],
                          UNKNOWN_PRODUCER_ID)
         self.assertEqual(self.fetch_batches(),
                          (2, [(0, 1, producer_id, 0, 0), (1, 1, producer_id, 1, 0)]))
@@ -327,11 +242,11 @@ class IdempotentWireTest(BrokerTestCase):
     def test_describe_producers_lists_each_producer_of_a_partition(self):
         self.create_topic()
         one, two = self.new_producer(), self.new_producer()
-        self.assertEqual(self.produce(record_batch(one, 0, 0, [b"a", b"b"], BASE_TS)), (NONE, 0))
-        self.assertEqual(self.produce(record_batch(one, 0, 2, [b"c"] * 4, BASE_TS + 10)),
+        self.assertEqual(self.produce(producer_batch(one, 0, 0, [b"a", b"b"])), (NONE, 0))
+        self.assertEqual(self.produce(producer_batch(one, 0, 2, [b"c"] * 4, BASE_TS + 10)),
                          (NONE, 2))
         self.assertEqual(self.init_producer_id(4, None, two, 0), (NONE, two, 1))
-        self.assertEqual(self.produce(record_batch(two, 1, 0, [b"x"], BASE_TS + 20)), (NONE, 6))
+        self.assertEqual(self.produce(producer_batch(two, 1, 0, [b"x"], BASE_TS + 20)), (NONE, 6))
         found = self.describe_producers({TOPIC: [0, 7], "nowhere": [0]})
         self.assertEqual(found[(TOPIC, 7)], (UNKNOWN_TOPIC_OR_PARTITION, []))
         self.assertEqual(found[("nowhere", 0)], (UNKNOWN_TOPIC_OR_PARTITION, []))

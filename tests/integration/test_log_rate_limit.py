@@ -15,8 +15,9 @@ import struct
 import time
 
 from kafka_helpers import kp_producer
+from kafka_wire import crc32c, varint
 from ringlog_fixture import BrokerTestCase
-from test_bad_input import METADATA, PRODUCE, crc32c, frame, produce_body, varint
+from test_bad_input import METADATA, PRODUCE, frame, produce_body
 
 TOPIC = "precious"
 FLOOD = 2000
