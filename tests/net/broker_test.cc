@@ -122,17 +122,8 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
   template <typename Response, typename Encode, typename Decode>
   Response Call(BrokerTestClient& client, int16_t key, int16_t version, Encode encode,
                 Decode decode, milliseconds timeout = milliseconds(5000)) {
-    const int32_t correlation_id = next_correlation_id_++;
-    client.Send(key, version, correlation_id, false, encode);
-    std::optional<std::string> frame = client.Receive(timeout);
-    EXPECT_TRUE(frame.has_value()) << "no response to API " << key << " v" << version;
-    if (!frame) return Response{};
-    int32_t got_id = 0;
-    WireReader reader = ResponseBody(*frame, false, &got_id);
-    EXPECT_EQ(got_id, correlation_id);
-    Result<Response> response = decode(reader, version);
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    return response.ok() ? std::move(*response) : Response{};
+    return CallBroker<Response>(client, key, version, next_correlation_id_++, false, encode, decode,
+                                timeout);
   }
 
   MetadataResponse Metadata(BrokerTestClient& client, const MetadataRequest& request,
@@ -179,15 +170,8 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
 
   FetchResponse ReceiveFetch(BrokerTestClient& client, int16_t version, int32_t correlation_id,
                              milliseconds timeout = milliseconds(5000)) {
-    std::optional<std::string> frame = client.Receive(timeout);
-    EXPECT_TRUE(frame.has_value()) << "no fetch response";
-    if (!frame) return {};
-    int32_t got_id = 0;
-    WireReader reader = ResponseBody(*frame, false, &got_id);
-    EXPECT_EQ(got_id, correlation_id);
-    Result<FetchResponse> response = DecodeFetchResponse(reader, version);
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    return response.ok() ? std::move(*response) : FetchResponse{};
+    return ReceiveResponse<FetchResponse>(client, kFetchKey, version, correlation_id, false,
+                                          DecodeFetchResponse, timeout);
   }
 
   FetchResponse::Partition FetchOne(BrokerTestClient& client, const FetchRequest& request,

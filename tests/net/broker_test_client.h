@@ -4,6 +4,7 @@
 #pragma once
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 
 #include "net/codec/request_header.h"
 #include "net/codec/wire_reader.h"
@@ -126,6 +128,35 @@ inline WireReader ResponseBody(const std::string& frame, bool flexible_header,
   *correlation_id = reader.ReadInt32().value();
   if (flexible_header) reader.SkipTaggedFields().IgnoreError();
   return reader;
+}
+
+// The response to request `correlation_id` of API `key` at `version`, decoded with
+// `decode(reader, version)`. No response in `timeout`, another correlation id or a
+// response that does not decode fails the test and gives Response{}.
+template <typename Response, typename Decode>
+Response ReceiveResponse(BrokerTestClient& client, int16_t key, int16_t version,
+                         int32_t correlation_id, bool flexible_header, Decode decode,
+                         std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+  std::optional<std::string> frame = client.Receive(timeout);
+  EXPECT_TRUE(frame.has_value()) << "no response to API " << key << " v" << version;
+  if (!frame) return Response{};
+  int32_t got_id = 0;
+  WireReader reader = ResponseBody(*frame, flexible_header, &got_id);
+  EXPECT_EQ(got_id, correlation_id);
+  Result<Response> response = decode(reader, version);
+  EXPECT_TRUE(response.ok()) << response.status().ToString();
+  return response.ok() ? std::move(*response) : Response{};
+}
+
+// Sends one request (its body written by `encode_body`) and returns ReceiveResponse.
+template <typename Response, typename Decode>
+Response CallBroker(BrokerTestClient& client, int16_t key, int16_t version, int32_t correlation_id,
+                    bool flexible_header, const std::function<void(WireWriter&)>& encode_body,
+                    Decode decode,
+                    std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+  client.Send(key, version, correlation_id, flexible_header, encode_body);
+  return ReceiveResponse<Response>(client, key, version, correlation_id, flexible_header, decode,
+                                   timeout);
 }
 
 }  // namespace ringlog::testing

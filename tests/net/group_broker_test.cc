@@ -104,18 +104,9 @@ class GroupBrokerTest : public ::testing::Test {
   template <typename Response, typename Request, typename Encode, typename Decode>
   Response Call(int16_t key, int16_t version, const Request& request, Encode encode, Decode decode,
                 bool flexible = false) {
-    const int32_t correlation_id = next_correlation_id_++;
-    client_->Send(key, version, correlation_id, flexible,
-                  [&](WireWriter& w) { encode(w, request, version); });
-    std::optional<std::string> frame = client_->Receive();
-    EXPECT_TRUE(frame.has_value()) << "no response to API " << key << " v" << version;
-    if (!frame) return Response{};
-    int32_t got_id = 0;
-    WireReader reader = ResponseBody(*frame, flexible, &got_id);
-    EXPECT_EQ(got_id, correlation_id);
-    Result<Response> response = decode(reader, version);
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    return response.ok() ? std::move(*response) : Response{};
+    return CallBroker<Response>(
+        *client_, key, version, next_correlation_id_++, flexible,
+        [&](WireWriter& w) { encode(w, request, version); }, decode);
   }
 
   JoinGroupResponse JoinGroup(const JoinGroupRequest& request, int16_t version = 5) {

@@ -54,18 +54,11 @@ class InitProducerIdBrokerTest : public ::testing::Test {
   }
 
   InitProducerIdResponse InitProducerId() {
-    const int32_t correlation_id = next_correlation_id_++;
-    client_->Send(kInitProducerIdApiKey, kVersion, correlation_id, /*flexible_header=*/true,
-                  [](WireWriter& w) { EncodeInitProducerIdRequest(w, {}, kVersion); });
-    std::optional<std::string> frame = client_->Receive();
-    EXPECT_TRUE(frame.has_value()) << "no answer";
-    if (!frame) return {};
-    int32_t got_id = 0;
-    WireReader reader = ResponseBody(*frame, /*flexible_header=*/true, &got_id);
-    EXPECT_EQ(got_id, correlation_id);
-    Result<InitProducerIdResponse> response = DecodeInitProducerIdResponse(reader, kVersion);
-    EXPECT_TRUE(response.ok()) << response.status().ToString();
-    return response.ok() ? *response : InitProducerIdResponse{};
+    return CallBroker<InitProducerIdResponse>(
+        *client_, kInitProducerIdApiKey, kVersion, next_correlation_id_++,
+        /*flexible_header=*/true,
+        [](WireWriter& w) { EncodeInitProducerIdRequest(w, {}, kVersion); },
+        DecodeInitProducerIdResponse);
   }
 
   TempDir dir_;
