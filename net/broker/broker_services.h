@@ -13,6 +13,7 @@
 namespace ringlog {
 
 class AdminWorker;
+class ClusterView;
 class GroupCoordinator;
 class PartitionWatchers;
 class ProducerIdAllocator;
@@ -29,6 +30,11 @@ struct BrokerConfig {
   int32_t num_partitions = 1;
   // acks=all waits for a flush (fdatasync / WAL sync) before answering.
   bool flush_on_acks_all = true;
+  // Cluster mode only: default.replication.factor, and the offsets topic's partition count
+  // and replication factor (offsets.topic.num.partitions / .replication.factor).
+  int16_t default_replication_factor = 1;
+  int32_t offsets_topic_num_partitions = 50;
+  int16_t offsets_topic_replication_factor = 1;
 };
 
 struct BrokerServices {
@@ -41,6 +47,9 @@ struct BrokerServices {
   const Clock* clock = nullptr;
   // InitProducerId's producer ids; null: InitProducerId answers COORDINATOR_NOT_AVAILABLE.
   ProducerIdAllocator* producer_ids = nullptr;
+  // The cluster this broker belongs to (net/cluster/cluster_view.h); null for the single
+  // broker without ZooKeeper.
+  ClusterView* cluster = nullptr;
 };
 
 }  // namespace ringlog

@@ -1,0 +1,57 @@
+// ClusterAdmin: topic administration as the controller does it. Every change is one
+// ZooKeeper multi-op conditional on the controller epoch, so a controller that has been
+// replaced changes nothing (NOT_CONTROLLER). The brokers learn of a change through their
+// watches on the znodes it wrote.
+//
+// Thread safety: thread-safe; calls block on ZooKeeper (use the admin worker).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/log/topic_config.h"
+#include "net/codec/error_code.h"
+
+namespace ringlog {
+
+struct AdminOutcome {
+  ErrorCode error = ErrorCode::kNone;
+  std::string message;  // for the response's error_message; empty when kNone
+
+  bool ok() const { return error == ErrorCode::kNone; }
+};
+
+struct NewTopic {
+  std::string name;
+  int32_t partitions = -1;          // -1: the broker default (num.partitions)
+  int16_t replication_factor = -1;  // -1: the broker default (default.replication.factor)
+  // Manual placement (CreateTopics' assignments); empty: the controller places them.
+  std::map<int32_t, std::vector<int32_t>> assignments;
+  ConfigMap configs;
+};
+
+class ClusterAdmin {
+ public:
+  virtual ~ClusterAdmin() = default;
+
+  // TOPIC_ALREADY_EXISTS, INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS,
+  // INVALID_REPLICATION_FACTOR (above the live brokers), INVALID_REPLICA_ASSIGNMENT,
+  // INVALID_CONFIG, NOT_CONTROLLER. `validate_only`: checks and writes nothing.
+  virtual AdminOutcome CreateTopic(const NewTopic& topic, bool validate_only) = 0;
+  // UNKNOWN_TOPIC_OR_PARTITION, NOT_CONTROLLER.
+  virtual AdminOutcome DeleteTopic(const std::string& name) = 0;
+  // Grows `name` to `total` partitions; `assignments` (may be empty) place the new ones.
+  // INVALID_PARTITIONS unless total > current, UNKNOWN_TOPIC_OR_PARTITION, NOT_CONTROLLER.
+  virtual AdminOutcome CreatePartitions(const std::string& name, int32_t total,
+                                        const std::vector<std::vector<int32_t>>& assignments,
+                                        bool validate_only) = 0;
+  // Replaces the topic's overrides (AlterConfigs semantics). INVALID_CONFIG,
+  // UNKNOWN_TOPIC_OR_PARTITION, NOT_CONTROLLER.
+  virtual AdminOutcome AlterTopicConfigs(const std::string& name, const ConfigMap& configs,
+                                         bool validate_only) = 0;
+};
+
+}  // namespace ringlog
