@@ -13,6 +13,7 @@ APT_PACKAGES=(
   python3-snappy python3-lz4 python3-zstandard
   nodejs npm gnuplot-nox
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
+  zookeeper libzookeeper-mt-dev python3-kazoo nlohmann-json3-dev
 )
 
 missing=()
