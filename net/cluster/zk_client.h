@@ -115,13 +115,18 @@ class ZkClient {
                            ZkStat* stat = nullptr) = 0;
   virtual ZkStatus Delete(const std::string& path, int32_t version = -1) = 0;
   // All of `ops` or none, atomically. On failure the code is that of the first failing
-  // operation and `failed_index` (may be null) its index.
+  // operation and `failed_index` (may be null) its index; ops.size() when no operation
+  // failed but the call did (connection loss, session expiry).
   virtual ZkStatus Multi(std::span<const ZkOp> ops, size_t* failed_index = nullptr) = 0;
 
   // The session id (ephemeral_owner of the nodes this session made).
   virtual int64_t session_id() const = 0;
   // The timeout the ensemble granted (it may differ from the asked one).
   virtual int session_timeout_ms() const = 0;
+  // The session's password (16 bytes): with session_id(), what a second handle needs to
+  // take the session over. Tests use it to end a session on purpose
+  // (tests/support/zookeeper_server.h, ExpireSession).
+  virtual std::string session_password() const = 0;
 };
 
 // The client of the current session, for code that outlives sessions (null while there is
