@@ -1,0 +1,275 @@
+// The controller's worker: election, fencing and the partition states. The topic
+// administration (ClusterAdmin) is in controller_admin.cc.
+#include "net/cluster/controller.h"
+
+#include <glog/logging.h>
+
+#include <charconv>
+#include <chrono>
+#include <random>
+#include <utility>
+
+#include "net/cluster/znodes.h"
+
+namespace ringlog {
+namespace {
+
+const std::string kControllerPath(znodes::kController);
+const std::string kEpochPath(znodes::kControllerEpoch);
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::function<int32_t(int32_t)> SeededRandom() {
+  auto engine = std::make_shared<std::mt19937>(std::random_device{}());
+  return [engine](int32_t bound) {
+    return std::uniform_int_distribution<int32_t>(0, bound - 1)(*engine);
+  };
+}
+
+}  // namespace
+
+Controller::Controller(std::shared_ptr<ZkClient> zk, const ControllerOptions& options)
+    : zk_(std::move(zk)),
+      options_(options),
+      random_(options.random ? options.random : SeededRandom()) {}
+
+Controller::~Controller() { Stop(); }
+
+void Controller::Start() {
+  worker_ = std::thread(&Controller::Run, this);
+  Notify();
+}
+
+void Controller::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    pending_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Controller::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (worker_.joinable()) worker_.join();
+  std::lock_guard work(work_mu_);
+  Resign("stopping");
+}
+
+void Controller::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || pending_; });
+    if (stopping_) return;
+    pending_ = false;
+    lock.unlock();
+    const PassResult result = Pass();
+    lock.lock();
+    if (result == PassResult::kRetry) {
+      wake_.wait_for(lock, std::chrono::milliseconds(options_.retry_backoff_ms),
+                     [&] { return stopping_; });
+      pending_ = true;
+    }
+  }
+}
+
+Controller::PassResult Controller::Pass() {
+  std::lock_guard lock(work_mu_);
+  if (session_gone_) return PassResult::kSessionGone;
+  PassResult result = Elect();
+  if (result == PassResult::kDone && active_) result = Reconcile();
+  return result;
+}
+
+Controller::PassResult Controller::Failure(const ZkStatus& status) {
+  if (status.code == ZkCode::kSessionExpired) {
+    session_gone_ = true;
+    Resign("the ZooKeeper session expired");
+    return PassResult::kSessionGone;
+  }
+  LOG(WARNING) << "controller of broker " << options_.broker_id << ": " << status.message
+               << "; trying again";
+  return PassResult::kRetry;
+}
+
+Controller::PassResult Controller::Elect() {
+  ZkStat stat;
+  const ZkStatus exists = zk_->Exists(kControllerPath, &stat, /*watch=*/true);
+  if (exists.ok()) {
+    if (stat.ephemeral_owner != zk_->session_id()) {
+      if (active_) Resign("another broker registered as controller");
+    } else if (!active_) {
+      // Left by a resignation that could not remove it: free the seat. The watch armed
+      // above wakes a new pass once it is gone.
+      const ZkStatus freed = zk_->Delete(kControllerPath, stat.version);
+      if (!freed.ok() && freed.code != ZkCode::kNoNode) return Failure(freed);
+    }
+    return PassResult::kDone;
+  }
+  if (exists.code != ZkCode::kNoNode) return Failure(exists);
+  if (active_) Resign("its /controller is gone");
+
+  std::string text;
+  ZkStat epoch_stat;
+  ZkStatus read = zk_->Get(kEpochPath, &text, &epoch_stat, false);
+  if (read.code == ZkCode::kNoNode) {
+    const ZkStatus created = zk_->Create(kEpochPath, znodes::EncodeControllerEpoch(0), false);
+    if (!created.ok() && created.code != ZkCode::kNodeExists) return Failure(created);
+    read = zk_->Get(kEpochPath, &text, &epoch_stat, false);
+  }
+  if (!read.ok()) return Failure(read);
+  Result<int32_t> last = znodes::DecodeControllerEpoch(text);
+  if (!last.ok()) {
+    LOG(ERROR) << "cannot run for controller: " << last.status().ToString();
+    return PassResult::kRetry;
+  }
+  const int32_t epoch = *last + 1;
+  const ZkOp ops[] = {
+      ZkOp::Create(
+          kControllerPath,
+          znodes::EncodeController({.broker_id = options_.broker_id, .timestamp_ms = NowMs()}),
+          /*ephemeral=*/true),
+      ZkOp::SetData(kEpochPath, znodes::EncodeControllerEpoch(epoch), epoch_stat.version)};
+  const ZkStatus won = zk_->Multi(ops);
+  if (won.code == ZkCode::kNodeExists || won.code == ZkCode::kBadVersion) {
+    LOG(INFO) << "broker " << options_.broker_id << " lost the election for controller epoch "
+              << epoch;
+    return PassResult::kDone;
+  }
+  if (!won.ok()) return Failure(won);
+  epoch_version_ = epoch_stat.version + 1;
+  epoch_ = epoch;
+  active_ = true;
+  LOG(INFO) << "broker " << options_.broker_id << " is the controller, epoch " << epoch;
+  for (std::string_view path : {znodes::kBrokerIds, znodes::kTopics, znodes::kTopicConfigs}) {
+    const ZkStatus made = zk_->CreateRecursive(std::string(path));
+    if (!made.ok()) return Failure(made);
+  }
+  return PassResult::kDone;
+}
+
+Controller::PassResult Controller::Reconcile() {
+  std::set<int32_t> live;
+  ZkStatus status = LiveBrokers(&live, /*watch=*/true);
+  if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
+  std::vector<std::string> topics;
+  status = zk_->GetChildren(std::string(znodes::kTopics), &topics, /*watch=*/true);
+  if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
+  PassResult result = PassResult::kDone;
+  for (const std::string& topic : topics) {
+    std::string json;
+    ZkStat stat;
+    status = zk_->Get(znodes::TopicPath(topic), &json, &stat, /*watch=*/true);
+    if (status.code == ZkCode::kNoNode) continue;  // deleted since the listing
+    if (!status.ok()) return Failure(status);
+    Result<znodes::TopicAssignment> assignment = znodes::DecodeTopicAssignment(json);
+    if (!assignment.ok()) {
+      LOG(ERROR) << "topic " << topic << ": " << assignment.status().ToString();
+      continue;
+    }
+    for (const auto& [partition, replicas] : assignment->partitions) {
+      const PassResult one = ReconcilePartition(topic, partition, replicas, live);
+      if (one == PassResult::kSessionGone || !active_) return one;
+      if (one == PassResult::kRetry) result = PassResult::kRetry;
+    }
+  }
+  return result;
+}
+
+Controller::PassResult Controller::ReconcilePartition(const std::string& topic, int32_t partition,
+                                                      const std::vector<int32_t>& replicas,
+                                                      const std::set<int32_t>& live) {
+  const std::string path = znodes::PartitionStatePath(topic, partition);
+  std::string json;
+  ZkStat stat;
+  const ZkStatus read = zk_->Get(path, &json, &stat, false);
+  if (!read.ok() && read.code != ZkCode::kNoNode) return Failure(read);
+  std::optional<znodes::PartitionState> current;
+  if (read.ok()) {
+    Result<znodes::PartitionState> decoded = znodes::DecodePartitionState(json);
+    if (decoded.ok()) {
+      current = *decoded;
+    } else {
+      LOG(ERROR) << "rewriting " << path << ": " << decoded.status().ToString();
+    }
+  }
+  std::optional<znodes::PartitionState> next = NextPartitionState(replicas, current, live, epoch_);
+  if (!next) return PassResult::kDone;
+  std::vector<ZkOp> ops;
+  if (read.ok()) {
+    ops.push_back(ZkOp::SetData(path, znodes::EncodePartitionState(*next), stat.version));
+  } else {
+    // A topic made by another tool may have no partition nodes yet.
+    for (const std::string& parent :
+         {znodes::PartitionsPath(topic), znodes::PartitionPath(topic, partition)}) {
+      ZkStat parent_stat;
+      const ZkStatus there = zk_->Exists(parent, &parent_stat, false);
+      if (there.code == ZkCode::kNoNode) {
+        ops.push_back(ZkOp::Create(parent, ""));
+      } else if (!there.ok()) {
+        return Failure(there);
+      }
+    }
+    ops.push_back(ZkOp::Create(path, znodes::EncodePartitionState(*next)));
+  }
+  const ZkStatus written = FencedMulti(std::move(ops));
+  if (!active_) return PassResult::kDone;
+  if (written.ok()) {
+    LOG(INFO) << "partition " << topic << "-" << partition << ": leader "
+              << (current ? current->leader : -1) << " -> " << next->leader << ", leader_epoch "
+              << next->leader_epoch << ", controller epoch " << next->controller_epoch;
+    return PassResult::kDone;
+  }
+  return Failure(written);
+}
+
+ZkStatus Controller::FencedMulti(std::vector<ZkOp> ops, size_t* failed_index) {
+  ops.insert(ops.begin(), ZkOp::Check(kEpochPath, epoch_version_));
+  size_t failed = 0;
+  ZkStatus status = zk_->Multi(ops, &failed);
+  if (status.code == ZkCode::kSessionExpired) {
+    session_gone_ = true;
+    Resign("the ZooKeeper session expired");
+  } else if (!status.ok() && failed == 0 &&
+             (status.code == ZkCode::kBadVersion || status.code == ZkCode::kNoNode)) {
+    Resign("/controller_epoch moved past epoch " + std::to_string(epoch_.load()));
+  }
+  if (failed_index != nullptr) *failed_index = failed == 0 ? 0 : failed - 1;
+  return status;
+}
+
+void Controller::Resign(const std::string& why) {
+  if (!active_) return;
+  active_ = false;
+  LOG(INFO) << "broker " << options_.broker_id << " is no longer the controller (epoch "
+            << epoch_.load() << "): " << why;
+  if (session_gone_) return;
+  ZkStat stat;
+  if (zk_->Exists(kControllerPath, &stat, false).ok() &&
+      stat.ephemeral_owner == zk_->session_id()) {
+    const ZkStatus freed = zk_->Delete(kControllerPath, stat.version);
+    if (!freed.ok()) LOG(WARNING) << "leaving /controller: " << freed.message;
+  }
+}
+
+ZkStatus Controller::LiveBrokers(std::set<int32_t>* live, bool watch) {
+  std::vector<std::string> names;
+  ZkStatus status = zk_->GetChildren(std::string(znodes::kBrokerIds), &names, watch);
+  for (const std::string& name : names) {
+    int32_t id = 0;
+    const char* end = name.data() + name.size();
+    auto [at, error] = std::from_chars(name.data(), end, id);
+    if (error == std::errc() && at == end) live->insert(id);
+  }
+  return status;
+}
+
+}  // namespace ringlog

@@ -1,0 +1,147 @@
+// Controller: the cluster's controller as Kafka's ZooKeeper mode has it, for one ZooKeeper
+// session. Every broker runs one; at most one of them is active at a time.
+//
+// Election: a controller that sees no /controller creates it (ephemeral, so it goes with
+// the session) and bumps /controller_epoch in one multi-op, conditional on the epoch's
+// version it read; losing that race (kNodeExists, kBadVersion) is normal. Either way it
+// watches /controller and tries again when the node goes.
+//
+// Fencing: every write of an active controller is one multi-op that starts with
+// check(/controller_epoch, <the version its own bump left>). Once another controller has
+// bumped the epoch (or the session is gone) every write fails; the controller then resigns
+// (active() false, its /controller removed if it still owns it) and answers NOT_CONTROLLER.
+//
+// While active it makes every partition's state (/brokers/topics/<t>/partitions/<p>/state)
+// follow the live brokers (/brokers/ids): a partition without a state gets one, a dead
+// leader is replaced by the first live replica in assignment order (or -1, offline, when
+// none is), an offline partition whose replica returns is led again; each change bumps the
+// leader_epoch (replica_placement.h, NextPartitionState). It also does the topic
+// administration of ClusterAdmin.
+//
+// Work happens on the controller's own thread, woken by Notify: the owner of the session
+// calls Notify for every watch event of the session (the controller arms watches on
+// /controller, the children of /brokers/ids and /brokers/topics, and each topic's
+// assignment). ClusterAdmin calls run on the caller's thread; they and the worker's passes
+// take turns.
+//
+// Thread safety: thread-safe.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/log/log_options.h"
+#include "net/cluster/cluster_admin.h"
+#include "net/cluster/replica_placement.h"
+#include "net/cluster/zk_client.h"
+
+namespace ringlog {
+
+struct ControllerOptions {
+  // This broker's id, written into /controller.
+  int32_t broker_id = -1;
+  // num.partitions and default.replication.factor: what a NewTopic's -1 means.
+  int32_t default_partitions = 1;
+  int16_t default_replication_factor = 1;
+  // The broker's topic config defaults, against which a topic's overrides are checked.
+  LogOptions log_defaults;
+  // Returns a number in [0, bound): the random start and shift of each placement.
+  // Empty: a generator seeded from std::random_device. Tests pass a fixed one.
+  std::function<int32_t(int32_t bound)> random;
+  // How long the worker waits before trying again after ZooKeeper failed a pass
+  // (connection loss, a node changed under it).
+  int retry_backoff_ms = 200;
+};
+
+class Controller final : public ClusterAdmin {
+ public:
+  // `zk` is the session this controller lives in; the controller keeps it alive.
+  Controller(std::shared_ptr<ZkClient> zk, const ControllerOptions& options);
+  // Stop().
+  ~Controller() override;
+
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  // Starts the worker thread, which makes a first pass (election, then the partition
+  // states if it won) at once. Call once.
+  void Start();
+  // Wakes the worker for a new pass. Never blocks: safe on the ZkClient's dispatch thread.
+  void Notify();
+  // Resigns if active (deletes /controller when this session still owns it, so another
+  // broker can take over at once) and joins the worker. Idempotent.
+  void Stop();
+
+  // Whether this controller won the election and has not been fenced since.
+  bool active() const { return active_.load(); }
+  // The controller epoch it won (0 before it ever won).
+  int32_t epoch() const { return epoch_.load(); }
+
+  AdminOutcome CreateTopic(const NewTopic& topic, bool validate_only) override;
+  AdminOutcome DeleteTopic(const std::string& name) override;
+  AdminOutcome CreatePartitions(const std::string& name, int32_t total,
+                                const std::vector<std::vector<int32_t>>& assignments,
+                                bool validate_only) override;
+  AdminOutcome AlterTopicConfigs(const std::string& name, const ConfigMap& configs,
+                                 bool validate_only) override;
+
+ private:
+  enum class PassResult { kDone, kRetry, kSessionGone };
+
+  void Run();
+  // One pass of the worker: election, then reconciliation if active.
+  PassResult Pass();
+  PassResult Elect();
+  // kSessionGone (resigned) for an expired session, else kRetry; logs. REQUIRES: work_mu_ held.
+  PassResult Failure(const ZkStatus& status);
+  PassResult Reconcile();
+  // Writes the state `topic`/`partition` should have given `live`, if it differs.
+  PassResult ReconcilePartition(const std::string& topic, int32_t partition,
+                                const std::vector<int32_t>& replicas,
+                                const std::set<int32_t>& live);
+  // Runs `ops` after the epoch check. A failed check (or an expired session) resigns.
+  // `failed_index` (may be null): the failing op's index in `ops` (0 for the check itself).
+  // REQUIRES: work_mu_ held.
+  ZkStatus FencedMulti(std::vector<ZkOp> ops, size_t* failed_index = nullptr);
+  // REQUIRES: work_mu_ held.
+  void Resign(const std::string& why);
+  // The registered brokers, sorted. REQUIRES: work_mu_ held.
+  ZkStatus LiveBrokers(std::set<int32_t>* live, bool watch);
+  // Placement of `count` partitions from `first_partition` on, with a random start unless
+  // `start_broker` (partition 0's leader) is live. REQUIRES: work_mu_ held.
+  ReplicaAssignment Place(const std::set<int32_t>& live, int32_t first_partition, int32_t count,
+                          int32_t replication_factor, int32_t start_broker);
+  // The ops creating the partition nodes and initial states of `assignment`.
+  std::vector<ZkOp> NewPartitionOps(const std::string& topic,
+                                    const ReplicaAssignment& assignment) const;
+  // NOT_CONTROLLER when resigned, else the error `zk` stands for. REQUIRES: work_mu_ held.
+  AdminOutcome FromZk(const ZkStatus& zk, const std::string& what) const;
+
+  const std::shared_ptr<ZkClient> zk_;
+  const ControllerOptions options_;
+
+  std::atomic<bool> active_{false};
+  std::atomic<int32_t> epoch_{0};
+
+  // Serialises the worker's passes and the admin calls: one writer at a time.
+  std::mutex work_mu_;
+  int32_t epoch_version_ = -1;  // /controller_epoch's version after our bump; GUARDED_BY(work_mu_)
+  bool session_gone_ = false;   // GUARDED_BY(work_mu_)
+  std::function<int32_t(int32_t)> random_;  // GUARDED_BY(work_mu_)
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool pending_ = false;   // GUARDED_BY(mu_)
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::thread worker_;
+};
+
+}  // namespace ringlog

@@ -1,0 +1,439 @@
+// The controller against a real ZooKeeper: one controller of several sessions wins and
+// bumps /controller_epoch; when the winner's session dies another wins with a higher
+// epoch; a controller whose epoch moved on under it writes nothing and answers
+// NOT_CONTROLLER; topics are laid out as Kafka lays them out, leaders spread evenly; the
+// partition states follow the brokers' registrations. Brokers are fake: ephemeral
+// /brokers/ids/<id> nodes the test makes and removes.
+#include "net/cluster/controller.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/cluster/znodes.h"
+#include "tests/support/zookeeper_server.h"
+
+namespace ringlog {
+namespace {
+
+using std::chrono::milliseconds;
+
+// Polls `condition` for up to a few seconds: ZooKeeper's watches are asynchronous.
+bool Eventually(const std::function<bool()>& condition) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  return condition();
+}
+
+// Passes every watch of a session to the controller living in it.
+class Forwarder final : public ZkListener {
+ public:
+  void Attach(Controller* controller) {
+    std::lock_guard lock(mu_);
+    controller_ = controller;
+  }
+  void OnWatch(const std::string&) override { Wake(); }
+  void OnSessionExpired() override { Wake(); }
+
+ private:
+  void Wake() {
+    std::lock_guard lock(mu_);
+    if (controller_ != nullptr) controller_->Notify();
+  }
+  std::mutex mu_;
+  Controller* controller_ = nullptr;
+};
+
+// A session the test can kill under the controller, as a crash or a long pause past the
+// session timeout would: the real session closes (its ephemeral nodes go at once) and every
+// later call fails with kSessionExpired.
+class KillableZkClient final : public ZkClient {
+ public:
+  explicit KillableZkClient(std::unique_ptr<ZkClient> inner)
+      : inner_(std::move(inner)), session_id_(inner_->session_id()) {}
+
+  void Kill() {
+    std::unique_lock lock(mu_);
+    inner_.reset();
+  }
+
+  ZkStatus Create(const std::string& path, std::string_view data, bool ephemeral) override {
+    return Call([&](ZkClient& zk) { return zk.Create(path, data, ephemeral); });
+  }
+  ZkStatus CreateRecursive(const std::string& path) override {
+    return Call([&](ZkClient& zk) { return zk.CreateRecursive(path); });
+  }
+  ZkStatus Get(const std::string& path, std::string* data, ZkStat* stat, bool watch) override {
+    return Call([&](ZkClient& zk) { return zk.Get(path, data, stat, watch); });
+  }
+  ZkStatus Exists(const std::string& path, ZkStat* stat, bool watch) override {
+    return Call([&](ZkClient& zk) { return zk.Exists(path, stat, watch); });
+  }
+  ZkStatus GetChildren(const std::string& path, std::vector<std::string>* children,
+                       bool watch) override {
+    return Call([&](ZkClient& zk) { return zk.GetChildren(path, children, watch); });
+  }
+  ZkStatus SetData(const std::string& path, std::string_view data, int32_t version,
+                   ZkStat* stat) override {
+    return Call([&](ZkClient& zk) { return zk.SetData(path, data, version, stat); });
+  }
+  ZkStatus Delete(const std::string& path, int32_t version) override {
+    return Call([&](ZkClient& zk) { return zk.Delete(path, version); });
+  }
+  ZkStatus Multi(std::span<const ZkOp> ops, size_t* failed_index) override {
+    return Call([&](ZkClient& zk) { return zk.Multi(ops, failed_index); });
+  }
+  int64_t session_id() const override { return session_id_; }
+  int session_timeout_ms() const override { return 2000; }
+
+ private:
+  ZkStatus Call(const std::function<ZkStatus(ZkClient&)>& call) {
+    std::shared_lock lock(mu_);
+    if (!inner_) return ZkStatus{ZkCode::kSessionExpired, "the test killed the session"};
+    return call(*inner_);
+  }
+
+  std::shared_mutex mu_;
+  std::unique_ptr<ZkClient> inner_;
+  const int64_t session_id_;
+};
+
+// One broker's session and its controller.
+struct Node {
+  std::unique_ptr<Forwarder> listener = std::make_unique<Forwarder>();
+  std::shared_ptr<KillableZkClient> zk;
+  std::unique_ptr<Controller> controller;
+
+  ~Node() {
+    listener->Attach(nullptr);
+    controller.reset();
+    zk.reset();
+  }
+};
+
+class ControllerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new ZookeeperServer(StartZookeeperForTest()); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    chroot_ = std::string("/") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    admin_ = ConnectRaw(nullptr);
+  }
+
+  std::unique_ptr<ZkClient> ConnectRaw(ZkListener* listener) {
+    ZkClientOptions options;
+    options.connect = server_->connect_string() + chroot_;
+    options.session_timeout_ms = 2000;
+    options.connection_timeout_ms = 10000;
+    Result<std::unique_ptr<ZkClient>> zk = ZkClient::Connect(options, listener);
+    EXPECT_TRUE(zk.ok()) << zk.status().ToString();
+    return zk.ok() ? std::move(*zk) : nullptr;
+  }
+
+  // A broker's session with a started controller; the placement draws 0 for a fixed layout.
+  std::unique_ptr<Node> StartNode(int32_t broker_id) {
+    auto node = std::make_unique<Node>();
+    node->zk = std::make_shared<KillableZkClient>(ConnectRaw(node->listener.get()));
+    ControllerOptions options;
+    options.broker_id = broker_id;
+    options.default_partitions = 3;
+    options.random = [](int32_t) { return 0; };
+    node->controller = std::make_unique<Controller>(node->zk, options);
+    node->listener->Attach(node->controller.get());
+    node->controller->Start();
+    return node;
+  }
+
+  // Registers fake brokers: ephemeral nodes of the test's own session.
+  void Register(int32_t broker_id) {
+    ASSERT_TRUE(admin_->CreateRecursive(std::string(znodes::kBrokerIds)).ok());
+    znodes::BrokerRegistration broker{
+        .broker_id = broker_id, .host = "127.0.0.1", .port = 9092 + broker_id};
+    ZkStatus made = admin_->Create(znodes::BrokerPath(broker_id),
+                                   znodes::EncodeBrokerRegistration(broker), true);
+    ASSERT_TRUE(made.ok()) << made.message;
+  }
+
+  int32_t StoredEpoch() {
+    std::string text;
+    ZkStat stat;
+    if (!admin_->Get(std::string(znodes::kControllerEpoch), &text, &stat, false).ok()) return -1;
+    Result<int32_t> epoch = znodes::DecodeControllerEpoch(text);
+    return epoch.ok() ? *epoch : -1;
+  }
+
+  bool NodeExists(const std::string& path) {
+    ZkStat stat;
+    return admin_->Exists(path, &stat, false).ok();
+  }
+
+  // The partition's state; leader -2 while it has none (or it does not decode).
+  znodes::PartitionState State(const std::string& topic, int32_t partition) {
+    std::string json;
+    ZkStat stat;
+    if (!admin_->Get(znodes::PartitionStatePath(topic, partition), &json, &stat, false).ok()) {
+      return {.leader = -2};
+    }
+    Result<znodes::PartitionState> state = znodes::DecodePartitionState(json);
+    return state.ok() ? *state : znodes::PartitionState{.leader = -2};
+  }
+
+  int32_t Leader(const std::string& topic, int32_t partition) {
+    return State(topic, partition).leader;
+  }
+
+  znodes::TopicAssignment Assignment(const std::string& topic) {
+    std::string json;
+    ZkStat stat;
+    EXPECT_TRUE(admin_->Get(znodes::TopicPath(topic), &json, &stat, false).ok());
+    Result<znodes::TopicAssignment> assignment = znodes::DecodeTopicAssignment(json);
+    EXPECT_TRUE(assignment.ok()) << assignment.status().ToString();
+    return assignment.ok() ? *assignment : znodes::TopicAssignment{};
+  }
+
+  static Controller* WaitForActive(const std::vector<Node*>& nodes) {
+    Controller* active = nullptr;
+    Eventually([&] {
+      active = nullptr;
+      for (Node* node : nodes) {
+        if (node->controller->active()) active = node->controller.get();
+      }
+      return active != nullptr;
+    });
+    return active;
+  }
+
+  static ZookeeperServer* server_;
+  std::string chroot_;
+  std::unique_ptr<ZkClient> admin_;
+};
+
+ZookeeperServer* ControllerTest::server_ = nullptr;
+
+TEST_F(ControllerTest, OneOfThreeWinsAndBumpsTheEpoch) {
+  ASSERT_TRUE(admin_->Create(std::string(znodes::kControllerEpoch), "7", false).ok());
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (int32_t id = 1; id <= 3; ++id) nodes.push_back(StartNode(id));
+  std::vector<Node*> all = {nodes[0].get(), nodes[1].get(), nodes[2].get()};
+  Controller* winner = WaitForActive(all);
+  ASSERT_NE(winner, nullptr);
+  // Give the losers time to (wrongly) win too.
+  std::this_thread::sleep_for(milliseconds(300));
+  int active = 0;
+  for (Node* node : all) active += node->controller->active() ? 1 : 0;
+  EXPECT_EQ(active, 1);
+  EXPECT_EQ(winner->epoch(), 8);
+  EXPECT_EQ(StoredEpoch(), 8);
+  std::string json;
+  ZkStat stat;
+  ASSERT_TRUE(admin_->Get(std::string(znodes::kController), &json, &stat, false).ok());
+  Result<znodes::ControllerRecord> record = znodes::DecodeController(json);
+  ASSERT_TRUE(record.ok());
+  EXPECT_TRUE(nodes[record->broker_id - 1]->controller->active());
+  EXPECT_NE(stat.ephemeral_owner, 0);
+}
+
+TEST_F(ControllerTest, AnotherWinsWithAHigherEpochWhenTheWinnersSessionDies) {
+  Register(1);
+  std::vector<std::unique_ptr<Node>> nodes;
+  for (int32_t id = 1; id <= 3; ++id) nodes.push_back(StartNode(id));
+  std::vector<Node*> all = {nodes[0].get(), nodes[1].get(), nodes[2].get()};
+  Controller* first = WaitForActive(all);
+  ASSERT_NE(first, nullptr);
+  const int32_t first_epoch = first->epoch();
+  Node* dead = nullptr;
+  for (Node* node : all) {
+    if (node->controller.get() == first) dead = node;
+  }
+  const auto killed_at = std::chrono::steady_clock::now();
+  dead->zk->Kill();
+  std::vector<Node*> rest;
+  for (Node* node : all) {
+    if (node != dead) rest.push_back(node);
+  }
+  Controller* second = WaitForActive(rest);
+  ASSERT_NE(second, nullptr);
+  EXPECT_LT(std::chrono::steady_clock::now() - killed_at, std::chrono::seconds(5));
+  EXPECT_EQ(second->epoch(), first_epoch + 1);
+  EXPECT_EQ(StoredEpoch(), first_epoch + 1);
+  // The old controller, not yet aware, writes nothing.
+  AdminOutcome old = first->CreateTopic({.name = "late", .partitions = 1}, false);
+  EXPECT_EQ(old.error, ErrorCode::kNotController);
+  EXPECT_FALSE(first->active());
+  EXPECT_FALSE(NodeExists(znodes::TopicPath("late")));
+  // The new one works.
+  EXPECT_TRUE(second->CreateTopic({.name = "late", .partitions = 1}, false).ok());
+}
+
+TEST_F(ControllerTest, AControllerWhoseEpochMovedOnWritesNothing) {
+  Register(1);
+  std::unique_ptr<Node> node = StartNode(1);
+  ASSERT_NE(WaitForActive({node.get()}), nullptr);
+  const int32_t epoch = node->controller->epoch();
+  // Another controller's election, as far as the epoch node is concerned.
+  ASSERT_TRUE(admin_
+                  ->SetData(std::string(znodes::kControllerEpoch),
+                            znodes::EncodeControllerEpoch(epoch + 5), -1)
+                  .ok());
+  AdminOutcome fenced = node->controller->CreateTopic({.name = "fenced", .partitions = 2}, false);
+  EXPECT_EQ(fenced.error, ErrorCode::kNotController) << fenced.message;
+  EXPECT_FALSE(NodeExists(znodes::TopicPath("fenced")));
+  EXPECT_FALSE(NodeExists(znodes::TopicConfigPath("fenced")));
+  // It left /controller on resigning, and wins the next election above the moved epoch.
+  EXPECT_TRUE(Eventually([&] { return node->controller->epoch() == epoch + 6; }));
+  EXPECT_TRUE(Eventually([&] { return node->controller->active(); }));
+  EXPECT_TRUE(node->controller->CreateTopic({.name = "fenced", .partitions = 2}, false).ok());
+}
+
+TEST_F(ControllerTest, CreateTopicWritesKafkasLayoutWithLeadersSpreadEvenly) {
+  for (int32_t id = 1; id <= 3; ++id) Register(id);
+  std::unique_ptr<Node> node = StartNode(2);
+  Controller* controller = WaitForActive({node.get()});
+  ASSERT_NE(controller, nullptr);
+  NewTopic topic{.name = "events",
+                 .partitions = 6,
+                 .replication_factor = 2,
+                 .configs = {{"retention.ms", "60000"}}};
+  AdminOutcome created = controller->CreateTopic(topic, false);
+  ASSERT_TRUE(created.ok()) << created.message;
+
+  znodes::TopicAssignment assignment = Assignment("events");
+  EXPECT_FALSE(assignment.topic_id.IsZero());
+  ASSERT_EQ(assignment.partitions.size(), 6u);
+  std::map<int32_t, int> leads;
+  for (const auto& [partition, replicas] : assignment.partitions) {
+    ASSERT_EQ(replicas.size(), 2u);
+    EXPECT_NE(replicas[0], replicas[1]);
+    ++leads[replicas[0]];
+    EXPECT_EQ(State("events", partition),
+              (znodes::PartitionState{.leader = replicas[0],
+                                      .leader_epoch = 0,
+                                      .controller_epoch = controller->epoch(),
+                                      .isr = {replicas[0]}}));
+  }
+  EXPECT_EQ(leads, (std::map<int32_t, int>{{1, 2}, {2, 2}, {3, 2}}));
+  std::string json;
+  ZkStat stat;
+  ASSERT_TRUE(admin_->Get(znodes::TopicConfigPath("events"), &json, &stat, false).ok());
+  Result<ConfigMap> configs = znodes::DecodeTopicConfig(json);
+  ASSERT_TRUE(configs.ok());
+  EXPECT_EQ(*configs, topic.configs);
+
+  EXPECT_EQ(controller->CreateTopic(topic, false).error, ErrorCode::kTopicAlreadyExists);
+  EXPECT_EQ(controller->CreateTopic({.name = "wide", .replication_factor = 4}, false).error,
+            ErrorCode::kInvalidReplicationFactor);
+  EXPECT_EQ(controller->CreateTopic({.name = "bad/name"}, false).error,
+            ErrorCode::kInvalidTopicException);
+  EXPECT_EQ(
+      controller->CreateTopic({.name = "cfg", .configs = {{"retention.ms", "x"}}}, false).error,
+      ErrorCode::kInvalidConfig);
+  EXPECT_EQ(controller->CreateTopic({.name = "placed", .assignments = {{0, {1, 9}}}}, false).error,
+            ErrorCode::kInvalidReplicaAssignment);
+  EXPECT_TRUE(controller->CreateTopic({.name = "dry"}, true).ok());
+  EXPECT_FALSE(NodeExists(znodes::TopicPath("dry")));
+  ASSERT_TRUE(
+      controller->CreateTopic({.name = "placed", .assignments = {{0, {3, 1}}}}, false).ok());
+  EXPECT_EQ(Assignment("placed").partitions,
+            (std::map<int32_t, std::vector<int32_t>>{{0, {3, 1}}}));
+  EXPECT_EQ(Leader("placed", 0), 3);
+}
+
+TEST_F(ControllerTest, GrowsAltersAndDeletesTopics) {
+  for (int32_t id = 1; id <= 3; ++id) Register(id);
+  std::unique_ptr<Node> node = StartNode(1);
+  Controller* controller = WaitForActive({node.get()});
+  ASSERT_NE(controller, nullptr);
+  ASSERT_TRUE(controller->CreateTopic({.name = "t", .partitions = 3}, false).ok());
+
+  EXPECT_EQ(controller->CreatePartitions("t", 3, {}, false).error, ErrorCode::kInvalidPartitions);
+  EXPECT_EQ(controller->CreatePartitions("nope", 4, {}, false).error,
+            ErrorCode::kUnknownTopicOrPartition);
+  EXPECT_EQ(controller->CreatePartitions("t", 5, {{1}}, false).error,
+            ErrorCode::kInvalidReplicaAssignment);
+  ASSERT_TRUE(controller->CreatePartitions("t", 6, {}, false).ok());
+  znodes::TopicAssignment grown = Assignment("t");
+  ASSERT_EQ(grown.partitions.size(), 6u);
+  std::map<int32_t, int> leads;
+  for (const auto& [partition, replicas] : grown.partitions) {
+    ++leads[replicas[0]];
+    EXPECT_EQ(Leader("t", partition), replicas[0]) << partition;
+  }
+  EXPECT_EQ(leads, (std::map<int32_t, int>{{1, 2}, {2, 2}, {3, 2}}));
+  ASSERT_TRUE(controller->CreatePartitions("t", 7, {{2}}, false).ok());
+  EXPECT_EQ(Assignment("t").partitions.at(6), std::vector<int32_t>{2});
+
+  EXPECT_EQ(controller->AlterTopicConfigs("t", {{"segment.bytes", "-3"}}, false).error,
+            ErrorCode::kInvalidConfig);
+  ASSERT_TRUE(controller->AlterTopicConfigs("t", {{"segment.bytes", "1048576"}}, false).ok());
+  std::string json;
+  ZkStat stat;
+  ASSERT_TRUE(admin_->Get(znodes::TopicConfigPath("t"), &json, &stat, false).ok());
+  EXPECT_EQ(*znodes::DecodeTopicConfig(json), (ConfigMap{{"segment.bytes", "1048576"}}));
+
+  ASSERT_TRUE(controller->DeleteTopic("t").ok());
+  EXPECT_FALSE(NodeExists(znodes::TopicPath("t")));
+  EXPECT_FALSE(NodeExists(znodes::TopicConfigPath("t")));
+  EXPECT_EQ(controller->DeleteTopic("t").error, ErrorCode::kUnknownTopicOrPartition);
+}
+
+TEST_F(ControllerTest, PartitionStatesFollowTheBrokers) {
+  for (int32_t id = 1; id <= 3; ++id) Register(id);
+  std::unique_ptr<Node> node = StartNode(1);
+  Controller* controller = WaitForActive({node.get()});
+  ASSERT_NE(controller, nullptr);
+  ASSERT_TRUE(controller->CreateTopic({.name = "solo", .assignments = {{0, {2}}}}, false).ok());
+  ASSERT_TRUE(controller->CreateTopic({.name = "pair", .assignments = {{0, {2, 3}}}}, false).ok());
+
+  ASSERT_TRUE(admin_->Delete(znodes::BrokerPath(2), -1).ok());
+  EXPECT_TRUE(Eventually([&] { return Leader("solo", 0) == -1; }));
+  EXPECT_EQ(
+      State("solo", 0),
+      (znodes::PartitionState{
+          .leader = -1, .leader_epoch = 1, .controller_epoch = controller->epoch(), .isr = {}}));
+  EXPECT_TRUE(Eventually([&] { return Leader("pair", 0) == 3; }));
+  EXPECT_EQ(State("pair", 0).leader_epoch, 1);
+  EXPECT_EQ(State("pair", 0).isr, std::vector<int32_t>{3});
+
+  Register(2);
+  EXPECT_TRUE(Eventually([&] { return Leader("solo", 0) == 2; }));
+  EXPECT_EQ(
+      State("solo", 0),
+      (znodes::PartitionState{
+          .leader = 2, .leader_epoch = 2, .controller_epoch = controller->epoch(), .isr = {2}}));
+  // A live leader stays, preferred or not.
+  std::this_thread::sleep_for(milliseconds(200));
+  EXPECT_EQ(Leader("pair", 0), 3);
+}
+
+TEST_F(ControllerTest, WritesStatesForATopicMadeByAnotherTool) {
+  Register(1);
+  std::unique_ptr<Node> node = StartNode(1);
+  ASSERT_NE(WaitForActive({node.get()}), nullptr);
+  znodes::TopicAssignment assignment{.topic_id = Uuid::Random(),
+                                     .partitions = {{0, {1}}, {1, {1}}}};
+  ASSERT_TRUE(
+      admin_->Create(znodes::TopicPath("outside"), znodes::EncodeTopicAssignment(assignment), false)
+          .ok());
+  EXPECT_TRUE(Eventually([&] { return Leader("outside", 1) == 1; }));
+  EXPECT_EQ(Leader("outside", 0), 1);
+  EXPECT_EQ(State("outside", 1).isr, std::vector<int32_t>{1});
+}
+
+}  // namespace
+}  // namespace ringlog
