@@ -14,7 +14,6 @@
 #include <memory>
 #include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,64 +55,10 @@ class Forwarder final : public ZkListener {
   Controller* controller_ = nullptr;
 };
 
-// A session the test can kill under the controller, as a crash or a long pause past the
-// session timeout would: the real session closes (its ephemeral nodes go at once) and every
-// later call fails with kSessionExpired.
-class KillableZkClient final : public ZkClient {
- public:
-  explicit KillableZkClient(std::unique_ptr<ZkClient> inner)
-      : inner_(std::move(inner)), session_id_(inner_->session_id()) {}
-
-  void Kill() {
-    std::unique_lock lock(mu_);
-    inner_.reset();
-  }
-
-  ZkStatus Create(const std::string& path, std::string_view data, bool ephemeral) override {
-    return Call([&](ZkClient& zk) { return zk.Create(path, data, ephemeral); });
-  }
-  ZkStatus CreateRecursive(const std::string& path) override {
-    return Call([&](ZkClient& zk) { return zk.CreateRecursive(path); });
-  }
-  ZkStatus Get(const std::string& path, std::string* data, ZkStat* stat, bool watch) override {
-    return Call([&](ZkClient& zk) { return zk.Get(path, data, stat, watch); });
-  }
-  ZkStatus Exists(const std::string& path, ZkStat* stat, bool watch) override {
-    return Call([&](ZkClient& zk) { return zk.Exists(path, stat, watch); });
-  }
-  ZkStatus GetChildren(const std::string& path, std::vector<std::string>* children,
-                       bool watch) override {
-    return Call([&](ZkClient& zk) { return zk.GetChildren(path, children, watch); });
-  }
-  ZkStatus SetData(const std::string& path, std::string_view data, int32_t version,
-                   ZkStat* stat) override {
-    return Call([&](ZkClient& zk) { return zk.SetData(path, data, version, stat); });
-  }
-  ZkStatus Delete(const std::string& path, int32_t version) override {
-    return Call([&](ZkClient& zk) { return zk.Delete(path, version); });
-  }
-  ZkStatus Multi(std::span<const ZkOp> ops, size_t* failed_index) override {
-    return Call([&](ZkClient& zk) { return zk.Multi(ops, failed_index); });
-  }
-  int64_t session_id() const override { return session_id_; }
-  int session_timeout_ms() const override { return 2000; }
-
- private:
-  ZkStatus Call(const std::function<ZkStatus(ZkClient&)>& call) {
-    std::shared_lock lock(mu_);
-    if (!inner_) return ZkStatus{ZkCode::kSessionExpired, "the test killed the session"};
-    return call(*inner_);
-  }
-
-  std::shared_mutex mu_;
-  std::unique_ptr<ZkClient> inner_;
-  const int64_t session_id_;
-};
-
 // One broker's session and its controller.
 struct Node {
   std::unique_ptr<Forwarder> listener = std::make_unique<Forwarder>();
-  std::shared_ptr<KillableZkClient> zk;
+  std::shared_ptr<ZkClient> zk;
   std::unique_ptr<Controller> controller;
 
   ~Node() {
@@ -125,20 +70,14 @@ struct Node {
 
 class ControllerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new ZookeeperServer(StartZookeeperForTest()); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
-    chroot_ = std::string("/") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    connect_ = testing::ZooKeeperServer::Shared().NewChroot("controller");
     admin_ = ConnectRaw(nullptr);
   }
 
   std::unique_ptr<ZkClient> ConnectRaw(ZkListener* listener) {
     ZkClientOptions options;
-    options.connect = server_->connect_string() + chroot_;
+    options.connect = connect_;
     options.session_timeout_ms = 2000;
     options.connection_timeout_ms = 10000;
     Result<std::unique_ptr<ZkClient>> zk = ZkClient::Connect(options, listener);
@@ -149,7 +88,7 @@ class ControllerTest : public ::testing::Test {
   // A broker's session with a started controller; the placement draws 0 for a fixed layout.
   std::unique_ptr<Node> StartNode(int32_t broker_id) {
     auto node = std::make_unique<Node>();
-    node->zk = std::make_shared<KillableZkClient>(ConnectRaw(node->listener.get()));
+    node->zk = ConnectRaw(node->listener.get());
     ControllerOptions options;
     options.broker_id = broker_id;
     options.default_partitions = 3;
@@ -219,12 +158,9 @@ class ControllerTest : public ::testing::Test {
     return active;
   }
 
-  static ZookeeperServer* server_;
-  std::string chroot_;
+  std::string connect_;
   std::unique_ptr<ZkClient> admin_;
 };
-
-ZookeeperServer* ControllerTest::server_ = nullptr;
 
 TEST_F(ControllerTest, OneOfThreeWinsAndBumpsTheEpoch) {
   ASSERT_TRUE(admin_->Create(std::string(znodes::kControllerEpoch), "7", false).ok());
@@ -262,7 +198,7 @@ TEST_F(ControllerTest, AnotherWinsWithAHigherEpochWhenTheWinnersSessionDies) {
     if (node->controller.get() == first) dead = node;
   }
   const auto killed_at = std::chrono::steady_clock::now();
-  dead->zk->Kill();
+  ASSERT_TRUE(testing::ExpireSession(*dead->zk, connect_).ok());
   std::vector<Node*> rest;
   for (Node* node : all) {
     if (node != dead) rest.push_back(node);
