@@ -122,8 +122,9 @@ class Controller final : public ClusterAdmin {
   // The ops creating the partition nodes and initial states of `assignment`.
   std::vector<ZkOp> NewPartitionOps(const std::string& topic,
                                     const ReplicaAssignment& assignment) const;
-  // NOT_CONTROLLER when resigned, else the error `zk` stands for. REQUIRES: work_mu_ held.
-  AdminOutcome FromZk(const ZkStatus& zk, const std::string& what) const;
+  // NOT_CONTROLLER when resigned (which an expired session makes it), else the error `zk`
+  // stands for. REQUIRES: work_mu_ held.
+  AdminOutcome FromZk(const ZkStatus& zk, const std::string& what);
 
   const std::shared_ptr<ZkClient> zk_;
   const ControllerOptions options_;

@@ -27,7 +27,11 @@ std::string Quoted(const std::string& topic) { return "topic '" + topic + "'"; }
 
 }  // namespace
 
-AdminOutcome Controller::FromZk(const ZkStatus& zk, const std::string& what) const {
+AdminOutcome Controller::FromZk(const ZkStatus& zk, const std::string& what) {
+  if (zk.code == ZkCode::kSessionExpired) {
+    session_gone_ = true;
+    Resign("the ZooKeeper session expired");
+  }
   if (!active_) {
     return Refuse(ErrorCode::kNotController,
                   "broker " + std::to_string(options_.broker_id) + " is not the controller");
