@@ -149,14 +149,19 @@ Controller::PassResult Controller::Elect() {
   epoch_ = epoch;
   active_ = true;
   LOG(INFO) << "broker " << options_.broker_id << " is the controller, epoch " << epoch;
-  for (std::string_view path : {znodes::kBrokerIds, znodes::kTopics, znodes::kTopicConfigs}) {
-    const ZkStatus made = zk_->CreateRecursive(std::string(path));
-    if (!made.ok()) return Failure(made);
-  }
+  parents_made_ = false;
   return PassResult::kDone;
 }
 
 Controller::PassResult Controller::Reconcile() {
+  // The parents of what the controller writes, once per term.
+  if (!parents_made_) {
+    for (std::string_view path : {znodes::kBrokerIds, znodes::kTopics, znodes::kTopicConfigs}) {
+      const ZkStatus made = zk_->CreateRecursive(std::string(path));
+      if (!made.ok()) return Failure(made);
+    }
+    parents_made_ = true;
+  }
   std::set<int32_t> live;
   ZkStatus status = LiveBrokers(&live, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);

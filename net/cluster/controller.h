@@ -136,6 +136,8 @@ class Controller final : public ClusterAdmin {
   std::mutex work_mu_;
   int32_t epoch_version_ = -1;  // /controller_epoch's version after our bump; GUARDED_BY(work_mu_)
   bool session_gone_ = false;   // GUARDED_BY(work_mu_)
+  // /brokers/ids, /brokers/topics and /config/topics exist. GUARDED_BY(work_mu_)
+  bool parents_made_ = false;
   std::function<int32_t(int32_t)> random_;  // GUARDED_BY(work_mu_)
 
   std::mutex mu_;
