@@ -236,7 +236,7 @@ Controller::PassResult Controller::ReconcilePartition(const std::string& topic, 
   return Failure(written);
 }
 
-ZkStatus Controller::FencedMulti(std::vector<ZkOp> ops, size_t* failed_index) {
+ZkStatus Controller::FencedMulti(std::vector<ZkOp> ops) {
   ops.insert(ops.begin(), ZkOp::Check(kEpochPath, epoch_version_));
   size_t failed = 0;
   ZkStatus status = zk_->Multi(ops, &failed);
@@ -247,7 +247,6 @@ ZkStatus Controller::FencedMulti(std::vector<ZkOp> ops, size_t* failed_index) {
              (status.code == ZkCode::kBadVersion || status.code == ZkCode::kNoNode)) {
     Resign("/controller_epoch moved past epoch " + std::to_string(epoch_.load()));
   }
-  if (failed_index != nullptr) *failed_index = failed == 0 ? 0 : failed - 1;
   return status;
 }
 

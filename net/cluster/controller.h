@@ -74,7 +74,9 @@ class Controller final : public ClusterAdmin {
   // Starts the worker thread, which makes a first pass (election, then the partition
   // states if it won) at once. Call once.
   void Start();
-  // Wakes the worker for a new pass. Never blocks: safe on the ZkClient's dispatch thread.
+  // Wakes the worker for a new pass. Call it for every watch event of the session and on
+  // its expiry (the pass then finds it gone and resigns). Never blocks: safe on the
+  // ZkClient's dispatch thread.
   void Notify();
   // Resigns if active (deletes /controller when this session still owns it, so another
   // broker can take over at once) and joins the worker. Idempotent.
@@ -108,9 +110,8 @@ class Controller final : public ClusterAdmin {
                                 const std::vector<int32_t>& replicas,
                                 const std::set<int32_t>& live);
   // Runs `ops` after the epoch check. A failed check (or an expired session) resigns.
-  // `failed_index` (may be null): the failing op's index in `ops` (0 for the check itself).
   // REQUIRES: work_mu_ held.
-  ZkStatus FencedMulti(std::vector<ZkOp> ops, size_t* failed_index = nullptr);
+  ZkStatus FencedMulti(std::vector<ZkOp> ops);
   // REQUIRES: work_mu_ held.
   void Resign(const std::string& why);
   // The registered brokers, sorted. REQUIRES: work_mu_ held.
