@@ -163,7 +163,8 @@ class ZkClientImpl final : public ZkClient {
     zh_ = zookeeper_init2(hosts_and_chroot.c_str(), Watcher, session_timeout_ms, nullptr, this, 0,
                           LogFromClient);
     if (zh_ == nullptr) {
-      return Status::IOError("could not start a ZooKeeper client for " + connect_, errno);
+      const int err = errno;
+      return Status::IOError("could not start a ZooKeeper client for " + connect_, err);
     }
     const auto start = Clock::now();
     auto next_log = start + kConnectLogInterval;

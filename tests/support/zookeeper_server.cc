@@ -204,7 +204,10 @@ Result<int> TakeOverAndClose(const std::string& hosts, const clientid_t& id, int
   ConnectWait wait;
   zhandle_t* handle =
       zookeeper_init2(hosts.c_str(), OnSessionEvent, timeout_ms, &id, &wait, 0, QuietLog);
-  if (handle == nullptr) return Status::IOError("zookeeper_init " + hosts, errno);
+  if (handle == nullptr) {
+    const int err = errno;
+    return Status::IOError("zookeeper_init " + hosts, err);
+  }
   int state = 0;
   {
     std::unique_lock lock(wait.mu);
