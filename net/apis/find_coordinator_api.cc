@@ -1,7 +1,7 @@
 // FindCoordinator: which broker coordinates a consumer group. On the single broker that is
 // always this broker, so a group key is answered with this broker's node id and
 // advertised address. In a cluster it is the leader of the group's partition of
-// __consumer_offsets (net/apis/offsets_partition.h) in this broker's snapshot; while that
+// __consumer_offsets (GroupCoordinator::PartitionFor) in this broker's snapshot; while that
 // partition has no live leader the answer is COORDINATOR_NOT_AVAILABLE, and while the
 // offsets topic does not exist this broker asks the controller to create it and answers
 // COORDINATOR_NOT_AVAILABLE, so the client asks again. There is no transaction
@@ -20,7 +20,6 @@
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/cluster_topic_creation.h"
-#include "net/apis/offsets_partition.h"
 #include "net/apis/request_context.h"
 #include "net/cluster/cluster_view.h"
 #include "net/codec/error_code.h"
@@ -44,13 +43,18 @@ Coordinator None(ErrorCode error, std::string message) {
 }
 
 // The leader of `group`'s offsets partition in `snapshot`.
-Coordinator LocateInCluster(const ClusterSnapshot& snapshot, const std::string& group) {
+Coordinator LocateInCluster(const ClusterSnapshot& snapshot, const GroupCoordinator& groups,
+                            const std::string& group) {
   const ClusterTopic* offsets = snapshot.FindTopic(kConsumerOffsetsTopic);
   if (offsets == nullptr || offsets->partitions.empty()) {
     return None(ErrorCode::kCoordinatorNotAvailable, "the offsets topic is being created");
   }
   const std::vector<ClusterPartition>& partitions = offsets->partitions;
-  const int32_t partition = OffsetsPartitionFor(group, static_cast<int32_t>(partitions.size()));
+  const int32_t partition = groups.PartitionFor(group);
+  if (partition < 0 || static_cast<size_t>(partition) >= partitions.size()) {
+    return None(ErrorCode::kCoordinatorNotAvailable,
+                "the offsets topic does not have partition " + std::to_string(partition) + " yet");
+  }
   const ClusterBroker* leader = snapshot.FindBroker(partitions[partition].state.leader);
   if (leader == nullptr) {
     return None(ErrorCode::kCoordinatorNotAvailable,
@@ -75,7 +79,7 @@ Coordinator Locate(const BrokerServices& services, const ClusterSnapshot* snapsh
   if (services.groups == nullptr) {
     return None(ErrorCode::kCoordinatorNotAvailable, "no group coordinator");
   }
-  if (snapshot != nullptr) return LocateInCluster(*snapshot, key);
+  if (snapshot != nullptr) return LocateInCluster(*snapshot, *services.groups, key);
   Coordinator found;
   found.node_id = services.config.node_id;
   found.host = services.config.advertised_host;

@@ -588,11 +588,11 @@ TEST_F(ClusterBrokerTest, AlterConfigsOfTopicsIsForwardedAndOfThisBrokerStaysHer
 }
 
 TEST_F(ClusterBrokerTest, FindCoordinatorIsTheLeaderOfTheGroupsOffsetsPartition) {
-  // Partition 22 ("hello") led by broker 4, the others by broker 1; 36 ("my-group") has
-  // no leader.
+  // Partition 22 ("hello") led by broker 4, the others by broker 1; 12 ("my-group", whose
+  // hash is negative: Kafka takes its absolute value) has no leader.
   ClusterTopic offsets = LedTopic(50, 1);
   offsets.partitions[22].state.leader = 4;
-  offsets.partitions[36].state.leader = -1;
+  offsets.partitions[12].state.leader = -1;
   Publish("__consumer_offsets", offsets);
   const FindCoordinatorResponse batch =
       FindCoordinator({"hello", "console-consumer-12345", "my-group"});
