@@ -514,15 +514,10 @@ void ConsumerGroup::Tick(TimestampMs now, Completions& done) {
   }
 }
 
-void ConsumerGroup::Shutdown(Completions& done) {
+void ConsumerGroup::Shutdown(GroupError error, Completions& done) {
   for (auto& [id, member] : members_) {
-    if (member.join_callback) {
-      Answer(done, Take(member.join_callback), JoinError(GroupError::kCoordinatorNotAvailable, id));
-    }
-    if (member.sync_callback) {
-      Answer(done, Take(member.sync_callback),
-             SyncGroupResult{GroupError::kCoordinatorNotAvailable, {}});
-    }
+    if (member.join_callback) Answer(done, Take(member.join_callback), JoinError(error, id));
+    if (member.sync_callback) Answer(done, Take(member.sync_callback), SyncGroupResult{error, {}});
   }
 }
 

@@ -62,8 +62,9 @@ class ConsumerGroup {
 
   // Expires silent members and pending member ids, and ends rebalances whose time is up.
   void Tick(TimestampMs now, Completions& done);
-  // Answers every pending callback with kCoordinatorNotAvailable (the coordinator stops).
-  void Shutdown(Completions& done);
+  // Answers every pending callback with `error`: kCoordinatorNotAvailable when the
+  // coordinator stops, kNotCoordinator when the group moves to another broker.
+  void Shutdown(GroupError error, Completions& done);
 
   const std::string& id() const { return id_; }
   GroupState state() const { return state_; }

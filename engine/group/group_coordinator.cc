@@ -26,10 +26,40 @@ GroupCoordinator::~GroupCoordinator() {
   ConsumerGroup::Completions done;
   {
     std::lock_guard lock(mu_);
-    for (auto& [id, group] : groups_) group->Shutdown(done);
+    for (auto& [id, group] : groups_) group->Shutdown(GroupError::kCoordinatorNotAvailable, done);
   }
   Run(done);
 }
+
+int32_t GroupCoordinator::PartitionFor(std::string_view group) const {
+  return offsets_->PartitionFor(group);
+}
+
+int32_t GroupCoordinator::num_offsets_partitions() const { return offsets_->num_partitions(); }
+
+Status GroupCoordinator::LoadPartition(int32_t partition) {
+  return offsets_->LoadPartition(partition);
+}
+
+void GroupCoordinator::UnloadPartition(int32_t partition) {
+  ConsumerGroup::Completions done;
+  {
+    // Under mu_, so that no call of a group of the partition sees it half gone.
+    std::lock_guard lock(mu_);
+    offsets_->UnloadPartition(partition);
+    for (auto it = groups_.begin(); it != groups_.end();) {
+      if (offsets_->PartitionFor(it->first) == partition) {
+        it->second->Shutdown(GroupError::kNotCoordinator, done);
+        it = groups_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  Run(done);
+}
+
+bool GroupCoordinator::Owns(std::string_view group) const { return offsets_->Owns(group); }
 
 ConsumerGroup* GroupCoordinator::FindLocked(const std::string& group_id) const {
   auto it = groups_.find(group_id);
@@ -46,21 +76,28 @@ GroupError GroupCoordinator::CheckJoin(const JoinGroupParams& params) const {
 }
 
 void GroupCoordinator::JoinGroup(const JoinGroupParams& params, JoinCallback callback) {
-  if (const GroupError error = CheckJoin(params); error != GroupError::kNone) {
+  GroupError error = CheckJoin(params);
+  ConsumerGroup::Completions done;
+  {
+    std::lock_guard lock(mu_);
+    if (error == GroupError::kNone && !offsets_->Owns(params.group_id)) {
+      error = GroupError::kNotCoordinator;
+    }
+    if (error == GroupError::kNone) {
+      std::unique_ptr<ConsumerGroup>& group = groups_[params.group_id];
+      if (group == nullptr) {
+        group =
+            std::make_unique<ConsumerGroup>(params.group_id, options_.initial_rebalance_delay_ms);
+      }
+      group->Join(params, clock_->NowMs(), std::move(callback), done);
+    }
+  }
+  if (error != GroupError::kNone) {
     JoinGroupResult refused;
     refused.error = error;
     refused.member_id = params.member_id;
     callback(refused);
     return;
-  }
-  ConsumerGroup::Completions done;
-  {
-    std::lock_guard lock(mu_);
-    std::unique_ptr<ConsumerGroup>& group = groups_[params.group_id];
-    if (group == nullptr) {
-      group = std::make_unique<ConsumerGroup>(params.group_id, options_.initial_rebalance_delay_ms);
-    }
-    group->Join(params, clock_->NowMs(), std::move(callback), done);
   }
   Run(done);
 }
@@ -75,8 +112,10 @@ void GroupCoordinator::SyncGroup(const SyncGroupParams& params, SyncCallback cal
     std::lock_guard lock(mu_);
     ConsumerGroup* group = FindLocked(params.group_id);
     if (group == nullptr) {
-      done.push_back([callback = std::move(callback)] {
-        callback(SyncGroupResult{GroupError::kUnknownMemberId, {}});
+      const GroupError error = offsets_->Owns(params.group_id) ? GroupError::kUnknownMemberId
+                                                               : GroupError::kNotCoordinator;
+      done.push_back([callback = std::move(callback), error] {
+        callback(SyncGroupResult{error, {}});
       });
     } else {
       group->Sync(params, clock_->NowMs(), std::move(callback), done);
@@ -90,7 +129,9 @@ GroupError GroupCoordinator::Heartbeat(const std::string& group_id, const Member
   if (group_id.empty()) return GroupError::kInvalidGroupId;
   std::lock_guard lock(mu_);
   ConsumerGroup* group = FindLocked(group_id);
-  if (group == nullptr) return GroupError::kUnknownMemberId;
+  if (group == nullptr) {
+    return offsets_->Owns(group_id) ? GroupError::kUnknownMemberId : GroupError::kNotCoordinator;
+  }
   return group->Heartbeat(member, generation_id, clock_->NowMs());
 }
 
@@ -102,9 +143,10 @@ std::vector<GroupError> GroupCoordinator::LeaveGroup(const std::string& group_id
   {
     std::lock_guard lock(mu_);
     ConsumerGroup* group = FindLocked(group_id);
+    const GroupError missing =
+        offsets_->Owns(group_id) ? GroupError::kUnknownMemberId : GroupError::kNotCoordinator;
     for (const MemberRef& member : members) {
-      errors.push_back(group == nullptr ? GroupError::kUnknownMemberId
-                                        : group->Leave(member, clock_->NowMs(), done));
+      errors.push_back(group == nullptr ? missing : group->Leave(member, clock_->NowMs(), done));
     }
   }
   Run(done);
@@ -118,7 +160,9 @@ void GroupCoordinator::CommitOffsets(OffsetCommitParams params, CommitCallback c
   } else {
     std::lock_guard lock(mu_);
     ConsumerGroup* group = FindLocked(params.group_id);
-    if (group != nullptr) {
+    if (!offsets_->Owns(params.group_id)) {
+      group_error = GroupError::kNotCoordinator;
+    } else if (group != nullptr) {
       group_error = group->CheckCommit(params.member, params.generation_id, clock_->NowMs());
     } else if (params.generation_id >= 0) {
       // A generation of a group that no longer exists here.
@@ -140,20 +184,21 @@ void GroupCoordinator::CommitOffsets(OffsetCommitParams params, CommitCallback c
     callback(outcome);
     return;
   }
-  offsets_->Commit(params.group_id, accepted,
-                   [outcome = std::move(outcome), callback = std::move(callback),
-                    group_id = params.group_id](Status status) mutable {
-                     if (!status.ok()) {
-                       LOG(WARNING)
-                           << "storing offsets of group " << group_id << ": " << status.ToString();
-                       for (auto& [partition, error] : outcome) {
-                         if (error == GroupError::kNone) {
-                           error = GroupError::kCoordinatorNotAvailable;
-                         }
-                       }
-                     }
-                     callback(outcome);
-                   });
+  offsets_->Commit(
+      params.group_id, accepted,
+      [outcome = std::move(outcome), callback = std::move(callback),
+       group_id = params.group_id](Status status) mutable {
+        if (!status.ok()) {
+          LOG(WARNING) << "storing offsets of group " << group_id << ": " << status.ToString();
+          // NotFound: the group's partition was unloaded meanwhile.
+          const GroupError failed = status.IsNotFound() ? GroupError::kNotCoordinator
+                                                        : GroupError::kCoordinatorNotAvailable;
+          for (auto& [partition, error] : outcome) {
+            if (error == GroupError::kNone) error = failed;
+          }
+        }
+        callback(outcome);
+      });
 }
 
 std::optional<CommittedOffset> GroupCoordinator::FetchOffset(const std::string& group_id,
@@ -163,6 +208,14 @@ std::optional<CommittedOffset> GroupCoordinator::FetchOffset(const std::string& 
 
 OffsetStore::Offsets GroupCoordinator::FetchAllOffsets(const std::string& group_id) const {
   return offsets_->GetAll(group_id);
+}
+
+GroupError GroupCoordinator::FetchOffsets(const std::string& group_id,
+                                          OffsetStore::Offsets* offsets) const {
+  std::optional<OffsetStore::Offsets> owned = offsets_->GetAllIfOwned(group_id);
+  if (!owned) return GroupError::kNotCoordinator;
+  *offsets = std::move(*owned);
+  return GroupError::kNone;
 }
 
 std::vector<GroupListing> GroupCoordinator::ListGroups() const {
@@ -181,14 +234,16 @@ std::vector<GroupListing> GroupCoordinator::ListGroups() const {
 }
 
 GroupSummary GroupCoordinator::DescribeGroup(const std::string& group_id) const {
-  {
-    std::lock_guard lock(mu_);
-    if (const ConsumerGroup* group = FindLocked(group_id); group != nullptr) {
-      return group->Describe();
-    }
+  std::lock_guard lock(mu_);
+  if (const ConsumerGroup* group = FindLocked(group_id); group != nullptr) {
+    return group->Describe();
   }
   GroupSummary summary;
   summary.group_id = group_id;
+  if (!offsets_->Owns(group_id)) {
+    summary.error = GroupError::kNotCoordinator;
+    return summary;
+  }
   summary.state = offsets_->HasGroup(group_id) ? GroupState::kEmpty : GroupState::kDead;
   return summary;
 }
@@ -198,6 +253,7 @@ GroupError GroupCoordinator::DeleteGroup(const std::string& group_id) {
   bool known = false;
   {
     std::lock_guard lock(mu_);
+    if (!offsets_->Owns(group_id)) return GroupError::kNotCoordinator;
     auto it = groups_.find(group_id);
     if (it != groups_.end()) {
       if (it->second->state() != GroupState::kEmpty) return GroupError::kNonEmptyGroup;
@@ -208,7 +264,8 @@ GroupError GroupCoordinator::DeleteGroup(const std::string& group_id) {
   if (!known && !offsets_->HasGroup(group_id)) return GroupError::kGroupIdNotFound;
   if (Status deleted = offsets_->DeleteGroup(group_id); !deleted.ok()) {
     LOG(WARNING) << "deleting the offsets of group " << group_id << ": " << deleted.ToString();
-    return GroupError::kCoordinatorNotAvailable;
+    return deleted.IsNotFound() ? GroupError::kNotCoordinator
+                                : GroupError::kCoordinatorNotAvailable;
   }
   LOG(INFO) << "deleted group " << group_id;
   return GroupError::kNone;

@@ -4,6 +4,12 @@
 // independently of the wire: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
 // OffsetFetch, ListGroups, DescribeGroups and DeleteGroups.
 //
+// Groups are spread over the partitions of the offsets topic (OffsetStore::PartitionFor).
+// The coordinator serves the groups of the partitions loaded in its store: every group
+// API on another group answers kNotCoordinator (FetchOffset, FetchAllOffsets and
+// ListGroups simply see nothing of it). In a cluster the broker loads the partitions it
+// leads and unloads those it loses; the single broker has them all loaded from the start.
+//
 // Time comes from the injected Clock; time-driven work (expired sessions, rebalance
 // deadlines, the initial rebalance delay, offset-log snapshots) happens in Tick(), which
 // the owner calls periodically (a PeriodicTask in the broker, by hand in tests).
@@ -65,6 +71,20 @@ class GroupCoordinator {
   GroupCoordinator(const GroupCoordinator&) = delete;
   GroupCoordinator& operator=(const GroupCoordinator&) = delete;
 
+  // The partition of the offsets topic that holds `group` (Kafka's rule), and the topic's
+  // partition count.
+  int32_t PartitionFor(std::string_view group) const;
+  int32_t num_offsets_partitions() const;
+  // Loads `partition` of the offsets topic (replays its offsets) and serves its groups
+  // from then on. OK when loaded already; the store's errors (OffsetStore::LoadPartition).
+  Status LoadPartition(int32_t partition);
+  // Stops serving `partition`'s groups: forgets their members and offsets; members
+  // waiting in JoinGroup or SyncGroup are answered kNotCoordinator, and so is every later
+  // call on those groups. No-op when not loaded.
+  void UnloadPartition(int32_t partition);
+  // True when `group`'s partition is loaded here.
+  bool Owns(std::string_view group) const;
+
   // `callback` runs once: at once for a refusal, else when the rebalance completes.
   void JoinGroup(const JoinGroupParams& params, JoinCallback callback);
   // `callback` runs once: at once, or when the leader's assignment arrives.
@@ -81,14 +101,18 @@ class GroupCoordinator {
   std::optional<CommittedOffset> FetchOffset(const std::string& group_id,
                                              const PartitionId& partition) const;
   OffsetStore::Offsets FetchAllOffsets(const std::string& group_id) const;
+  // Every offset `group_id` committed, into *offsets: kNone, or kNotCoordinator (and
+  // nothing) when the group is not coordinated here, decided atomically with the read.
+  GroupError FetchOffsets(const std::string& group_id, OffsetStore::Offsets* offsets) const;
 
   // Groups with members, or with committed offsets (those show as Empty), sorted by id.
   std::vector<GroupListing> ListGroups() const;
-  // A group unknown here is described as Dead, as Kafka does.
+  // A group unknown here is described as Dead, as Kafka does; one not coordinated here
+  // has error kNotCoordinator.
   GroupSummary DescribeGroup(const std::string& group_id) const;
   // Deletes an Empty group and its offsets: kNonEmptyGroup while it has members,
-  // kGroupIdNotFound when it is unknown, kCoordinatorNotAvailable when the offsets log
-  // fails.
+  // kGroupIdNotFound when it is unknown, kNotCoordinator when it is not coordinated here,
+  // kCoordinatorNotAvailable when the offsets log fails.
   GroupError DeleteGroup(const std::string& group_id);
   // Forgets every group's offsets for a topic that was deleted.
   void OnTopicDeleted(std::string_view topic);

@@ -47,6 +47,7 @@ enum class GroupError : uint8_t {
   kGroupIdNotFound,            // DeleteGroups of an unknown group
   kCoordinatorNotAvailable,    // the offsets could not be stored, or shutting down
   kOffsetMetadataTooLarge,     // commit metadata above the coordinator's limit
+  kNotCoordinator,             // the group's offsets partition is not loaded on this broker
 };
 
 // One assignment protocol a member offers ("range", "roundrobin", ...), with its opaque
@@ -137,6 +138,8 @@ struct GroupSummary {
     std::string assignment;
   };
 
+  // kNotCoordinator when the group is not coordinated here (then state is Dead).
+  GroupError error = GroupError::kNone;
   std::string group_id;
   GroupState state = GroupState::kDead;
   std::string protocol_type;

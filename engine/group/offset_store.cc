@@ -2,6 +2,9 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
+
+#include "engine/group/group_partition.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/read_result.h"
 #include "engine/log/record_batch_builder.h"
@@ -20,48 +23,137 @@ std::string_view AsString(std::span<const uint8_t> bytes) {
   return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
+PartitionId OffsetsPartition(int32_t index) {
+  return PartitionId{std::string(kConsumerOffsetsTopic), index};
+}
+
 }  // namespace
 
 OffsetStore::OffsetStore(LogManager* logs, Flusher* flusher, const Clock* clock,
                          const OffsetStoreOptions& options)
-    : logs_(logs), flusher_(flusher), clock_(clock), options_(options) {}
+    : logs_(logs),
+      flusher_(flusher),
+      clock_(clock),
+      options_(options),
+      num_partitions_(options.offsets_topic_num_partitions) {}
 
 Result<std::unique_ptr<OffsetStore>> OffsetStore::Open(LogManager* logs, Flusher* flusher,
                                                        const Clock* clock,
                                                        const OffsetStoreOptions& options) {
   CHECK(logs != nullptr);
   CHECK(clock != nullptr);
+  if (options.offsets_topic_num_partitions < 1) {
+    return Status::InvalidArgument("offsets topic needs at least one partition");
+  }
   std::unique_ptr<OffsetStore> store(new OffsetStore(logs, flusher, clock, options));
-  RETURN_IF_ERROR(store->Replay());
+  if (std::optional<int32_t> existing = store->TopicPartitions()) {
+    store->num_partitions_ = *existing;
+  }
+  if (options.create_topic) {
+    for (int32_t p = 0; p < store->num_partitions(); ++p) {
+      RETURN_IF_ERROR(store->LoadPartition(p));
+    }
+    LOG(INFO) << "loaded " << store->live_offsets() << " committed offsets of "
+              << store->Groups().size() << " groups from " << store->log_records() << " records in "
+              << store->num_partitions() << " partitions";
+  }
   return store;
 }
 
-Status OffsetStore::Replay() {
+std::optional<int32_t> OffsetStore::TopicPartitions() const {
+  Result<TopicInfo> topic = logs_->GetTopic(kConsumerOffsetsTopic);
+  if (!topic.ok()) return std::nullopt;
+  return topic->partitions;
+}
+
+int32_t OffsetStore::PartitionFor(std::string_view group) const {
+  return OffsetsPartitionFor(group, num_partitions());
+}
+
+bool OffsetStore::Owns(std::string_view group) const {
   std::lock_guard lock(mu_);
-  if (!logs_->GetTopic(kConsumerOffsetsTopic).ok()) return Status::OK();
-  log_ = logs_->GetPartition(PartitionId{std::string(kConsumerOffsetsTopic), 0});
-  if (log_ == nullptr) return Status::Corruption("offsets topic without partition 0");
-  const Offset start = log_->log_start_offset();
-  const Offset end = log_->next_offset();
+  return FindLocked(group) != nullptr;
+}
+
+bool OffsetStore::IsLoaded(int32_t partition) const {
+  std::lock_guard lock(mu_);
+  return partitions_.contains(partition);
+}
+
+OffsetStore::Partition* OffsetStore::FindLocked(std::string_view group) {
+  auto it = partitions_.find(PartitionFor(group));
+  return it == partitions_.end() ? nullptr : &it->second;
+}
+
+const OffsetStore::Partition* OffsetStore::FindLocked(std::string_view group) const {
+  auto it = partitions_.find(PartitionFor(group));
+  return it == partitions_.end() ? nullptr : &it->second;
+}
+
+Status OffsetStore::LoadPartition(int32_t partition) {
+  std::lock_guard load_lock(load_mu_);
+  if (std::optional<int32_t> existing = TopicPartitions()) {
+    if (*existing != num_partitions()) {
+      LOG(WARNING) << "offsets topic has " << *existing << " partitions, not " << num_partitions();
+      num_partitions_ = *existing;
+    }
+  } else if (!options_.create_topic) {
+    return Status::NotFound("offsets topic " + std::string(kConsumerOffsetsTopic) +
+                            " does not exist");
+  }
+  if (partition < 0 || partition >= num_partitions()) {
+    return Status::InvalidArgument("offsets partition " + std::to_string(partition) +
+                                   " outside [0, " + std::to_string(num_partitions()) + ")");
+  }
+  if (IsLoaded(partition)) return Status::OK();
+  ASSIGN_OR_RETURN(Partition loaded, Replay(partition));
+  // The single broker loads every partition at Open, which logs the sum.
+  if (!options_.create_topic) {
+    LOG(INFO) << "loaded offsets partition " << partition << ": " << Live(loaded) << " offsets of "
+              << loaded.offsets.size() << " groups from " << loaded.log_records << " records";
+  }
+  std::lock_guard lock(mu_);
+  partitions_.emplace(partition, std::move(loaded));
+  return Status::OK();
+}
+
+void OffsetStore::UnloadPartition(int32_t partition) {
+  std::lock_guard lock(mu_);
+  if (partitions_.erase(partition) > 0) {
+    LOG(INFO) << "unloaded offsets partition " << partition;
+  }
+}
+
+Result<OffsetStore::Partition> OffsetStore::Replay(int32_t index) const {
+  Partition partition;
+  if (!TopicPartitions().has_value()) return partition;
+  partition.log = logs_->GetPartition(OffsetsPartition(index));
+  if (partition.log == nullptr) {
+    return Status::Corruption("offsets topic without partition " + std::to_string(index));
+  }
+  PartitionLog& log = *partition.log;
+  const Offset start = log.log_start_offset();
+  const Offset end = log.next_offset();
   Offset offset = start;
   while (offset < end) {
-    ASSIGN_OR_RETURN(ReadResult read, log_->Read(offset, kReplayReadBytes));
+    ASSIGN_OR_RETURN(ReadResult read, log.Read(offset, kReplayReadBytes));
     if (read.next_offset <= offset) break;
     ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(read));
     BatchIterator batches(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-    while (std::optional<RecordBatchView> batch = batches.Next()) ReplayBatch(*batch, start);
+    while (std::optional<RecordBatchView> batch = batches.Next()) {
+      ReplayBatch(*batch, start, partition);
+    }
     if (!batches.status().ok()) {
-      LOG(ERROR) << "offsets log at " << offset << ": " << batches.status().ToString();
+      LOG(ERROR) << "offsets log " << index << " at " << offset << ": "
+                 << batches.status().ToString();
     }
     offset = read.next_offset;
   }
-  LOG(INFO) << "loaded " << LiveLocked() << " committed offsets of " << offsets_.size()
-            << " groups from " << log_records_ << " records";
-  return Status::OK();
+  return partition;
 }
 
-void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start) {
+void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start, Partition& into) {
   if (Status crc = batch.VerifyCrc(); !crc.ok()) {
     LOG(ERROR) << "skipping offsets batch at " << batch.header().base_offset << ": "
                << crc.ToString();
@@ -75,7 +167,7 @@ void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start) {
   }
   for (const Record& record : *records) {
     if (record.offset < log_start) continue;
-    ++log_records_;
+    ++into.log_records;
     Result<OffsetKey> key =
         record.key ? DecodeOffsetKey(AsString(*record.key)) : Status::Corruption("null key");
     if (!key.ok()) {
@@ -83,7 +175,7 @@ void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start) {
       continue;
     }
     if (!record.value) {
-      Apply(*key, std::nullopt);
+      Apply(into, *key, std::nullopt);
       continue;
     }
     Result<CommittedOffset> value = DecodeOffsetValue(AsString(*record.value));
@@ -92,23 +184,27 @@ void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start) {
                  << value.status().ToString();
       continue;
     }
-    Apply(*key, *value);
+    Apply(into, *key, *value);
   }
 }
 
-void OffsetStore::Apply(const OffsetKey& key, const std::optional<CommittedOffset>& value) {
+void OffsetStore::Apply(Partition& partition, const OffsetKey& key,
+                        const std::optional<CommittedOffset>& value) {
   if (value) {
-    offsets_[key.group].insert_or_assign(key.partition, *value);
+    partition.offsets[key.group].insert_or_assign(key.partition, *value);
     return;
   }
-  auto group = offsets_.find(key.group);
-  if (group == offsets_.end()) return;
+  auto group = partition.offsets.find(key.group);
+  if (group == partition.offsets.end()) return;
   group->second.erase(key.partition);
-  if (group->second.empty()) offsets_.erase(group);
+  if (group->second.empty()) partition.offsets.erase(group);
 }
 
-Status OffsetStore::EnsureLogLocked() {
-  if (log_ != nullptr) return Status::OK();
+Status OffsetStore::EnsureLogLocked(int32_t index, Partition& partition) {
+  if (partition.log != nullptr) return Status::OK();
+  if (!options_.create_topic) {
+    return Status::NotFound("offsets partition " + std::to_string(index) + " has no log");
+  }
   const ConfigMap configs = {
       {"segment.bytes", std::to_string(options_.segment_bytes)},
       // Offsets live until their group or topic is deleted; only snapshots drop records.
@@ -116,15 +212,19 @@ Status OffsetStore::EnsureLogLocked() {
       {"retention.bytes", "-1"},
       {"max.message.bytes", std::to_string(kTopicMaxMessageBytes)},
   };
-  Status created = logs_->CreateTopic(kConsumerOffsetsTopic, 1, configs);
+  Status created = logs_->CreateTopic(kConsumerOffsetsTopic, num_partitions(), configs);
   if (!created.ok() && !created.IsAlreadyExists()) return created;
-  log_ = logs_->GetPartition(PartitionId{std::string(kConsumerOffsetsTopic), 0});
-  if (log_ == nullptr) return Status::NotFound("offsets topic vanished while being created");
+  partition.log = logs_->GetPartition(OffsetsPartition(index));
+  if (partition.log == nullptr) {
+    return Status::NotFound("offsets partition " + std::to_string(index) +
+                            " vanished while being created");
+  }
   return Status::OK();
 }
 
-Result<std::optional<Offset>> OffsetStore::AppendLocked(std::span<const Entry> entries) {
-  RETURN_IF_ERROR(EnsureLogLocked());
+Result<std::optional<Offset>> OffsetStore::AppendLocked(int32_t index, Partition& partition,
+                                                        std::span<const Entry> entries) {
+  RETURN_IF_ERROR(EnsureLogLocked(index, partition));
   std::optional<Offset> last;
   const TimestampMs now = clock_->NowMs();
   size_t first = 0;
@@ -141,11 +241,11 @@ Result<std::optional<Offset>> OffsetStore::AppendLocked(std::span<const Entry> e
       bytes += record.key->size() + (record.value ? record.value->size() : 0);
     }
     std::string batch = BuildRecordBatch(records);
-    ASSIGN_OR_RETURN(
-        AppendResult appended,
-        log_->Append(std::span<uint8_t>(reinterpret_cast<uint8_t*>(batch.data()), batch.size())));
-    for (size_t i = first; i < end; ++i) Apply(entries[i].first, entries[i].second);
-    log_records_ += static_cast<int64_t>(end - first);
+    ASSIGN_OR_RETURN(AppendResult appended,
+                     partition.log->Append(std::span<uint8_t>(
+                         reinterpret_cast<uint8_t*>(batch.data()), batch.size())));
+    for (size_t i = first; i < end; ++i) Apply(partition, entries[i].first, entries[i].second);
+    partition.log_records += static_cast<int64_t>(end - first);
     last = appended.last_offset;
     first = end;
   }
@@ -158,12 +258,19 @@ void OffsetStore::Commit(const std::string& group, const Offsets& offsets, DoneC
   for (const auto& [partition, value] : offsets) {
     entries.emplace_back(OffsetKey{group, partition}, value);
   }
+  const int32_t index = PartitionFor(group);
   std::shared_ptr<PartitionLog> log;
   Result<std::optional<Offset>> last = std::optional<Offset>();
   {
     std::lock_guard lock(mu_);
-    last = AppendLocked(entries);
-    log = log_;
+    auto it = partitions_.find(index);
+    if (it == partitions_.end()) {
+      last = Status::NotFound("offsets partition " + std::to_string(index) + " of group " + group +
+                              " is not loaded here");
+    } else {
+      last = AppendLocked(index, it->second, entries);
+      log = it->second.log;
+    }
   }
   if (!last.ok()) {
     done(last.status());
@@ -183,101 +290,145 @@ void OffsetStore::Commit(const std::string& group, const Offsets& offsets, DoneC
 std::optional<CommittedOffset> OffsetStore::Get(const std::string& group,
                                                 const PartitionId& p) const {
   std::lock_guard lock(mu_);
-  auto it = offsets_.find(group);
-  if (it == offsets_.end()) return std::nullopt;
+  const Partition* partition = FindLocked(group);
+  if (partition == nullptr) return std::nullopt;
+  auto it = partition->offsets.find(group);
+  if (it == partition->offsets.end()) return std::nullopt;
   auto offset = it->second.find(p);
   if (offset == it->second.end()) return std::nullopt;
   return offset->second;
 }
 
 OffsetStore::Offsets OffsetStore::GetAll(const std::string& group) const {
+  return GetAllIfOwned(group).value_or(Offsets());
+}
+
+std::optional<OffsetStore::Offsets> OffsetStore::GetAllIfOwned(const std::string& group) const {
   std::lock_guard lock(mu_);
-  auto it = offsets_.find(group);
-  return it == offsets_.end() ? Offsets() : it->second;
+  const Partition* partition = FindLocked(group);
+  if (partition == nullptr) return std::nullopt;
+  auto it = partition->offsets.find(group);
+  return it == partition->offsets.end() ? Offsets() : it->second;
 }
 
 bool OffsetStore::HasGroup(const std::string& group) const {
   std::lock_guard lock(mu_);
-  return offsets_.contains(group);
+  const Partition* partition = FindLocked(group);
+  return partition != nullptr && partition->offsets.contains(group);
 }
 
 std::vector<std::string> OffsetStore::Groups() const {
   std::lock_guard lock(mu_);
   std::vector<std::string> groups;
-  for (const auto& [group, offsets] : offsets_) groups.push_back(group);
+  for (const auto& [index, partition] : partitions_) {
+    for (const auto& [group, offsets] : partition.offsets) groups.push_back(group);
+  }
+  std::sort(groups.begin(), groups.end());
   return groups;
 }
 
-Status OffsetStore::DeleteWhere(const std::function<bool(const OffsetKey&)>& select) {
-  std::shared_ptr<PartitionLog> log;
+Status OffsetStore::DeleteWhere(std::optional<int32_t> only,
+                                const std::function<bool(const OffsetKey&)>& select) {
+  std::vector<std::shared_ptr<PartitionLog>> written;
   {
     std::lock_guard lock(mu_);
-    std::vector<Entry> tombstones;
-    for (const auto& [group, offsets] : offsets_) {
-      for (const auto& [partition, value] : offsets) {
-        OffsetKey key{group, partition};
-        if (select(key)) tombstones.emplace_back(std::move(key), std::nullopt);
-      }
+    if (only && !partitions_.contains(*only)) {
+      return Status::NotFound("offsets partition " + std::to_string(*only) + " is not loaded here");
     }
-    if (tombstones.empty()) return Status::OK();
-    RETURN_IF_ERROR(AppendLocked(tombstones).status());
-    log = log_;
+    for (auto& [index, partition] : partitions_) {
+      if (only && index != *only) continue;
+      std::vector<Entry> tombstones;
+      for (const auto& [group, offsets] : partition.offsets) {
+        for (const auto& [topic_partition, value] : offsets) {
+          OffsetKey key{group, topic_partition};
+          if (select(key)) tombstones.emplace_back(std::move(key), std::nullopt);
+        }
+      }
+      if (tombstones.empty()) continue;
+      RETURN_IF_ERROR(AppendLocked(index, partition, tombstones).status());
+      written.push_back(partition.log);
+    }
   }
-  return log->Flush();
+  for (const std::shared_ptr<PartitionLog>& log : written) RETURN_IF_ERROR(log->Flush());
+  return Status::OK();
 }
 
 Status OffsetStore::DeleteGroup(const std::string& group) {
-  return DeleteWhere([&](const OffsetKey& key) { return key.group == group; });
+  return DeleteWhere(PartitionFor(group), [&](const OffsetKey& key) { return key.group == group; });
 }
 
 Status OffsetStore::DeleteTopic(std::string_view topic) {
-  return DeleteWhere([&](const OffsetKey& key) { return key.partition.topic == topic; });
+  return DeleteWhere(std::nullopt,
+                     [&](const OffsetKey& key) { return key.partition.topic == topic; });
 }
 
 Status OffsetStore::MaybeCompact() {
-  std::lock_guard compact_lock(compact_mu_);
+  std::lock_guard load_lock(load_mu_);
+  std::vector<int32_t> loaded;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [index, partition] : partitions_) loaded.push_back(index);
+  }
+  Status first_error;
+  for (int32_t index : loaded) {
+    if (Status compacted = CompactPartition(index); !compacted.ok() && first_error.ok()) {
+      first_error = compacted;
+    }
+  }
+  return first_error;
+}
+
+Status OffsetStore::CompactPartition(int32_t index) {
   std::shared_ptr<PartitionLog> log;
   Offset snapshot_start = 0;
   {
     std::lock_guard lock(mu_);
-    const auto live = static_cast<int64_t>(LiveLocked());
-    if (log_ == nullptr || log_records_ < options_.compact_min_records || log_records_ < 2 * live) {
+    auto it = partitions_.find(index);
+    if (it == partitions_.end()) return Status::OK();  // unloaded meanwhile
+    Partition& partition = it->second;
+    const auto live = static_cast<int64_t>(Live(partition));
+    if (partition.log == nullptr || partition.log_records < options_.compact_min_records ||
+        partition.log_records < 2 * live) {
       return Status::OK();
     }
-    snapshot_start = log_->next_offset();
+    snapshot_start = partition.log->next_offset();
     std::vector<Entry> snapshot;
     snapshot.reserve(static_cast<size_t>(live));
-    for (const auto& [group, offsets] : offsets_) {
-      for (const auto& [partition, value] : offsets) {
-        snapshot.emplace_back(OffsetKey{group, partition}, value);
+    for (const auto& [group, offsets] : partition.offsets) {
+      for (const auto& [topic_partition, value] : offsets) {
+        snapshot.emplace_back(OffsetKey{group, topic_partition}, value);
       }
     }
-    RETURN_IF_ERROR(AppendLocked(snapshot).status());
-    log_records_ = live;
-    log = log_;
+    RETURN_IF_ERROR(AppendLocked(index, partition, snapshot).status());
+    partition.log_records = live;
+    log = partition.log;
   }
   // Only once the snapshot is durable may the records it supersedes go.
   RETURN_IF_ERROR(log->Flush());
   RETURN_IF_ERROR(log->DeleteRecordsBefore(snapshot_start));
   ASSIGN_OR_RETURN(const size_t removed, log->ApplyRetention());
-  LOG(INFO) << "offsets snapshot at " << snapshot_start << ": " << removed << " segments removed, "
-            << log->size_bytes() << " bytes left";
+  LOG(INFO) << "offsets snapshot of partition " << index << " at " << snapshot_start << ": "
+            << removed << " segments removed, " << log->size_bytes() << " bytes left";
   return Status::OK();
 }
 
 int64_t OffsetStore::log_records() const {
   std::lock_guard lock(mu_);
-  return log_records_;
+  int64_t records = 0;
+  for (const auto& [index, partition] : partitions_) records += partition.log_records;
+  return records;
 }
 
 size_t OffsetStore::live_offsets() const {
   std::lock_guard lock(mu_);
-  return LiveLocked();
+  size_t live = 0;
+  for (const auto& [index, partition] : partitions_) live += Live(partition);
+  return live;
 }
 
-size_t OffsetStore::LiveLocked() const {
+size_t OffsetStore::Live(const Partition& partition) {
   size_t live = 0;
-  for (const auto& [group, offsets] : offsets_) live += offsets.size();
+  for (const auto& [group, offsets] : partition.offsets) live += offsets.size();
   return live;
 }
 

@@ -1,19 +1,30 @@
 // OffsetStore: every consumer group's committed offsets, in memory for reads and durably
-// in the engine's own log — partition 0 of the internal topic "__consumer_offsets", a
-// LogManager topic like any other, made on the first write. Each commit appends records
-// (engine/group/offset_record.h) and is acknowledged once flushed (acks=all); deletions append
-// tombstones. Opening the store replays the log from its start.
+// in the engine's own log — the internal topic "__consumer_offsets", a LogManager topic
+// like any other. A group's records go to one partition of it, PartitionFor(group)
+// (engine/group/group_partition.h: Kafka's rule), so that in a cluster each partition's
+// leader coordinates its groups. Each commit appends records (engine/group/offset_record.h)
+// and is acknowledged once flushed (acks=all); deletions append tombstones.
 //
-// The log is kept small by snapshots: once it holds many more records than there are live
-// offsets, MaybeCompact appends every live offset again, flushes, and moves the log start
-// to the snapshot (DeleteRecordsBefore), so retention drops the segments before it. A
-// crash in between leaves the old records readable and the snapshot (partial or whole)
-// after them, which replays to the same state.
+// Partitions are loaded (replayed from their log start, their groups served) and unloaded
+// (their groups forgotten from memory; the log stays) one by one. A group whose partition
+// is not loaded is not owned here: reads see nothing and writes fail with NotFound. With
+// `create_topic` (the single broker) the store makes the topic on first use and loads
+// every partition at Open; without it (cluster mode, where the controller makes the topic)
+// it loads only what LoadPartition asks for. The topic's partition count is the existing
+// topic's (data dirs from before this split have one partition, and keep it), else
+// `offsets_topic_num_partitions`.
 //
-// Thread safety: thread-safe. Appends are serialised, so the log's order is the order in
-// which commits became visible.
+// The log is kept small by snapshots, per partition: once a partition holds many more
+// records than it has live offsets, MaybeCompact appends its live offsets again, flushes,
+// and moves its log start to the snapshot (DeleteRecordsBefore), so retention drops the
+// segments before it. A crash in between leaves the old records readable and the snapshot
+// (partial or whole) after them, which replays to the same state.
+//
+// Thread safety: thread-safe. Appends are serialised, so each partition's order is the
+// order in which commits became visible.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -37,9 +48,16 @@ namespace ringlog {
 struct OffsetStoreOptions {
   // segment.bytes of the offsets topic when the store creates it.
   int64_t segment_bytes = 16ll << 20;
-  // A snapshot is written once the log holds at least this many records, and at least
-  // twice as many as there are live offsets.
+  // A partition's snapshot is written once it holds at least this many records, and at
+  // least twice as many as it has live offsets.
   int64_t compact_min_records = 10000;
+  // offsets.topic.num.partitions: the partition count of the topic when it does not
+  // exist yet (an existing topic keeps its own).
+  int32_t offsets_topic_num_partitions = 50;
+  // True (the single broker): the store creates the topic on first use and loads every
+  // partition at Open. False (a cluster): it never creates the topic and loads only the
+  // partitions LoadPartition names.
+  bool create_topic = true;
 };
 
 class OffsetStore {
@@ -47,38 +65,61 @@ class OffsetStore {
   using DoneCallback = std::function<void(Status)>;
   using Offsets = std::map<PartitionId, CommittedOffset>;
 
-  // Replays the offsets topic when it exists. `logs`, `clock` and `flusher` (nullptr:
-  // commits flush on the caller's thread) must outlive the store. Corruption when the
-  // topic exists without its partition; the log's read errors. Batches or records that do
-  // not decode are skipped with a LOG(ERROR).
+  // Replays every partition of the offsets topic when `options.create_topic` (and the
+  // topic exists); else loads nothing. `logs`, `clock` and `flusher` (nullptr: commits
+  // flush on the caller's thread) must outlive the store. InvalidArgument for a partition
+  // count below 1; Corruption when the topic lacks a partition; the log's read errors.
+  // Batches or records that do not decode are skipped with a LOG(ERROR).
   static Result<std::unique_ptr<OffsetStore>> Open(LogManager* logs, Flusher* flusher,
                                                    const Clock* clock,
                                                    const OffsetStoreOptions& options);
   OffsetStore(const OffsetStore&) = delete;
   OffsetStore& operator=(const OffsetStore&) = delete;
 
+  // The partition of the offsets topic that holds `group`'s records.
+  int32_t PartitionFor(std::string_view group) const;
+  // The offsets topic's partition count: the topic's own once it exists (or was seen by
+  // Open or LoadPartition), else the option.
+  int32_t num_partitions() const { return num_partitions_.load(); }
+  // True when the partition holding `group` is loaded here.
+  bool Owns(std::string_view group) const;
+  bool IsLoaded(int32_t partition) const;
+
+  // Replays `partition` and serves its groups. OK when it is loaded already.
+  // InvalidArgument for a partition outside the topic; NotFound when the topic (or the
+  // partition) does not exist and the store may not create it; the log's read errors.
+  Status LoadPartition(int32_t partition);
+  // Forgets `partition`'s groups and offsets (its log stays). No-op when not loaded.
+  void UnloadPartition(int32_t partition);
+
   // Stores `offsets` for `group`. They are visible to Get at once; `done` runs once they
-  // are durable (OK) or with the append's or flush's error, on a flusher thread or on
-  // this one.
+  // are durable (OK) or with the append's or flush's error — NotFound when the group's
+  // partition is not loaded — on a flusher thread or on this one.
   void Commit(const std::string& group, const Offsets& offsets, DoneCallback done);
 
   std::optional<CommittedOffset> Get(const std::string& group, const PartitionId& p) const;
   // Every partition `group` has an offset for.
   Offsets GetAll(const std::string& group) const;
+  // As GetAll, but nullopt when the group's partition is not loaded here.
+  std::optional<Offsets> GetAllIfOwned(const std::string& group) const;
   bool HasGroup(const std::string& group) const;
-  // Groups with at least one committed offset, sorted.
+  // Groups of the loaded partitions with at least one committed offset, sorted.
   std::vector<std::string> Groups() const;
 
-  // Removes every offset of `group`, durably, before returning. OK when it has none.
+  // Removes every offset of `group`, durably, before returning. OK when it has none;
+  // NotFound when its partition is not loaded.
   Status DeleteGroup(const std::string& group);
-  // Removes every group's offsets for `topic` (a deleted topic), durably.
+  // Removes every group's offsets for `topic` (a deleted topic) in the loaded partitions,
+  // durably.
   Status DeleteTopic(std::string_view topic);
 
-  // Writes a snapshot and drops the log before it when the log holds enough superseded
-  // records (see OffsetStoreOptions); flushes on the calling thread. OK when nothing to do.
+  // Writes a snapshot and drops the log before it in every loaded partition that holds
+  // enough superseded records (see OffsetStoreOptions); flushes on the calling thread.
+  // OK when nothing to do.
   Status MaybeCompact();
 
-  // Records in the log from its start (superseded ones included), and live offsets.
+  // Records in the loaded partitions' logs from their starts (superseded ones included),
+  // and live offsets, summed over the loaded partitions.
   int64_t log_records() const;
   size_t live_offsets() const;
 
@@ -86,31 +127,49 @@ class OffsetStore {
   // A record to append: a value, or a tombstone (nullopt).
   using Entry = std::pair<OffsetKey, std::optional<CommittedOffset>>;
 
+  // One loaded partition of the offsets topic.
+  struct Partition {
+    std::shared_ptr<PartitionLog> log;  // nullptr until the topic exists
+    std::map<std::string, Offsets> offsets;
+    int64_t log_records = 0;
+  };
+
   OffsetStore(LogManager* logs, Flusher* flusher, const Clock* clock,
               const OffsetStoreOptions& options);
-  Status Replay();
-  void ReplayBatch(const RecordBatchView& batch, Offset log_start);
-  void Apply(const OffsetKey& key, const std::optional<CommittedOffset>& value);
-  // REQUIRES: mu_. Creates the offsets topic on first use.
-  Status EnsureLogLocked();
-  // REQUIRES: mu_. Appends `entries` in batches of bounded size and applies each batch
-  // once stored; the last offset written (nullopt when `entries` is empty).
-  Result<std::optional<Offset>> AppendLocked(std::span<const Entry> entries);
-  // Appends tombstones for the keys `select` picks, then flushes.
-  Status DeleteWhere(const std::function<bool(const OffsetKey&)>& select);
-  size_t LiveLocked() const;
+  // Reads `index`'s log into a new Partition; nullptr log when the topic does not exist.
+  Result<Partition> Replay(int32_t index) const;
+  static void ReplayBatch(const RecordBatchView& batch, Offset log_start, Partition& into);
+  static void Apply(Partition& partition, const OffsetKey& key,
+                    const std::optional<CommittedOffset>& value);
+  // The offsets topic's partition count when the topic exists.
+  std::optional<int32_t> TopicPartitions() const;
+  // REQUIRES: mu_. The loaded partition holding `group`, or nullptr.
+  Partition* FindLocked(std::string_view group);
+  const Partition* FindLocked(std::string_view group) const;
+  // REQUIRES: mu_. Gives `partition` its log, creating the topic on first use.
+  Status EnsureLogLocked(int32_t index, Partition& partition);
+  // REQUIRES: mu_. Appends `entries` to `index` in batches of bounded size and applies each
+  // batch once stored; the last offset written (nullopt when `entries` is empty).
+  Result<std::optional<Offset>> AppendLocked(int32_t index, Partition& partition,
+                                             std::span<const Entry> entries);
+  // Appends tombstones for the keys `select` picks in the loaded partitions (only
+  // `only` when set), then flushes. NotFound when `only` is not loaded.
+  Status DeleteWhere(std::optional<int32_t> only,
+                     const std::function<bool(const OffsetKey&)>& select);
+  Status CompactPartition(int32_t index);
+  static size_t Live(const Partition& partition);
 
   LogManager* const logs_;
   Flusher* const flusher_;
   const Clock* const clock_;
   const OffsetStoreOptions options_;
+  std::atomic<int32_t> num_partitions_;
 
-  // Held by MaybeCompact only: one snapshot at a time. Taken before mu_.
-  std::mutex compact_mu_;
+  // Held by LoadPartition and MaybeCompact: one replay or snapshot at a time. Taken
+  // before mu_.
+  std::mutex load_mu_;
   mutable std::mutex mu_;
-  std::shared_ptr<PartitionLog> log_;  // nullptr until the topic exists
-  std::map<std::string, Offsets> offsets_;
-  int64_t log_records_ = 0;
+  std::map<int32_t, Partition> partitions_;  // the loaded ones
 };
 
 }  // namespace ringlog

@@ -1,9 +1,10 @@
 // DescribeGroups: each asked-for group's state, protocol type and members (client id,
 // host, and — while the group is Stable — the chosen protocol, each member's metadata and
 // assignment), as Kafka reports them. A group unknown here is "Dead" with no members;
-// an empty group id is INVALID_GROUP_ID. From v3 a client may ask for its authorized
-// operations on each group: ringlog has no authorizer, so, as Kafka without one, every
-// operation a group supports is allowed; not asked, they are Kafka's "not requested".
+// an empty group id is INVALID_GROUP_ID, and a group another broker coordinates
+// NOT_COORDINATOR. From v3 a client may ask for its authorized operations on each group:
+// ringlog has no authorizer, so, as Kafka without one, every operation a group supports
+// is allowed; not asked, they are Kafka's "not requested".
 #include <string>
 
 #include "engine/group/group_coordinator.h"
@@ -30,6 +31,7 @@ DescribeGroupsResponse::Group Describe(const GroupCoordinator* groups,
     return out;
   }
   const GroupSummary summary = groups->DescribeGroup(group_id);
+  out.error_code = GroupErrorCode(summary.error);
   out.group_state = std::string(GroupStateName(summary.state));
   out.protocol_type = summary.protocol_type;
   out.protocol_data = summary.protocol_name;

@@ -36,6 +36,8 @@ int16_t GroupErrorCode(GroupError error) {
       return ToWire(ErrorCode::kCoordinatorNotAvailable);
     case GroupError::kOffsetMetadataTooLarge:
       return kOffsetMetadataTooLarge;
+    case GroupError::kNotCoordinator:
+      return ToWire(ErrorCode::kNotCoordinator);
   }
   return ToWire(ErrorCode::kUnknownServerError);
 }

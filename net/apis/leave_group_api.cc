@@ -43,7 +43,10 @@ void HandleLeaveGroup(RequestContext& ctx) {
                                                            : GroupError::kInvalidGroupId);
   } else {
     const std::vector<GroupError> errors = groups->LeaveGroup(request->group_id, members);
-    if (batch) {
+    if (batch && !errors.empty() && errors.front() == GroupError::kNotCoordinator) {
+      // Another broker coordinates the group: Kafka answers at the top, with no members.
+      response.error_code = GroupErrorCode(GroupError::kNotCoordinator);
+    } else if (batch) {
       for (size_t i = 0; i < members.size(); ++i) {
         LeaveGroupResponse::Member& answer = response.members.emplace_back();
         answer.member_id = members[i].member_id;

@@ -3,7 +3,8 @@
 // it committed. From v8 one request names several groups, each with its own topic list
 // (or null for all), and each is answered in its own entry with its own error code; v9's
 // member id and epoch belong to KIP-848 consumer groups, and ringlog's groups are all
-// classic, which do not check them. Served from memory; membership plays no part.
+// classic, which do not check them. Served from memory; membership plays no part. A
+// group another broker coordinates gets NOT_COORDINATOR.
 #include <map>
 #include <string>
 #include <utility>
@@ -34,23 +35,24 @@ OffsetFetchResponse::Partition Answer(int32_t index,
   return p;
 }
 
-Topics FetchListed(const GroupCoordinator& groups, const std::string& group_id,
+Topics FetchListed(const OffsetStore::Offsets& offsets,
                    const std::vector<OffsetFetchRequest::Topic>& topics) {
   Topics out;
   for (const OffsetFetchRequest::Topic& topic : topics) {
     OffsetFetchResponse::Topic& answer = out.emplace_back();
     answer.name = topic.name;
     for (int32_t index : topic.partition_indexes) {
-      answer.partitions.push_back(
-          Answer(index, groups.FetchOffset(group_id, PartitionId{topic.name, index})));
+      auto it = offsets.find(PartitionId{topic.name, index});
+      answer.partitions.push_back(Answer(
+          index, it == offsets.end() ? std::nullopt : std::optional<CommittedOffset>(it->second)));
     }
   }
   return out;
 }
 
-Topics FetchAll(const GroupCoordinator& groups, const std::string& group_id) {
+Topics FetchAll(const OffsetStore::Offsets& offsets) {
   Topics out;
-  for (const auto& [partition, committed] : groups.FetchAllOffsets(group_id)) {
+  for (const auto& [partition, committed] : offsets) {
     if (out.empty() || out.back().name != partition.topic) {
       out.emplace_back().name = partition.topic;
     }
@@ -59,16 +61,19 @@ Topics FetchAll(const GroupCoordinator& groups, const std::string& group_id) {
   return out;
 }
 
-// One group's answer. Without a coordinator the group-level error goes into
-// `error_code`, and (for v0-1, which have no group-level error) into every listed
-// partition too.
+// One group's answer. When the group cannot be served here (no coordinator, or another
+// broker coordinates it) the group-level error goes into `error_code`, and (for v0-1,
+// which have no group-level error) into every listed partition too.
 Topics FetchGroup(const GroupCoordinator* groups, const std::string& group_id,
                   const std::optional<std::vector<OffsetFetchRequest::Topic>>& topics,
                   int16_t* error_code) {
-  if (groups != nullptr) {
-    return topics ? FetchListed(*groups, group_id, *topics) : FetchAll(*groups, group_id);
+  OffsetStore::Offsets offsets;
+  const GroupError group_error = groups == nullptr ? GroupError::kCoordinatorNotAvailable
+                                                   : groups->FetchOffsets(group_id, &offsets);
+  if (group_error == GroupError::kNone) {
+    return topics ? FetchListed(offsets, *topics) : FetchAll(offsets);
   }
-  const int16_t error = GroupErrorCode(GroupError::kCoordinatorNotAvailable);
+  const int16_t error = GroupErrorCode(group_error);
   *error_code = error;
   Topics out;
   for (const OffsetFetchRequest::Topic& topic :

@@ -10,9 +10,11 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/group/group_partition.h"
 #include "engine/log/flusher.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
@@ -66,8 +68,12 @@ class OffsetStoreTest : public ::testing::TestWithParam<std::string> {
     ASSERT_TRUE(result->ok()) << result->ToString();
   }
 
-  std::shared_ptr<PartitionLog> OffsetsLog() const {
-    return logs_->GetPartition(PartitionId{std::string(kConsumerOffsetsTopic), 0});
+  // The partition of the offsets topic that holds `group`'s records.
+  std::shared_ptr<PartitionLog> OffsetsLog(std::string_view group = "g") const {
+    Result<TopicInfo> topic = logs_->GetTopic(kConsumerOffsetsTopic);
+    if (!topic.ok()) return nullptr;
+    return logs_->GetPartition(PartitionId{std::string(kConsumerOffsetsTopic),
+                                           OffsetsPartitionFor(group, topic->partitions)});
   }
 
   ManualClock clock_{5'000'000};
@@ -82,7 +88,7 @@ TEST_P(OffsetStoreTest, TheTopicAppearsOnFirstCommit) {
   Commit("g", {{kT0, CommittedOffset{1, -1, std::nullopt, 10}}});
   Result<TopicInfo> topic = logs_->GetTopic(kConsumerOffsetsTopic);
   ASSERT_TRUE(topic.ok());
-  EXPECT_EQ(topic->partitions, 1);
+  EXPECT_EQ(topic->partitions, OffsetStoreOptions().offsets_topic_num_partitions);
   EXPECT_EQ(topic->configs.at("retention.ms"), "-1");
 }
 

@@ -477,6 +477,67 @@ TEST_F(GroupBrokerTest, AdminAnswersAtTheFlexibleVersions) {
   EXPECT_EQ(busy.results[0].error_code, Code(ErrorCode::kNonEmptyGroup));
 }
 
+TEST_F(GroupBrokerTest, AGroupOfAnUnloadedPartitionGetsNotCoordinator) {
+  const JoinGroupResponse joined = JoinAlone();
+  SyncGroup({.group_id = "g",
+             .generation_id = 1,
+             .member_id = joined.member_id,
+             .assignments = {{joined.member_id, "orders-0"}}});
+  ASSERT_EQ(
+      OffsetCommit(Commit(1, joined.member_id, "orders", 5)).topics[0].partitions[0].error_code, 0);
+  // The partition holding "g" moved to another broker.
+  groups_->UnloadPartition(groups_->PartitionFor("g"));
+  const int16_t not_coordinator = Code(ErrorCode::kNotCoordinator);
+
+  EXPECT_EQ(JoinGroup(Join(joined.member_id)).error_code, not_coordinator);
+  EXPECT_EQ(
+      SyncGroup({.group_id = "g", .generation_id = 1, .member_id = joined.member_id}).error_code,
+      not_coordinator);
+  EXPECT_EQ(Heartbeat({"g", 1, joined.member_id, std::nullopt}).error_code, not_coordinator);
+  EXPECT_EQ(
+      OffsetCommit(Commit(1, joined.member_id, "orders", 6)).topics[0].partitions[0].error_code,
+      not_coordinator);
+  OffsetFetchRequest all;
+  all.group_id = "g";
+  const OffsetFetchResponse fetched = OffsetFetch(all);
+  EXPECT_EQ(fetched.error_code, not_coordinator);
+  EXPECT_TRUE(fetched.topics.empty());
+  OffsetFetchRequest listed;
+  listed.group_id = "g";
+  listed.topics = std::vector<OffsetFetchRequest::Topic>{{"orders", {0}}};
+  const OffsetFetchResponse fetched_v1 = OffsetFetch(listed, 1);
+  ASSERT_EQ(fetched_v1.topics.size(), 1u);
+  EXPECT_EQ(fetched_v1.topics[0].partitions[0].error_code, not_coordinator)
+      << "v0-1 have no group-level error";
+  EXPECT_EQ(fetched_v1.topics[0].partitions[0].committed_offset, -1);
+  const DescribeGroupsResponse described =
+      Call<DescribeGroupsResponse>(kDescribeGroupsKey, 4, DescribeGroupsRequest{{"g"}, false},
+                                   EncodeDescribeGroupsRequest, DecodeDescribeGroupsResponse);
+  ASSERT_EQ(described.groups.size(), 1u);
+  EXPECT_EQ(described.groups[0].error_code, not_coordinator);
+  const DeleteGroupsResponse deleted =
+      Call<DeleteGroupsResponse>(kDeleteGroupsKey, 1, DeleteGroupsRequest{{"g"}},
+                                 EncodeDeleteGroupsRequest, DecodeDeleteGroupsResponse);
+  EXPECT_EQ(deleted.results[0].error_code, not_coordinator);
+  LeaveGroupRequest leave;
+  leave.group_id = "g";
+  leave.members = {{joined.member_id, std::nullopt}};
+  const LeaveGroupResponse left = Call<LeaveGroupResponse>(
+      kLeaveGroupKey, 3, leave, EncodeLeaveGroupRequest, DecodeLeaveGroupResponse);
+  EXPECT_EQ(left.error_code, not_coordinator);
+  EXPECT_TRUE(left.members.empty());
+  EXPECT_TRUE(Call<ListGroupsResponse>(kListGroupsKey, 2, ListGroupsRequest{},
+                                       EncodeListGroupsRequest, DecodeListGroupsResponse)
+                  .groups.empty());
+
+  // It comes back: the offsets are there again.
+  ASSERT_TRUE(groups_->LoadPartition(groups_->PartitionFor("g")).ok());
+  const OffsetFetchResponse again = OffsetFetch(all);
+  EXPECT_EQ(again.error_code, 0);
+  ASSERT_EQ(again.topics.size(), 1u);
+  EXPECT_EQ(again.topics[0].partitions[0].committed_offset, 5);
+}
+
 TEST_F(GroupBrokerTest, AMalformedJoinClosesTheConnectionOnly) {
   client_->Send(kJoinGroupKey, 5, 99, false, [](WireWriter& w) { w.WriteInt16(3); });
   EXPECT_TRUE(client_->WaitClosed());
