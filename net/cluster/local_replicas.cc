@@ -148,13 +148,14 @@ Status LocalReplicas::LoadGroups(int32_t partition) {
   if (groups_ == nullptr) return Status::OK();
   LOG(INFO) << "loading the groups of " << kConsumerOffsetsTopic << "-" << partition
             << ": this broker leads it";
-  return Status::OK();
+  return groups_->LoadPartition(partition);
 }
 
 void LocalReplicas::UnloadGroups(int32_t partition) {
   if (groups_ == nullptr) return;
   LOG(INFO) << "unloading the groups of " << kConsumerOffsetsTopic << "-" << partition
             << ": this broker no longer leads it";
+  groups_->UnloadPartition(partition);
 }
 
 }  // namespace ringlog

@@ -1,16 +1,21 @@
 // LocalReplicas on every backend: the local topics follow the cluster's (ids, partitions,
 // configs), deleted and re-created topics are deleted locally, unreadable ones are left
-// alone, and a second Apply of the same snapshot changes nothing.
+// alone, a second Apply of the same snapshot changes nothing, and the group coordinator
+// serves the offsets partitions this broker leads.
 #include "net/cluster/local_replicas.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/group/group_coordinator.h"
+#include "engine/group/offset_store.h"
 #include "engine/log/log_manager.h"
 #include "engine/log/record_batch_builder.h"
 #include "tests/support/temp_dir.h"
@@ -202,6 +207,119 @@ TEST_P(LocalReplicasTest, AFailedChangeDoesNotStopTheOthersAndIsRetried) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LocalReplicasTest, ::testing::ValuesIn(AllTestBackends()),
+                         BackendParamName());
+
+// The same with a group coordinator whose offsets store never creates the topic (a
+// cluster's): the coordinator serves exactly the groups of the offsets partitions this
+// broker leads, and a group's offsets follow its partition's leadership.
+class LocalReplicasGroupsTest : public LocalReplicasTest {
+ protected:
+  static constexpr int32_t kOffsetsPartitions = 4;
+
+  void SetUp() override {
+    LocalReplicasTest::SetUp();
+    OffsetStoreOptions options;
+    options.create_topic = false;
+    options.offsets_topic_num_partitions = kOffsetsPartitions;
+    auto store = OffsetStore::Open(logs_.get(), nullptr, &clock_, options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    groups_ =
+        std::make_unique<GroupCoordinator>(std::move(*store), &clock_, GroupCoordinatorOptions());
+    replicas_ = std::make_unique<LocalReplicas>(kSelf, logs_.get(), groups_.get());
+    snapshot_.topics["__consumer_offsets"] = Topic(Uuid::Random(), kOffsetsPartitions);
+  }
+
+  void TearDown() override {
+    replicas_.reset();
+    groups_.reset();
+    LocalReplicasTest::TearDown();
+  }
+
+  // Makes `leader` the leader of offsets partition `p`, at a new leader epoch.
+  void Lead(int32_t p, int32_t leader) {
+    znodes::PartitionState& state =
+        snapshot_.topics.at("__consumer_offsets").partitions.at(p).state;
+    state = {leader, state.leader_epoch + 1, state.controller_epoch, {leader}};
+  }
+
+  // A group that lives in offsets partition `p`.
+  std::string GroupIn(int32_t p) {
+    for (int i = 0;; ++i) {
+      std::string group = "group-" + std::to_string(i);
+      if (groups_->PartitionFor(group) == p) return group;
+    }
+  }
+
+  // The partitions whose groups the coordinator serves.
+  std::vector<int32_t> Served() {
+    std::vector<int32_t> served;
+    for (int32_t p = 0; p < kOffsetsPartitions; ++p) {
+      if (groups_->Owns(GroupIn(p))) served.push_back(p);
+    }
+    return served;
+  }
+
+  GroupError Commit(const std::string& group, Offset offset) {
+    OffsetCommitParams params;
+    params.group_id = group;
+    params.offsets[PartitionId{"a", 0}] = CommittedOffset{offset, -1, std::nullopt, kStart};
+    std::optional<GroupError> error;
+    groups_->CommitOffsets(params, [&](const std::map<PartitionId, GroupError>& outcome) {
+      error = outcome.at(PartitionId{"a", 0});
+    });
+    return error.value_or(GroupError::kCoordinatorNotAvailable);
+  }
+
+  std::unique_ptr<GroupCoordinator> groups_;
+};
+
+TEST_P(LocalReplicasGroupsTest, TheCoordinatorServesThePartitionsThisBrokerLeads) {
+  Lead(0, kSelf);
+  Lead(1, 2);
+  Lead(2, kSelf);
+  Lead(3, -1);
+  Apply();
+  EXPECT_EQ(Served(), (std::vector<int32_t>{0, 2}));
+
+  Lead(0, 2);
+  Lead(1, kSelf);
+  Lead(3, kSelf);
+  Apply();
+  EXPECT_EQ(Served(), (std::vector<int32_t>{1, 2, 3}));
+  Apply();
+  EXPECT_EQ(Served(), (std::vector<int32_t>{1, 2, 3}));
+
+  replicas_->UnloadAllGroups();
+  EXPECT_EQ(Served(), (std::vector<int32_t>{}));
+  Apply();
+  EXPECT_EQ(Served(), (std::vector<int32_t>{1, 2, 3}));
+
+  snapshot_.topics.erase("__consumer_offsets");
+  Apply();
+  EXPECT_EQ(Served(), (std::vector<int32_t>{}));
+}
+
+TEST_P(LocalReplicasGroupsTest, AGroupsOffsetsFollowItsPartitionsLeadership) {
+  snapshot_.topics["a"] = Topic(Uuid::Random(), 1);
+  Lead(1, kSelf);
+  Apply();
+  const std::string group = GroupIn(1);
+  ASSERT_EQ(Commit(group, 42), GroupError::kNone);
+
+  Lead(1, 2);
+  Apply();
+  EXPECT_FALSE(groups_->Owns(group));
+  EXPECT_NE(Commit(group, 43), GroupError::kNone);
+
+  Lead(1, kSelf);
+  Apply();
+  ASSERT_TRUE(groups_->Owns(group));
+  std::optional<CommittedOffset> offset = groups_->FetchOffset(group, {"a", 0});
+  ASSERT_TRUE(offset.has_value());
+  EXPECT_EQ(offset->offset, 42);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LocalReplicasGroupsTest, ::testing::ValuesIn(AllTestBackends()),
                          BackendParamName());
 
 }  // namespace
