@@ -39,9 +39,10 @@ class LocalReplicas {
   // coordinator's offsets partitions by leadership.
   //
   // Idempotent: a second Apply of the same snapshot changes nothing. Each change is logged
-  // at INFO. A failed change does not stop the others; the first error is returned, and
-  // the next Apply tries again. InvalidArgument, touching nothing, for a snapshot without
-  // a cluster id (never read from ZooKeeper: applying it would delete every topic).
+  // at INFO, each failed one at WARNING; a failure does not stop the others, the first is
+  // returned (already logged), and the next Apply tries again. InvalidArgument, touching nothing,
+  // for a snapshot without a cluster id (never read from ZooKeeper: applying it would delete every
+  // topic).
   Status Apply(const ClusterSnapshot& snapshot);
 
   // Unloads every offsets partition loaded, for a broker that lost its ZooKeeper session
