@@ -173,13 +173,22 @@ Result<std::vector<std::shared_ptr<PartitionLog>>> LogManager::CreatePartitionLo
 
 Status LogManager::CreateTopic(std::string_view name, int32_t partitions,
                                const ConfigMap& configs) {
+  return CreateTopic(name, partitions, configs, Uuid::Random());
+}
+
+Status LogManager::CreateTopic(std::string_view name, int32_t partitions, const ConfigMap& configs,
+                               const Uuid& id) {
   RETURN_IF_ERROR(ValidateTopicName(name));
   RETURN_IF_ERROR(ValidatePartitionCount(partitions));
+  if (id.IsZero()) return Status::InvalidArgument("topic " + std::string(name) + ": zero id");
   ASSIGN_OR_RETURN(LogOptions options, ApplyTopicConfigs(defaults_, configs));
   std::lock_guard admin(admin_mu_);
   if (GetTopic(name).ok()) return Status::AlreadyExists("topic " + std::string(name));
+  if (std::optional<std::string> holder = TopicName(id)) {
+    return Status::AlreadyExists("topic id " + id.ToString() + " is topic " + *holder + "'s");
+  }
   Topic topic;
-  topic.info = {std::string(name), partitions, configs, Uuid::Random()};
+  topic.info = {std::string(name), partitions, configs, id};
   ASSIGN_OR_RETURN(topic.partitions, CreatePartitionLogs(topic.info, options, 0, partitions));
   if (Status s = PersistTopic(topic.info); !s.ok()) {
     DiscardLogs(topic.partitions);

@@ -58,6 +58,11 @@ class LogManager final {
   // or a bad config; AlreadyExists when the topic exists. On any other error nothing of the
   // topic is left in storage.
   Status CreateTopic(std::string_view name, int32_t partitions, const ConfigMap& configs);
+  // The same with the topic's id given, for a broker of a cluster, whose topics carry the
+  // cluster's ids. InvalidArgument for a zero id as well; AlreadyExists when another topic
+  // has the id.
+  Status CreateTopic(std::string_view name, int32_t partitions, const ConfigMap& configs,
+                     const Uuid& id);
   // NotFound when there is no such topic. Removes its partitions' data.
   Status DeleteTopic(std::string_view name);
   // Grows the topic to `total` partitions. InvalidArgument unless current count < total

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,10 @@ struct ClusterSnapshot {
   int32_t controller_epoch = 0;
   std::map<int32_t, ClusterBroker> brokers;  // live (registered) brokers only
   std::map<std::string, ClusterTopic, std::less<>> topics;
+  // Topics listed in ZooKeeper whose assignment or config could not be decoded, and of
+  // which no earlier version is known: absent from `topics`, and their local replicas are
+  // left as they are (neither created, changed nor deleted).
+  std::set<std::string, std::less<>> unreadable_topics;
 
   // Null when the topic or partition is unknown.
   const ClusterTopic* FindTopic(std::string_view topic) const;

@@ -1,5 +1,6 @@
-// Topic ids on every backend: made with the topic, kept across restarts, given once (and
-// written back) to a topic whose record predates ids, and new for a re-created topic.
+// Topic ids on every backend: made with the topic (or given by the caller), kept across
+// restarts, given once (and written back) to a topic whose record predates ids, and new
+// for a re-created topic.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -106,6 +107,23 @@ TEST_P(LogManagerTopicIdTest, ARecreatedTopicGetsANewId) {
   Close();
   Open();
   EXPECT_EQ(IdOf("t"), second);
+}
+
+TEST_P(LogManagerTopicIdTest, ATopicMadeWithAGivenIdKeepsIt) {
+  const Uuid given = Uuid::Random();
+  ASSERT_TRUE(manager_->CreateTopic("given", 2, {{"retention.ms", "1000"}}, given).ok());
+  EXPECT_EQ(IdOf("given"), given);
+  EXPECT_EQ(manager_->GetTopic("given")->partitions, 2);
+
+  EXPECT_TRUE(manager_->CreateTopic("other", 1, {}, given).IsAlreadyExists());
+  EXPECT_TRUE(manager_->CreateTopic("given", 1, {}, Uuid::Random()).IsAlreadyExists());
+  EXPECT_TRUE(manager_->CreateTopic("zero", 1, {}, Uuid{}).IsInvalidArgument());
+  EXPECT_EQ(manager_->TopicId("other"), std::nullopt);
+  EXPECT_EQ(manager_->TopicId("zero"), std::nullopt);
+
+  Close();
+  Open();
+  EXPECT_EQ(IdOf("given"), given);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, LogManagerTopicIdTest, ::testing::ValuesIn(AllTestBackends()),

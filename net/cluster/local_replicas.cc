@@ -1,0 +1,161 @@
+#include "net/cluster/local_replicas.h"
+
+#include <glog/logging.h>
+
+#include <utility>
+#include <vector>
+
+#include "engine/log/internal_topics.h"
+
+namespace ringlog {
+namespace {
+
+// Keeps the first error of several independent changes.
+void Keep(Status& first, Status status) {
+  if (!status.ok() && first.ok()) first = std::move(status);
+}
+
+std::string Describe(const ConfigMap& configs) {
+  std::string text = "{";
+  for (const auto& [name, value] : configs) {
+    if (text.size() > 1) text += ", ";
+    text += name + "=" + value;
+  }
+  return text + "}";
+}
+
+}  // namespace
+
+LocalReplicas::LocalReplicas(int32_t broker_id, LogManager* logs, GroupCoordinator* groups)
+    : broker_id_(broker_id), logs_(logs), groups_(groups) {}
+
+Status LocalReplicas::Apply(const ClusterSnapshot& snapshot) {
+  if (snapshot.cluster_id.empty()) {
+    return Status::InvalidArgument("a cluster snapshot without a cluster id is not applied");
+  }
+  Status first = DeleteStale(snapshot);
+  for (const auto& [name, topic] : snapshot.topics) Keep(first, Reconcile(name, topic));
+  Keep(first, Coordinate(snapshot));
+  return first;
+}
+
+Status LocalReplicas::DeleteStale(const ClusterSnapshot& snapshot) {
+  Status first;
+  for (const TopicInfo& local : logs_->ListTopics()) {
+    if (snapshot.unreadable_topics.contains(local.name)) continue;
+    const ClusterTopic* topic = nullptr;
+    if (auto it = snapshot.topics.find(local.name); it != snapshot.topics.end()) {
+      topic = &it->second;
+    }
+    if (topic != nullptr && topic->id == local.id) continue;
+    if (local.name == kConsumerOffsetsTopic) UnloadAllGroups();
+    Status deleted = logs_->DeleteTopic(local.name);
+    if (!deleted.ok()) {
+      LOG(WARNING) << "deleting local topic " << local.name << ": " << deleted.ToString();
+      Keep(first, std::move(deleted));
+      continue;
+    }
+    LOG(INFO) << "deleted local topic " << local.name << " (id " << local.id.ToString() << "): "
+              << (topic == nullptr ? "no longer in the cluster"
+                                   : "re-created in the cluster with id " + topic->id.ToString());
+    if (groups_ != nullptr && local.name != kConsumerOffsetsTopic) {
+      groups_->OnTopicDeleted(local.name);
+    }
+  }
+  return first;
+}
+
+Status LocalReplicas::Reconcile(const std::string& name, const ClusterTopic& topic) {
+  const auto partitions = static_cast<int32_t>(topic.partitions.size());
+  Result<TopicInfo> local = logs_->GetTopic(name);
+  if (!local.ok()) {
+    Status created = logs_->CreateTopic(name, partitions, topic.configs, topic.id);
+    if (!created.ok()) {
+      LOG(WARNING) << "creating local topic " << name << ": " << created.ToString();
+      return created;
+    }
+    LOG(INFO) << "created local topic " << name << " (id " << topic.id.ToString() << ") with "
+              << partitions << " partitions and configs " << Describe(topic.configs);
+    return Status::OK();
+  }
+  Status first;
+  if (local->partitions < partitions) {
+    Status grown = logs_->CreatePartitions(name, partitions);
+    if (grown.ok()) {
+      LOG(INFO) << "grew local topic " << name << " from " << local->partitions << " to "
+                << partitions << " partitions";
+    } else {
+      LOG(WARNING) << "growing local topic " << name << ": " << grown.ToString();
+      Keep(first, std::move(grown));
+    }
+  } else if (local->partitions > partitions) {
+    LOG(WARNING) << "local topic " << name << " has " << local->partitions
+                 << " partitions, the cluster's " << partitions
+                 << ": partitions are never removed, the extra ones stay unused";
+  }
+  if (local->configs != topic.configs) {
+    Status altered = logs_->AlterTopicConfigs(name, topic.configs);
+    if (altered.ok()) {
+      LOG(INFO) << "configs of local topic " << name << " are now " << Describe(topic.configs);
+    } else {
+      LOG(WARNING) << "altering the configs of local topic " << name << ": " << altered.ToString();
+      Keep(first, std::move(altered));
+    }
+  }
+  return first;
+}
+
+Status LocalReplicas::Coordinate(const ClusterSnapshot& snapshot) {
+  std::set<int32_t> led;
+  if (auto it = snapshot.topics.find(kConsumerOffsetsTopic); it != snapshot.topics.end()) {
+    const std::vector<ClusterPartition>& partitions = it->second.partitions;
+    for (size_t p = 0; p < partitions.size(); ++p) {
+      const PartitionId id{std::string(kConsumerOffsetsTopic), static_cast<int32_t>(p)};
+      if (partitions[p].state.leader == broker_id_ && logs_->GetPartition(id) != nullptr) {
+        led.insert(id.partition);
+      }
+    }
+  }
+  for (auto it = loaded_.begin(); it != loaded_.end();) {
+    if (led.contains(*it)) {
+      ++it;
+      continue;
+    }
+    UnloadGroups(*it);
+    it = loaded_.erase(it);
+  }
+  Status first;
+  for (int32_t partition : led) {
+    if (loaded_.contains(partition)) continue;
+    Status loaded = LoadGroups(partition);
+    if (!loaded.ok()) {
+      LOG(WARNING) << "loading the groups of " << kConsumerOffsetsTopic << "-" << partition << ": "
+                   << loaded.ToString();
+      Keep(first, std::move(loaded));
+      continue;
+    }
+    loaded_.insert(partition);
+  }
+  return first;
+}
+
+void LocalReplicas::UnloadAllGroups() {
+  for (int32_t partition : loaded_) UnloadGroups(partition);
+  loaded_.clear();
+}
+
+Status LocalReplicas::LoadGroups(int32_t partition) {
+  if (groups_ == nullptr) return Status::OK();
+  LOG(INFO) << "loading the groups of " << kConsumerOffsetsTopic << "-" << partition
+            << ": this broker leads it";
+  return groups_->LoadPartition(partition);
+}
+
+void LocalReplicas::UnloadGroups(int32_t partition) {
+  if (groups_ == nullptr) return;
+  LOG(INFO) << "unloading the groups of " << kConsumerOffsetsTopic << "-" << partition
+            << ": this broker no longer leads it";
+  groups_->UnloadPartition(partition);
+}
+
+}  // namespace ringlog
