@@ -1,6 +1,7 @@
 // ControllerChannel against a tiny loopback server: one exchange answered under the
 // request's correlation id, the connection kept for the next exchange and replaced when
-// the peer closed it, and Busy for a refused connection and for a peer that never answers.
+// the peer closed it, and Busy for a refused connection and for a peer that never answers;
+// and against the real Broker behind the real Server, an ApiVersions exchange.
 #include "net/cluster/controller_channel.h"
 
 #include <arpa/inet.h>
@@ -12,8 +13,14 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <span>
 #include <string>
 #include <thread>
+
+#include "net/broker/broker.h"
+#include "net/codec/api_versions_codec.h"
+#include "net/codec/request_header.h"
+#include "net/server/server.h"
 
 namespace ringlog {
 namespace {
@@ -151,6 +158,33 @@ TEST(ControllerChannelTest, NoAnswerInTimeIsBusy) {
   ASSERT_FALSE(response.ok());
   EXPECT_TRUE(response.status().IsBusy()) << response.status().ToString();
   EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(5000));
+}
+
+TEST(ControllerChannelTest, TalksToARealBroker) {
+  BrokerServices services;
+  Broker broker(&services);
+  ServerOptions options;
+  options.host = "127.0.0.1";
+  options.port = 0;
+  options.num_loops = 1;
+  Server server(options, &broker);
+  ASSERT_TRUE(server.Start().ok());
+  std::string frame;
+  WireWriter writer(&frame);
+  EncodeRequestHeader(writer, RequestHeader{18, 0, 31, "channel-test"}, false);
+  EncodeApiVersionsRequest(writer, ApiVersionsRequest{}, 0);
+  ControllerChannel channel;
+  Result<std::string> response =
+      channel.Exchange("127.0.0.1", server.bound_port(), frame, milliseconds(5000));
+  server.Stop();
+  ASSERT_TRUE(response.ok()) << response.status().ToString();
+  WireReader reader(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(response->data()),
+                                             response->size()));
+  EXPECT_EQ(reader.ReadInt32().value(), 31);
+  Result<ApiVersionsResponse> versions = DecodeApiVersionsResponse(reader, 0);
+  ASSERT_TRUE(versions.ok()) << versions.status().ToString();
+  EXPECT_EQ(versions->error_code, 0);
+  EXPECT_FALSE(versions->api_keys.empty());
 }
 
 TEST(ControllerChannelTest, ShortFrameIsRefused) {
