@@ -233,7 +233,8 @@ void ServeCreateTopicsInCluster(RequestContext& ctx, const CreateTopicsRequest& 
     if (result.error_code == ToWire(ErrorCode::kNone)) names.push_back(topic.name);
     response.topics.push_back(std::move(result));
   }
-  const bool seen = request.validate_only || AwaitSnapshot(cluster, AllLed(names), deadline);
+  const bool seen = request.validate_only || request.timeout_ms <= 0 ||
+                    AwaitSnapshot(cluster, AllLed(names), deadline);
   const std::shared_ptr<const ClusterSnapshot> snapshot = cluster.Snapshot();
   for (size_t i = 0; i < response.topics.size(); ++i) {
     CreatedTopic& result = response.topics[i];
@@ -327,7 +328,7 @@ void ServeDeleteTopicsInCluster(RequestContext& ctx, const DeleteTopicsRequest& 
     delete_one(by_id ? std::nullopt : std::optional<std::string>(topic.name.value_or("")),
                topic.topic_id, by_id);
   }
-  if (!AwaitSnapshot(cluster, AllGone(deleted), deadline)) {
+  if (request.timeout_ms > 0 && !AwaitSnapshot(cluster, AllGone(deleted), deadline)) {
     const std::shared_ptr<const ClusterSnapshot> after = cluster.Snapshot();
     for (TopicResult& result : response.responses) {
       if (result.error_code != ToWire(ErrorCode::kNone) || !result.name) continue;
@@ -403,7 +404,7 @@ void ServeCreatePartitionsInCluster(RequestContext& ctx, const CreatePartitionsR
     if (!outcome.ok()) message = outcome.message;
     response.results.push_back({topic.name, ToWire(outcome.error), std::move(message)});
   }
-  if (!request.validate_only &&
+  if (!request.validate_only && request.timeout_ms > 0 &&
       !AwaitSnapshot(cluster, AllGrown(grown_of(response.results)), deadline)) {
     const std::shared_ptr<const ClusterSnapshot> after = cluster.Snapshot();
     for (TopicResult& result : response.results) {

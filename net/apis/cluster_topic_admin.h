@@ -7,7 +7,8 @@
 // timeout_ms, until this broker's snapshot shows it (a created topic with a leader for
 // every partition, a deleted one gone, a grown one with its new partitions led), so that
 // the client's next request here sees it. On the controller, a change not seen by then
-// answers REQUEST_TIMED_OUT, as Kafka answers a change that did not complete in time.
+// answers REQUEST_TIMED_OUT, as Kafka answers a change that did not complete in time; a
+// timeout_ms of 0 or less does not wait, as in Kafka.
 //
 // Internal topics are the brokers' own: a client may not create, delete or grow them
 // (INVALID_TOPIC_EXCEPTION), but a broker's own CreateTopics (client id

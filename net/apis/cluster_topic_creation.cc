@@ -33,7 +33,9 @@ CreateTopicsRequest RequestFor(const NewTopic& topic, int32_t timeout_ms) {
 
 AdminOutcome Forward(ClusterView& cluster, const NewTopic& topic,
                      std::chrono::milliseconds timeout) {
-  const CreateTopicsRequest request = RequestFor(topic, static_cast<int32_t>(timeout.count()));
+  // The controller waits for its own metadata at most half the time, so that its answer
+  // comes back before this broker stops waiting for it.
+  const CreateTopicsRequest request = RequestFor(topic, static_cast<int32_t>(timeout.count() / 2));
   Result<std::string> body = CallController(
       cluster, ApiKey::kCreateTopics, kOwnCreateTopicsVersion, /*flexible=*/false,
       [&](WireWriter& writer) {

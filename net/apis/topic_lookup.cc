@@ -49,7 +49,11 @@ TopicLookup FindOrCreateTopic(BrokerServices& services, std::string_view name,
                                ? OffsetsTopic(services.config)
                                : AutoCreatedTopic(services.config, std::string(name));
     const AdminOutcome created = CreateTopicByController(services, topic, kAutoCreateTimeout);
-    return {created.ok() ? ErrorCode::kLeaderNotAvailable : created.error, 0};
+    // A controller that is away or slow is the client's cue to ask again, as for a topic
+    // whose leaders are not placed yet.
+    const bool retry = created.ok() || created.error == ErrorCode::kNotController ||
+                       created.error == ErrorCode::kRequestTimedOut;
+    return {retry ? ErrorCode::kLeaderNotAvailable : created.error, 0};
   }
   Status created = services.logs->CreateTopic(name, services.config.num_partitions, {});
   if (created.ok()) {

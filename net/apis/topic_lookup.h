@@ -22,7 +22,7 @@ struct TopicLookup {
   // kNone with the topic's partition count; kInvalidTopicException for an illegal name;
   // kUnknownTopicOrPartition when it does not exist and was not created; the storage
   // error when creating it failed; in a cluster, kLeaderNotAvailable when the controller
-  // has just created it, or the controller's error.
+  // has just created it (or could not be reached in time), else the controller's error.
   ErrorCode error = ErrorCode::kNone;
   int32_t partitions = 0;
   // FindTopic only: the topic does not exist and auto-creation applies, so the request

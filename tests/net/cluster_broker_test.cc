@@ -329,6 +329,19 @@ TEST_F(ClusterBrokerTest, MetadataAutoCreationGoesToTheController) {
   EXPECT_FALSE(logs_->GetTopic("fresh").ok());
 }
 
+TEST_F(ClusterBrokerTest, AutoCreationWithoutAReachableControllerAsksTheClientToRetry) {
+  const MetadataResponse response = Metadata(Named({"fresh"}, true));
+  ASSERT_EQ(response.topics.size(), 1u);
+  EXPECT_EQ(response.topics[0].error_code, Code(ErrorCode::kLeaderNotAvailable));
+  EXPECT_EQ(cluster_.forwarded.size(), 1u);
+
+  cluster_.SetAdmin(&controller_);
+  controller_.outcome = {ErrorCode::kInvalidReplicationFactor, "2 > 1 live broker"};
+  const MetadataResponse refused = Metadata(Named({"fresh"}, true));
+  ASSERT_EQ(refused.topics.size(), 1u);
+  EXPECT_EQ(refused.topics[0].error_code, Code(ErrorCode::kInvalidReplicationFactor));
+}
+
 TEST_F(ClusterBrokerTest, AutoCreationIsForwardedWhenAnotherBrokerIsTheController) {
   cluster_.SetForward([](std::string_view frame) -> Result<std::string> {
     const std::string copy(frame);
