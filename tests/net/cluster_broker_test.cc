@@ -21,6 +21,7 @@
 #include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/broker/partition_watchers.h"
+#include "net/codec/alter_configs_codec.h"
 #include "net/codec/create_topics_codec.h"
 #include "net/codec/delete_records_codec.h"
 #include "net/codec/delete_topics_codec.h"
@@ -50,6 +51,7 @@ constexpr int16_t kMetadataKey = 3;
 constexpr int16_t kFindCoordinatorKey = 10;
 constexpr int16_t kCreateTopicsKey = 19;
 constexpr int16_t kDeleteTopicsKey = 20;
+constexpr int16_t kAlterConfigsKey = 33;
 constexpr int16_t kDeleteRecordsKey = 21;
 constexpr int16_t kIncrementalAlterConfigsKey = 44;
 constexpr int16_t kDescribeClusterKey = 60;
@@ -543,6 +545,46 @@ TEST_F(ClusterBrokerTest, IncrementalAlterConfigsOnTheControllerStartsFromTheSna
   EXPECT_EQ(controller_.altered[0].second,
             (ConfigMap{{"retention.bytes", "1000"}, {"segment.bytes", "1048576"}}));
   EXPECT_EQ(cluster_.Snapshot()->topics.at("orders").configs, controller_.altered[0].second);
+}
+
+TEST_F(ClusterBrokerTest, AlterConfigsOfTopicsIsForwardedAndOfThisBrokerStaysHere) {
+  constexpr int16_t kVersion = 2;  // flexible
+  AlterConfigsResponse answer;
+  AlterConfigsResponse::ResourceResult& result = answer.responses.emplace_back();
+  result.resource_type = 2;
+  result.resource_name = "orders";
+  cluster_.SetForward([&](std::string_view frame) -> Result<std::string> {
+    const std::string copy(frame);
+    WireReader reader(AsBytes(copy));
+    std::string response;
+    WireWriter writer(&response);
+    EncodeResponseHeader(writer, DecodeRequestHeaderPrefix(reader)->correlation_id, true);
+    EncodeAlterConfigsResponse(writer, answer, kVersion);
+    ClusterTopic orders = cluster_.Snapshot()->topics.at("orders");
+    orders.configs = {{"retention.ms", "1000"}};
+    Publish("orders", orders);
+    return response;
+  });
+  auto alter = [this](int8_t type, const std::string& name) {
+    AlterConfigsRequest request;
+    AlterConfigsRequest::Resource& resource = request.resources.emplace_back();
+    resource.resource_type = type;
+    resource.resource_name = name;
+    if (type == 2) resource.configs.push_back({"retention.ms", "1000"});
+    return Call<AlterConfigsResponse>(
+        kAlterConfigsKey, kVersion, true,
+        [&](WireWriter& w) { EncodeAlterConfigsRequest(w, request, kVersion); },
+        DecodeAlterConfigsResponse);
+  };
+  // A broker resource alone: this broker answers it (no change asked: success).
+  const AlterConfigsResponse own = alter(4, "1");
+  ASSERT_EQ(own.responses.size(), 1u);
+  EXPECT_EQ(own.responses[0].error_code, Code(ErrorCode::kNone));
+  EXPECT_TRUE(cluster_.forwarded.empty());
+  // A topic: the controller's answer, once this broker's snapshot shows the new configs.
+  EXPECT_EQ(alter(2, "orders"), answer);
+  EXPECT_EQ(cluster_.forwarded.size(), 1u);
+  EXPECT_GE(cluster_.waits, 1);
 }
 
 TEST_F(ClusterBrokerTest, FindCoordinatorIsTheLeaderOfTheGroupsOffsetsPartition) {
