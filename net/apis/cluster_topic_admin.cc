@@ -37,11 +37,6 @@ WireReader ReaderOver(const std::string& body) {
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body.data()), body.size()));
 }
 
-const ClusterTopic* FindTopic(const ClusterSnapshot& snapshot, const std::string& name) {
-  const auto found = snapshot.topics.find(name);
-  return found == snapshot.topics.end() ? nullptr : &found->second;
-}
-
 // Whether `topic` has at least `partitions` partitions, each with a leader.
 bool Led(const ClusterTopic* topic, size_t partitions) {
   if (topic == nullptr || topic->partitions.size() < partitions) return false;
@@ -55,7 +50,7 @@ bool Led(const ClusterTopic* topic, size_t partitions) {
 SnapshotTest AllLed(std::vector<std::string> names) {
   return [names = std::move(names)](const ClusterSnapshot& snapshot) {
     for (const std::string& name : names) {
-      if (!Led(FindTopic(snapshot, name), 1)) return false;
+      if (!Led(snapshot.FindTopic(name), 1)) return false;
     }
     return true;
   };
@@ -64,7 +59,7 @@ SnapshotTest AllLed(std::vector<std::string> names) {
 SnapshotTest AllGone(std::vector<std::string> names) {
   return [names = std::move(names)](const ClusterSnapshot& snapshot) {
     for (const std::string& name : names) {
-      if (FindTopic(snapshot, name) != nullptr) return false;
+      if (snapshot.FindTopic(name) != nullptr) return false;
     }
     return true;
   };
@@ -73,7 +68,7 @@ SnapshotTest AllGone(std::vector<std::string> names) {
 SnapshotTest AllGrown(std::map<std::string, int32_t> counts) {
   return [counts = std::move(counts)](const ClusterSnapshot& snapshot) {
     for (const auto& [name, count] : counts) {
-      if (!Led(FindTopic(snapshot, name), static_cast<size_t>(count))) return false;
+      if (!Led(snapshot.FindTopic(name), static_cast<size_t>(count))) return false;
     }
     return true;
   };
@@ -139,7 +134,7 @@ void Describe(const BrokerServices& services, const ClusterSnapshot& snapshot,
     result.num_partitions = static_cast<int32_t>(asked.assignments.size());
     result.replication_factor = static_cast<int16_t>(asked.assignments.begin()->second.size());
   }
-  if (const ClusterTopic* topic = FindTopic(snapshot, asked.name); topic != nullptr) {
+  if (const ClusterTopic* topic = snapshot.FindTopic(asked.name); topic != nullptr) {
     result.topic_id = topic->id;
     result.num_partitions = static_cast<int32_t>(topic->partitions.size());
     if (!topic->partitions.empty()) {
@@ -239,7 +234,7 @@ void ServeCreateTopicsInCluster(RequestContext& ctx, const CreateTopicsRequest& 
   for (size_t i = 0; i < response.topics.size(); ++i) {
     CreatedTopic& result = response.topics[i];
     if (result.error_code != ToWire(ErrorCode::kNone)) continue;
-    if (!seen && !Led(FindTopic(*snapshot, result.name), 1)) {
+    if (!seen && !Led(snapshot->FindTopic(result.name), 1)) {
       result = Refused(result.name, ErrorCode::kRequestTimedOut, TimedOutMessage("the creation"));
       continue;
     }
@@ -301,7 +296,7 @@ void ServeDeleteTopicsInCluster(RequestContext& ctx, const DeleteTopicsRequest& 
         if (topic.id == id) name = topic_name;
       }
     } else if (version >= 6 && name) {
-      if (const ClusterTopic* topic = FindTopic(*before, *name)) result.topic_id = topic->id;
+      if (const ClusterTopic* topic = before->FindTopic(*name)) result.topic_id = topic->id;
     }
     result.name = name;
     if (!name) {
@@ -332,7 +327,7 @@ void ServeDeleteTopicsInCluster(RequestContext& ctx, const DeleteTopicsRequest& 
     const std::shared_ptr<const ClusterSnapshot> after = cluster.Snapshot();
     for (TopicResult& result : response.responses) {
       if (result.error_code != ToWire(ErrorCode::kNone) || !result.name) continue;
-      if (FindTopic(*after, *result.name) == nullptr) continue;
+      if (after->FindTopic(*result.name) == nullptr) continue;
       result.error_code = ToWire(ErrorCode::kRequestTimedOut);
       result.error_message = TimedOutMessage("the deletion");
     }
@@ -409,7 +404,7 @@ void ServeCreatePartitionsInCluster(RequestContext& ctx, const CreatePartitionsR
     const std::shared_ptr<const ClusterSnapshot> after = cluster.Snapshot();
     for (TopicResult& result : response.results) {
       if (result.error_code != ToWire(ErrorCode::kNone)) continue;
-      if (Led(FindTopic(*after, result.name), static_cast<size_t>(counts[result.name]))) continue;
+      if (Led(after->FindTopic(result.name), static_cast<size_t>(counts[result.name]))) continue;
       result.error_code = ToWire(ErrorCode::kRequestTimedOut);
       result.error_message = TimedOutMessage("the growth");
     }

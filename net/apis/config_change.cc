@@ -23,8 +23,8 @@ constexpr std::chrono::milliseconds kConfigChangeWait{10000};
 
 bool ShowsConfigs(const ClusterSnapshot& snapshot, const std::string& name,
                   const ConfigMap& configs) {
-  const auto topic = snapshot.topics.find(name);
-  return topic != snapshot.topics.end() && topic->second.configs == configs;
+  const ClusterTopic* topic = snapshot.FindTopic(name);
+  return topic != nullptr && topic->configs == configs;
 }
 
 // The change of topic `name`'s overrides to `configs` by the controller (this broker).
@@ -60,11 +60,11 @@ ConfigChangeOutcome ChangeTopicConfigs(const RequestContext& ctx, const std::str
   ConfigMap configs;
   if (cluster != nullptr) {
     const std::shared_ptr<const ClusterSnapshot> snapshot = cluster->Snapshot();
-    const auto topic = snapshot->topics.find(name);
-    if (topic == snapshot->topics.end()) {
+    const ClusterTopic* topic = snapshot->FindTopic(name);
+    if (topic == nullptr) {
       return {ErrorCode::kUnknownTopicOrPartition, "topic '" + name + "' does not exist"};
     }
-    configs = topic->second.configs;
+    configs = topic->configs;
   } else {
     Result<TopicInfo> topic = logs.GetTopic(name);
     if (!topic.ok()) {

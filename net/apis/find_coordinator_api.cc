@@ -45,21 +45,21 @@ Coordinator None(ErrorCode error, std::string message) {
 
 // The leader of `group`'s offsets partition in `snapshot`.
 Coordinator LocateInCluster(const ClusterSnapshot& snapshot, const std::string& group) {
-  const auto offsets = snapshot.topics.find(kConsumerOffsetsTopic);
-  if (offsets == snapshot.topics.end() || offsets->second.partitions.empty()) {
+  const ClusterTopic* offsets = snapshot.FindTopic(kConsumerOffsetsTopic);
+  if (offsets == nullptr || offsets->partitions.empty()) {
     return None(ErrorCode::kCoordinatorNotAvailable, "the offsets topic is being created");
   }
-  const std::vector<ClusterPartition>& partitions = offsets->second.partitions;
+  const std::vector<ClusterPartition>& partitions = offsets->partitions;
   const int32_t partition = OffsetsPartitionFor(group, static_cast<int32_t>(partitions.size()));
-  const auto leader = snapshot.brokers.find(partitions[partition].state.leader);
-  if (leader == snapshot.brokers.end()) {
+  const ClusterBroker* leader = snapshot.FindBroker(partitions[partition].state.leader);
+  if (leader == nullptr) {
     return None(ErrorCode::kCoordinatorNotAvailable,
                 "partition " + std::to_string(partition) + " of the offsets topic has no leader");
   }
   Coordinator found;
-  found.node_id = leader->first;
-  found.host = leader->second.host;
-  found.port = leader->second.port;
+  found.node_id = leader->id;
+  found.host = leader->host;
+  found.port = leader->port;
   return found;
 }
 
@@ -89,7 +89,7 @@ bool NeedsOffsetsTopic(const BrokerServices& services, const FindCoordinatorRequ
       request.key_type != kCoordinatorKeyGroup) {
     return false;
   }
-  return !services.cluster->Snapshot()->topics.contains(kConsumerOffsetsTopic);
+  return services.cluster->Snapshot()->FindTopic(kConsumerOffsetsTopic) == nullptr;
 }
 
 void Answer(RequestContext& ctx, const FindCoordinatorRequest& request) {

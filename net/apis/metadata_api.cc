@@ -58,13 +58,13 @@ MetadataResponse::Topic DescribeClusterTopic(const ClusterSnapshot& snapshot,
   MetadataResponse::Topic topic;
   topic.name = name;
   topic.is_internal = IsInternalTopic(name);
-  const auto found = snapshot.topics.find(name);
-  if (found == snapshot.topics.end()) {
+  const ClusterTopic* found = snapshot.FindTopic(name);
+  if (found == nullptr) {
     topic.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
     return topic;
   }
-  topic.topic_id = found->second.id;
-  const std::vector<ClusterPartition>& partitions = found->second.partitions;
+  topic.topic_id = found->id;
+  const std::vector<ClusterPartition>& partitions = found->partitions;
   for (size_t i = 0; i < partitions.size(); ++i) {
     topic.partitions.push_back(
         DescribeClusterPartition(snapshot, static_cast<int32_t>(i), partitions[i]));

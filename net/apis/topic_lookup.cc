@@ -19,9 +19,8 @@ constexpr std::chrono::milliseconds kAutoCreateTimeout{10000};
 // The partition count of `name` in the cluster's snapshot, or -1.
 int32_t ClusterPartitions(const ClusterView& cluster, std::string_view name) {
   const std::shared_ptr<const ClusterSnapshot> snapshot = cluster.Snapshot();
-  const auto topic = snapshot->topics.find(name);
-  if (topic == snapshot->topics.end()) return -1;
-  return static_cast<int32_t>(topic->second.partitions.size());
+  const ClusterTopic* topic = snapshot->FindTopic(name);
+  return topic == nullptr ? -1 : static_cast<int32_t>(topic->partitions.size());
 }
 
 }  // namespace
