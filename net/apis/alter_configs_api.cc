@@ -4,15 +4,22 @@
 // INVALID_CONFIG with the engine's reason, a null value INVALID_REQUEST (as in Kafka).
 // validate_only checks and changes nothing. Which topics and brokers may change, and the
 // error codes for those that may not: net/apis/config_change.h. The request runs on the
-// admin worker, in order with topic creation and deletion.
+// admin worker, in order with topic creation and deletion. In a cluster topic overrides
+// are the controller's to change: a broker that is not the controller forwards a request
+// naming a topic (net/apis/config_change.h).
+#include <map>
+#include <span>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/config_change.h"
+#include "net/apis/controller_forward.h"
 #include "net/apis/request_context.h"
 #include "net/codec/alter_configs_codec.h"
+#include "net/codec/describe_configs_codec.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
@@ -41,11 +48,51 @@ ConfigChangeOutcome Replace(const AlterConfigsRequest::Resource& resource, Confi
 }
 
 ConfigChangeOutcome Alter(const RequestContext& ctx, const AlterConfigsRequest::Resource& resource,
-                          bool validate_only) {
+                          bool validate_only, ConfigMap* changed = nullptr) {
   return ChangeResourceConfigs(
       ctx, resource.resource_type, resource.resource_name,
       resource.configs.empty() ? nullptr : &resource.configs.front().name,
-      [&resource](ConfigMap& configs) { return Replace(resource, configs); }, validate_only);
+      [&resource](ConfigMap& configs) { return Replace(resource, configs); }, validate_only,
+      changed);
+}
+
+// In a cluster, on a broker that is not the controller: the request goes to the
+// controller, and its answer comes back once this broker's snapshot shows the topic
+// changes that succeeded (NOT_CONTROLLER for every resource when it cannot be reached).
+void Forward(RequestContext& ctx, const AlterConfigsRequest& request) {
+  const int16_t version = ctx.version();
+  Result<std::string> body = ForwardToController(ctx, ForwardTimeout(kConfigChangeTimeoutMs));
+  if (!body.ok()) {
+    AlterConfigsResponse response;
+    for (const AlterConfigsRequest::Resource& resource : request.resources) {
+      response.responses.push_back(
+          Outcome(resource, {ErrorCode::kNotController,
+                             "the controller is not reachable: " + body.status().ToString()}));
+    }
+    ctx.responder().Respond(
+        [&](WireWriter& writer) { EncodeAlterConfigsResponse(writer, response, version); });
+    return;
+  }
+  WireReader reader(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body->data()), body->size()));
+  Result<AlterConfigsResponse> answer = DecodeAlterConfigsResponse(reader, version);
+  if (answer.ok() && !request.validate_only &&
+      answer->responses.size() == request.resources.size()) {
+    std::map<std::string, ConfigMap> changed;
+    for (size_t i = 0; i < request.resources.size(); ++i) {
+      const AlterConfigsRequest::Resource& resource = request.resources[i];
+      if (answer->responses[i].error_code != ToWire(ErrorCode::kNone) ||
+          resource.resource_type != kConfigResourceTopic) {
+        continue;
+      }
+      ConfigMap configs;
+      if (Alter(ctx, resource, /*validate_only=*/true, &configs).error == ErrorCode::kNone) {
+        changed.emplace(resource.resource_name, std::move(configs));
+      }
+    }
+    AwaitConfigChanges(ctx, changed);
+  }
+  RelayResponseBody(ctx, *body);
 }
 
 void ServeAlterConfigs(RequestContext& ctx) {
@@ -53,6 +100,12 @@ void ServeAlterConfigs(RequestContext& ctx) {
   Result<AlterConfigsRequest> request = DecodeAlterConfigsRequest(reader, ctx.version());
   if (!request.ok()) {
     ctx.responder().Close("bad AlterConfigs request: " + request.status().ToString());
+    return;
+  }
+  std::vector<int8_t> types;
+  for (const auto& resource : request->resources) types.push_back(resource.resource_type);
+  if (ForwardsConfigChange(ctx, types)) {
+    Forward(ctx, *request);
     return;
   }
   AlterConfigsResponse response;

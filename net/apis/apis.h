@@ -21,6 +21,7 @@ extern const ApiSpec kDescribeConfigsApi;
 extern const ApiSpec kAlterConfigsApi;
 extern const ApiSpec kIncrementalAlterConfigsApi;
 extern const ApiSpec kCreatePartitionsApi;
+extern const ApiSpec kDescribeClusterApi;
 
 // Consumer groups and committed offsets.
 extern const ApiSpec kFindCoordinatorApi;

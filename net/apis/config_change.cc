@@ -2,17 +2,52 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
+#include <chrono>
+#include <memory>
 #include <utility>
 
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
+#include "net/cluster/cluster_admin.h"
+#include "net/cluster/cluster_view.h"
 #include "net/codec/describe_configs_codec.h"
 
 namespace ringlog {
 
+namespace {
+
+// How long a config change may take to reach this broker's snapshot (AlterConfigs has no
+// timeout of its own).
+constexpr std::chrono::milliseconds kConfigChangeWait{10000};
+
+bool ShowsConfigs(const ClusterSnapshot& snapshot, const std::string& name,
+                  const ConfigMap& configs) {
+  const ClusterTopic* topic = snapshot.FindTopic(name);
+  return topic != nullptr && topic->configs == configs;
+}
+
+// The change of topic `name`'s overrides to `configs` by the controller (this broker).
+ConfigChangeOutcome AlterInCluster(ClusterView& cluster, ClusterAdmin& admin,
+                                   const std::string& name, const ConfigMap& configs,
+                                   bool validate_only) {
+  const AdminOutcome outcome = admin.AlterTopicConfigs(name, configs, validate_only);
+  if (!outcome.ok()) return {outcome.error, outcome.message};
+  if (validate_only) return {};
+  if (!cluster.WaitForSnapshot(
+          [&](const ClusterSnapshot& snapshot) { return ShowsConfigs(snapshot, name, configs); },
+          kConfigChangeWait)) {
+    return {ErrorCode::kRequestTimedOut,
+            "the change is done, but this broker did not see it in time"};
+  }
+  return {};
+}
+
+}  // namespace
+
 ConfigChangeOutcome ChangeTopicConfigs(const RequestContext& ctx, const std::string& name,
                                        const std::function<ConfigChangeOutcome(ConfigMap&)>& edit,
-                                       bool validate_only) {
+                                       bool validate_only, ConfigMap* changed) {
   if (Status valid = ValidateTopicName(name); !valid.ok()) {
     return {ErrorCode::kInvalidTopicException, valid.message()};
   }
@@ -21,16 +56,33 @@ ConfigChangeOutcome ChangeTopicConfigs(const RequestContext& ctx, const std::str
             "topic '" + name + "' is internal: the broker manages its configs"};
   }
   LogManager& logs = *ctx.services().logs;
-  Result<TopicInfo> topic = logs.GetTopic(name);
-  if (!topic.ok()) {
-    return {ErrorCode::kUnknownTopicOrPartition, "topic '" + name + "' does not exist"};
+  ClusterView* cluster = ctx.services().cluster;
+  ConfigMap configs;
+  if (cluster != nullptr) {
+    const std::shared_ptr<const ClusterSnapshot> snapshot = cluster->Snapshot();
+    const ClusterTopic* topic = snapshot->FindTopic(name);
+    if (topic == nullptr) {
+      return {ErrorCode::kUnknownTopicOrPartition, "topic '" + name + "' does not exist"};
+    }
+    configs = topic->configs;
+  } else {
+    Result<TopicInfo> topic = logs.GetTopic(name);
+    if (!topic.ok()) {
+      return {ErrorCode::kUnknownTopicOrPartition, "topic '" + name + "' does not exist"};
+    }
+    configs = std::move(topic->configs);
   }
-  ConfigMap configs = std::move(topic->configs);
   if (ConfigChangeOutcome edited = edit(configs); edited.error != ErrorCode::kNone) {
     return edited;
   }
   if (Result<LogOptions> options = ApplyTopicConfigs(logs.defaults(), configs); !options.ok()) {
     return {ErrorCode::kInvalidConfig, options.status().message()};
+  }
+  if (changed != nullptr) *changed = configs;
+  if (cluster != nullptr) {
+    ClusterAdmin* admin = cluster->admin();
+    if (admin == nullptr) return {};
+    return AlterInCluster(*cluster, *admin, name, configs, validate_only);
   }
   if (validate_only) return {};
   Status altered = logs.AlterTopicConfigs(name, configs);
@@ -62,10 +114,10 @@ ConfigChangeOutcome ChangeBrokerConfigs(const RequestContext& ctx, const std::st
 ConfigChangeOutcome ChangeResourceConfigs(
     const RequestContext& ctx, int8_t resource_type, const std::string& name,
     const std::string* first_config, const std::function<ConfigChangeOutcome(ConfigMap&)>& edit,
-    bool validate_only) {
+    bool validate_only, ConfigMap* changed) {
   switch (resource_type) {
     case kConfigResourceTopic:
-      return ChangeTopicConfigs(ctx, name, edit, validate_only);
+      return ChangeTopicConfigs(ctx, name, edit, validate_only, changed);
     case kConfigResourceBroker:
       return ChangeBrokerConfigs(ctx, name, first_config);
     default:
@@ -73,6 +125,26 @@ ConfigChangeOutcome ChangeResourceConfigs(
               "resource type " + std::to_string(resource_type) +
                   " is not supported; ringlog has topics (2) and brokers (4)"};
   }
+}
+
+bool ForwardsConfigChange(const RequestContext& ctx, const std::vector<int8_t>& resource_types) {
+  ClusterView* cluster = ctx.services().cluster;
+  if (cluster == nullptr || cluster->admin() != nullptr) return false;
+  return std::find(resource_types.begin(), resource_types.end(), kConfigResourceTopic) !=
+         resource_types.end();
+}
+
+void AwaitConfigChanges(const RequestContext& ctx,
+                        const std::map<std::string, ConfigMap>& changed) {
+  if (changed.empty()) return;
+  ctx.services().cluster->WaitForSnapshot(
+      [&changed](const ClusterSnapshot& snapshot) {
+        for (const auto& [name, configs] : changed) {
+          if (!ShowsConfigs(snapshot, name, configs)) return false;
+        }
+        return true;
+      },
+      kConfigChangeWait);
 }
 
 }  // namespace ringlog

@@ -4,13 +4,19 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "engine/log/topic_config.h"
 #include "net/apis/request_context.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
+
+// How long a config change forwarded to the controller may take (the requests carry no
+// timeout of their own; Kafka clients wait 30 s by default).
+inline constexpr int32_t kConfigChangeTimeoutMs = 30000;
 
 struct ConfigChangeOutcome {
   ErrorCode error = ErrorCode::kNone;
@@ -23,10 +29,17 @@ struct ConfigChangeOutcome {
 // `validate_only`, stored and applied to the topic's partitions. An illegal topic name is
 // INVALID_TOPIC_EXCEPTION, as is an internal topic (the broker manages its configs:
 // replacing them could, say, bring back the retention that committed offsets must never
-// have), an unknown topic UNKNOWN_TOPIC_OR_PARTITION.
+// have), an unknown topic UNKNOWN_TOPIC_OR_PARTITION. `changed`, when not null, gets the
+// overrides as changed (when the outcome is kNone).
+//
+// In a cluster the overrides are those of this broker's snapshot. On the controller the
+// change goes to ClusterAdmin (validate_only too), and a change is waited for until this
+// broker's snapshot shows it (REQUEST_TIMED_OUT when it does not in time). On any other
+// broker nothing changes here: the handler forwards the request to the controller, and
+// this only tells what the change will be.
 ConfigChangeOutcome ChangeTopicConfigs(const RequestContext& ctx, const std::string& name,
                                        const std::function<ConfigChangeOutcome(ConfigMap&)>& edit,
-                                       bool validate_only);
+                                       bool validate_only, ConfigMap* changed = nullptr);
 
 // A change of the configs of broker `name`. Broker configs are read-only in ringlog (flags
 // at start): changing any (`first_config`, the first named; null for none) is INVALID_REQUEST,
@@ -40,6 +53,16 @@ ConfigChangeOutcome ChangeBrokerConfigs(const RequestContext& ctx, const std::st
 ConfigChangeOutcome ChangeResourceConfigs(
     const RequestContext& ctx, int8_t resource_type, const std::string& name,
     const std::string* first_config, const std::function<ConfigChangeOutcome(ConfigMap&)>& edit,
-    bool validate_only);
+    bool validate_only, ConfigMap* changed = nullptr);
+
+// In a cluster, whether the request must go to the controller: this broker is not the
+// controller and a resource of `resource_types` is a topic (broker resources are each
+// broker's own).
+bool ForwardsConfigChange(const RequestContext& ctx, const std::vector<int8_t>& resource_types);
+
+// Waits, after the controller changed some topics' overrides for a forwarded request,
+// until this broker's snapshot shows each of `changed` (topic -> overrides), at most a
+// few seconds.
+void AwaitConfigChanges(const RequestContext& ctx, const std::map<std::string, ConfigMap>& changed);
 
 }  // namespace ringlog

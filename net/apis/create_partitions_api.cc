@@ -4,7 +4,8 @@
 // does not put each new partition on this broker alone INVALID_REQUEST (as CreateTopics
 // answers it). An internal topic keeps the layout the broker gave it
 // (INVALID_TOPIC_EXCEPTION). validate_only runs every check and adds nothing. The request
-// runs on the admin worker and is answered once done.
+// runs on the admin worker and is answered once done. In a cluster the controller grows
+// the topics: net/apis/cluster_topic_admin.h.
 #include <glog/logging.h>
 
 #include <map>
@@ -17,6 +18,7 @@
 #include "engine/log/log_manager.h"
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
+#include "net/apis/cluster_topic_admin.h"
 #include "net/apis/request_context.h"
 #include "net/codec/create_partitions_codec.h"
 #include "net/codec/error_code.h"
@@ -95,6 +97,10 @@ void ServeCreatePartitions(RequestContext& ctx) {
   Result<CreatePartitionsRequest> request = DecodeCreatePartitionsRequest(reader, ctx.version());
   if (!request.ok()) {
     ctx.responder().Close("bad CreatePartitions request: " + request.status().ToString());
+    return;
+  }
+  if (ctx.services().cluster != nullptr) {
+    ServeCreatePartitionsInCluster(ctx, *request);
     return;
   }
   std::map<std::string, int> mentions;

@@ -16,7 +16,8 @@
 // -1 for the defaults is accepted at every version, as Kafka's broker does: KIP-464 made
 // it official in v4, but kafkajs sends it in v3 whenever numPartitions is left out.
 // The request runs on the admin worker and is answered once every topic is created (or
-// refused), however long that takes: the request's timeout is not enforced.
+// refused), however long that takes: the request's timeout is not enforced. In a cluster
+// the controller creates the topics: net/apis/cluster_topic_admin.h.
 #include <glog/logging.h>
 
 #include <algorithm>
@@ -30,6 +31,7 @@
 #include "engine/log/log_manager.h"
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
+#include "net/apis/cluster_topic_admin.h"
 #include "net/apis/request_context.h"
 #include "net/codec/create_topics_codec.h"
 #include "net/codec/error_code.h"
@@ -40,10 +42,6 @@ namespace {
 // What a topic asks for to get the broker's defaults.
 constexpr int32_t kDefaultPartitions = -1;
 constexpr int16_t kDefaultReplicationFactor = -1;
-
-// Kafka's ConfigSource values.
-constexpr int8_t kTopicConfigSource = 1;
-constexpr int8_t kDefaultConfigSource = 5;
 
 // What a topic of the request will be, or why it will not be.
 struct Plan {
@@ -135,20 +133,6 @@ Plan PlanTopic(const RequestContext& ctx, const CreateTopicsRequest::Topic& topi
   return plan;
 }
 
-// Every topic config in effect for `plan`, as v5+ describes a created topic.
-std::vector<CreateTopicsResponse::Config> DescribeConfigs(const LogManager& logs,
-                                                          const Plan& plan) {
-  std::vector<CreateTopicsResponse::Config> configs;
-  for (ConfigEntry& entry : DescribeTopicConfigs(logs.defaults(), plan.configs)) {
-    CreateTopicsResponse::Config& config = configs.emplace_back();
-    config.name = std::move(entry.name);
-    config.value = std::move(entry.value);
-    config.read_only = entry.read_only;
-    config.config_source = entry.is_default ? kDefaultConfigSource : kTopicConfigSource;
-  }
-  return configs;
-}
-
 // Creates the planned topic unless only validating; the outcome as the client sees it.
 CreateTopicsResponse::TopicResult CreateTopic(const RequestContext& ctx, const std::string& name,
                                               Plan plan, bool validate_only) {
@@ -176,7 +160,7 @@ CreateTopicsResponse::TopicResult CreateTopic(const RequestContext& ctx, const s
   }
   result.num_partitions = plan.partitions;
   result.replication_factor = 1;
-  result.configs = DescribeConfigs(logs, plan);
+  result.configs = CreatedTopicConfigs(logs, plan.configs);
   return result;
 }
 
@@ -185,6 +169,10 @@ void ServeCreateTopics(RequestContext& ctx) {
   Result<CreateTopicsRequest> request = DecodeCreateTopicsRequest(reader, ctx.version());
   if (!request.ok()) {
     ctx.responder().Close("bad CreateTopics request: " + request.status().ToString());
+    return;
+  }
+  if (ctx.services().cluster != nullptr) {
+    ServeCreateTopicsInCluster(ctx, *request);
     return;
   }
   std::map<std::string, int> mentions;

@@ -65,7 +65,7 @@ void DelayedFetch::OnWake(PartitionWatchers::Wake wake) {
 void DelayedFetch::ReadAgain(bool final) {
   if (done_) return;
   services_->watchers->Unwatch(watch_);
-  FetchPass pass = ReadFetch(*services_->logs, request_, version_);
+  FetchPass pass = ReadFetch(*services_->logs, services_->cluster, request_, version_);
   if (final || pass.has_error ||
       pass.record_bytes >= static_cast<uint64_t>(std::max(request_.min_bytes, 0))) {
     done_ = true;

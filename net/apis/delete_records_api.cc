@@ -14,6 +14,7 @@
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
 #include "net/apis/apis.h"
+#include "net/apis/partition_route.h"
 #include "net/apis/request_context.h"
 #include "net/codec/delete_records_codec.h"
 #include "net/codec/error_code.h"
@@ -23,7 +24,8 @@ namespace {
 
 constexpr int64_t kHighWatermarkOffset = -1;
 
-DeleteRecordsResponse::Partition DeleteBefore(LogManager& logs, const std::string& topic,
+DeleteRecordsResponse::Partition DeleteBefore(LogManager& logs, const ClusterView* cluster,
+                                              const std::string& topic,
                                               const DeleteRecordsRequest::Partition& asked) {
   DeleteRecordsResponse::Partition answer;
   answer.partition_index = asked.partition_index;
@@ -31,7 +33,12 @@ DeleteRecordsResponse::Partition DeleteBefore(LogManager& logs, const std::strin
     answer.error_code = ToWire(ErrorCode::kInvalidTopicException);
     return answer;
   }
-  std::shared_ptr<PartitionLog> log = logs.GetPartition(PartitionId{topic, asked.partition_index});
+  const PartitionId id{topic, asked.partition_index};
+  if (const ErrorCode route = RoutePartition(cluster, id); route != ErrorCode::kNone) {
+    answer.error_code = ToWire(route);
+    return answer;
+  }
+  std::shared_ptr<PartitionLog> log = logs.GetPartition(id);
   if (log == nullptr) {
     answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
     return answer;
@@ -66,7 +73,8 @@ void HandleDeleteRecords(RequestContext& ctx) {
     DeleteRecordsResponse::Topic& answer = response.topics.emplace_back();
     answer.name = topic.name;
     for (const DeleteRecordsRequest::Partition& p : topic.partitions) {
-      answer.partitions.push_back(DeleteBefore(*ctx.services().logs, topic.name, p));
+      answer.partitions.push_back(
+          DeleteBefore(*ctx.services().logs, ctx.services().cluster, topic.name, p));
     }
   }
   const int16_t version = ctx.version();

@@ -5,7 +5,8 @@
 // id makes the whole request INVALID_REQUEST, as in Kafka. The request runs on the admin
 // worker and is answered once every topic is deleted: the request's timeout is not
 // enforced. Every group's committed offsets for a deleted topic go with it; the internal
-// offsets topic itself cannot be deleted (INVALID_TOPIC_EXCEPTION).
+// offsets topic itself cannot be deleted (INVALID_TOPIC_EXCEPTION). In a cluster the
+// controller deletes the topics: net/apis/cluster_topic_admin.h.
 #include <glog/logging.h>
 
 #include <optional>
@@ -16,6 +17,7 @@
 #include "engine/log/log_manager.h"
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
+#include "net/apis/cluster_topic_admin.h"
 #include "net/apis/request_context.h"
 #include "net/codec/delete_topics_codec.h"
 #include "net/codec/error_code.h"
@@ -78,11 +80,17 @@ DeleteTopicsResponse RefuseAll(const DeleteTopicsRequest& request) {
   return response;
 }
 
+// Whether a topic of `request` is named by both its name and its id.
+bool NamesByBoth(const DeleteTopicsRequest& request) {
+  for (const DeleteTopicsRequest::Topic& topic : request.topics) {
+    if (topic.name && !topic.topic_id.IsZero()) return true;
+  }
+  return false;
+}
+
 DeleteTopicsResponse Delete(BrokerServices& services, const DeleteTopicsRequest& request,
                             int16_t version) {
-  for (const DeleteTopicsRequest::Topic& topic : request.topics) {
-    if (topic.name && !topic.topic_id.IsZero()) return RefuseAll(request);
-  }
+  if (NamesByBoth(request)) return RefuseAll(request);
   DeleteTopicsResponse response;
   for (const std::string& name : request.topic_names) {
     response.responses.push_back(DeleteByName(services, name, version));
@@ -100,6 +108,10 @@ void ServeDeleteTopics(RequestContext& ctx) {
   Result<DeleteTopicsRequest> request = DecodeDeleteTopicsRequest(reader, ctx.version());
   if (!request.ok()) {
     ctx.responder().Close("bad DeleteTopics request: " + request.status().ToString());
+    return;
+  }
+  if (ctx.services().cluster != nullptr && !NamesByBoth(*request)) {
+    ServeDeleteTopicsInCluster(ctx, *request);
     return;
   }
   const int16_t version = ctx.version();

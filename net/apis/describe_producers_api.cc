@@ -9,6 +9,7 @@
 #include "engine/log/log_manager.h"
 #include "engine/producer/producer_state.h"
 #include "net/apis/apis.h"
+#include "net/apis/partition_route.h"
 #include "net/apis/request_context.h"
 #include "net/codec/describe_producers_codec.h"
 #include "net/codec/error_code.h"
@@ -18,10 +19,16 @@ namespace {
 
 using PartitionAnswer = DescribeProducersResponse::PartitionResponse;
 
-PartitionAnswer Describe(const LogManager& logs, const std::string& topic, int32_t partition) {
+PartitionAnswer Describe(const LogManager& logs, const ClusterView* cluster,
+                         const std::string& topic, int32_t partition) {
   PartitionAnswer answer;
   answer.partition_index = partition;
-  std::shared_ptr<PartitionLog> log = logs.GetPartition(PartitionId{topic, partition});
+  const PartitionId id{topic, partition};
+  if (const ErrorCode route = RoutePartition(cluster, id); route != ErrorCode::kNone) {
+    answer.error_code = ToWire(route);
+    return answer;
+  }
+  std::shared_ptr<PartitionLog> log = logs.GetPartition(id);
   if (log == nullptr) {
     answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
     return answer;
@@ -50,7 +57,8 @@ void HandleDescribeProducers(RequestContext& ctx) {
     DescribeProducersResponse::TopicResponse& answer = response.topics.emplace_back();
     answer.name = topic.name;
     for (const int32_t partition : topic.partition_indexes) {
-      answer.partitions.push_back(Describe(*ctx.services().logs, topic.name, partition));
+      answer.partitions.push_back(
+          Describe(*ctx.services().logs, ctx.services().cluster, topic.name, partition));
     }
   }
   const int16_t version = ctx.version();

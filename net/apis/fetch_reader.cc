@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/log/record_batch.h"
+#include "net/apis/partition_route.h"
 
 namespace ringlog {
 namespace {
@@ -74,8 +75,10 @@ ErrorCode FitToVersion(ReadResult& records, int16_t version) {
 
 class PassBuilder {
  public:
-  PassBuilder(const LogManager& logs, const FetchRequest& request, int16_t version)
+  PassBuilder(const LogManager& logs, const ClusterView* cluster, const FetchRequest& request,
+              int16_t version)
       : logs_(logs),
+        cluster_(cluster),
         request_(request),
         version_(version),
         budget_(static_cast<uint64_t>(std::max(request.max_bytes, 0))) {}
@@ -107,7 +110,12 @@ class PassBuilder {
                                          const FetchRequest::Partition& asked) {
     FetchResponse::Partition answer;
     answer.partition_index = asked.partition;
-    std::shared_ptr<PartitionLog> log = logs_.GetPartition(PartitionId{topic, asked.partition});
+    const PartitionId id{topic, asked.partition};
+    if (const ErrorCode route = RoutePartition(cluster_, id); route != ErrorCode::kNone) {
+      answer.error_code = ToWire(route);
+      return answer;
+    }
+    std::shared_ptr<PartitionLog> log = logs_.GetPartition(id);
     if (log == nullptr) {
       answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
       return answer;
@@ -148,6 +156,7 @@ class PassBuilder {
   }
 
   const LogManager& logs_;
+  const ClusterView* const cluster_;
   const FetchRequest& request_;
   const int16_t version_;
   const uint64_t budget_;
@@ -163,8 +172,9 @@ void NameTopicsById(const LogManager& logs, FetchRequest& request, int16_t versi
   }
 }
 
-FetchPass ReadFetch(const LogManager& logs, const FetchRequest& request, int16_t version) {
-  return PassBuilder(logs, request, version).Build();
+FetchPass ReadFetch(const LogManager& logs, const ClusterView* cluster, const FetchRequest& request,
+                    int16_t version) {
+  return PassBuilder(logs, cluster, request, version).Build();
 }
 
 }  // namespace ringlog

@@ -18,6 +18,7 @@
 #include <cstdint>
 
 #include "engine/log/log_manager.h"
+#include "net/cluster/cluster_view.h"
 #include "net/codec/error_code.h"
 #include "net/codec/fetch_codec.h"
 
@@ -34,7 +35,9 @@ struct FetchPass {
 void NameTopicsById(const LogManager& logs, FetchRequest& request, int16_t version);
 
 // Thread-safe (reads only). The records in the response pin their segments until the
-// response is dropped.
-FetchPass ReadFetch(const LogManager& logs, const FetchRequest& request, int16_t version);
+// response is dropped. In a cluster (`cluster` non-null) a partition this broker does not
+// lead answers as net/apis/partition_route.h says.
+FetchPass ReadFetch(const LogManager& logs, const ClusterView* cluster, const FetchRequest& request,
+                    int16_t version);
 
 }  // namespace ringlog

@@ -9,9 +9,12 @@
 // INVALID_CONFIG naming the key. The resource's operations apply all or none;
 // validate_only checks and changes nothing. Which topics and brokers may change:
 // net/apis/config_change.h. Runs on the admin worker, in order with topic creation and
-// deletion.
+// deletion. In a cluster topic overrides are the controller's to change: a broker that is
+// not the controller forwards a request naming a topic (net/apis/config_change.h).
 #include <algorithm>
+#include <map>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,7 +24,9 @@
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/config_change.h"
+#include "net/apis/controller_forward.h"
 #include "net/apis/request_context.h"
+#include "net/codec/describe_configs_codec.h"
 #include "net/codec/error_code.h"
 #include "net/codec/incremental_alter_configs_codec.h"
 
@@ -115,11 +120,52 @@ ConfigChangeOutcome Apply(const Request::Resource& resource, ConfigMap& configs)
 }
 
 ConfigChangeOutcome Alter(const RequestContext& ctx, const Request::Resource& resource,
-                          bool validate_only) {
+                          bool validate_only, ConfigMap* changed = nullptr) {
   return ChangeResourceConfigs(
       ctx, resource.resource_type, resource.resource_name,
       resource.configs.empty() ? nullptr : &resource.configs.front().name,
-      [&resource](ConfigMap& configs) { return Apply(resource, configs); }, validate_only);
+      [&resource](ConfigMap& configs) { return Apply(resource, configs); }, validate_only, changed);
+}
+
+// In a cluster, on a broker that is not the controller: the request goes to the
+// controller, and its answer comes back once this broker's snapshot shows the topic
+// changes that succeeded (NOT_CONTROLLER for every resource when it cannot be reached).
+void Forward(RequestContext& ctx, const Request& request) {
+  const int16_t version = ctx.version();
+  Result<std::string> body = ForwardToController(ctx, ForwardTimeout(kConfigChangeTimeoutMs));
+  if (!body.ok()) {
+    IncrementalAlterConfigsResponse response;
+    for (const Request::Resource& resource : request.resources) {
+      response.responses.push_back(
+          Outcome(resource, {ErrorCode::kNotController,
+                             "the controller is not reachable: " + body.status().ToString()}));
+    }
+    ctx.responder().Respond([&](WireWriter& writer) {
+      EncodeIncrementalAlterConfigsResponse(writer, response, version);
+    });
+    return;
+  }
+  WireReader reader(
+      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body->data()), body->size()));
+  Result<IncrementalAlterConfigsResponse> answer =
+      DecodeIncrementalAlterConfigsResponse(reader, version);
+  if (answer.ok() && !request.validate_only &&
+      answer->responses.size() == request.resources.size()) {
+    std::map<std::string, ConfigMap> changed;
+    for (size_t i = 0; i < request.resources.size(); ++i) {
+      const Request::Resource& resource = request.resources[i];
+      if (answer->responses[i].error_code != ToWire(ErrorCode::kNone) ||
+          resource.resource_type != kConfigResourceTopic) {
+        continue;
+      }
+      ConfigMap configs;
+      if (Alter(ctx, resource, /*validate_only=*/true, &configs).error == ErrorCode::kNone) {
+        changed.emplace(resource.resource_name, std::move(configs));
+      }
+    }
+    AwaitConfigChanges(ctx, changed);
+  }
+  RelayResponseBody(ctx, *body);
 }
 
 void ServeIncrementalAlterConfigs(RequestContext& ctx) {
@@ -127,6 +173,12 @@ void ServeIncrementalAlterConfigs(RequestContext& ctx) {
   Result<Request> request = DecodeIncrementalAlterConfigsRequest(reader, ctx.version());
   if (!request.ok()) {
     ctx.responder().Close("bad IncrementalAlterConfigs request: " + request.status().ToString());
+    return;
+  }
+  std::vector<int8_t> types;
+  for (const auto& resource : request->resources) types.push_back(resource.resource_type);
+  if (ForwardsConfigChange(ctx, types)) {
+    Forward(ctx, *request);
     return;
   }
   IncrementalAlterConfigsResponse response;

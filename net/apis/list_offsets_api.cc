@@ -13,6 +13,7 @@
 #include "engine/log/log_manager.h"
 #include "engine/log/record_batch.h"
 #include "net/apis/apis.h"
+#include "net/apis/partition_route.h"
 #include "net/apis/request_context.h"
 #include "net/codec/error_code.h"
 #include "net/codec/list_offsets_codec.h"
@@ -80,8 +81,13 @@ ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::str
                                              const ListOffsetsRequest::Partition& asked) {
   ListOffsetsResponse::Partition answer;
   answer.partition_index = asked.partition_index;
-  std::shared_ptr<PartitionLog> log =
-      ctx.services().logs->GetPartition(PartitionId{topic, asked.partition_index});
+  const PartitionId id{topic, asked.partition_index};
+  if (const ErrorCode route = RoutePartition(ctx.services().cluster, id);
+      route != ErrorCode::kNone) {
+    answer.error_code = ToWire(route);
+    return answer;
+  }
+  std::shared_ptr<PartitionLog> log = ctx.services().logs->GetPartition(id);
   if (log == nullptr) {
     answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
     return answer;

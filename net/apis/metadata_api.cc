@@ -3,6 +3,16 @@
 // this node. Unknown topics are created when auto.create.topics.enable and the request
 // allow it; such a request is answered from the admin worker once the topics exist. From
 // v10 a topic may be asked for by id; an unknown id is UNKNOWN_TOPIC_ID.
+//
+// In a cluster the answer is this broker's snapshot: every live broker, the controller,
+// the cluster id, and each partition's leader, leader epoch, replicas, in-sync replicas
+// and offline replicas (those not live). A partition without a live leader is
+// LEADER_NOT_AVAILABLE with leader -1, as in Kafka. Auto-creation asks the controller
+// (net/apis/topic_lookup.h) and answers the new topic LEADER_NOT_AVAILABLE, so the client
+// asks again once the controller has placed it.
+#include <algorithm>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -14,6 +24,7 @@
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/apis/topic_lookup.h"
+#include "net/cluster/cluster_view.h"
 #include "net/codec/error_code.h"
 #include "net/codec/metadata_codec.h"
 #include "net/codec/metadata_topics.h"
@@ -21,7 +32,57 @@
 namespace ringlog {
 namespace {
 
-MetadataResponse::Topic DescribeTopic(const BrokerServices& services, const std::string& name,
+MetadataResponse::Partition DescribeClusterPartition(const ClusterSnapshot& snapshot, int32_t index,
+                                                     const ClusterPartition& partition) {
+  auto live = [&snapshot](int32_t broker) { return snapshot.brokers.contains(broker); };
+  MetadataResponse::Partition p;
+  p.partition_index = index;
+  p.leader_id = partition.state.leader;
+  p.leader_epoch = partition.state.leader_epoch;
+  p.replica_nodes = partition.replicas;
+  p.isr_nodes = partition.state.isr;
+  std::copy_if(partition.replicas.begin(), partition.replicas.end(),
+               std::back_inserter(p.offline_replicas),
+               [&live](int32_t broker) { return !live(broker); });
+  if (!live(p.leader_id)) {
+    p.error_code = ToWire(ErrorCode::kLeaderNotAvailable);
+    p.leader_id = -1;
+  }
+  return p;
+}
+
+// `name` as the snapshot has it; UNKNOWN_TOPIC_OR_PARTITION when it has not (deleted
+// since the lookup).
+MetadataResponse::Topic DescribeClusterTopic(const ClusterSnapshot& snapshot,
+                                             const std::string& name) {
+  MetadataResponse::Topic topic;
+  topic.name = name;
+  topic.is_internal = IsInternalTopic(name);
+  const ClusterTopic* found = snapshot.FindTopic(name);
+  if (found == nullptr) {
+    topic.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
+    return topic;
+  }
+  topic.topic_id = found->id;
+  const std::vector<ClusterPartition>& partitions = found->partitions;
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    topic.partitions.push_back(
+        DescribeClusterPartition(snapshot, static_cast<int32_t>(i), partitions[i]));
+  }
+  return topic;
+}
+
+// The name of the topic with `id` in the snapshot, if any.
+std::optional<std::string> ClusterTopicName(const ClusterSnapshot& snapshot, const Uuid& id) {
+  for (const auto& [name, topic] : snapshot.topics) {
+    if (topic.id == id) return name;
+  }
+  return std::nullopt;
+}
+
+// `snapshot`: the cluster's, or null for the single broker.
+MetadataResponse::Topic DescribeTopic(const BrokerServices& services,
+                                      const ClusterSnapshot* snapshot, const std::string& name,
                                       const TopicLookup& lookup) {
   const BrokerConfig& config = services.config;
   MetadataResponse::Topic topic;
@@ -29,6 +90,7 @@ MetadataResponse::Topic DescribeTopic(const BrokerServices& services, const std:
   topic.error_code = ToWire(lookup.error);
   topic.is_internal = IsInternalTopic(name);
   if (lookup.error != ErrorCode::kNone) return topic;
+  if (snapshot != nullptr) return DescribeClusterTopic(*snapshot, name);
   topic.topic_id = services.logs->TopicId(name).value_or(Uuid{});
   topic.partitions.reserve(static_cast<size_t>(lookup.partitions));
   for (int32_t i = 0; i < lookup.partitions; ++i) {
@@ -72,19 +134,36 @@ void ServeMetadata(RequestContext& ctx, bool on_admin) {
   const BrokerConfig& config = services.config;
 
   MetadataResponse response;
-  response.brokers.push_back(
-      MetadataResponse::Broker{config.node_id, config.advertised_host, config.advertised_port, {}});
-  response.cluster_id = config.cluster_id;
-  response.controller_id = config.node_id;
-  if (!asked) {
+  std::shared_ptr<const ClusterSnapshot> snapshot;
+  if (services.cluster != nullptr) {
+    snapshot = services.cluster->Snapshot();
+    for (const auto& [id, broker] : snapshot->brokers) {
+      response.brokers.push_back({id, broker.host, broker.port, broker.rack});
+    }
+    response.cluster_id = snapshot->cluster_id;
+    response.controller_id = snapshot->controller_id;
+  } else {
+    response.brokers.push_back(MetadataResponse::Broker{
+        config.node_id, config.advertised_host, config.advertised_port, {}});
+    response.cluster_id = config.cluster_id;
+    response.controller_id = config.node_id;
+  }
+  if (!asked && snapshot != nullptr) {
+    for (const auto& [name, topic] : snapshot->topics) {
+      response.topics.push_back(DescribeClusterTopic(*snapshot, name));
+    }
+  } else if (!asked) {
     for (const TopicInfo& info : services.logs->ListTopics()) {
-      response.topics.push_back(
-          DescribeTopic(services, info.name, TopicLookup{ErrorCode::kNone, info.partitions}));
+      response.topics.push_back(DescribeTopic(services, nullptr, info.name,
+                                              TopicLookup{ErrorCode::kNone, info.partitions}));
     }
   } else {
     for (const MetadataRequest::Topic& topic : *asked) {
       std::optional<std::string> name = topic.name;
-      if (!name) name = services.logs->TopicName(topic.topic_id);
+      if (!name) {
+        name = snapshot != nullptr ? ClusterTopicName(*snapshot, topic.topic_id)
+                                   : services.logs->TopicName(topic.topic_id);
+      }
       if (!name) {
         MetadataResponse::Topic& unknown = response.topics.emplace_back();
         unknown.error_code = ToWire(ErrorCode::kUnknownTopicId);
@@ -94,7 +173,7 @@ void ServeMetadata(RequestContext& ctx, bool on_admin) {
       }
       const TopicLookup lookup = on_admin ? FindOrCreateTopic(services, *name, may_create)
                                           : FindTopic(services, *name, may_create);
-      response.topics.push_back(DescribeTopic(services, *name, lookup));
+      response.topics.push_back(DescribeTopic(services, snapshot.get(), *name, lookup));
     }
   }
   const int16_t version = ctx.version();

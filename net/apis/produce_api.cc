@@ -11,6 +11,10 @@
 // A produce to a topic that is to be auto-created goes to the admin worker, which creates
 // the topic and then appends. Its topics stay pinned until then, and a later produce to a
 // pinned topic follows it there, so appends to a partition keep their arrival order.
+//
+// In a cluster only the partition's leader takes its records (net/apis/partition_route.h),
+// and an auto-created topic is the controller's to create: its partitions answer
+// LEADER_NOT_AVAILABLE, and the producer retries once its metadata shows the leaders.
 #include <glog/logging.h>
 
 #include <atomic>
@@ -26,6 +30,7 @@
 #include "engine/log/record_batch.h"
 #include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
+#include "net/apis/partition_route.h"
 #include "net/apis/request_context.h"
 #include "net/apis/topic_lookup.h"
 #include "net/broker/admin_worker.h"
@@ -124,7 +129,9 @@ struct ProduceWaits {
 void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topic_partitions,
                      const ProduceRequest::Partition& partition, size_t slot,
                      const ProduceWaits& waits, ProduceResponse::Partition& answer) {
-  ErrorCode error = CheckRecords(partition.records, ctx.version());
+  // In a cluster, a partition led elsewhere is refused before its records are looked at.
+  ErrorCode error = RoutePartition(ctx.services().cluster, PartitionId{topic, partition.index});
+  if (error == ErrorCode::kNone) error = CheckRecords(partition.records, ctx.version());
   std::shared_ptr<PartitionLog> log;
   if (error == ErrorCode::kNone) {
     if (partition.index >= 0 && partition.index < topic_partitions) {

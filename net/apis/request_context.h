@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "net/apis/api_spec.h"
 #include "net/apis/responder.h"
@@ -51,6 +52,10 @@ class RequestContext {
     return std::span<uint8_t>(reinterpret_cast<uint8_t*>(frame_.data()), frame_.size())
         .subspan(body_offset_);
   }
+
+  // The whole request frame as it arrived (request header and body, without the size
+  // prefix), for a broker that forwards it to the controller as-is.
+  std::string_view frame() const { return frame_; }
 
   // Moves the context to the heap, for a handler that finishes the request on another
   // thread (the admin worker): the connection's identity is copied, since the connection

@@ -52,6 +52,8 @@ std::string_view ApiName(int16_t key) {
       return "DeleteGroups";
     case ApiKey::kIncrementalAlterConfigs:
       return "IncrementalAlterConfigs";
+    case ApiKey::kDescribeCluster:
+      return "DescribeCluster";
     case ApiKey::kDescribeProducers:
       return "DescribeProducers";
   }

@@ -32,6 +32,7 @@ enum class ApiKey : int16_t {
   kCreatePartitions = 37,
   kDeleteGroups = 42,
   kIncrementalAlterConfigs = 44,
+  kDescribeCluster = 60,
   kDescribeProducers = 61,
 };
 

@@ -55,6 +55,7 @@ enum class ErrorCode : int16_t {
   kFencedInstanceId = 82,
   kInvalidRecord = 87,
   kUnknownTopicId = 100,
+  kUnsupportedEndpointType = 119,
 };
 
 // The code a client should see for an engine failure:
