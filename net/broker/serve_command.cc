@@ -38,6 +38,13 @@ Status Positive(std::string_view name, int64_t value) {
                                  std::to_string(value));
 }
 
+// Kafka's replication factors are int16.
+Status ReplicationFactor(std::string_view name, int32_t value) {
+  if (value >= 1 && value <= INT16_MAX) return Status::OK();
+  return Status::InvalidArgument(std::string(name) + " must be 1 to 32767, got " +
+                                 std::to_string(value));
+}
+
 // The broker-wide log defaults; LogOptions::Validate judges the result.
 LogOptions ToLogOptions(const ServeOptions& o) {
   LogOptions log;
@@ -104,6 +111,12 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   AdminWorker admin;
   PartitionWatchers watchers;
   BrokerServices services;
+  services.config.node_id = options.broker_id;
+  services.config.default_replication_factor =
+      static_cast<int16_t>(options.default_replication_factor);
+  services.config.offsets_topic_num_partitions = options.offsets_topic_num_partitions;
+  services.config.offsets_topic_replication_factor =
+      static_cast<int16_t>(options.offsets_topic_replication_factor);
   services.config.advertised_host = AdvertisedHost(options, listen.host);
   services.config.advertised_port = listen.port;
   services.config.auto_create_topics_enable = options.auto_create_topics_enable;
@@ -187,6 +200,21 @@ Status ValidateServeOptions(const ServeOptions& o) {
     return Status::InvalidArgument("num_network_threads must be 0 (one per core) to " +
                                    std::to_string(kMaxNetworkThreads));
   }
+  if (o.broker_id < 0) {
+    return Status::InvalidArgument("broker_id must be 0 or more, got " +
+                                   std::to_string(o.broker_id));
+  }
+  RETURN_IF_ERROR(Positive("zookeeper_session_timeout_ms", o.zookeeper_session_timeout_ms));
+  if (o.zookeeper_connection_timeout_ms < 0) {
+    return Status::InvalidArgument(
+        "zookeeper_connection_timeout_ms must be 0 (the session timeout) or more, got " +
+        std::to_string(o.zookeeper_connection_timeout_ms));
+  }
+  RETURN_IF_ERROR(ReplicationFactor("default_replication_factor", o.default_replication_factor));
+  RETURN_IF_ERROR(
+      ReplicationFactor("offsets_topic_replication_factor", o.offsets_topic_replication_factor));
+  RETURN_IF_ERROR(ValidatePartitionCount(o.offsets_topic_num_partitions)
+                      .WithContext("offsets_topic_num_partitions"));
   return ToLogOptions(o).Validate();
 }
 
