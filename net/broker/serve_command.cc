@@ -22,6 +22,8 @@
 #include "net/broker/listen_address.h"
 #include "net/broker/partition_watchers.h"
 #include "net/broker/stop_signals.h"
+#include "net/cluster/cluster_member.h"
+#include "net/cluster/zk_producer_id_blocks.h"
 #include "net/server/server.h"
 #include "net/server/server_options.h"
 
@@ -76,11 +78,31 @@ std::chrono::milliseconds HousekeepingInterval(const ServeOptions& o) {
       std::min(o.log_retention_check_interval_ms, o.log_flush_interval_ms));
 }
 
+// The member's options: the session, and the controller's defaults for new topics.
+ClusterMemberOptions MemberOptions(const ServeOptions& o) {
+  ClusterMemberOptions member;
+  member.broker_id = o.broker_id;
+  member.zookeeper.connect = o.zookeeper_connect;
+  member.zookeeper.session_timeout_ms = o.zookeeper_session_timeout_ms;
+  member.zookeeper.connection_timeout_ms = o.zookeeper_connection_timeout_ms > 0
+                                               ? o.zookeeper_connection_timeout_ms
+                                               : o.zookeeper_session_timeout_ms;
+  member.controller.default_partitions = o.num_partitions;
+  member.controller.default_replication_factor = static_cast<int16_t>(o.default_replication_factor);
+  member.controller.log_defaults = ToLogOptions(o);
+  return member;
+}
+
 // The group coordinator over the committed offsets in `logs` (replayed here).
 Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogManager* logs,
                                                      Flusher* flusher) {
+  OffsetStoreOptions store;
+  store.offsets_topic_num_partitions = o.offsets_topic_num_partitions;
+  // In a cluster the controller creates the topic, and a broker loads the partitions it
+  // leads only (local_replicas.h).
+  store.create_topic = o.zookeeper_connect.empty();
   ASSIGN_OR_RETURN(std::unique_ptr<OffsetStore> offsets,
-                   OffsetStore::Open(logs, flusher, SystemClock::Get(), OffsetStoreOptions()));
+                   OffsetStore::Open(logs, flusher, SystemClock::Get(), store));
   GroupCoordinatorOptions options;
   options.initial_rebalance_delay_ms = o.group_initial_rebalance_delay_ms;
   return std::make_unique<GroupCoordinator>(std::move(offsets), SystemClock::Get(), options);
@@ -101,8 +123,27 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     return opened.status();
   }
   std::unique_ptr<GroupCoordinator> groups = std::move(*opened);
-  Result<std::unique_ptr<ProducerIdAllocator>> producer_ids = ProducerIdAllocator::Open(backend);
+  // Cluster mode: the member lives until everything that uses it has stopped.
+  std::unique_ptr<ClusterMember> member;
+  if (!options.zookeeper_connect.empty()) {
+    Result<std::unique_ptr<ClusterMember>> joined =
+        ClusterMember::Open(MemberOptions(options), backend, logs.get());
+    if (!joined.ok()) {
+      groups.reset();
+      logs->Close().IgnoreError();  // the ZooKeeper error is the one to report
+      return joined.status();
+    }
+    member = std::move(*joined);
+  }
+  // A cluster's brokers take their producer id blocks from ZooKeeper, so that no two of them
+  // hand out the same id.
+  Result<std::unique_ptr<ProducerIdAllocator>> producer_ids =
+      member != nullptr
+          ? std::make_unique<ProducerIdAllocator>(
+                std::make_unique<ZkProducerIdBlocks>(member->zk_source(), options.broker_id))
+          : ProducerIdAllocator::Open(backend);
   if (!producer_ids.ok()) {
+    member.reset();
     groups.reset();
     logs->Close().IgnoreError();  // the producer id error is the one to report
     return producer_ids.status();
@@ -129,6 +170,10 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   services.admin = &admin;
   services.producer_ids = producer_ids->get();
   services.clock = SystemClock::Get();
+  if (member != nullptr) {
+    services.config.cluster_id = member->cluster_id();
+    services.cluster = member.get();
+  }
   Broker broker(&services);
 
   ServerOptions server_options;
@@ -148,6 +193,18 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   // With port 0 the server picked one; no client can know it before the banner below, so
   // nothing reads the config yet.
   if (listen.port == 0) services.config.advertised_port = server.bound_port();
+  if (member != nullptr) {
+    Status joined = member->Join(services.config.advertised_host, services.config.advertised_port,
+                                 &admin, groups.get());
+    if (!joined.ok()) {
+      server.Stop();
+      member->Close();
+      admin.Stop();
+      groups.reset();
+      logs->Close().IgnoreError();  // the registration error is the one to report
+      return joined;
+    }
+  }
   Housekeeper housekeeper(logs.get(), HousekeepingInterval(options));
   housekeeper.Start();
   PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
@@ -156,10 +213,19 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
             << server.bound_port() << " (advertised as " << services.config.advertised_host << ":"
             << services.config.advertised_port << "), backend " << options.backend << ", data dir "
             << options.data_dir << ", " << threads << " network threads";
+  if (member != nullptr) {
+    LOG(INFO) << "cluster mode: broker id " << options.broker_id << " of cluster "
+              << member->cluster_id() << ", ZooKeeper at " << options.zookeeper_connect;
+  } else {
+    LOG(INFO) << "single node: broker id " << options.broker_id << ", no ZooKeeper";
+  }
 
   const int signal_number = signals->WaitForStop();
   LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
   server.Stop();
+  // The registration (and /controller, if held) go at once, so that the cluster moves on
+  // without waiting for the session to time out.
+  if (member != nullptr) member->Close();
   admin.Stop();  // a topic change in progress completes; queued ones are dropped
   group_timer.Stop();
   housekeeper.Stop();
