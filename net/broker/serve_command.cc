@@ -22,6 +22,8 @@
 #include "net/broker/listen_address.h"
 #include "net/broker/partition_watchers.h"
 #include "net/broker/stop_signals.h"
+#include "net/cluster/cluster_member.h"
+#include "net/cluster/zk_producer_id_blocks.h"
 #include "net/server/server.h"
 #include "net/server/server_options.h"
 
@@ -35,6 +37,13 @@ constexpr std::chrono::milliseconds kGroupTickInterval(50);
 Status Positive(std::string_view name, int64_t value) {
   if (value > 0) return Status::OK();
   return Status::InvalidArgument(std::string(name) + " must be positive, got " +
+                                 std::to_string(value));
+}
+
+// Kafka's replication factors are int16.
+Status ReplicationFactor(std::string_view name, int32_t value) {
+  if (value >= 1 && value <= INT16_MAX) return Status::OK();
+  return Status::InvalidArgument(std::string(name) + " must be 1 to 32767, got " +
                                  std::to_string(value));
 }
 
@@ -69,11 +78,31 @@ std::chrono::milliseconds HousekeepingInterval(const ServeOptions& o) {
       std::min(o.log_retention_check_interval_ms, o.log_flush_interval_ms));
 }
 
+// The member's options: the session, and the controller's defaults for new topics.
+ClusterMemberOptions MemberOptions(const ServeOptions& o) {
+  ClusterMemberOptions member;
+  member.broker_id = o.broker_id;
+  member.zookeeper.connect = o.zookeeper_connect;
+  member.zookeeper.session_timeout_ms = o.zookeeper_session_timeout_ms;
+  member.zookeeper.connection_timeout_ms = o.zookeeper_connection_timeout_ms > 0
+                                               ? o.zookeeper_connection_timeout_ms
+                                               : o.zookeeper_session_timeout_ms;
+  member.controller.default_partitions = o.num_partitions;
+  member.controller.default_replication_factor = static_cast<int16_t>(o.default_replication_factor);
+  member.controller.log_defaults = ToLogOptions(o);
+  return member;
+}
+
 // The group coordinator over the committed offsets in `logs` (replayed here).
 Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogManager* logs,
                                                      Flusher* flusher) {
+  OffsetStoreOptions store;
+  store.offsets_topic_num_partitions = o.offsets_topic_num_partitions;
+  // In a cluster the controller creates the topic, and a broker loads the partitions it
+  // leads only (local_replicas.h).
+  store.create_topic = o.zookeeper_connect.empty();
   ASSIGN_OR_RETURN(std::unique_ptr<OffsetStore> offsets,
-                   OffsetStore::Open(logs, flusher, SystemClock::Get(), OffsetStoreOptions()));
+                   OffsetStore::Open(logs, flusher, SystemClock::Get(), store));
   GroupCoordinatorOptions options;
   options.initial_rebalance_delay_ms = o.group_initial_rebalance_delay_ms;
   return std::make_unique<GroupCoordinator>(std::move(offsets), SystemClock::Get(), options);
@@ -94,8 +123,27 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     return opened.status();
   }
   std::unique_ptr<GroupCoordinator> groups = std::move(*opened);
-  Result<std::unique_ptr<ProducerIdAllocator>> producer_ids = ProducerIdAllocator::Open(backend);
+  // Cluster mode: the member lives until everything that uses it has stopped.
+  std::unique_ptr<ClusterMember> member;
+  if (!options.zookeeper_connect.empty()) {
+    Result<std::unique_ptr<ClusterMember>> joined =
+        ClusterMember::Open(MemberOptions(options), backend, logs.get());
+    if (!joined.ok()) {
+      groups.reset();
+      logs->Close().IgnoreError();  // the ZooKeeper error is the one to report
+      return joined.status();
+    }
+    member = std::move(*joined);
+  }
+  // A cluster's brokers take their producer id blocks from ZooKeeper, so that no two of them
+  // hand out the same id.
+  Result<std::unique_ptr<ProducerIdAllocator>> producer_ids =
+      member != nullptr
+          ? std::make_unique<ProducerIdAllocator>(
+                std::make_unique<ZkProducerIdBlocks>(member->zk_source(), options.broker_id))
+          : ProducerIdAllocator::Open(backend);
   if (!producer_ids.ok()) {
+    member.reset();
     groups.reset();
     logs->Close().IgnoreError();  // the producer id error is the one to report
     return producer_ids.status();
@@ -104,6 +152,12 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   AdminWorker admin;
   PartitionWatchers watchers;
   BrokerServices services;
+  services.config.node_id = options.broker_id;
+  services.config.default_replication_factor =
+      static_cast<int16_t>(options.default_replication_factor);
+  services.config.offsets_topic_num_partitions = options.offsets_topic_num_partitions;
+  services.config.offsets_topic_replication_factor =
+      static_cast<int16_t>(options.offsets_topic_replication_factor);
   services.config.advertised_host = AdvertisedHost(options, listen.host);
   services.config.advertised_port = listen.port;
   services.config.auto_create_topics_enable = options.auto_create_topics_enable;
@@ -116,6 +170,10 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   services.admin = &admin;
   services.producer_ids = producer_ids->get();
   services.clock = SystemClock::Get();
+  if (member != nullptr) {
+    services.config.cluster_id = member->cluster_id();
+    services.cluster = member.get();
+  }
   Broker broker(&services);
 
   ServerOptions server_options;
@@ -135,6 +193,18 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   // With port 0 the server picked one; no client can know it before the banner below, so
   // nothing reads the config yet.
   if (listen.port == 0) services.config.advertised_port = server.bound_port();
+  if (member != nullptr) {
+    Status joined = member->Join(services.config.advertised_host, services.config.advertised_port,
+                                 &admin, groups.get());
+    if (!joined.ok()) {
+      server.Stop();
+      member->Close();
+      admin.Stop();
+      groups.reset();
+      logs->Close().IgnoreError();  // the registration error is the one to report
+      return joined;
+    }
+  }
   Housekeeper housekeeper(logs.get(), HousekeepingInterval(options));
   housekeeper.Start();
   PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
@@ -143,10 +213,19 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
             << server.bound_port() << " (advertised as " << services.config.advertised_host << ":"
             << services.config.advertised_port << "), backend " << options.backend << ", data dir "
             << options.data_dir << ", " << threads << " network threads";
+  if (member != nullptr) {
+    LOG(INFO) << "cluster mode: broker id " << options.broker_id << " of cluster "
+              << member->cluster_id() << ", ZooKeeper at " << options.zookeeper_connect;
+  } else {
+    LOG(INFO) << "single node: broker id " << options.broker_id << ", no ZooKeeper";
+  }
 
   const int signal_number = signals->WaitForStop();
   LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
   server.Stop();
+  // The registration (and /controller, if held) go at once, so that the cluster moves on
+  // without waiting for the session to time out.
+  if (member != nullptr) member->Close();
   admin.Stop();  // a topic change in progress completes; queued ones are dropped
   group_timer.Stop();
   housekeeper.Stop();
@@ -187,6 +266,21 @@ Status ValidateServeOptions(const ServeOptions& o) {
     return Status::InvalidArgument("num_network_threads must be 0 (one per core) to " +
                                    std::to_string(kMaxNetworkThreads));
   }
+  if (o.broker_id < 0) {
+    return Status::InvalidArgument("broker_id must be 0 or more, got " +
+                                   std::to_string(o.broker_id));
+  }
+  RETURN_IF_ERROR(Positive("zookeeper_session_timeout_ms", o.zookeeper_session_timeout_ms));
+  if (o.zookeeper_connection_timeout_ms < 0) {
+    return Status::InvalidArgument(
+        "zookeeper_connection_timeout_ms must be 0 (the session timeout) or more, got " +
+        std::to_string(o.zookeeper_connection_timeout_ms));
+  }
+  RETURN_IF_ERROR(ReplicationFactor("default_replication_factor", o.default_replication_factor));
+  RETURN_IF_ERROR(
+      ReplicationFactor("offsets_topic_replication_factor", o.offsets_topic_replication_factor));
+  RETURN_IF_ERROR(ValidatePartitionCount(o.offsets_topic_num_partitions)
+                      .WithContext("offsets_topic_num_partitions"));
   return ToLogOptions(o).Validate();
 }
 

@@ -46,6 +46,19 @@ struct ServeOptions {
   int64_t group_initial_rebalance_delay_ms = 3000;
   // producer.id.expiration.ms: a producer idle this long is forgotten by every partition.
   int64_t producer_id_expiration_ms = 24ll * 3600 * 1000;
+  // broker.id: the node id, also of a single broker.
+  int32_t broker_id = 0;
+  // zookeeper.connect: "host:port[,host:port...][/chroot]". Empty: a single broker, no
+  // ZooKeeper; otherwise a member of the cluster registered there.
+  std::string zookeeper_connect;
+  int32_t zookeeper_session_timeout_ms = 6000;
+  // How long start-up tries to reach ZooKeeper; 0: the session timeout (as Kafka).
+  int32_t zookeeper_connection_timeout_ms = 0;
+  // Cluster mode: default.replication.factor and the offsets topic's replication factor.
+  int32_t default_replication_factor = 1;
+  int32_t offsets_topic_replication_factor = 1;
+  // offsets.topic.num.partitions: the partitions of __consumer_offsets.
+  int32_t offsets_topic_num_partitions = 50;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

@@ -28,6 +28,20 @@ DEFINE_int64(group_initial_rebalance_delay_ms, 3000,
              "how long a new consumer group's first rebalance waits for more members");
 DEFINE_int64(producer_id_expiration_ms, 86400000,
              "forget an idempotent producer idle this long; its next batch starts over");
+DEFINE_int32(broker_id, 0, "this broker's id in its cluster (the node id of a single broker)");
+DEFINE_string(zookeeper_connect, "",
+              "host:port[,host:port...][/chroot] of the ZooKeeper ensemble of the cluster; "
+              "empty: a single broker without ZooKeeper");
+DEFINE_int32(zookeeper_session_timeout_ms, 6000,
+             "ZooKeeper session timeout: how soon a stopped broker is taken for dead");
+DEFINE_int32(zookeeper_connection_timeout_ms, 0,
+             "how long to try to reach ZooKeeper at start before giving up; 0: the session "
+             "timeout");
+DEFINE_int32(default_replication_factor, 1,
+             "replicas of a topic created without a replication factor (cluster mode)");
+DEFINE_int32(offsets_topic_num_partitions, 50, "partitions of __consumer_offsets");
+DEFINE_int32(offsets_topic_replication_factor, 1,
+             "replicas of each __consumer_offsets partition (cluster mode)");
 
 namespace ringlog {
 
@@ -54,6 +68,13 @@ ServeOptions ServeOptionsFromFlags() {
   o.flush_on_acks_all = FLAGS_flush_on_acks_all;
   o.group_initial_rebalance_delay_ms = FLAGS_group_initial_rebalance_delay_ms;
   o.producer_id_expiration_ms = FLAGS_producer_id_expiration_ms;
+  o.broker_id = FLAGS_broker_id;
+  o.zookeeper_connect = FLAGS_zookeeper_connect;
+  o.zookeeper_session_timeout_ms = FLAGS_zookeeper_session_timeout_ms;
+  o.zookeeper_connection_timeout_ms = FLAGS_zookeeper_connection_timeout_ms;
+  o.default_replication_factor = FLAGS_default_replication_factor;
+  o.offsets_topic_num_partitions = FLAGS_offsets_topic_num_partitions;
+  o.offsets_topic_replication_factor = FLAGS_offsets_topic_replication_factor;
   return o;
 }
 

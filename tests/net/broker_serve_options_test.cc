@@ -62,5 +62,27 @@ TEST(ServeOptionsTest, RefusesNonsense) {
   EXPECT_FALSE(refused([](ServeOptions& o) { o.log_retention_ms = -1; }));
 }
 
+TEST(ServeOptionsTest, RefusesNonsensicalClusterOptions) {
+  const auto refused = [](auto change) {
+    ServeOptions o;
+    change(o);
+    return ValidateServeOptions(o).IsInvalidArgument();
+  };
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.broker_id = -1; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.zookeeper_session_timeout_ms = 0; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.zookeeper_connection_timeout_ms = -1; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.default_replication_factor = 0; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.default_replication_factor = 40000; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.offsets_topic_replication_factor = -1; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.offsets_topic_num_partitions = 0; }));
+  EXPECT_FALSE(refused([](ServeOptions& o) {
+    o.broker_id = 7;
+    o.zookeeper_connect = "127.0.0.1:2181/ringlog";
+    o.zookeeper_connection_timeout_ms = 0;
+    o.default_replication_factor = 3;
+    o.offsets_topic_num_partitions = 1;
+  }));
+}
+
 }  // namespace
 }  // namespace ringlog::testing
