@@ -1,7 +1,8 @@
 """A 3-broker cluster as clients and ZooKeeper see it: kcat and kafka-python list the three
 brokers and the controller; a 6-partition topic created through a broker that is not the
-controller gets two leaders on each broker; every broker answers Metadata and
-DescribeCluster alike; and the znodes follow Kafka's ZooKeeper layout, value for value."""
+controller (which forwards the request) gets two leaders on each broker; every broker
+answers Metadata and DescribeCluster alike; and the znodes follow Kafka's ZooKeeper
+layout, value for value."""
 
 import json
 import unittest
@@ -9,7 +10,8 @@ import unittest
 from kafka.admin import KafkaAdminClient, NewTopic
 
 from cluster_fixture import ClusterTestCase
-from cluster_wire import describe_cluster, metadata
+from cluster_wire import (NONE, TOPIC_ALREADY_EXISTS, Connection, create_topics_answer,
+                          create_topics_request, describe_cluster, metadata)
 from kafka_helpers import kcat
 
 
@@ -53,8 +55,14 @@ class ClusterMetadataTest(ClusterTestCase):
             self.assertEqual(cluster_id, self.cluster.znode_json("/cluster/id")[0]["id"])
 
     def test_a_topic_created_on_a_non_controller_spreads_its_leaders(self):
+        # Sent by hand: the admin clients of the libraries send CreateTopics to the
+        # controller themselves; this one must be forwarded.
         via = self.non_controller()
-        self.create_topic(via, "spread", 6, {"retention.ms": "3600000"})
+        with Connection(self.cluster.broker(via).port) as conn:
+            self.assertEqual(create_topics_answer(conn.call(19, 2, create_topics_request(
+                "spread", 6))), (NONE, None))
+            self.assertEqual(create_topics_answer(conn.call(19, 2, create_topics_request(
+                "spread", 6)))[0], TOPIC_ALREADY_EXISTS)
         leaders = self.wait_for_leaders("spread", 6)
         per_broker = {i: sorted(p for p, l in leaders.items() if l == i) for i in self.cluster.ids}
         self.assertEqual({i: len(ps) for i, ps in per_broker.items()},
