@@ -71,9 +71,11 @@ class ZooKeeperServer:
                     (self.dir, self.port))
         self.log_path = os.path.join(self.dir, "zookeeper.log")
         log = open(self.log_path, "ab")
-        # A small heap and the quick JIT: the server holds a few hundred znodes at most.
+        # A small heap and the quick JIT (the server holds a few hundred znodes at most), and
+        # no fsync: the data is thrown away with the test.
         self.proc = subprocess.Popen(
             ["java", "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+             "-Dzookeeper.forceSync=no",
              "-cp", ZOOKEEPER_CLASSPATH, "-Dzookeeper.log.dir=" + self.dir,
              "org.apache.zookeeper.server.quorum.QuorumPeerMain", config],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
