@@ -23,12 +23,6 @@ BACKEND = os.environ.get("RINGLOG_BACKEND", "uring")
 CLUSTER_SIZE = int(os.environ.get("RINGLOG_CLUSTER", "0"))
 
 
-def single_node_only(reason):
-    """Skips a test when the suite runs on a cluster (RINGLOG_CLUSTER), e.g. one that
-    restarts the broker and expects the whole service to go and come back with it."""
-    return unittest.skipIf(CLUSTER_SIZE > 0, "single broker only: " + reason)
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,7 +12,7 @@ from kafka.errors import GroupIdNotFoundError, NoError, NonEmptyGroupError
 from kafka.structs import OffsetAndMetadata
 
 from kafka_helpers import kcat
-from ringlog_fixture import BrokerTestCase, single_node_only
+from ringlog_fixture import BrokerTestCase
 
 
 class OffsetsTest(BrokerTestCase):
@@ -50,7 +50,6 @@ class OffsetsTest(BrokerTestCase):
         finally:
             consumer.close()
 
-    @single_node_only("restarts the broker")
     def test_a_new_member_resumes_at_the_committed_offset_also_after_a_restart(self):
         self.produce("resume", 100)
         consumer = self.consumer("resumers", "resume")
