@@ -101,7 +101,10 @@ class ClusterRoutingTest(ClusterTestCase):
                              (NOT_LEADER_OR_FOLLOWER, -1))
             self.assertEqual(list_offsets(other_port, "direct", partition)[0],
                              NOT_LEADER_OR_FOLLOWER)
-            self.assertEqual(produce(leader_port, "direct", partition, [b"a", b"b"]), (NONE, 0))
+            # Its own Metadata names it the leader (wait_for_leaders): it must take the data.
+            self.assertEqual(produce(leader_port, "direct", partition, [b"a", b"b"]), (NONE, 0),
+                             "broker %d, the leader of direct-%d in every broker's Metadata" %
+                             (leader, partition))
             self.assertEqual(list_offsets(leader_port, "direct", partition), (NONE, 2))
         port = self.cluster.broker(self.entry).port
         self.assertEqual(produce(port, "no-such-topic-here", 0, [b"x"])[0],
