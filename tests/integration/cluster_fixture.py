@@ -23,7 +23,7 @@ import uuid
 from kazoo.client import KazooClient
 from kazoo.exceptions import NoNodeError
 
-from cluster_wire import metadata
+from cluster_wire import list_offsets, metadata
 from ringlog_fixture import Broker, free_port
 
 ZOOKEEPER_CLASSPATH = "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar"
@@ -343,9 +343,13 @@ class ClusterTestCase(unittest.TestCase):
     def wait_until(self, predicate, timeout, what, interval=0.05):
         return wait_until(predicate, timeout, what, interval, details=self.cluster.log_tails)
 
-    def wait_for_leaders(self, topic, partitions, timeout=20.0):
+    def wait_for_leaders(self, topic, partitions, timeout=20.0, serving=True):
         """Until every live broker's Metadata shows all `partitions` of `topic` with a live
-        leader, the same one in each answer and in the state znodes; {partition: leader}."""
+        leader, the same one in each answer and in the state znodes, and (`serving`) each
+        leader answers ListOffsets for its partitions; {partition: leader}. Tests of
+        something else wait for `serving` so that a leader that names itself in Metadata
+        before it takes requests does not fail them; test_cluster_routing checks that
+        separately."""
         live = self.cluster.live_ids
 
         def settled():
@@ -359,6 +363,9 @@ class ClusterTestCase(unittest.TestCase):
                 got = {p: v["leader"] for p, v in answer["partitions"].items()}
                 if answer["error"] != 0 or got != znode_leaders:
                     return None
+            if serving and any(list_offsets(self.cluster.broker(leader).port, topic, p)[0] != 0
+                               for p, leader in znode_leaders.items()):
+                return None
             return znode_leaders
 
         return self.wait_until(settled, timeout, "leaders of %s on every broker" % topic)
