@@ -110,4 +110,4 @@ function brokerTest(name, { args = [], timeoutMs = 60000 } = {}, body) {
   });
 }
 
-module.exports = { Broker, brokerTest };
+module.exports = { Broker, brokerTest, freePort, sleep };

@@ -4,6 +4,9 @@ Every test gets its own broker on a free loopback port with a fresh data directo
 The binary and backend come from the environment that ctest sets:
   RINGLOG_BINARY   path to build/ringlog
   RINGLOG_BACKEND  uring | rocksdb
+  RINGLOG_CLUSTER  N > 0: BrokerTestCase starts a cluster of N brokers on a private
+                   ZooKeeper instead (cluster_fixture.py), and self.broker is the one
+                   the clients bootstrap from
 """
 
 import os
@@ -17,6 +20,7 @@ import unittest
 
 BINARY = os.environ.get("RINGLOG_BINARY", os.path.join(os.path.dirname(__file__), "../../build/ringlog"))
 BACKEND = os.environ.get("RINGLOG_BACKEND", "uring")
+CLUSTER_SIZE = int(os.environ.get("RINGLOG_CLUSTER", "0"))
 
 
 def free_port():
@@ -42,11 +46,20 @@ class Broker:
         return "127.0.0.1:%d" % self.port
 
     def start(self, timeout=20.0):
+        return self.launch().wait_listening(timeout)
+
+    def launch(self):
+        """Starts the process without waiting for it (wait_listening() does)."""
         args = [BINARY, "serve", "--listen=127.0.0.1:%d" % self.port,
                 "--advertised_host=127.0.0.1", "--data_dir=" + self.data_dir,
                 "--backend=" + self.backend] + self.extra_args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
+        return self
+
+    def wait_listening(self, timeout=20.0):
+        """Until the launched process accepts connections; RuntimeError with its output if
+        it exits or does not listen within `timeout` seconds."""
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -107,16 +120,31 @@ class Broker:
 
 
 class BrokerTestCase(unittest.TestCase):
-    """A test case with a started broker in self.broker (extra flags: BROKER_ARGS)."""
+    """A test case with a started broker in self.broker (extra flags: BROKER_ARGS). With
+    RINGLOG_CLUSTER set, self.cluster is a started cluster (every broker with BROKER_ARGS)
+    and self.broker one of its brokers that is not the controller, so that the requests
+    the controller handles are forwarded."""
 
     BROKER_ARGS = ()
 
     def setUp(self):
+        if CLUSTER_SIZE:
+            from cluster_fixture import Cluster, shared_zookeeper
+            self.cluster = Cluster(shared_zookeeper(), CLUSTER_SIZE, extra_args=self.BROKER_ARGS)
+            self.addCleanup(self.cluster.close)
+            self.cluster.start()
+            controller = self.cluster.controller_id()
+            entry = next((i for i in self.cluster.ids if i != controller), controller)
+            self.broker = self.cluster.broker(entry)
+            self.brokers = [self.cluster.broker(i) for i in self.cluster.ids]
+            return
         self.broker = Broker(self.BROKER_ARGS).start()
         self.addCleanup(self.broker.close)
+        self.brokers = [self.broker]
 
     def tearDown(self):
-        # The broker must survive whatever the test did to it (bad input included).
-        if self.broker.proc is not None and not self.broker.alive():
-            self.fail("ringlog died with code %s:\n%s" % (self.broker.proc.returncode,
-                                                         self.broker.output()[-4000:]))
+        # The brokers must survive whatever the test did to them (bad input included).
+        for broker in self.brokers:
+            if broker.proc is not None and not broker.alive():
+                self.fail("ringlog died with code %s:\n%s" % (broker.proc.returncode,
+                                                             broker.output()[-4000:]))

@@ -1,0 +1,193 @@
+"""The few Kafka requests the cluster tests send by hand to one chosen broker, so that
+they see exactly what that broker answers (a client library would follow the leader or
+the coordinator instead): Metadata v10 (leaders, leader epochs, controller, cluster and
+topic ids), DescribeCluster, FindCoordinator, Produce, ListOffsets, CreateTopics and
+Heartbeat. Built on kafka_wire's primitives; every call is bounded in time."""
+
+import base64
+import socket
+import struct
+
+from kafka_wire import NO_TAGS, Reader, carray, cstring, read_exact, record_batch, string
+
+NONE = 0
+UNKNOWN_TOPIC_OR_PARTITION = 3
+NOT_LEADER_OR_FOLLOWER = 6
+REQUEST_TIMED_OUT = 7
+COORDINATOR_NOT_AVAILABLE = 15
+NOT_COORDINATOR = 16
+TOPIC_ALREADY_EXISTS = 36
+NOT_CONTROLLER = 41
+
+
+def topic_id_text(uuid_bytes):
+    """A topic id as Kafka prints it and keeps it in ZooKeeper: URL-safe base64, no padding."""
+    return base64.urlsafe_b64encode(uuid_bytes).decode().rstrip("=")
+
+
+def java_string_hash(text):
+    """Java's String.hashCode (UTF-16 code units, 32-bit wrap-around), as Kafka hashes a
+    group id to its __consumer_offsets partition."""
+    h = 0
+    units = text.encode("utf-16-be")
+    for i in range(0, len(units), 2):
+        h = (31 * h + int.from_bytes(units[i:i + 2], "big")) & 0xFFFFFFFF
+    return h - (1 << 32) if h >= 1 << 31 else h
+
+
+def offsets_partition(group, partitions):
+    """Kafka's partition of `group` in __consumer_offsets: abs(hashCode) mod partitions,
+    where abs masks the sign bit."""
+    return (java_string_hash(group) & 0x7FFFFFFF) % partitions
+
+
+class Connection:
+    """One TCP connection to one broker; requests and answers in order."""
+
+    def __init__(self, port, timeout=15.0):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.correlation_id = 0
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
+    def send(self, api_key, version, body, flexible=False):
+        """Sends one request; returns its correlation id (receive() reads the answer)."""
+        self.correlation_id += 1
+        header = struct.pack(">hhi", api_key, version, self.correlation_id) + string("it")
+        header += NO_TAGS if flexible else b""
+        self.sock.sendall(struct.pack(">i", len(header) + len(body)) + header + body)
+        return self.correlation_id
+
+    def receive(self, correlation_id, flexible=False):
+        """A Reader over the body of the answer to `correlation_id`."""
+        size = struct.unpack(">i", read_exact(self.sock, 4))[0]
+        reader = Reader(read_exact(self.sock, size))
+        got = reader.take(">i")
+        if got != correlation_id:
+            raise AssertionError("correlation id %d, expected %d" % (got, correlation_id))
+        if flexible:
+            reader.tags()
+        return reader
+
+    def call(self, api_key, version, body, flexible=False):
+        return self.receive(self.send(api_key, version, body, flexible), flexible)
+
+
+def _int32s(r):
+    return r.carray(lambda r: r.take(">i"))
+
+
+def metadata(port, topics=None, auto_create=False):
+    """Metadata v10 from the broker on `port`: a dict with brokers {id: (host, port)},
+    cluster_id, controller_id and topics {name: {"error", "topic_id", "partitions":
+    {index: {"error", "leader", "leader_epoch", "replicas", "isr"}}}}. `topics` None:
+    every topic."""
+    names = None if topics is None else [b"\x00" * 16 + cstring(t) + NO_TAGS for t in topics]
+    body = carray(names) + struct.pack(">???", auto_create, False, False) + NO_TAGS
+    with Connection(port) as conn:
+        r = conn.call(3, 10, body, flexible=True)
+    r.take(">i")  # throttle
+
+    def broker(r):
+        node, host, port_, _rack = r.take(">i"), r.cstring(), r.take(">i"), r.cstring()
+        r.tags()
+        return node, (host, port_)
+
+    def partition(r):
+        error, index, leader, epoch = r.take(">hiii")
+        replicas, isr, _offline = _int32s(r), _int32s(r), _int32s(r)
+        r.tags()
+        return index, dict(error=error, leader=leader, leader_epoch=epoch, replicas=replicas,
+                           isr=isr)
+
+    def topic(r):
+        error, name, tid, _internal = r.take(">h"), r.cstring(), r.uuid(), r.take(">?")
+        partitions = dict(r.carray(partition) or [])
+        r.take(">i")  # authorized operations
+        r.tags()
+        return name, dict(error=error, topic_id=topic_id_text(tid), partitions=partitions)
+
+    brokers = dict(r.carray(broker) or [])
+    cluster_id, controller_id = r.cstring(), r.take(">i")
+    return dict(brokers=brokers, cluster_id=cluster_id, controller_id=controller_id,
+                topics=dict(r.carray(topic) or []))
+
+
+def describe_cluster(port):
+    """DescribeCluster v0 (API 60): (error_code, cluster_id, controller_id,
+    {broker id: (host, port)})."""
+    with Connection(port) as conn:
+        r = conn.call(60, 0, struct.pack(">?", False) + NO_TAGS, flexible=True)
+    r.take(">i")
+    error, _message, cluster_id, controller = r.take(">h"), r.cstring(), r.cstring(), r.take(">i")
+
+    def broker(r):
+        node, host, port_, _rack = r.take(">i"), r.cstring(), r.take(">i"), r.cstring()
+        r.tags()
+        return node, (host, port_)
+
+    return error, cluster_id, controller, dict(r.carray(broker) or [])
+
+
+def find_coordinator(port, group):
+    """FindCoordinator v1 for a group: (error_code, node_id, host, port)."""
+    with Connection(port) as conn:
+        r = conn.call(10, 1, string(group) + struct.pack(">b", 0))
+    r.take(">i")
+    error, _message = r.take(">h"), r.string()
+    return error, r.take(">i"), r.string(), r.take(">i")
+
+
+def produce(port, topic, partition, values, acks=-1):
+    """Produce v3 of one uncompressed batch of `values`: (error_code, base_offset)."""
+    batch = record_batch(values)
+    body = (string(None) + struct.pack(">hi", acks, 10000) + struct.pack(">i", 1) +
+            string(topic) + struct.pack(">ii", 1, partition) + struct.pack(">i", len(batch)) +
+            batch)
+    with Connection(port) as conn:
+        r = conn.call(0, 3, body)
+    assert r.take(">i") == 1 and r.string() == topic and r.take(">i") == 1
+    index, error, base_offset, _append_time = r.take(">ihqq")
+    assert index == partition
+    return error, base_offset
+
+
+def list_offsets(port, topic, partition, timestamp=-1):
+    """ListOffsets v1 (-1: the end, -2: the start): (error_code, offset)."""
+    body = (struct.pack(">i", -1) + struct.pack(">i", 1) + string(topic) +
+            struct.pack(">iiq", 1, partition, timestamp))
+    with Connection(port) as conn:
+        r = conn.call(2, 1, body)
+    assert r.take(">i") == 1 and r.string() == topic and r.take(">i") == 1
+    index, error, _ts, offset = r.take(">ihqq")
+    assert index == partition
+    return error, offset
+
+
+def create_topics_request(topic, partitions, replication_factor=1, timeout_ms=10000):
+    """The body of a CreateTopics v2 request for one topic (send it with api key 19)."""
+    return (struct.pack(">i", 1) + string(topic) + struct.pack(">ih", partitions,
+                                                                replication_factor) +
+            struct.pack(">ii", 0, 0) + struct.pack(">i?", timeout_ms, False))
+
+
+def create_topics_answer(reader):
+    """(error_code, error_message) of a CreateTopics v2 answer for one topic."""
+    reader.take(">i")
+    assert reader.take(">i") == 1
+    reader.string()
+    return reader.take(">h"), reader.string()
+
+
+def heartbeat(port, group, generation=1, member="m"):
+    """Heartbeat v0 for a group: the error code."""
+    with Connection(port) as conn:
+        r = conn.call(12, 0, string(group) + struct.pack(">i", generation) + string(member))
+    return r.take(">h")
