@@ -32,7 +32,12 @@
 namespace ringlog {
 namespace {
 
-MetadataResponse::Partition DescribeClusterPartition(const ClusterSnapshot& snapshot, int32_t index,
+// A partition this broker is named to lead but does not serve yet (its local log is made on
+// the admin worker after the snapshot is published) is answered as without a leader, so
+// that a client never sees this broker name itself the leader and then refuse the data.
+MetadataResponse::Partition DescribeClusterPartition(const BrokerServices& services,
+                                                     const ClusterSnapshot& snapshot,
+                                                     const std::string& topic, int32_t index,
                                                      const ClusterPartition& partition) {
   auto live = [&snapshot](int32_t broker) { return snapshot.brokers.contains(broker); };
   MetadataResponse::Partition p;
@@ -44,7 +49,9 @@ MetadataResponse::Partition DescribeClusterPartition(const ClusterSnapshot& snap
   std::copy_if(partition.replicas.begin(), partition.replicas.end(),
                std::back_inserter(p.offline_replicas),
                [&live](int32_t broker) { return !live(broker); });
-  if (!live(p.leader_id)) {
+  const bool self_not_ready =
+      p.leader_id == services.config.node_id && !services.cluster->Leads(PartitionId{topic, index});
+  if (!live(p.leader_id) || self_not_ready) {
     p.error_code = ToWire(ErrorCode::kLeaderNotAvailable);
     p.leader_id = -1;
   }
@@ -53,7 +60,8 @@ MetadataResponse::Partition DescribeClusterPartition(const ClusterSnapshot& snap
 
 // `name` as the snapshot has it; UNKNOWN_TOPIC_OR_PARTITION when it has not (deleted
 // since the lookup).
-MetadataResponse::Topic DescribeClusterTopic(const ClusterSnapshot& snapshot,
+MetadataResponse::Topic DescribeClusterTopic(const BrokerServices& services,
+                                             const ClusterSnapshot& snapshot,
                                              const std::string& name) {
   MetadataResponse::Topic topic;
   topic.name = name;
@@ -67,7 +75,7 @@ MetadataResponse::Topic DescribeClusterTopic(const ClusterSnapshot& snapshot,
   const std::vector<ClusterPartition>& partitions = found->partitions;
   for (size_t i = 0; i < partitions.size(); ++i) {
     topic.partitions.push_back(
-        DescribeClusterPartition(snapshot, static_cast<int32_t>(i), partitions[i]));
+        DescribeClusterPartition(services, snapshot, name, static_cast<int32_t>(i), partitions[i]));
   }
   return topic;
 }
@@ -90,7 +98,7 @@ MetadataResponse::Topic DescribeTopic(const BrokerServices& services,
   topic.error_code = ToWire(lookup.error);
   topic.is_internal = IsInternalTopic(name);
   if (lookup.error != ErrorCode::kNone) return topic;
-  if (snapshot != nullptr) return DescribeClusterTopic(*snapshot, name);
+  if (snapshot != nullptr) return DescribeClusterTopic(services, *snapshot, name);
   topic.topic_id = services.logs->TopicId(name).value_or(Uuid{});
   topic.partitions.reserve(static_cast<size_t>(lookup.partitions));
   for (int32_t i = 0; i < lookup.partitions; ++i) {
@@ -150,7 +158,7 @@ void ServeMetadata(RequestContext& ctx, bool on_admin) {
   }
   if (!asked && snapshot != nullptr) {
     for (const auto& [name, topic] : snapshot->topics) {
-      response.topics.push_back(DescribeClusterTopic(*snapshot, name));
+      response.topics.push_back(DescribeClusterTopic(services, *snapshot, name));
     }
   } else if (!asked) {
     for (const TopicInfo& info : services.logs->ListTopics()) {
