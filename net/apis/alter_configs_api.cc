@@ -76,21 +76,12 @@ void Forward(RequestContext& ctx, const AlterConfigsRequest& request) {
   WireReader reader(
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body->data()), body->size()));
   Result<AlterConfigsResponse> answer = DecodeAlterConfigsResponse(reader, version);
-  if (answer.ok() && !request.validate_only &&
-      answer->responses.size() == request.resources.size()) {
-    std::map<std::string, ConfigMap> changed;
-    for (size_t i = 0; i < request.resources.size(); ++i) {
-      const AlterConfigsRequest::Resource& resource = request.resources[i];
-      if (answer->responses[i].error_code != ToWire(ErrorCode::kNone) ||
-          resource.resource_type != kConfigResourceTopic) {
-        continue;
-      }
-      ConfigMap configs;
-      if (Alter(ctx, resource, /*validate_only=*/true, &configs).error == ErrorCode::kNone) {
-        changed.emplace(resource.resource_name, std::move(configs));
-      }
-    }
-    AwaitConfigChanges(ctx, changed);
+  if (answer.ok() && !request.validate_only) {
+    AwaitAcceptedConfigChanges(
+        ctx, request.resources, answer->responses,
+        [&ctx](const AlterConfigsRequest::Resource& resource, ConfigMap* configs) {
+          return Alter(ctx, resource, /*validate_only=*/true, configs).error == ErrorCode::kNone;
+        });
   }
   RelayResponseBody(ctx, *body);
 }

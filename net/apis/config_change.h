@@ -10,6 +10,7 @@
 
 #include "engine/log/topic_config.h"
 #include "net/apis/request_context.h"
+#include "net/codec/describe_configs_codec.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
@@ -64,5 +65,26 @@ bool ForwardsConfigChange(const RequestContext& ctx, const std::vector<int8_t>& 
 // until this broker's snapshot shows each of `changed` (topic -> overrides), at most a
 // few seconds.
 void AwaitConfigChanges(const RequestContext& ctx, const std::map<std::string, ConfigMap>& changed);
+
+// AwaitConfigChanges for the topic resources the controller accepted (`answers`, one per
+// resource, in order; another count is not waited for). `resolve(resource, &configs)` says
+// whether the handler's own change of `resource` applies here, and with what overrides.
+template <typename Resource, typename Answer, typename Resolve>
+void AwaitAcceptedConfigChanges(const RequestContext& ctx, const std::vector<Resource>& resources,
+                                const std::vector<Answer>& answers, const Resolve& resolve) {
+  if (answers.size() != resources.size()) return;
+  std::map<std::string, ConfigMap> changed;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    if (answers[i].error_code != ToWire(ErrorCode::kNone) ||
+        resources[i].resource_type != kConfigResourceTopic) {
+      continue;
+    }
+    ConfigMap configs;
+    if (resolve(resources[i], &configs)) {
+      changed.emplace(resources[i].resource_name, std::move(configs));
+    }
+  }
+  AwaitConfigChanges(ctx, changed);
+}
 
 }  // namespace ringlog

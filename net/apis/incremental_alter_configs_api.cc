@@ -149,21 +149,12 @@ void Forward(RequestContext& ctx, const Request& request) {
       std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(body->data()), body->size()));
   Result<IncrementalAlterConfigsResponse> answer =
       DecodeIncrementalAlterConfigsResponse(reader, version);
-  if (answer.ok() && !request.validate_only &&
-      answer->responses.size() == request.resources.size()) {
-    std::map<std::string, ConfigMap> changed;
-    for (size_t i = 0; i < request.resources.size(); ++i) {
-      const Request::Resource& resource = request.resources[i];
-      if (answer->responses[i].error_code != ToWire(ErrorCode::kNone) ||
-          resource.resource_type != kConfigResourceTopic) {
-        continue;
-      }
-      ConfigMap configs;
-      if (Alter(ctx, resource, /*validate_only=*/true, &configs).error == ErrorCode::kNone) {
-        changed.emplace(resource.resource_name, std::move(configs));
-      }
-    }
-    AwaitConfigChanges(ctx, changed);
+  if (answer.ok() && !request.validate_only) {
+    AwaitAcceptedConfigChanges(
+        ctx, request.resources, answer->responses,
+        [&ctx](const Request::Resource& resource, ConfigMap* configs) {
+          return Alter(ctx, resource, /*validate_only=*/true, configs).error == ErrorCode::kNone;
+        });
   }
   RelayResponseBody(ctx, *body);
 }
