@@ -28,6 +28,7 @@
 #include "net/codec/produce_codec.h"
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
+#include "tests/net/server_test_util.h"
 #include "tests/support/log_contents.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
@@ -94,10 +95,7 @@ class BrokerTest : public ::testing::TestWithParam<std::string> {
     services_.admin = &admin_;
     services_.clock = &clock_;
     broker_ = std::make_unique<Broker>(&services_);
-    ServerOptions options;
-    options.host = "127.0.0.1";
-    options.port = 0;
-    options.num_loops = 2;
+    ServerOptions options = ringlog::testing::LoopbackOptions();
     server_ = std::make_unique<Server>(options, broker_.get());
     ASSERT_TRUE(server_->Start().ok());
     services_.config.advertised_port = server_->bound_port();

@@ -38,6 +38,7 @@
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
 #include "tests/net/fake_cluster_view.h"
+#include "tests/net/server_test_util.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -142,9 +143,7 @@ class ClusterBrokerTest : public ::testing::Test {
     services_.clock = &clock_;
     services_.cluster = &cluster_;
     broker_ = std::make_unique<Broker>(&services_);
-    ServerOptions options;
-    options.host = "127.0.0.1";
-    options.port = 0;
+    ServerOptions options = ringlog::testing::LoopbackOptions();
     options.num_loops = 1;
     server_ = std::make_unique<Server>(options, broker_.get());
     ASSERT_TRUE(server_->Start().ok());

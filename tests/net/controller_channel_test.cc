@@ -21,6 +21,7 @@
 #include "net/codec/api_versions_codec.h"
 #include "net/codec/request_header.h"
 #include "net/server/server.h"
+#include "tests/net/server_test_util.h"
 
 namespace ringlog {
 namespace {
@@ -163,9 +164,7 @@ TEST(ControllerChannelTest, NoAnswerInTimeIsBusy) {
 TEST(ControllerChannelTest, TalksToARealBroker) {
   BrokerServices services;
   Broker broker(&services);
-  ServerOptions options;
-  options.host = "127.0.0.1";
-  options.port = 0;
+  ServerOptions options = ringlog::testing::LoopbackOptions();
   options.num_loops = 1;
   Server server(options, &broker);
   ASSERT_TRUE(server.Start().ok());

@@ -33,6 +33,7 @@
 #include "net/codec/sync_group_codec.h"
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
+#include "tests/net/server_test_util.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -79,10 +80,7 @@ class GroupBrokerTest : public ::testing::Test {
     services_.admin = &admin_;
     services_.clock = SystemClock::Get();
     broker_ = std::make_unique<Broker>(&services_);
-    ServerOptions server_options;
-    server_options.host = "127.0.0.1";
-    server_options.port = 0;
-    server_options.num_loops = 2;
+    ServerOptions server_options = ringlog::testing::LoopbackOptions();
     server_ = std::make_unique<Server>(server_options, broker_.get());
     ASSERT_TRUE(server_->Start().ok());
     services_.config.advertised_port = server_->bound_port();

@@ -15,6 +15,7 @@
 #include "net/codec/init_producer_id_codec.h"
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
+#include "tests/net/server_test_util.h"
 #include "tests/support/fault_backend.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
@@ -37,9 +38,7 @@ class InitProducerIdBrokerTest : public ::testing::Test {
     services_.admin = &admin_;
     services_.clock = SystemClock::Get();
     broker_ = std::make_unique<Broker>(&services_);
-    ServerOptions options;
-    options.host = "127.0.0.1";
-    options.port = 0;
+    ServerOptions options = ringlog::testing::LoopbackOptions();
     options.num_loops = 1;
     server_ = std::make_unique<Server>(options, broker_.get());
     ASSERT_TRUE(server_->Start().ok());
