@@ -39,6 +39,11 @@ struct LogOptions {
   // producer.id.expiration.ms (a broker config in Kafka): a producer whose last batch is
   // older than this, by its max timestamp, is forgotten; its next batch must start over.
   int64_t producer_id_expiration_ms = 24ll * 3600 * 1000;
+  // min.insync.replicas: an acks=all produce needs at least this many in-sync replicas.
+  int32_t min_insync_replicas = 1;
+  // Not a topic config: set by a cluster broker for all its logs. A replicated log's high
+  // watermark is moved by replication, not by its writes (PartitionLog::AdvanceHighWatermark).
+  bool replicated = false;
 
   // InvalidArgument naming the first nonsensical field (zero or negative sizes, a segment
   // too small for one batch header, ...).

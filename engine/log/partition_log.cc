@@ -492,7 +492,7 @@ std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
   return it == segments_.end() ? nullptr : it->second;
 }
 
-Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes) const {
+Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes, ReadBound /*bound*/) const {
   std::shared_ptr<Segment> segment;
   Offset end;
   uint64_t active_bytes;
@@ -819,6 +819,8 @@ Offset PartitionLog::next_offset() const {
   std::shared_lock map_lock(map_mu_);
   return next_offset_;
 }
+
+Offset PartitionLog::high_watermark() const { return next_offset(); }
 
 Offset PartitionLog::flushed_offset() const { return flushed_offset_.load(); }
 

@@ -40,6 +40,27 @@ struct AppendResult {
   bool duplicate = false;
 };
 
+// Where a leader epoch ends in a log (Kafka's OffsetsForLeaderEpoch answer); see
+// PartitionLog::EndOffsetForEpoch. {-1, -1} is Kafka's "undefined".
+struct EpochEndOffset {
+  int32_t epoch = -1;
+  Offset end_offset = -1;
+
+  friend bool operator==(const EpochEndOffset&, const EpochEndOffset&) = default;
+};
+
+// One entry of a log's leader-epoch history: the epoch's first offset.
+struct EpochStart {
+  int32_t epoch = 0;
+  Offset start_offset = 0;
+
+  friend bool operator==(const EpochStart&, const EpochStart&) = default;
+};
+
+// Which end a read stops at: consumers read below the high watermark, followers up to the
+// log end.
+enum class ReadBound { kHighWatermark, kLogEnd };
+
 class PartitionLog final {
  public:
   // Opens (recovers) the partition's segments through `backend`, or starts an empty log.
@@ -87,7 +108,10 @@ class PartitionLog final {
   // the next segment on, so first_offset is then above `offset`; an empty result's
   // next_offset says where reading goes on.
   // The result pins its segment, so it stays valid while retention deletes the segment.
-  Result<ReadResult> Read(Offset offset, size_t max_bytes) const;
+  // `bound` says where reading stops: below the high watermark (consumers; an offset in
+  // [high_watermark(), log_end_offset()] reads empty) or at the log end (followers).
+  Result<ReadResult> Read(Offset offset, size_t max_bytes,
+                          ReadBound bound = ReadBound::kHighWatermark) const;
 
   // The offset of the first record with timestamp >= ts (exact for uncompressed batches,
   // the batch's base offset for compressed ones); NotFound when no record is that new.
@@ -142,16 +166,77 @@ class PartitionLog final {
   static constexpr std::string_view kProducerStateMetaPrefix = "producer-state.";
   static std::string ProducerStateMetaName(const PartitionId& id);
 
+  // --- Replication (a cluster broker's partitions, LogOptions::replicated) ---
+  //
+  // A replicated log's high watermark is not its log end: the leader's replication moves it
+  // (AdvanceHighWatermark) once the in-sync replicas hold the data, and a follower moves it
+  // to what its leader said. It never moves back except by truncation. It is stored in a
+  // checkpoint blob (CheckpointHighWatermark, and FlushForClose) and starts there on open,
+  // capped at the log end; without a checkpoint it starts at the log start offset.
+
+  // Moves a replicated log's high watermark up to min(`hw`, log_end_offset()); never down.
+  // No-op on an unreplicated log. Returns the high watermark now.
+  Offset AdvanceHighWatermark(Offset hw);
+  // Stores the high watermark in kHighWatermarkMetaPrefix + "<topic>-<partition>" when it
+  // changed since the last checkpoint. No-op on an unreplicated log.
+  Status CheckpointHighWatermark();
+  static constexpr std::string_view kHighWatermarkMetaPrefix = "high-watermark.";
+  static std::string HighWatermarkMetaName(const PartitionId& id);
+
+  // Leader epochs. Every batch carries the epoch of the leader that appended it; the log
+  // keeps the epoch history (epoch -> first offset) durably in
+  // kLeaderEpochMetaPrefix + "<topic>-<partition>", rebuilt from the batches when missing.
+  //
+  // This replica leads from now on at `epoch`: Append stamps `epoch` into each batch, and an
+  // epoch newer than the latest is recorded as starting at the log end (stored before this
+  // returns). The same epoch again is a no-op; an older one is InvalidArgument.
+  Status AssignLeaderEpoch(int32_t epoch);
+  // The epoch Append stamps now (0 until AssignLeaderEpoch).
+  int32_t leader_epoch() const;
+  // The latest epoch of the history; -1 when it is empty (no batch and no assignment yet).
+  int32_t latest_epoch() const;
+  // Kafka's LeaderEpochFileCache.endOffsetFor: for the latest epoch, {epoch,
+  // log_end_offset()}; for an older epoch, {the largest known epoch <= `epoch`, the start
+  // of the next larger known epoch}; {`epoch`, first known start} when `epoch` is older than
+  // every known one; {-1, -1} for -1 or an epoch newer than every known one.
+  EpochEndOffset EndOffsetForEpoch(int32_t epoch) const;
+  // The epoch history, oldest first.
+  std::vector<EpochStart> leader_epochs() const;
+  static constexpr std::string_view kLeaderEpochMetaPrefix = "leader-epoch.";
+  static std::string LeaderEpochMetaName(const PartitionId& id);
+
+  // A follower's append: whole batches as the leader's Fetch response carried them (one or
+  // more; a trailing partial batch is ignored, as Kafka does), stored unchanged — offsets,
+  // leader epochs, timestamps, producer ids. Checks each batch (CRC, header) and continuity:
+  // Corruption for a bad batch, InvalidArgument for a base offset below the log end (a gap
+  // above it starts a new segment). Records the batches' producers in the producer state
+  // without sequence checks, and a batch epoch newer than the history's latest as starting
+  // at its base offset. Returns once the batches are written; the new log end offset. On
+  // error nothing of the call is kept.
+  Result<Offset> AppendReplicated(std::span<const uint8_t> batches);
+
+  // Drops every batch at and above `offset` (a batch boundary; a batch that starts below it
+  // is kept whole), on both backends, and rewinds with it the indexes, the producer state,
+  // the epoch history and the high watermark (to at most `offset`). A no-op at or above the
+  // log end. InvalidArgument below the log start offset. Durable when it returns.
+  Status TruncateTo(Offset offset);
+  // Drops the whole log and starts it empty at `offset`, which becomes its log start: for a
+  // follower whose leader no longer has the offsets it would fetch next. Durable when it
+  // returns.
+  Status TruncateFullyAndStartAt(Offset offset);
+
   // The idempotent producers this partition knows (DescribeProducers), by id.
   std::vector<ProducerInfo> ActiveProducers() const;
 
   const PartitionId& id() const { return id_; }
   Offset log_start_offset() const;
+  // One past the last written batch (the log end offset). Batches appended with
+  // AppendAsync join it as their writes complete.
   Offset next_offset() const;
-  // One past the last written batch: what readers see. Batches appended with AppendAsync
-  // join it as their writes complete.
-  // On a single node, every written batch is committed: the high watermark is next_offset.
-  Offset high_watermark() const { return next_offset(); }
+  Offset log_end_offset() const { return next_offset(); }
+  // What consumers may read below. On an unreplicated log (the single broker) every written
+  // batch is committed, so it is the log end; on a replicated one see AdvanceHighWatermark.
+  Offset high_watermark() const;
   // Offsets below this are durable.
   Offset flushed_offset() const;
   uint64_t size_bytes() const;

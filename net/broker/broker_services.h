@@ -15,6 +15,7 @@ namespace ringlog {
 class AdminWorker;
 class ClusterView;
 class GroupCoordinator;
+class LeaderReplicas;
 class PartitionWatchers;
 class ProducerIdAllocator;
 
@@ -35,6 +36,8 @@ struct BrokerConfig {
   int16_t default_replication_factor = 1;
   int32_t offsets_topic_num_partitions = 50;
   int16_t offsets_topic_replication_factor = 1;
+  // replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR.
+  int64_t replica_lag_time_max_ms = 30000;
 };
 
 struct BrokerServices {
@@ -50,6 +53,9 @@ struct BrokerServices {
   // The cluster this broker belongs to (net/cluster/cluster_view.h); null for the single
   // broker without ZooKeeper.
   ClusterView* cluster = nullptr;
+  // The leader side of replication in a cluster (net/replication/leader_replicas.h): replica
+  // fetches, the high watermark, acks=all. Null on the single broker.
+  LeaderReplicas* replication = nullptr;
 };
 
 }  // namespace ringlog

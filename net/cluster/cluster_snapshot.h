@@ -29,6 +29,9 @@ struct ClusterBroker {
 struct ClusterPartition {
   std::vector<int32_t> replicas;  // preferred leader first
   znodes::PartitionState state;   // leader -1 until the controller has written one
+  // The state znode's version (Kafka's partition epoch): AlterPartition names it, so the
+  // controller changes the ISR only from the state the leader saw. -1 without a state.
+  int32_t partition_epoch = -1;
 };
 
 struct ClusterTopic {

@@ -42,6 +42,8 @@ std::string_view ApiName(int16_t key) {
       return "DeleteRecords";
     case ApiKey::kInitProducerId:
       return "InitProducerId";
+    case ApiKey::kOffsetForLeaderEpoch:
+      return "OffsetForLeaderEpoch";
     case ApiKey::kDescribeConfigs:
       return "DescribeConfigs";
     case ApiKey::kAlterConfigs:
@@ -52,6 +54,8 @@ std::string_view ApiName(int16_t key) {
       return "DeleteGroups";
     case ApiKey::kIncrementalAlterConfigs:
       return "IncrementalAlterConfigs";
+    case ApiKey::kAlterPartition:
+      return "AlterPartition";
     case ApiKey::kDescribeCluster:
       return "DescribeCluster";
     case ApiKey::kDescribeProducers:

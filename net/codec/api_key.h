@@ -27,11 +27,13 @@ enum class ApiKey : int16_t {
   kDeleteTopics = 20,
   kDeleteRecords = 21,
   kInitProducerId = 22,
+  kOffsetForLeaderEpoch = 23,
   kDescribeConfigs = 32,
   kAlterConfigs = 33,
   kCreatePartitions = 37,
   kDeleteGroups = 42,
   kIncrementalAlterConfigs = 44,
+  kAlterPartition = 56,
   kDescribeCluster = 60,
   kDescribeProducers = 61,
 };

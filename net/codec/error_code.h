@@ -23,6 +23,8 @@ enum class ErrorCode : int16_t {
   kNotCoordinator = 16,
   kInvalidTopicException = 17,  // illegal topic name
   kRecordListTooLarge = 18,
+  kNotEnoughReplicas = 19,             // acks=all: the ISR is below min.insync.replicas
+  kNotEnoughReplicasAfterAppend = 20,  // appended, but the ISR shrank below it meanwhile
   kInvalidRequiredAcks = 21,
   kIllegalGeneration = 22,
   kInconsistentGroupProtocol = 23,
@@ -46,15 +48,20 @@ enum class ErrorCode : int16_t {
   kOutOfOrderSequenceNumber = 45,
   kDuplicateSequenceNumber = 46,
   kInvalidProducerEpoch = 47,
+  kOperationNotAttempted = 55,
   kKafkaStorageError = 56,  // the storage medium failed
   kUnknownProducerId = 59,
   kNonEmptyGroup = 68,
   kGroupIdNotFound = 69,
+  kFencedLeaderEpoch = 74,   // the request's leader epoch is older than the broker's
+  kUnknownLeaderEpoch = 75,  // the request's leader epoch is newer than the broker's
   kUnsupportedCompressionType = 76,
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
   kInvalidRecord = 87,
+  kInvalidUpdateVersion = 95,  // AlterPartition: the partition epoch is stale
   kUnknownTopicId = 100,
+  kIneligibleReplica = 107,  // AlterPartition: a proposed ISR member may not join
   kUnsupportedEndpointType = 119,
 };
 
