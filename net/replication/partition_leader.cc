@@ -169,10 +169,16 @@ std::vector<int32_t> PartitionLeader::maximal_isr() const {
 }
 
 Offset PartitionLeader::HighWatermarkCandidate(Offset leader_log_end) const {
+  // Over the maximal ISR without building it: this runs on every fetch and write.
   Offset candidate = leader_log_end;
-  for (int32_t member : maximal_isr()) {
-    if (member == options_.local_id) continue;
-    candidate = std::min(candidate, follower_log_end(member));
+  auto count = [&](int32_t member) {
+    if (member != options_.local_id) candidate = std::min(candidate, follower_log_end(member));
+  };
+  for (int32_t member : isr_) count(member);
+  if (pending_) {
+    for (int32_t member : pending_->new_isr) {
+      if (!InIsr(member)) count(member);
+    }
   }
   return std::max(candidate, hw_);
 }
