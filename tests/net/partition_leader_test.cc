@@ -3,10 +3,13 @@
 // controller's answers and states, and the acks=all waiters.
 #include "net/replication/partition_leader.h"
 
+#include <glog/logging.h>
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/clock.h"
@@ -15,6 +18,27 @@ namespace ringlog {
 namespace {
 
 constexpr int64_t kLagMs = 10000;
+
+// Collects what is logged while it lives.
+class CapturedLog final : public google::LogSink {
+ public:
+  CapturedLog() { google::AddLogSink(this); }
+  ~CapturedLog() override { google::RemoveLogSink(this); }
+  void send(google::LogSeverity severity, const char*, const char*, int,
+            const google::LogMessageTime&, const char* message, size_t length) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    lines_.push_back(std::string(google::GetLogSeverityName(severity)) + ": " +
+                     std::string(message, length));
+  }
+  std::vector<std::string> lines() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return lines_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> lines_;
+};
 
 LeaderAssignment Assignment(std::vector<int32_t> isr, int32_t partition_epoch = 1,
                             int32_t leader_epoch = 5) {
@@ -336,6 +360,30 @@ TEST_F(PartitionLeaderTest, ReplicasRemovedByTheControllerAreForgotten) {
   std::optional<IsrProposal> proposal;
   EXPECT_EQ(leader_->OnFollowerFetch(3, 10, 10, clock_.NowMs(), &proposal),
             ErrorCode::kNotLeaderOrFollower);
+}
+
+TEST_F(PartitionLeaderTest, LogsEachIsrChangeAndWhenUnderReplicatedBeginsAndEnds) {
+  CapturedLog log;
+  Fetch(2, 100, 100);
+  Fetch(3, 50, 100);
+  clock_.Advance(kLagMs + 1);
+  Fetch(2, 100, 100);
+  std::optional<IsrProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
+  ASSERT_TRUE(shrink.has_value());
+  Accept(*shrink, 2);
+  Advance(100);
+  std::optional<IsrProposal> expand = Fetch(3, 100, 100);
+  ASSERT_TRUE(expand.has_value());
+  Accept(*expand, 3);
+  EXPECT_EQ(log.lines(),
+            (std::vector<std::string>{
+                "INFO: t-0 proposes ISR [1,2,3] -> [1,2]: 3 lagged 10001 ms (partition epoch 1)",
+                "INFO: t-0 ISR [1,2,3] -> [1,2]: 3 lagged 10001 ms (partition epoch 2)",
+                "WARNING: t-0 under-replicated: ISR [1,2] of replicas [1,2,3]",
+                "INFO: t-0 proposes ISR [1,2] -> [1,2,3]: 3 caught up at 100 (partition epoch 2)",
+                "INFO: t-0 ISR [1,2] -> [1,2,3]: 3 caught up at 100 (partition epoch 3)",
+                "INFO: t-0 fully replicated again: ISR [1,2,3]",
+            }));
 }
 
 TEST(FormatIdsTest, ListsIds) {
