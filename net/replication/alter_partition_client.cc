@@ -87,7 +87,9 @@ Result<std::vector<IsrChangeAnswer>> DecodeAlterPartitionAnswers(
   if (kFlexible) RETURN_IF_ERROR(reader.SkipTaggedFields());
   ASSIGN_OR_RETURN(AlterPartitionResponse response, DecodeAlterPartitionResponse(reader, kVersion));
   const auto top_error = static_cast<ErrorCode>(response.error_code);
+  // Another controller, or ZooKeeper slow to answer: the same changes may succeed later.
   if (top_error == ErrorCode::kNotController) return Status::Busy("not the controller");
+  if (top_error == ErrorCode::kRequestTimedOut) return Status::Busy("the controller timed out");
 
   std::map<PartitionId, const AlterPartitionResponse::Partition*> by_partition;
   for (const AlterPartitionResponse::Topic& topic : response.topics) {

@@ -46,7 +46,8 @@ class AlterPartitionClient {
   // Sends `changes` in one request (as broker `broker_id`) and returns one answer per
   // change, in the same order (a change the response leaves out answers
   // UNKNOWN_SERVER_ERROR). Busy when there is no controller, it cannot be reached or does
-  // not answer in time, or answers NOT_CONTROLLER: the changes may be sent again later.
+  // not answer in time, or answers NOT_CONTROLLER or REQUEST_TIMED_OUT: the changes may be
+  // sent again later.
   // IOError / Corruption for a broken exchange or an undecodable response.
   virtual Result<std::vector<IsrChangeAnswer>> Send(const std::vector<IsrChange>& changes) = 0;
 };

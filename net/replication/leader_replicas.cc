@@ -167,7 +167,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
     std::shared_ptr<Entry> entry = Find(partition);
     if (entry == nullptr) return ErrorCode::kNotLeaderOrFollower;
     Completions done;
-    std::optional<IsrProposal> proposal;
+    std::optional<IsrChangeProposal> proposal;
     bool moved = false;
     {
       std::lock_guard<std::mutex> lock(entry->mu);
@@ -281,7 +281,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
     Run(posted);
   }
 
-  void Propose(const PartitionId& partition, IsrProposal proposal) {
+  void Propose(const PartitionId& partition, IsrChangeProposal proposal) {
     {
       std::lock_guard<std::mutex> lock(send_mu_);
       outbox_[partition] = std::move(proposal);
@@ -314,7 +314,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
 
   void CheckLag(TimestampMs now) {
     for (auto& [partition, entry] : Snapshot()) {
-      std::optional<IsrProposal> proposal;
+      std::optional<IsrChangeProposal> proposal;
       {
         std::lock_guard<std::mutex> lock(entry->mu);
         if (entry->stopped) continue;
@@ -343,7 +343,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
     while (true) {
       send_cv_.wait(lock, [this] { return stopping_ || !outbox_.empty(); });
       if (stopping_) return;
-      std::map<PartitionId, IsrProposal> batch;
+      std::map<PartitionId, IsrChangeProposal> batch;
       batch.swap(outbox_);
       lock.unlock();
       const bool sent = SendBatch(batch);
@@ -361,7 +361,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
 
   // Sends the proposals of `batch` still pending; false (leaving them in `batch`) when the
   // controller could not be reached.
-  bool SendBatch(std::map<PartitionId, IsrProposal>& batch) {
+  bool SendBatch(std::map<PartitionId, IsrChangeProposal>& batch) {
     std::vector<IsrChange> changes;
     for (auto it = batch.begin(); it != batch.end();) {
       std::shared_ptr<Entry> entry = Find(it->first);
@@ -425,7 +425,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
   // The proposals to send, the newest per partition.
   std::mutex send_mu_;
   std::condition_variable send_cv_;
-  std::map<PartitionId, IsrProposal> outbox_;
+  std::map<PartitionId, IsrChangeProposal> outbox_;
 
   std::thread ticker_;
   std::thread sender_;

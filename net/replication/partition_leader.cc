@@ -77,7 +77,7 @@ void PartitionLeader::TakeState(const LeaderAssignment& assignment, TimestampMs 
 
 ErrorCode PartitionLeader::OnFollowerFetch(int32_t replica, Offset fetch_offset,
                                            Offset leader_log_end, TimestampMs now,
-                                           std::optional<IsrProposal>* proposal) {
+                                           std::optional<IsrChangeProposal>* proposal) {
   auto it = followers_.find(replica);
   if (it == followers_.end()) return ErrorCode::kNotLeaderOrFollower;
   if (fetch_offset > leader_log_end) return ErrorCode::kNone;
@@ -100,7 +100,8 @@ ErrorCode PartitionLeader::OnFollowerFetch(int32_t replica, Offset fetch_offset,
   return ErrorCode::kNone;
 }
 
-std::optional<IsrProposal> PartitionLeader::MaybeShrink(Offset leader_log_end, TimestampMs now) {
+std::optional<IsrChangeProposal> PartitionLeader::MaybeShrink(Offset leader_log_end,
+                                                              TimestampMs now) {
   if (!MayPropose(now)) return std::nullopt;
   std::vector<int32_t> new_isr;
   std::string reason;
@@ -121,11 +122,11 @@ std::optional<IsrProposal> PartitionLeader::MaybeShrink(Offset leader_log_end, T
   return Propose(std::move(new_isr), std::move(reason));
 }
 
-IsrProposal PartitionLeader::Propose(std::vector<int32_t> new_isr, std::string reason) {
+IsrChangeProposal PartitionLeader::Propose(std::vector<int32_t> new_isr, std::string reason) {
   LOG(INFO) << id_.ToString() << " proposes ISR " << FormatIds(isr_) << " -> " << FormatIds(new_isr)
             << ": " << reason << " (partition epoch " << partition_epoch_ << ")";
-  pending_ = IsrProposal{next_proposal_id_++, leader_epoch_, partition_epoch_, std::move(new_isr),
-                         std::move(reason)};
+  pending_ = IsrChangeProposal{next_proposal_id_++, leader_epoch_, partition_epoch_,
+                               std::move(new_isr), std::move(reason)};
   return *pending_;
 }
 

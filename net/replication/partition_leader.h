@@ -41,7 +41,7 @@
 namespace ringlog {
 
 // An ISR change proposed to the controller (AlterPartition).
-struct IsrProposal {
+struct IsrChangeProposal {
   uint64_t id = 0;  // unique per PartitionLeader; names the proposal in the answer
   int32_t leader_epoch = 0;
   int32_t partition_epoch = -1;  // the state the change applies to
@@ -83,10 +83,10 @@ class PartitionLeader {
   // An offset above the leader's log end is not recorded (that fetch is out of range).
   // Sets `*proposal` when the follower may join the ISR now.
   ErrorCode OnFollowerFetch(int32_t replica, Offset fetch_offset, Offset leader_log_end,
-                            TimestampMs now, std::optional<IsrProposal>* proposal);
+                            TimestampMs now, std::optional<IsrChangeProposal>* proposal);
   // The lag check: a proposal to drop the ISR followers that have not caught up for too
   // long, when there are some and no change is pending.
-  std::optional<IsrProposal> MaybeShrink(Offset leader_log_end, TimestampMs now);
+  std::optional<IsrChangeProposal> MaybeShrink(Offset leader_log_end, TimestampMs now);
 
   // Whether proposal `id` still waits for the controller.
   bool Pending(uint64_t id) const { return pending_ && pending_->id == id; }
@@ -146,7 +146,7 @@ class PartitionLeader {
   // start unknown (caught up at `now` when in the ISR).
   void TakeState(const LeaderAssignment& assignment, TimestampMs now);
   // REQUIRES: no pending change. Records and logs a proposal of `new_isr`.
-  IsrProposal Propose(std::vector<int32_t> new_isr, std::string reason);
+  IsrChangeProposal Propose(std::vector<int32_t> new_isr, std::string reason);
   bool MayPropose(TimestampMs now) const { return !pending_ && now >= quiet_until_ms_; }
   // Logs an ISR change, and when the partition becomes or stops being under-replicated.
   void LogIsrChange(const std::vector<int32_t>& before, const std::string& why) const;
@@ -160,7 +160,7 @@ class PartitionLeader {
   std::vector<int32_t> replicas_;
   std::vector<int32_t> isr_;
   std::map<int32_t, Follower> followers_;
-  std::optional<IsrProposal> pending_;
+  std::optional<IsrChangeProposal> pending_;
   uint64_t next_proposal_id_ = 1;
   TimestampMs quiet_until_ms_ = 0;
   Offset hw_ = 0;

@@ -121,6 +121,9 @@ TEST(AlterPartitionClientTest, TopLevelErrors) {
       DecodeAlterPartitionAnswers(ResponseFrame(response), Changes());
   ASSERT_FALSE(answers.ok());
   EXPECT_TRUE(answers.status().IsBusy()) << "sent again to the next controller";
+  response.error_code = static_cast<int16_t>(ErrorCode::kRequestTimedOut);
+  EXPECT_TRUE(DecodeAlterPartitionAnswers(ResponseFrame(response), Changes()).status().IsBusy())
+      << "ZooKeeper was slow";
 
   response.error_code = static_cast<int16_t>(ErrorCode::kUnknownServerError);
   answers = DecodeAlterPartitionAnswers(ResponseFrame(response), Changes());

@@ -65,8 +65,8 @@ class PartitionLeaderTest : public ::testing::Test {
   }
 
   // A fetch; returns the proposal it made, if any.
-  std::optional<IsrProposal> Fetch(int32_t replica, Offset offset, Offset leader_end) {
-    std::optional<IsrProposal> proposal;
+  std::optional<IsrChangeProposal> Fetch(int32_t replica, Offset offset, Offset leader_end) {
+    std::optional<IsrChangeProposal> proposal;
     EXPECT_EQ(leader_->OnFollowerFetch(replica, offset, leader_end, clock_.NowMs(), &proposal),
               ErrorCode::kNone);
     return proposal;
@@ -80,7 +80,7 @@ class PartitionLeaderTest : public ::testing::Test {
     return leader_->high_watermark();
   }
 
-  void Accept(const IsrProposal& p, int32_t new_partition_epoch) {
+  void Accept(const IsrChangeProposal& p, int32_t new_partition_epoch) {
     LeaderAssignment state;
     state.leader_epoch = p.leader_epoch;
     state.isr = p.new_isr;
@@ -116,7 +116,7 @@ TEST_F(PartitionLeaderTest, LeaderAloneInTheIsrMovesTheHighWatermarkToItsLogEnd)
 }
 
 TEST_F(PartitionLeaderTest, NotAReplicaIsRefusedAndAnOffsetBeyondTheLogEndIsNotRecorded) {
-  std::optional<IsrProposal> proposal;
+  std::optional<IsrChangeProposal> proposal;
   EXPECT_EQ(leader_->OnFollowerFetch(4, 10, 10, clock_.NowMs(), &proposal),
             ErrorCode::kNotLeaderOrFollower);
   EXPECT_EQ(leader_->OnFollowerFetch(1, 10, 10, clock_.NowMs(), &proposal),
@@ -147,7 +147,7 @@ TEST_F(PartitionLeaderTest, FollowerNotCaughtUpForTheLagTimeIsProposedOut) {
   EXPECT_EQ(leader_->MaybeShrink(200, clock_.NowMs()), std::nullopt) << "exactly the lag time";
   clock_.Advance(1);
   Fetch(2, 200, 200);
-  std::optional<IsrProposal> shrink = leader_->MaybeShrink(200, clock_.NowMs());
+  std::optional<IsrChangeProposal> shrink = leader_->MaybeShrink(200, clock_.NowMs());
   ASSERT_TRUE(shrink.has_value());
   EXPECT_EQ(shrink->new_isr, (std::vector<int32_t>{1, 2}));
   EXPECT_EQ(shrink->partition_epoch, 1);
@@ -166,7 +166,7 @@ TEST_F(PartitionLeaderTest, FetchAtThePreviousLogEndCountsAsCaughtUpAtThePreviou
     clock_.Advance(kLagMs / 2);
     end += 100;
   }
-  std::optional<IsrProposal> shrink = leader_->MaybeShrink(end, clock_.NowMs());
+  std::optional<IsrChangeProposal> shrink = leader_->MaybeShrink(end, clock_.NowMs());
   ASSERT_TRUE(shrink.has_value());
   EXPECT_EQ(shrink->new_isr, (std::vector<int32_t>{1, 3}));
   EXPECT_EQ(shrink->reason, "2 lagged 30000 ms");
@@ -178,7 +178,7 @@ TEST_F(PartitionLeaderTest, PendingShrinkKeepsTheOldIsrForTheHighWatermarkUntilA
   EXPECT_EQ(Advance(100), 50);
   clock_.Advance(kLagMs + 1);
   Fetch(2, 100, 100);
-  std::optional<IsrProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
+  std::optional<IsrChangeProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
   ASSERT_TRUE(shrink.has_value());
   EXPECT_EQ(leader_->maximal_isr(), (std::vector<int32_t>{1, 2, 3}));
   EXPECT_EQ(Advance(100), 50) << "the controller may not have recorded the shrink yet";
@@ -196,7 +196,7 @@ TEST_F(PartitionLeaderTest, FollowerAtTheHighWatermarkAndEpochStartIsProposedIn)
   EXPECT_EQ(Fetch(3, 20, 100), std::nullopt) << "below the high watermark";
   Fetch(2, 120, 120);
   EXPECT_EQ(Advance(120), 120);
-  std::optional<IsrProposal> expand = Fetch(3, 120, 120);
+  std::optional<IsrChangeProposal> expand = Fetch(3, 120, 120);
   ASSERT_TRUE(expand.has_value());
   EXPECT_EQ(expand->new_isr, (std::vector<int32_t>{1, 2, 3}));
   EXPECT_EQ(expand->reason, "3 caught up at 120");
@@ -219,7 +219,7 @@ TEST_F(PartitionLeaderTest, FollowerBelowTheCurrentEpochsStartStaysOut) {
 
 TEST_F(PartitionLeaderTest, RefusedProposalIsForgottenAndNotRepeatedForABackoff) {
   leader_ = Make(Assignment({1, 2}));
-  std::optional<IsrProposal> expand = Fetch(3, 0, 0);
+  std::optional<IsrChangeProposal> expand = Fetch(3, 0, 0);
   ASSERT_TRUE(expand.has_value());
   leader_->OnProposalRefused(expand->id, ErrorCode::kInvalidUpdateVersion, clock_.NowMs());
   EXPECT_FALSE(leader_->Pending(expand->id));
@@ -231,7 +231,7 @@ TEST_F(PartitionLeaderTest, RefusedProposalIsForgottenAndNotRepeatedForABackoff)
 
 TEST_F(PartitionLeaderTest, NewerControllerStateReplacesAPendingProposalAndEndsTheBackoff) {
   leader_ = Make(Assignment({1, 2}));
-  std::optional<IsrProposal> expand = Fetch(3, 0, 0);
+  std::optional<IsrChangeProposal> expand = Fetch(3, 0, 0);
   ASSERT_TRUE(expand.has_value());
   leader_->OnProposalRefused(expand->id, ErrorCode::kIneligibleReplica, clock_.NowMs());
   EXPECT_FALSE(leader_->UpdateState(Assignment({1}, /*partition_epoch=*/1), clock_.NowMs()))
@@ -240,7 +240,7 @@ TEST_F(PartitionLeaderTest, NewerControllerStateReplacesAPendingProposalAndEndsT
       << "another leader epoch";
   EXPECT_TRUE(leader_->UpdateState(Assignment({1}, 2), clock_.NowMs()));
   EXPECT_EQ(leader_->isr(), (std::vector<int32_t>{1}));
-  std::optional<IsrProposal> again = Fetch(3, 0, 0);
+  std::optional<IsrChangeProposal> again = Fetch(3, 0, 0);
   ASSERT_TRUE(again.has_value()) << "a newer state ends the backoff";
   EXPECT_EQ(again->partition_epoch, 2);
   EXPECT_TRUE(leader_->UpdateState(Assignment({1, 2}, 3), clock_.NowMs()));
@@ -251,7 +251,7 @@ TEST_F(PartitionLeaderTest, NewerControllerStateReplacesAPendingProposalAndEndsT
 
 TEST_F(PartitionLeaderTest, AcceptedAtAnotherLeaderEpochCountsAsRefused) {
   leader_ = Make(Assignment({1, 2}));
-  std::optional<IsrProposal> expand = Fetch(3, 0, 0);
+  std::optional<IsrChangeProposal> expand = Fetch(3, 0, 0);
   ASSERT_TRUE(expand.has_value());
   LeaderAssignment state = Assignment({1, 2, 3}, 9, /*leader_epoch=*/7);
   leader_->OnProposalAccepted(expand->id, state, clock_.NowMs());
@@ -299,7 +299,7 @@ TEST_F(PartitionLeaderTest, WaiterAfterTheIsrShrankBelowMinInsyncGetsNotEnoughAf
   Fetch(2, 0, 100);
   Fetch(3, 0, 100);
   clock_.Advance(kLagMs + 1);
-  std::optional<IsrProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
+  std::optional<IsrChangeProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
   ASSERT_TRUE(shrink.has_value());
   EXPECT_EQ(shrink->new_isr, (std::vector<int32_t>{1}));
   Completions done;
@@ -341,7 +341,7 @@ TEST_F(PartitionLeaderTest, NewEpochKeepsFollowersAndWaitersAndForgetsThePending
   Completions ready;
   leader_->AddWaiter(
       60, 1, clock_.NowMs() + 1000, [](ErrorCode) {}, &ready);
-  std::optional<IsrProposal> expand = Fetch(3, 50, 50);
+  std::optional<IsrChangeProposal> expand = Fetch(3, 50, 50);
   ASSERT_TRUE(expand.has_value());
   leader_->NewEpoch(Assignment({1, 2}, 4, /*leader_epoch=*/6), /*epoch_start=*/60, clock_.NowMs());
   EXPECT_EQ(leader_->leader_epoch(), 6);
@@ -357,7 +357,7 @@ TEST_F(PartitionLeaderTest, ReplicasRemovedByTheControllerAreForgotten) {
   a.replicas = {1, 2};
   ASSERT_TRUE(leader_->UpdateState(a, clock_.NowMs()));
   EXPECT_EQ(leader_->follower_log_end(3), -1);
-  std::optional<IsrProposal> proposal;
+  std::optional<IsrChangeProposal> proposal;
   EXPECT_EQ(leader_->OnFollowerFetch(3, 10, 10, clock_.NowMs(), &proposal),
             ErrorCode::kNotLeaderOrFollower);
 }
@@ -368,11 +368,11 @@ TEST_F(PartitionLeaderTest, LogsEachIsrChangeAndWhenUnderReplicatedBeginsAndEnds
   Fetch(3, 50, 100);
   clock_.Advance(kLagMs + 1);
   Fetch(2, 100, 100);
-  std::optional<IsrProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
+  std::optional<IsrChangeProposal> shrink = leader_->MaybeShrink(100, clock_.NowMs());
   ASSERT_TRUE(shrink.has_value());
   Accept(*shrink, 2);
   Advance(100);
-  std::optional<IsrProposal> expand = Fetch(3, 100, 100);
+  std::optional<IsrChangeProposal> expand = Fetch(3, 100, 100);
   ASSERT_TRUE(expand.has_value());
   Accept(*expand, 3);
   EXPECT_EQ(log.lines(),
