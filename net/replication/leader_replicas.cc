@@ -69,22 +69,32 @@ class LeaderReplicasImpl final : public LeaderReplicas {
       StopLeading(id);
       entry = nullptr;
     }
-    const TimestampMs now = clock_->NowMs();
     if (entry != nullptr) {
+      int32_t held = 0;
+      {
+        std::lock_guard<std::mutex> lock(entry->mu);
+        held = entry->leader->leader_epoch();
+      }
+      if (assignment.leader_epoch < held) {
+        return Status::InvalidArgument("leader epoch " + std::to_string(assignment.leader_epoch) +
+                                       " is older than " + std::to_string(held));
+      }
+      // The log's own locks are taken outside entry->mu: a write's callback holds the log's
+      // append lock when it calls OnLeaderWrite.
+      Offset epoch_start = 0;
+      if (assignment.leader_epoch > held) {
+        RETURN_IF_ERROR(log->AssignLeaderEpoch(assignment.leader_epoch));
+        epoch_start = StartOfEpoch(*log, assignment.leader_epoch);
+      }
       Completions done;
       bool moved = false;
       {
         std::lock_guard<std::mutex> lock(entry->mu);
         PartitionLeader& leader = *entry->leader;
-        if (assignment.leader_epoch < leader.leader_epoch()) {
-          return Status::InvalidArgument("leader epoch " + std::to_string(assignment.leader_epoch) +
-                                         " is older than " + std::to_string(leader.leader_epoch()));
-        }
-        if (assignment.leader_epoch == leader.leader_epoch()) {
-          leader.UpdateState(assignment, now);
+        if (assignment.leader_epoch == held) {
+          leader.UpdateState(assignment, clock_->NowMs());
         } else {
-          RETURN_IF_ERROR(log->AssignLeaderEpoch(assignment.leader_epoch));
-          leader.NewEpoch(assignment, StartOfEpoch(*log, assignment.leader_epoch), now);
+          leader.NewEpoch(assignment, epoch_start, clock_->NowMs());
           LOG(INFO) << id.ToString() << " leads at epoch " << assignment.leader_epoch << ", ISR "
                     << FormatIds(leader.isr());
         }
@@ -102,7 +112,7 @@ class LeaderReplicasImpl final : public LeaderReplicas {
     fresh->log = log;
     fresh->leader = std::make_unique<PartitionLeader>(id, leader_options, assignment,
                                                       StartOfEpoch(*log, assignment.leader_epoch),
-                                                      log->high_watermark(), now);
+                                                      log->high_watermark(), clock_->NowMs());
     LOG(INFO) << id.ToString() << " leads at epoch " << assignment.leader_epoch << " from offset "
               << log->next_offset() << ", ISR " << FormatIds(assignment.isr) << " of replicas "
               << FormatIds(assignment.replicas);

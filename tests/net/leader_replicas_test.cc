@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -305,6 +306,33 @@ TEST_F(LeaderReplicasTest, WaitersTimeOutAndFailWhenLeadershipGoes) {
   replicas_->AwaitHighWatermark(id_, end, 1, milliseconds(60000), late.Callback());
   EXPECT_EQ(late.WaitFor(1), (std::vector<ErrorCode>{ErrorCode::kNotLeaderOrFollower}));
   EXPECT_FALSE(late.on_caller_thread());
+}
+
+TEST_F(LeaderReplicasTest, NewEpochWhileAWriteReportsBackDoesNotDeadlock) {
+  ASSERT_TRUE(replicas_->BecomeLeader(log_, Assignment({1})).ok());
+  std::vector<RecordData> records(1);
+  records[0].value = std::string(8, 'v');
+  std::string batch = BuildRecordBatch(records);
+  std::promise<void> reporting;
+  // The write's callback runs under the log's append lock (the in-memory backend writes at
+  // once), as it may on any backend, and tells LeaderReplicas from there.
+  std::thread writer([&] {
+    auto appended = log_->AppendAsync({reinterpret_cast<uint8_t*>(batch.data()), batch.size()},
+                                      [&](Status status) {
+                                        EXPECT_TRUE(status.ok());
+                                        reporting.set_value();
+                                        // Lets BecomeLeader below take what it takes before this
+                                        // goes on.
+                                        std::this_thread::sleep_for(milliseconds(100));
+                                        replicas_->OnLeaderWrite(id_);
+                                      });
+    EXPECT_TRUE(appended.ok());
+  });
+  reporting.get_future().wait();
+  EXPECT_TRUE(replicas_->BecomeLeader(log_, Assignment({1}, 6)).ok());
+  writer.join();
+  EXPECT_EQ(log_->leader_epoch(), 6);
+  EXPECT_EQ(log_->high_watermark(), 1);
 }
 
 TEST_F(LeaderReplicasTest, DestroyingItAnswersTheWaitersLeft) {
