@@ -309,7 +309,8 @@ class LeaderReplicasImpl final : public LeaderReplicas {
       lock.unlock();
       RunPosted();
       const TimestampMs now = clock_->NowMs();
-      if (now >= next_lag_check) {
+      // (A check further away than its period: the wall clock went back.)
+      if (now >= next_lag_check || next_lag_check - now > lag_check_ms) {
         CheckLag(now);
         next_lag_check = now + lag_check_ms;
       }

@@ -262,6 +262,23 @@ TEST_F(LeaderReplicasTest, LaggingFollowerIsShrunkOutThroughTheController) {
   EXPECT_EQ(replicas_->CheckInsync(id_, 2), ErrorCode::kNone);
 }
 
+TEST_F(LeaderReplicasTest, LagChecksGoOnAfterTheClockWentBack) {
+  // Once the lag thread answered a waiter, it has planned its first check.
+  Results started;
+  replicas_->AwaitHighWatermark({"other", 0}, 1, 1, milliseconds(1000), started.Callback());
+  started.WaitFor(1);
+  clock_.Advance(-3'600'000);
+  ASSERT_TRUE(replicas_->BecomeLeader(log_, Assignment({1, 2, 3})).ok());
+  const Offset end = Write(1);
+  Fetch(2, end);
+  Fetch(3, 0);
+  ASSERT_TRUE(AdvanceUntil(100, [&] {
+    Fetch(2, end);
+    return replicas_->CheckInsync(id_, 3) == ErrorCode::kNotEnoughReplicas;
+  }));
+  EXPECT_EQ(controller_->WaitForChanges(1)[0].new_isr, (std::vector<int32_t>{1, 2}));
+}
+
 TEST_F(LeaderReplicasTest, CaughtUpFollowerIsProposedInAndRetriedWhileUnreachable) {
   controller_->Unreachable(2);
   ASSERT_TRUE(replicas_->BecomeLeader(log_, Assignment({1, 2})).ok());
