@@ -16,7 +16,11 @@
 // Roles come from the cluster snapshot (net/replication/replica_roles.h calls BecomeLeader,
 // UpdateState and StopLeading); the data path (Fetch, Produce) calls the rest.
 //
-// Thread safety: thread-safe; the data-path calls are cheap (a per-partition lock).
+// Thread safety: thread-safe; the data-path calls are cheap (a per-partition lock). Under
+// that lock it calls only the log's next_offset and AdvanceHighWatermark, so OnLeaderWrite
+// may be called from a write's callback, under the log's append lock. acks=all callbacks
+// run outside every lock of LeaderReplicas, on whichever thread finished them: a caller of
+// OnFollowerFetch, OnLeaderWrite or StopLeading, or one of its own threads.
 #pragma once
 
 #include <chrono>
