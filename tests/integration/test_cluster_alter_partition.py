@@ -6,7 +6,7 @@ controller answers NOT_CONTROLLER; the controller takes a shrink from the leader
 current partition epoch (the state znode's version) and answers the new state; a stale
 partition epoch is INVALID_UPDATE_VERSION, an old leader epoch FENCED_LEADER_EPOCH; a dead
 replica may not rejoin (OPERATION_NOT_ATTEMPTED in v1, INELIGIBLE_REPLICA in v2); an unknown
-topic id is UNKNOWN_TOPIC_ID. Requests are sent by hand (cluster_wire.Connection) so that
+topic id is UNKNOWN_TOPIC_ID. Metadata shows the ISR and the offline replicas. Requests are sent by hand (cluster_wire.Connection) so that
 each answer is the named broker's own.
 """
 
@@ -133,6 +133,13 @@ class AlterPartitionTest(ClusterTestCase):
         self.wait_until(lambda: victim not in self.state()[0]["isr"], 15,
                         "broker %d out of the ISR" % victim)
         state, version = self.state()
+
+        def described():
+            part = metadata(self.cluster.broker(self.leader).port, [TOPIC])["topics"][TOPIC][
+                "partitions"][0]
+            return part["offline"] == [victim] and part["isr"] == state["isr"]
+
+        self.wait_until(described, 10, "broker %d offline and out of the ISR in Metadata" % victim)
         whole = state["isr"] + [victim]
         self.assertEqual(self.alter(self.controller, 1, leader_epoch=state["leader_epoch"],
                                     isr=whole, partition_epoch=version)[1][0][0],
