@@ -1,8 +1,9 @@
 // AlterPartition (API 56): a partition leader asks the controller to change an ISR. Only
 // the active controller serves it; any other broker (and a single broker) answers
 // NOT_CONTROLLER for the whole request, as Kafka's brokers do. The controller's work
-// (ZooKeeper reads and a conditional write per partition, Controller::AlterPartition) runs on
-// the admin worker, never on the event loop. Topics are named (v0-1) or given by id (v2+;
+// (ZooKeeper reads and a conditional write per partition) runs on the controller's own
+// thread (ClusterAdmin::AlterPartitionAsync), never on the event loop, and not behind the
+// topic administration of the admin worker. Topics are named (v0-1) or given by id (v2+;
 // an id this broker's snapshot does not know is UNKNOWN_TOPIC_ID). Versions 0-1 hear
 // OPERATION_NOT_ATTEMPTED where later ones hear INELIGIBLE_REPLICA, as Kafka answers them.
 #include <glog/logging.h>
@@ -12,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include "net/apis/admin_handoff.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/cluster/cluster_admin.h"
@@ -76,19 +76,51 @@ AlterPartitionResponse::Partition Answer(int32_t partition, const IsrDecision& d
   return answer;
 }
 
-void ServeAlterPartition(RequestContext& ctx, const AlterPartitionRequest& request) {
-  ClusterAdmin* admin = ctx.services().cluster->admin();
+// The response to `request` from the controller's `outcome`; `names` holds each requested
+// partition's topic name (empty for an unknown topic id), and the decisions follow the
+// partitions with a name, in order.
+AlterPartitionResponse ResponseTo(const AlterPartitionRequest& request,
+                                  const std::vector<std::vector<std::string>>& names,
+                                  const AlterPartitionOutcome& outcome, int16_t version) {
+  AlterPartitionResponse response;
+  size_t next = 0;
+  for (size_t t = 0; t < request.topics.size(); ++t) {
+    const AlterPartitionRequest::Topic& topic = request.topics[t];
+    AlterPartitionResponse::Topic& answered = response.topics.emplace_back();
+    answered.topic_name = topic.topic_name;
+    answered.topic_id = topic.topic_id;
+    for (size_t p = 0; p < topic.partitions.size(); ++p) {
+      const int32_t index = topic.partitions[p].partition_index;
+      if (names[t][p].empty() || next >= outcome.decisions.size()) {
+        answered.partitions.push_back(
+            {.partition_index = index, .error_code = ToWire(ErrorCode::kUnknownTopicId)});
+      } else {
+        answered.partitions.push_back(Answer(index, outcome.decisions[next++], version));
+      }
+    }
+  }
+  return response;
+}
+
+void HandleAlterPartition(RequestContext& ctx) {
+  WireReader reader = ctx.BodyReader();
+  Result<AlterPartitionRequest> request = DecodeAlterPartitionRequest(reader, ctx.version());
+  if (!request.ok()) {
+    ctx.responder().Close("bad AlterPartition request: " + request.status().ToString());
+    return;
+  }
+  ClusterView* cluster = ctx.services().cluster;
+  ClusterAdmin* admin = cluster != nullptr ? cluster->admin() : nullptr;
   if (admin == nullptr) {
     RespondError(ctx, ErrorCode::kNotController, "this broker is not the controller");
     return;
   }
   const int16_t version = ctx.version();
-  const std::shared_ptr<const ClusterSnapshot> snapshot = ctx.services().cluster->Snapshot();
-  // Each requested partition: its topic's name, or empty for an unknown topic id.
-  std::vector<std::vector<std::string>> names(request.topics.size());
+  const std::shared_ptr<const ClusterSnapshot> snapshot = cluster->Snapshot();
+  std::vector<std::vector<std::string>> names(request->topics.size());
   std::vector<IsrProposal> proposals;
-  for (size_t t = 0; t < request.topics.size(); ++t) {
-    const AlterPartitionRequest::Topic& topic = request.topics[t];
+  for (size_t t = 0; t < request->topics.size(); ++t) {
+    const AlterPartitionRequest::Topic& topic = request->topics[t];
     std::string name = topic.topic_name;
     if (version >= kTopicIdVersion) {
       name.clear();
@@ -101,47 +133,18 @@ void ServeAlterPartition(RequestContext& ctx, const AlterPartitionRequest& reque
       if (!name.empty()) proposals.push_back(ProposalOf(name, partition, version));
     }
   }
-  const AlterPartitionOutcome outcome =
-      admin->AlterPartition(request.broker_id, request.broker_epoch, proposals);
-  if (outcome.error != ErrorCode::kNone) {
-    RespondError(ctx, outcome.error, outcome.message);
-    return;
-  }
-  AlterPartitionResponse response;
-  size_t next = 0;
-  for (size_t t = 0; t < request.topics.size(); ++t) {
-    const AlterPartitionRequest::Topic& topic = request.topics[t];
-    AlterPartitionResponse::Topic& answered = response.topics.emplace_back();
-    answered.topic_name = topic.topic_name;
-    answered.topic_id = topic.topic_id;
-    for (size_t p = 0; p < topic.partitions.size(); ++p) {
-      const int32_t index = topic.partitions[p].partition_index;
-      if (names[t][p].empty()) {
-        answered.partitions.push_back(
-            {.partition_index = index, .error_code = ToWire(ErrorCode::kUnknownTopicId)});
-      } else {
-        answered.partitions.push_back(Answer(index, outcome.decisions.at(next++), version));
-      }
-    }
-  }
-  Respond(ctx, response);
-}
-
-void HandleAlterPartition(RequestContext& ctx) {
-  WireReader reader = ctx.BodyReader();
-  Result<AlterPartitionRequest> request = DecodeAlterPartitionRequest(reader, ctx.version());
-  if (!request.ok()) {
-    ctx.responder().Close("bad AlterPartition request: " + request.status().ToString());
-    return;
-  }
-  ClusterView* cluster = ctx.services().cluster;
-  if (cluster == nullptr || cluster->admin() == nullptr) {
-    RespondError(ctx, ErrorCode::kNotController, "this broker is not the controller");
-    return;
-  }
-  HandOffToAdmin(ctx, [request = std::move(*request)](RequestContext& held) {
-    ServeAlterPartition(held, request);
-  });
+  const int32_t broker_id = request->broker_id;
+  const int64_t broker_epoch = request->broker_epoch;
+  std::shared_ptr<RequestContext> held = std::move(ctx).Detach();
+  admin->AlterPartitionAsync(broker_id, broker_epoch, std::move(proposals),
+                             [held, request = std::move(*request), names = std::move(names),
+                              version](const AlterPartitionOutcome& outcome) {
+                               if (outcome.error != ErrorCode::kNone) {
+                                 RespondError(*held, outcome.error, outcome.message);
+                                 return;
+                               }
+                               Respond(*held, ResponseTo(request, names, outcome, version));
+                             });
 }
 
 }  // namespace

@@ -3,10 +3,12 @@
 // has been replaced changes nothing (NOT_CONTROLLER). The brokers learn of a change through
 // their watches on the znodes it wrote.
 //
-// Thread safety: thread-safe; calls block on ZooKeeper (use the admin worker).
+// Thread safety: thread-safe; calls block on ZooKeeper (use the admin worker), except
+// AlterPartitionAsync, which returns at once.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -66,9 +68,13 @@ class ClusterAdmin {
   // STALE_BROKER_EPOCH for a broker that is not registered, or whose registration is not
   // `broker_epoch` (-1: not checked); UNKNOWN_TOPIC_OR_PARTITION for a partition without
   // an assignment or a state; INVALID_UPDATE_VERSION as well when the state changed between
-  // the read and the write.
-  virtual AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
-                                               const std::vector<IsrProposal>& proposals) = 0;
+  // the read and the write. The work runs on the controller's own thread, in turn with its
+  // passes, so that ISR changes never queue behind topic administration; `done` runs once
+  // with the outcome, on that thread, or on the caller's with NOT_CONTROLLER when there is
+  // no controller to run it.
+  virtual void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                                   std::vector<IsrProposal> proposals,
+                                   std::function<void(const AlterPartitionOutcome&)> done) = 0;
 };
 
 }  // namespace ringlog

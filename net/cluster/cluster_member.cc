@@ -72,12 +72,17 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
     return controller ? controller->AlterTopicConfigs(name, configs, validate_only)
                       : NotController();
   }
-  AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
-                                       const std::vector<IsrProposal>& proposals) override {
+  void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                           std::vector<IsrProposal> proposals,
+                           std::function<void(const AlterPartitionOutcome&)> done) override {
     std::shared_ptr<Controller> controller = Current();
-    if (controller) return controller->AlterPartition(broker_id, broker_epoch, proposals);
+    if (controller) {
+      controller->AlterPartitionAsync(broker_id, broker_epoch, std::move(proposals),
+                                      std::move(done));
+      return;
+    }
     const AdminOutcome refused = NotController();
-    return {refused.error, refused.message, {}};
+    done({refused.error, refused.message, {}});
   }
 
  private:

@@ -60,22 +60,39 @@ void Controller::Stop() {
   }
   wake_.notify_one();
   if (worker_.joinable()) worker_.join();
-  std::lock_guard work(work_mu_);
-  Resign("stopping");
+  {
+    std::lock_guard work(work_mu_);
+    Resign("stopping");
+  }
+  // Resigned, the requests left answer NOT_CONTROLLER without ZooKeeper.
+  std::deque<std::function<void()>> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(jobs_);
+  }
+  for (std::function<void()>& job : left) job();
 }
 
 void Controller::Run() {
   std::unique_lock lock(mu_);
   while (true) {
-    wake_.wait(lock, [&] { return stopping_ || pending_; });
+    wake_.wait(lock, [&] { return stopping_ || pending_ || !jobs_.empty(); });
     if (stopping_) return;
+    if (!jobs_.empty()) {
+      std::function<void()> job = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+      continue;
+    }
     pending_ = false;
     lock.unlock();
     const PassResult result = Pass();
     lock.lock();
     if (result == PassResult::kRetry) {
       wake_.wait_for(lock, std::chrono::milliseconds(options_.retry_backoff_ms),
-                     [&] { return stopping_; });
+                     [&] { return stopping_ || !jobs_.empty(); });
       pending_ = true;
     }
   }

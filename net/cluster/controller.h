@@ -20,7 +20,8 @@
 // the under-replicated and offline partitions. It also does the topic administration and
 // the ISR changes (AlterPartition, controller_isr.cc) of ClusterAdmin.
 //
-// Work happens on the controller's own thread, woken by Notify: the owner of the session
+// Work happens on the controller's own thread, woken by Notify (a pass) or
+// AlterPartitionAsync (a request, served before the next pass): the owner of the session
 // calls Notify for every watch event of the session (the controller arms watches on
 // /controller, the children of /brokers/ids and /brokers/topics, and each topic's
 // assignment). ClusterAdmin calls run on the caller's thread; they and the worker's passes
@@ -32,6 +33,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -83,7 +85,8 @@ class Controller final : public ClusterAdmin {
   // ZkClient's dispatch thread.
   void Notify();
   // Resigns if active (deletes /controller when this session still owns it, so another
-  // broker can take over at once) and joins the worker. Idempotent.
+  // broker can take over at once) and joins the worker; requests still queued for it are
+  // answered NOT_CONTROLLER. Idempotent.
   void Stop();
 
   // Whether this controller won the election and has not been fenced since.
@@ -98,8 +101,12 @@ class Controller final : public ClusterAdmin {
                                 bool validate_only) override;
   AdminOutcome AlterTopicConfigs(const std::string& name, const ConfigMap& configs,
                                  bool validate_only) override;
+  void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                           std::vector<IsrProposal> proposals,
+                           std::function<void(const AlterPartitionOutcome&)> done) override;
+  // AlterPartitionAsync on the caller's thread: blocks on ZooKeeper.
   AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
-                                       const std::vector<IsrProposal>& proposals) override;
+                                       const std::vector<IsrProposal>& proposals);
 
  private:
   // Registration epochs (czxid of /brokers/ids/<id>) read while deciding one request.
@@ -168,6 +175,8 @@ class Controller final : public ClusterAdmin {
   std::condition_variable wake_;
   bool pending_ = false;   // GUARDED_BY(mu_)
   bool stopping_ = false;  // GUARDED_BY(mu_)
+  // Requests for the worker (AlterPartitionAsync), run before the next pass.
+  std::deque<std::function<void()>> jobs_;  // GUARDED_BY(mu_)
   std::thread worker_;
 };
 

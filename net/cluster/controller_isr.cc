@@ -21,6 +21,24 @@ std::string PartitionName(const IsrProposal& proposal) {
 
 }  // namespace
 
+void Controller::AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                                     std::vector<IsrProposal> proposals,
+                                     std::function<void(const AlterPartitionOutcome&)> done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      jobs_.push_back(
+          [this, broker_id, broker_epoch, proposals = std::move(proposals),
+           done = std::move(done)] { done(AlterPartition(broker_id, broker_epoch, proposals)); });
+      wake_.notify_one();
+      return;
+    }
+  }
+  done({ErrorCode::kNotController,
+        "broker " + std::to_string(options_.broker_id) + " is no longer the controller",
+        {}});
+}
+
 AlterPartitionOutcome Controller::AlterPartition(int32_t broker_id, int64_t broker_epoch,
                                                  const std::vector<IsrProposal>& proposals) {
   std::lock_guard lock(work_mu_);

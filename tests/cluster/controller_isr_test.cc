@@ -3,10 +3,11 @@
 // order; dead followers leave the ISR without a new leader epoch; the last ISR member stays
 // while its partition is offline and leads again when it returns; and AlterPartition
 // (Controller::AlterPartition) is accepted, fenced, refused for a stale partition epoch or
-// an ineligible member, each as Kafka's controller answers it.
+// an ineligible member, each as Kafka's controller answers it, on the controller's thread.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
 #include <string>
 #include <thread>
@@ -226,6 +227,32 @@ TEST_F(ControllerIsrTest, AlterPartitionNeedsTheControllerARegisteredLeaderAndAP
                   .ok());
   EXPECT_EQ(Ask(controller, 1, Proposal(0, {1}, 0)).error, ErrorCode::kNotController);
   EXPECT_EQ(Version(), 0);
+}
+
+TEST_F(ControllerIsrTest, AlterPartitionAsyncAnswersFromTheControllersThread) {
+  Controller* controller = StartWithTopic({1, 2, 3});
+  ASSERT_NE(controller, nullptr);
+  std::promise<AlterPartitionOutcome> answered;
+  std::promise<std::thread::id> on;
+  controller->AlterPartitionAsync(1, -1, {Proposal(0, {1, 2}, 0)},
+                                  [&](const AlterPartitionOutcome& outcome) {
+                                    on.set_value(std::this_thread::get_id());
+                                    answered.set_value(outcome);
+                                  });
+  const AlterPartitionOutcome outcome = answered.get_future().get();
+  EXPECT_NE(on.get_future().get(), std::this_thread::get_id());
+  ASSERT_EQ(outcome.error, ErrorCode::kNone) << outcome.message;
+  ASSERT_EQ(outcome.decisions.size(), 1u);
+  EXPECT_EQ(outcome.decisions[0].partition_epoch, 1);
+  EXPECT_EQ(State("t", 0).isr, (std::vector<int32_t>{1, 2}));
+
+  // Stopped, it answers NOT_CONTROLLER at once and writes nothing.
+  controller->Stop();
+  ErrorCode after = ErrorCode::kNone;
+  controller->AlterPartitionAsync(1, -1, {Proposal(0, {1}, 1)},
+                                  [&](const AlterPartitionOutcome& late) { after = late.error; });
+  EXPECT_EQ(after, ErrorCode::kNotController);
+  EXPECT_EQ(Version(), 1);
 }
 
 }  // namespace

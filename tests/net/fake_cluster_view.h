@@ -107,12 +107,13 @@ class FakeClusterAdmin final : public ClusterAdmin {
     return outcome;
   }
 
-  AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
-                                       const std::vector<IsrProposal>& proposals) override {
+  void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                           std::vector<IsrProposal> proposals,
+                           std::function<void(const AlterPartitionOutcome&)> done) override {
     (void)broker_id;
     (void)broker_epoch;
     (void)proposals;
-    return {outcome.error, outcome.message, {}};
+    done({outcome.error, outcome.message, {}});
   }
 
   AdminOutcome outcome;
