@@ -75,17 +75,21 @@ void Controller::Stop() {
 
 void Controller::Run() {
   std::unique_lock lock(mu_);
+  bool served_job = false;
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || pending_ || !jobs_.empty(); });
     if (stopping_) return;
-    if (!jobs_.empty()) {
+    // A request and a due pass take turns, so that neither starves the other.
+    if (!jobs_.empty() && !(pending_ && served_job)) {
       std::function<void()> job = std::move(jobs_.front());
       jobs_.pop_front();
       lock.unlock();
       job();
       lock.lock();
+      served_job = true;
       continue;
     }
+    served_job = false;
     pending_ = false;
     lock.unlock();
     const PassResult result = Pass();
