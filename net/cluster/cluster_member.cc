@@ -72,6 +72,18 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
     return controller ? controller->AlterTopicConfigs(name, configs, validate_only)
                       : NotController();
   }
+  void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                           std::vector<IsrProposal> proposals,
+                           std::function<void(const AlterPartitionOutcome&)> done) override {
+    std::shared_ptr<Controller> controller = Current();
+    if (controller) {
+      controller->AlterPartitionAsync(broker_id, broker_epoch, std::move(proposals),
+                                      std::move(done));
+      return;
+    }
+    const AdminOutcome refused = NotController();
+    done({refused.error, refused.message, {}});
+  }
 
  private:
   std::shared_ptr<Controller> Current() const {

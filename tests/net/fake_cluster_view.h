@@ -107,6 +107,15 @@ class FakeClusterAdmin final : public ClusterAdmin {
     return outcome;
   }
 
+  void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
+                           std::vector<IsrProposal> proposals,
+                           std::function<void(const AlterPartitionOutcome&)> done) override {
+    (void)broker_id;
+    (void)broker_epoch;
+    (void)proposals;
+    done({outcome.error, outcome.message, {}});
+  }
+
   AdminOutcome outcome;
   std::function<void(const NewTopic&)> on_create;
   std::function<void(const std::string&)> on_delete;
