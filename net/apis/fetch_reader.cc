@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <limits>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 
@@ -24,6 +25,7 @@ constexpr int16_t kFirstZstdFetchVersion = 10;
 constexpr int16_t kFirstEpochFetchVersion = 12;  // last_fetched_epoch, current_leader
 constexpr int16_t kFirstTopicIdFetchVersion = 13;
 constexpr int16_t kFirstReplicaStateFetchVersion = 15;
+constexpr int16_t kFirstNodeEndpointsFetchVersion = 16;
 constexpr int8_t kReadCommitted = 1;
 
 // The header of the batch at byte `pos` of `records`.
@@ -113,6 +115,7 @@ class PassBuilder {
         pass_.has_error |= answer.partitions.back().error_code != ToWire(ErrorCode::kNone);
       }
     }
+    AddNamedLeaders();
     return std::move(pass_);
   }
 
@@ -176,14 +179,26 @@ class PassBuilder {
 
   // Answers `error`, naming the current leader where the version carries it.
   FetchResponse::Partition Refuse(FetchResponse::Partition answer, const PartitionId& id,
-                                  ErrorCode error) const {
+                                  ErrorCode error) {
     answer.error_code = ToWire(error);
     if (version_ >= kFirstEpochFetchVersion && NamesLeader(error)) {
       const LeaderAndEpoch leader = SnapshotLeader(services_.cluster, id);
       answer.current_leader.leader_id = leader.leader;
       answer.current_leader.leader_epoch = leader.epoch;
+      if (leader.leader >= 0) named_leaders_.insert(leader.leader);
     }
     return answer;
+  }
+
+  // From v16 the response carries the address of every leader it names (KIP-951).
+  void AddNamedLeaders() {
+    if (version_ < kFirstNodeEndpointsFetchVersion || named_leaders_.empty()) return;
+    const std::shared_ptr<const ClusterSnapshot> snapshot = services_.cluster->Snapshot();
+    for (const int32_t id : named_leaders_) {
+      if (const ClusterBroker* broker = snapshot->FindBroker(id)) {
+        pass_.response.node_endpoints.push_back({id, broker->host, broker->port, broker->rack});
+      }
+    }
   }
 
   // Whether the fetcher's log diverges from this one (KIP-595's check of the last fetched
@@ -230,6 +245,7 @@ class PassBuilder {
   const int32_t replica_;
   const uint64_t budget_;
   FetchPass pass_;
+  std::set<int32_t> named_leaders_;
 };
 
 }  // namespace

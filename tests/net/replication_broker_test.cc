@@ -284,6 +284,22 @@ TEST_F(ReplicationBrokerTest, ReplicaFetchFromANonReplicaIsRefusedAndNamesTheLea
   EXPECT_EQ(p.current_leader.leader_epoch, 7);
 }
 
+TEST_F(ReplicationBrokerTest, FromV16TheResponseCarriesTheNamedLeadersAddress) {
+  const std::optional<Uuid> id = logs_->TopicId("orders");
+  ASSERT_TRUE(id.has_value());
+  FetchRequest request = FetchOf(1, 0, -1);
+  request.topics[0].topic_id = *id;
+  const FetchResponse response = CallBroker<FetchResponse>(
+      *client_, kFetchKey, 16, next_id_++, true,
+      [&](WireWriter& w) { EncodeFetchRequest(w, request, 16); }, DecodeFetchResponse);
+  ASSERT_EQ(response.topics.size(), 1u);
+  EXPECT_EQ(response.topics[0].partitions.at(0).error_code, Code(ErrorCode::kNotLeaderOrFollower));
+  EXPECT_EQ(response.topics[0].partitions.at(0).current_leader.leader_id, 2);
+  ASSERT_EQ(response.node_endpoints.size(), 1u);
+  EXPECT_EQ(response.node_endpoints[0],
+            (FetchResponse::NodeEndpoint{2, "host-b", 9002, std::nullopt}));
+}
+
 TEST_F(ReplicationBrokerTest, ReplicaFetchBeyondTheLogEndIsOutOfRange) {
   ASSERT_EQ(Produce(Batch(2), 1).error_code, Code(ErrorCode::kNone));
   FetchResponse::Partition p = Fetch(FetchOf(0, 5, /*replica=*/2));
