@@ -2,7 +2,7 @@
 // offset, is the same here, where every segment is local), its latest (-1: the high
 // watermark, which is also the last stable offset since ringlog has no open transactions),
 // the record with the largest timestamp (-3, v7+), or the first offset whose record is at
-// least as new as a timestamp.
+// least as new as a timestamp, below the high watermark.
 //
 // Leader epochs (v4+): a current_leader_epoch other than the one this broker leads at is
 // fenced as in Fetch (net/apis/leader_epoch_check.h); an answer's leader_epoch is the
@@ -77,6 +77,8 @@ Found Lookup(const PartitionLog& log, int64_t timestamp) {
     timestamp = largest;
   }
   Result<Offset> offset = log.OffsetForTimestamp(timestamp);
+  // Only what consumers may read counts: a record above the high watermark is not found yet.
+  if (offset.ok() && *offset >= log.high_watermark()) return {};
   if (offset.ok()) return {ErrorCode::kNone, RecordTimestamp(log, *offset), *offset};
   if (offset.status().IsNotFound()) return {};
   LOG(WARNING) << "offset lookup by time in " << log.id().ToString() << ": "

@@ -9,6 +9,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/clock.h"
@@ -86,7 +87,7 @@ class ReplicationBrokerTest : public ::testing::Test {
     Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.path());
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
+    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), defaults_, &clock_);
     ASSERT_TRUE(logs.ok()) << logs.status().ToString();
     logs_ = std::move(*logs);
     ASSERT_TRUE(logs_->CreateTopic("orders", 2, {}).ok());
@@ -169,10 +170,16 @@ class ReplicationBrokerTest : public ::testing::Test {
     return request;
   }
 
-  FetchResponse::Partition Fetch(const FetchRequest& request, int16_t version = 12) {
-    const FetchResponse response = CallBroker<FetchResponse>(
-        *client_, kFetchKey, version, next_id_++, version >= kFetchFirstFlexibleVersion,
-        [&](WireWriter& w) { EncodeFetchRequest(w, request, version); }, DecodeFetchResponse);
+  void SendFetch(BrokerTestClient& client, const FetchRequest& request, int32_t id,
+                 int16_t version = 12) {
+    client.Send(kFetchKey, version, id, version >= kFetchFirstFlexibleVersion,
+                [&](WireWriter& w) { EncodeFetchRequest(w, request, version); });
+  }
+
+  FetchResponse::Partition ReceiveFetch(BrokerTestClient& client, int32_t id,
+                                        int16_t version = 12) {
+    const FetchResponse response = ReceiveResponse<FetchResponse>(
+        client, kFetchKey, version, id, version >= kFetchFirstFlexibleVersion, DecodeFetchResponse);
     if (response.topics.size() != 1 || response.topics[0].partitions.size() != 1) {
       ADD_FAILURE() << "fetch response with an unexpected shape";
       return {};
@@ -180,7 +187,13 @@ class ReplicationBrokerTest : public ::testing::Test {
     return response.topics[0].partitions[0];
   }
 
-  ListOffsetsResponse::Partition ListOffsets(int64_t timestamp, int32_t current_leader_epoch) {
+  FetchResponse::Partition Fetch(const FetchRequest& request, int16_t version = 12) {
+    const int32_t id = next_id_++;
+    SendFetch(*client_, request, id, version);
+    return ReceiveFetch(*client_, id, version);
+  }
+
+  ListOffsetsResponse::Partition ListOffsets(int64_t timestamp, int32_t current_leader_epoch = -1) {
     ListOffsetsRequest request;
     ListOffsetsRequest::Topic& topic = request.topics.emplace_back();
     topic.name = "orders";
@@ -214,6 +227,7 @@ class ReplicationBrokerTest : public ::testing::Test {
     return response.topics[0].partitions[0];
   }
 
+  LogOptions defaults_;
   TempDir dir_;
   ManualClock clock_{1'700'000'000'000};
   std::unique_ptr<StorageBackend> backend_;
@@ -376,6 +390,115 @@ TEST_F(ReplicationBrokerTest, ReplicaFetchNeedsTheReplication) {
   ASSERT_EQ(Produce(Batch(1), 1).error_code, Code(ErrorCode::kNone));
   EXPECT_EQ(Fetch(FetchOf(0, 0, /*replica=*/2)).error_code, Code(ErrorCode::kNotLeaderOrFollower));
   EXPECT_EQ(Fetch(FetchOf(0, 0, -1)).error_code, Code(ErrorCode::kNone));
+}
+
+// With replicated logs, whose high watermark only the replication moves (here the test,
+// as LeaderReplicas would: AdvanceHighWatermark, then the watchers), and the engine's
+// leader epochs.
+class ReplicatedLogTest : public ReplicationBrokerTest {
+ protected:
+  ReplicatedLogTest() { defaults_.replicated = true; }
+
+  // Polls until a long-polling fetch watches its partitions.
+  void WaitForWatch() {
+    for (int i = 0; i < 500 && watchers_.size() == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_GT(watchers_.size(), 0u);
+  }
+};
+
+TEST_F(ReplicatedLogTest, ConsumersReadBelowTheHighWatermarkFollowersToTheLogEnd) {
+  const std::string first = Batch(2);
+  ASSERT_EQ(Produce(first, 1).error_code, Code(ErrorCode::kNone));
+  ASSERT_EQ(Produce(Batch(1), 1).error_code, Code(ErrorCode::kNone));
+  FetchResponse::Partition consumer = Fetch(FetchOf(0, 0, -1));
+  EXPECT_EQ(consumer.error_code, Code(ErrorCode::kNone));
+  EXPECT_TRUE(consumer.records.empty());
+  EXPECT_EQ(consumer.high_watermark, 0);
+  FetchResponse::Partition follower = Fetch(FetchOf(0, 0, 2));
+  EXPECT_EQ(follower.error_code, Code(ErrorCode::kNone));
+  EXPECT_EQ(follower.records.size_bytes(), first.size() + Batch(1).size());
+  EXPECT_EQ(follower.high_watermark, 0);
+  // No record above the high watermark is found by time either.
+  EXPECT_EQ(ListOffsets(1000).offset, -1);
+  EXPECT_EQ(ListOffsets(-1).offset, 0);
+
+  log_->AdvanceHighWatermark(2);
+  consumer = Fetch(FetchOf(0, 0, -1));
+  EXPECT_EQ(consumer.high_watermark, 2);
+  EXPECT_EQ(std::get<std::string>(consumer.records.data), first);
+  EXPECT_EQ(ListOffsets(1000).offset, 0);
+  EXPECT_EQ(ListOffsets(-1).offset, 2);
+}
+
+TEST_F(ReplicatedLogTest, AFollowersLongPollWakesOnAWrite) {
+  FetchRequest request = FetchOf(0, 0, 2);
+  request.max_wait_ms = 10000;
+  request.min_bytes = 1;
+  SendFetch(*client_, request, 70);
+  WaitForWatch();
+  BrokerTestClient producer(server_->bound_port());
+  ASSERT_TRUE(producer.connected());
+  producer.Send(kProduceKey, 7, 1, false,
+                [&](WireWriter& w) { EncodeProduceRequest(w, ProduceOf(Batch(1), 1), 7); });
+  // Long before max_wait_ms: the write woke it, though the high watermark did not move.
+  FetchResponse::Partition p = ReceiveFetch(*client_, 70);
+  EXPECT_EQ(p.error_code, Code(ErrorCode::kNone));
+  EXPECT_FALSE(p.records.empty());
+  EXPECT_EQ(p.high_watermark, 0);
+}
+
+TEST_F(ReplicatedLogTest, AConsumersLongPollWakesWhenTheHighWatermarkMoves) {
+  ASSERT_EQ(Produce(Batch(1), 1).error_code, Code(ErrorCode::kNone));
+  FetchRequest request = FetchOf(0, 0, -1);
+  request.max_wait_ms = 10000;
+  request.min_bytes = 1;
+  SendFetch(*client_, request, 80);
+  WaitForWatch();
+  log_->AdvanceHighWatermark(1);
+  watchers_.Notify(kLed);
+  FetchResponse::Partition p = ReceiveFetch(*client_, 80);
+  EXPECT_EQ(p.error_code, Code(ErrorCode::kNone));
+  EXPECT_EQ(p.high_watermark, 1);
+  EXPECT_FALSE(p.records.empty());
+}
+
+TEST_F(ReplicatedLogTest, AFollowerWhoseLastEpochEndsBeforeItsOffsetDiverges) {
+  // Epoch 1 holds offsets 0-1, epoch 4 from 2 on.
+  ASSERT_TRUE(log_->AssignLeaderEpoch(1).ok());
+  ASSERT_EQ(Produce(Batch(2), 1).error_code, Code(ErrorCode::kNone));
+  ASSERT_TRUE(log_->AssignLeaderEpoch(kEpoch).ok());
+  ASSERT_EQ(Produce(Batch(1), 1).error_code, Code(ErrorCode::kNone));
+
+  // It has offset 2 from an epoch 2 this leader never had: it must truncate to 2.
+  FetchRequest request = FetchOf(0, 3, 2, kEpoch, /*last_fetched_epoch=*/2);
+  request.max_wait_ms = 10000;  // answered at once all the same
+  request.min_bytes = 1;
+  FetchResponse::Partition p = Fetch(request);
+  EXPECT_EQ(p.error_code, Code(ErrorCode::kNone));
+  EXPECT_TRUE(p.records.empty());
+  EXPECT_EQ(p.diverging_epoch.epoch, 1);
+  EXPECT_EQ(p.diverging_epoch.end_offset, 2);
+  // Epoch 1 ends at 2, below its offset 3.
+  p = Fetch(FetchOf(0, 3, 2, kEpoch, 1));
+  EXPECT_EQ(p.diverging_epoch.epoch, 1);
+  EXPECT_EQ(p.diverging_epoch.end_offset, 2);
+  EXPECT_TRUE(replicas_.follower_fetches().empty());  // no progress from a diverged log
+  // Consistent logs.
+  p = Fetch(FetchOf(0, 2, 2, kEpoch, 1));
+  EXPECT_EQ(p.diverging_epoch.epoch, -1);
+  EXPECT_FALSE(p.records.empty());
+  p = Fetch(FetchOf(0, 3, 2, kEpoch, kEpoch));
+  EXPECT_EQ(p.diverging_epoch.epoch, -1);
+
+  EXPECT_EQ(EndOf(0, 1), (OffsetForLeaderEpochResponse::Partition{0, 0, 1, 2}));
+  EXPECT_EQ(EndOf(0, 2), (OffsetForLeaderEpochResponse::Partition{0, 0, 1, 2}));
+  EXPECT_EQ(EndOf(0, kEpoch), (OffsetForLeaderEpochResponse::Partition{0, 0, kEpoch, 3}));
+  // The epochs of ListOffsets: the batch's, the latest for the end.
+  log_->AdvanceHighWatermark(3);
+  EXPECT_EQ(ListOffsets(-2).leader_epoch, 1);
+  EXPECT_EQ(ListOffsets(-1).leader_epoch, kEpoch);
 }
 
 }  // namespace
