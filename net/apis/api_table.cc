@@ -31,7 +31,8 @@ Table* BuildTable() {
                               kListGroupsApi,       kDescribeGroupsApi,
                               kDeleteGroupsApi,     kIncrementalAlterConfigsApi,
                               kInitProducerIdApi,   kDescribeProducersApi,
-                              kDescribeClusterApi,  kAlterPartitionApi,
+                              kDescribeClusterApi,  kOffsetForLeaderEpochApi,
+                              kAlterPartitionApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

@@ -25,6 +25,7 @@
 #include "net/codec/list_offsets_codec.h"
 #include "net/codec/metadata_codec.h"
 #include "net/codec/metadata_topics.h"
+#include "net/codec/offset_for_leader_epoch_codec.h"
 #include "net/codec/produce_codec.h"
 #include "net/server/server.h"
 #include "tests/net/broker_test_client.h"
@@ -43,6 +44,7 @@ constexpr int16_t kFetchKey = 1;
 constexpr int16_t kListOffsetsKey = 2;
 constexpr int16_t kMetadataKey = 3;
 constexpr int16_t kApiVersionsKey = 18;
+constexpr int16_t kOffsetForLeaderEpochKey = 23;
 
 std::span<const uint8_t> AsBytes(const std::string& s) {
   return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
@@ -489,6 +491,58 @@ TEST_P(BrokerTest, ListOffsetsEarliestLatestAndByTime) {
   EXPECT_EQ(list(4000, 1).offset, 2);
   EXPECT_EQ(list(9000, 1).offset, -1);
   EXPECT_EQ(list(-1, 0).old_style_offsets, std::vector<int64_t>{3});
+}
+
+TEST_P(BrokerTest, TheSingleBrokerLeadsAtEpochZeroAndHasNoFollowers) {
+  auto client = Connect();
+  Produce(*client, OneBatch("epochs", 0, Batch({"a", "b"}), 1));
+  auto end_of = [&](int32_t current_leader_epoch, int32_t epoch) {
+    OffsetForLeaderEpochRequest request;
+    request.replica_id = -1;
+    request.topics.push_back({"epochs", {{0, current_leader_epoch, epoch}}});
+    OffsetForLeaderEpochResponse r = CallBroker<OffsetForLeaderEpochResponse>(
+        *client, kOffsetForLeaderEpochKey, 4, next_correlation_id_++, true,
+        [&](WireWriter& w) { EncodeOffsetForLeaderEpochRequest(w, request, 4); },
+        DecodeOffsetForLeaderEpochResponse);
+    return r.topics.empty() ? OffsetForLeaderEpochResponse::Partition{}
+                            : r.topics[0].partitions.at(0);
+  };
+  EXPECT_EQ(end_of(-1, 0), (OffsetForLeaderEpochResponse::Partition{0, 0, 0, 2}));
+  EXPECT_EQ(end_of(0, 0), (OffsetForLeaderEpochResponse::Partition{0, 0, 0, 2}));
+  EXPECT_EQ(end_of(-1, 5), (OffsetForLeaderEpochResponse::Partition{0, 0, -1, -1}));
+  EXPECT_EQ(end_of(1, 0).error_code, 75);  // UNKNOWN_LEADER_EPOCH
+
+  auto list = [&](int64_t timestamp, int32_t current_leader_epoch) {
+    ListOffsetsRequest request;
+    request.topics.push_back({"epochs",
+                              {{.partition_index = 0,
+                                .current_leader_epoch = current_leader_epoch,
+                                .timestamp = timestamp}}});
+    ListOffsetsResponse r = Call<ListOffsetsResponse>(
+        *client, kListOffsetsKey, 4,
+        [&](WireWriter& w) { EncodeListOffsetsRequest(w, request, 4); }, DecodeListOffsetsResponse);
+    return r.topics.empty() ? ListOffsetsResponse::Partition{} : r.topics[0].partitions.at(0);
+  };
+  EXPECT_EQ(list(-2, 0).leader_epoch, 0);
+  EXPECT_EQ(list(-1, -1).offset, 2);
+  EXPECT_EQ(list(-1, -1).leader_epoch, 0);
+  EXPECT_EQ(list(-1, 1).error_code, 75);
+
+  auto fetch = [&](int32_t replica_id, int32_t current_leader_epoch) {
+    FetchRequest request = FetchOf("epochs", 0, 0);
+    request.replica_id = replica_id;
+    request.topics[0].partitions[0].current_leader_epoch = current_leader_epoch;
+    FetchResponse r = CallBroker<FetchResponse>(
+        *client, kFetchKey, 12, next_correlation_id_++, true,
+        [&](WireWriter& w) { EncodeFetchRequest(w, request, 12); }, DecodeFetchResponse);
+    return r.topics.empty() ? FetchResponse::Partition{} : r.topics[0].partitions.at(0);
+  };
+  EXPECT_EQ(Values(RecordBytes(fetch(-1, 0))), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(fetch(-1, 1).error_code, 75);
+  // No broker follows a single broker.
+  FetchResponse::Partition refused = fetch(2, -1);
+  EXPECT_EQ(refused.error_code, 6);  // NOT_LEADER_OR_FOLLOWER
+  EXPECT_TRUE(refused.records.empty());
 }
 
 TEST_P(BrokerTest, UnknownApiKeyClosesTheConnection) {
