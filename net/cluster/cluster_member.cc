@@ -271,6 +271,15 @@ void ClusterMember::OnSessionExpired() {
     applier = applier_;
   }
   snapshot_cv_.notify_all();
+  // Leadership ends now, not when the admin worker gets to the stripped snapshot.
+  if (ReplicaRoles* roles = roles_.load(); roles != nullptr) {
+    ClusterSnapshot last;
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mu_);
+      last = held_;
+    }
+    roles->SessionLost(last);
+  }
   // The coordinator lets go of the groups of the offsets partitions this broker led.
   if (applier != nullptr) Applier::Offer(applier, std::move(stripped));
   {

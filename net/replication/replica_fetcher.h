@@ -54,7 +54,7 @@ struct ReplicaFetcherOptions {
   std::chrono::milliseconds partition_backoff{200};
   std::chrono::milliseconds connection_backoff{500};
   // How long a request may take beyond max_wait_ms before the connection is dropped.
-  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::milliseconds request_timeout{5000};
 };
 
 class ReplicaFetcher {

@@ -44,7 +44,7 @@ void ReplicaRoles::Apply(const ClusterSnapshot& snapshot) {
   for (const auto& [id, leader] : following_) {
     if (!seen.contains(id)) gone.push_back(id);
   }
-  for (const PartitionId& id : leading_) {
+  for (const auto& [id, log] : leading_) {
     if (!seen.contains(id)) gone.push_back(id);
   }
   for (const PartitionId& id : gone) {
@@ -58,13 +58,22 @@ bool ReplicaRoles::Leading(const PartitionId& partition) const {
   return replication_->Leading(partition);
 }
 
+void ReplicaRoles::SessionLost(const ClusterSnapshot& last) {
+  for (const auto& [name, topic] : last.topics) {
+    for (size_t i = 0; i < topic.partitions.size(); ++i) {
+      if (topic.partitions[i].state.leader != options_.broker_id) continue;
+      replication_->StopLeading(PartitionId{name, static_cast<int32_t>(i)});
+    }
+  }
+}
+
 void ReplicaRoles::Stop() {
   for (auto& [leader, fetcher] : fetchers_) fetcher->RequestStop();
   for (auto& fetcher : retired_) fetcher->RequestStop();
   fetchers_.clear();  // each destructor waits for its thread
   retired_.clear();
   following_.clear();
-  for (const PartitionId& id : leading_) replication_->StopLeading(id);
+  for (const auto& [id, log] : leading_) replication_->StopLeading(id);
   leading_.clear();
 }
 
@@ -75,7 +84,9 @@ void ReplicaRoles::Lead(const std::shared_ptr<PartitionLog>& log,
   assignment.replicas = partition.replicas;
   assignment.isr = partition.state.isr;
   assignment.partition_epoch = partition.partition_epoch;
-  leading_.insert(log->id());
+  auto held = leading_.find(log->id());
+  if (held != leading_.end() && held->second != log.get()) StopLeading(log->id());
+  leading_[log->id()] = log.get();
   if (replication_->LeaderEpoch(log->id()) == assignment.leader_epoch) {
     replication_->UpdateState(log->id(), assignment);
     return;

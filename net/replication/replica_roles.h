@@ -8,14 +8,14 @@
 //                             broker fetches it at the leader epoch (moved from another
 //                             fetcher when the leader changed);
 //   neither (no leader, not a replica, the leader unknown) both stop.
-// A broker whose ZooKeeper session expired gets a snapshot without its leadership (the
-// member strips it), which stops its leading.
+// A broker whose ZooKeeper session expired stops leading at once (SessionLost), and then
+// gets a snapshot without its leadership (the member strips it), which Apply follows.
 //
 // One ReplicaFetcher per leader broker; a fetcher left without partitions is stopped and
 // dropped once its thread ended.
 //
 // Thread safety: Apply and Stop from one thread at a time (the admin worker, then the
-// owner); Leading is thread-safe.
+// owner); Leading and SessionLost are thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +48,11 @@ class ReplicaRoles {
   // Whether this broker leads `partition` with its epoch assigned (LeaderReplicas::Leading).
   bool Leading(const PartitionId& partition) const;
 
+  // The ZooKeeper session is gone: stops leading every partition `last` (the snapshot held
+  // until then) names this broker the leader of, so that acks=all produces waiting there
+  // are answered now. The next Apply takes the roles up again.
+  void SessionLost(const ClusterSnapshot& last);
+
   // Stops every fetcher and waits for their threads; leads nothing any more.
   void Stop();
 
@@ -66,7 +71,8 @@ class ReplicaRoles {
   std::map<int32_t, std::unique_ptr<ReplicaFetcher>> fetchers_;  // by leader broker id
   std::vector<std::unique_ptr<ReplicaFetcher>> retired_;
   std::map<PartitionId, int32_t> following_;  // partition -> leader broker id
-  std::set<PartitionId> leading_;
+  // partition -> the log it leads with (a topic re-created under its name has a new one).
+  std::map<PartitionId, const PartitionLog*> leading_;
 };
 
 }  // namespace ringlog
