@@ -89,16 +89,26 @@ struct LeaderReplicasOptions {
   int32_t broker_id = -1;
   // replica.lag.time.max.ms.
   int64_t replica_lag_time_max_ms = 30000;
+  // How long one AlterPartition exchange with the controller may take.
+  std::chrono::milliseconds alter_partition_timeout{5000};
 };
 
+class AlterPartitionClient;
 class ClusterView;
 class PartitionWatchers;
 
 // The broker's LeaderReplicas. ISR changes go to the controller `cluster` names; a moved
 // high watermark wakes `watchers` (may be null). `clock`, `cluster` and `watchers` must
-// outlive it. Runs a thread of its own for the lag checks and the AlterPartition requests.
+// outlive it. Runs two threads of its own: one checks the followers' lag every
+// replica.lag.time.max.ms / 2 and times out acks=all waiters, one sends the AlterPartition
+// requests. Destroying it answers the acks=all waiters left with NOT_LEADER_OR_FOLLOWER.
 std::unique_ptr<LeaderReplicas> MakeLeaderReplicas(const LeaderReplicasOptions& options,
                                                    const Clock* clock, ClusterView* cluster,
+                                                   PartitionWatchers* watchers);
+// The same with the ISR changes sent through `client` (tests).
+std::unique_ptr<LeaderReplicas> MakeLeaderReplicas(const LeaderReplicasOptions& options,
+                                                   const Clock* clock,
+                                                   std::unique_ptr<AlterPartitionClient> client,
                                                    PartitionWatchers* watchers);
 
 }  // namespace ringlog
