@@ -31,7 +31,7 @@ Table* BuildTable() {
                               kListGroupsApi,       kDescribeGroupsApi,
                               kDeleteGroupsApi,     kIncrementalAlterConfigsApi,
                               kInitProducerIdApi,   kDescribeProducersApi,
-                              kDescribeClusterApi,
+                              kDescribeClusterApi,  kOffsetForLeaderEpochApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

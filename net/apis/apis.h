@@ -12,6 +12,7 @@ extern const ApiSpec kFetchApi;
 extern const ApiSpec kListOffsetsApi;
 extern const ApiSpec kMetadataApi;
 extern const ApiSpec kApiVersionsApi;
+extern const ApiSpec kOffsetForLeaderEpochApi;
 
 // Administration.
 extern const ApiSpec kCreateTopicsApi;

@@ -20,7 +20,8 @@ DelayedFetch::DelayedFetch(RequestContext& ctx, FetchRequest request)
       responder_(ctx.responder()),
       connection_id_(ctx.connection().id),
       loop_(&ctx.loop()),
-      services_(&ctx.services()) {
+      services_(&ctx.services()),
+      replica_(FetchingReplica(request_, version_)) {
   for (const FetchRequest::Topic& topic : request_.topics) {
     for (const FetchRequest::Partition& p : topic.partitions) {
       partitions_.push_back(PartitionId{topic.topic, p.partition});
@@ -29,20 +30,15 @@ DelayedFetch::DelayedFetch(RequestContext& ctx, FetchRequest request)
 }
 
 void DelayedFetch::Watch(const FetchPass& pass) {
-  seen_watermarks_.clear();
-  for (const FetchResponse::Topic& topic : pass.response.topics) {
-    for (const FetchResponse::Partition& p : topic.partitions) {
-      seen_watermarks_.push_back(p.high_watermark);
-    }
-  }
+  seen_ends_ = pass.seen_ends;
   std::weak_ptr<DelayedFetch> weak = weak_from_this();
   watch_ = services_->watchers->Watch(
       connection_id_, partitions_, loop_,
       [self = shared_from_this()](PartitionWatchers::Wake w) { self->OnWake(w); });
-  for (size_t i = 0; i < partitions_.size() && i < seen_watermarks_.size(); ++i) {
+  for (size_t i = 0; i < partitions_.size() && i < seen_ends_.size(); ++i) {
     std::shared_ptr<PartitionLog> log = services_->logs->GetPartition(partitions_[i]);
-    const int64_t now = log != nullptr ? log->high_watermark() : -1;
-    if (now != seen_watermarks_[i]) {
+    const Offset now = log != nullptr ? FetchableEnd(*log, replica_) : -1;
+    if (now != seen_ends_[i]) {
       loop_->Post([weak] {
         if (auto self = weak.lock()) self->OnWake(PartitionWatchers::Wake::kData);
       });
@@ -65,7 +61,7 @@ void DelayedFetch::OnWake(PartitionWatchers::Wake wake) {
 void DelayedFetch::ReadAgain(bool final) {
   if (done_) return;
   services_->watchers->Unwatch(watch_);
-  FetchPass pass = ReadFetch(*services_->logs, services_->cluster, request_, version_);
+  FetchPass pass = ReadFetch(*services_, request_, version_);
   if (final || pass.has_error ||
       pass.record_bytes >= static_cast<uint64_t>(std::max(request_.min_bytes, 0))) {
     done_ = true;

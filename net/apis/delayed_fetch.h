@@ -1,8 +1,10 @@
 // DelayedFetch: a Fetch that found fewer than min_bytes and waits, up to max_wait_ms, for
 // more (Kafka's long poll). It watches its partitions through PartitionWatchers; each
-// produce to one of them wakes it on its own loop, where it reads again and answers once
-// it has min_bytes or a partition answers with an error. When max_wait_ms passes it
-// answers with whatever there is then.
+// produce to one of them (and each move of a replicated log's high watermark) wakes it on
+// its own loop, where it reads again and answers once it has min_bytes or a partition
+// answers at once (an error, a diverging epoch). A wake-up that moved nothing it reads
+// (a consumer's high watermark, a follower's log end) just watches again. When
+// max_wait_ms passes it answers with whatever there is then.
 //
 // It answers exactly once: the timer, a wake-up and the connection closing all run on the
 // connection's loop thread, and whichever comes first ends the others. A closed
@@ -27,7 +29,7 @@ namespace ringlog {
 class DelayedFetch final : public std::enable_shared_from_this<DelayedFetch> {
  public:
   // Starts waiting for `request`, whose first pass found too little: `first` tells which
-  // high watermarks it saw. REQUIRES: ctx.services().watchers != nullptr.
+  // ends it read up to. REQUIRES: ctx.services().watchers != nullptr.
   static void Start(RequestContext& ctx, FetchRequest request, const FetchPass& first);
 
   DelayedFetch(RequestContext& ctx, FetchRequest request);
@@ -49,9 +51,10 @@ class DelayedFetch final : public std::enable_shared_from_this<DelayedFetch> {
   const uint64_t connection_id_;
   LoopExecutor* const loop_;
   BrokerServices* const services_;
+  const int32_t replica_;  // the fetching follower, -1 for a consumer
   std::vector<PartitionId> partitions_;
-  // The high watermark of each of partitions_ when last read (-1: no such partition).
-  std::vector<int64_t> seen_watermarks_;
+  // The end each of partitions_ was read up to when last read (FetchPass::seen_ends).
+  std::vector<Offset> seen_ends_;
   LoopExecutor::TimerId timer_ = 0;
   PartitionWatchers::WatchId watch_ = 0;
   bool done_ = false;

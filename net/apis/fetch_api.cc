@@ -24,7 +24,7 @@ void HandleFetch(RequestContext& ctx) {
     return;
   }
   NameTopicsById(*ctx.services().logs, *request, ctx.version());
-  FetchPass pass = ReadFetch(*ctx.services().logs, ctx.services().cluster, *request, ctx.version());
+  FetchPass pass = ReadFetch(ctx.services(), *request, ctx.version());
   const bool enough = pass.record_bytes >= static_cast<uint64_t>(std::max(request->min_bytes, 0));
   if (!enough && !pass.has_error && request->max_wait_ms > 0 &&
       ctx.services().watchers != nullptr) {

@@ -12,14 +12,18 @@
 #include <string>
 
 #include "engine/log/record_batch.h"
+#include "net/apis/leader_epoch_check.h"
 #include "net/apis/partition_route.h"
+#include "net/replication/leader_replicas.h"
 
 namespace ringlog {
 namespace {
 
 constexpr int16_t kFirstBatchFetchVersion = 4;  // magic 2 from Fetch v4
 constexpr int16_t kFirstZstdFetchVersion = 10;
+constexpr int16_t kFirstEpochFetchVersion = 12;  // last_fetched_epoch, current_leader
 constexpr int16_t kFirstTopicIdFetchVersion = 13;
+constexpr int16_t kFirstReplicaStateFetchVersion = 15;
 constexpr int8_t kReadCommitted = 1;
 
 // The header of the batch at byte `pos` of `records`.
@@ -73,14 +77,20 @@ ErrorCode FitToVersion(ReadResult& records, int16_t version) {
   return ErrorCode::kNone;
 }
 
+// Whether a response with `error` names the current leader (v12+), so that the client
+// refreshes to it without a metadata round trip.
+bool NamesLeader(ErrorCode error) {
+  return error == ErrorCode::kNotLeaderOrFollower || error == ErrorCode::kFencedLeaderEpoch ||
+         error == ErrorCode::kUnknownLeaderEpoch;
+}
+
 class PassBuilder {
  public:
-  PassBuilder(const LogManager& logs, const ClusterView* cluster, const FetchRequest& request,
-              int16_t version)
-      : logs_(logs),
-        cluster_(cluster),
+  PassBuilder(const BrokerServices& services, const FetchRequest& request, int16_t version)
+      : services_(services),
         request_(request),
         version_(version),
+        replica_(FetchingReplica(request, version)),
         budget_(static_cast<uint64_t>(std::max(request.max_bytes, 0))) {}
 
   FetchPass Build() {
@@ -91,6 +101,7 @@ class PassBuilder {
       // From v13 a topic comes by id, named by NameTopicsById; no name: an unknown id.
       const bool unknown_id = version_ >= kFirstTopicIdFetchVersion && topic.topic.empty();
       for (const FetchRequest::Partition& p : topic.partitions) {
+        pass_.seen_ends.push_back(-1);
         if (unknown_id) {
           FetchResponse::Partition& missing = answer.partitions.emplace_back();
           missing.partition_index = p.partition;
@@ -111,22 +122,44 @@ class PassBuilder {
     FetchResponse::Partition answer;
     answer.partition_index = asked.partition;
     const PartitionId id{topic, asked.partition};
-    if (const ErrorCode route = RoutePartition(cluster_, id); route != ErrorCode::kNone) {
-      answer.error_code = ToWire(route);
-      return answer;
+    ErrorCode route = RoutePartition(services_.cluster, id);
+    // Only a cluster's leader has followers.
+    if (route == ErrorCode::kNone && replica_ >= 0 && services_.replication == nullptr) {
+      route = ErrorCode::kNotLeaderOrFollower;
     }
-    std::shared_ptr<PartitionLog> log = logs_.GetPartition(id);
+    if (route != ErrorCode::kNone) return Refuse(std::move(answer), id, route);
+    std::shared_ptr<PartitionLog> log = services_.logs->GetPartition(id);
     if (log == nullptr) {
       answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
       return answer;
     }
+    if (const ErrorCode fenced =
+            CheckLeaderEpoch(asked.current_leader_epoch, ServedLeaderEpoch(services_, *log));
+        fenced != ErrorCode::kNone) {
+      return Refuse(std::move(answer), id, fenced);
+    }
+    if (Diverges(*log, asked, answer)) {
+      FillWatermarks(*log, answer);
+      pass_.has_error = true;  // answered now: the follower must truncate first
+      return answer;
+    }
     if (request_.isolation_level == kReadCommitted) answer.aborted_transactions.emplace();
+    // Read before the records: a write after it wakes a long poll (DelayedFetch).
+    pass_.seen_ends.back() = FetchableEnd(*log, replica_);
     Result<ReadResult> read = ReadRecords(*log, asked);
-    // The watermarks are read after the records, so the records never run past them.
-    answer.high_watermark = log->high_watermark();
-    // No transaction is ever open: the last stable offset is the high watermark.
-    answer.last_stable_offset = answer.high_watermark;
-    answer.log_start_offset = log->log_start_offset();
+    if (read.ok() && replica_ >= 0) {
+      // After the read, as Kafka: a follower's progress counts only for an offset it could
+      // fetch. May move the high watermark, which the answer then carries.
+      const ErrorCode progress =
+          services_.replication->OnFollowerFetch(id, replica_, asked.fetch_offset);
+      if (progress != ErrorCode::kNone) {
+        pass_.seen_ends.back() = -1;
+        return Refuse(std::move(answer), id, progress);
+      }
+    }
+    // The watermarks are read after the records, so a consumer's records never run past
+    // them.
+    FillWatermarks(*log, answer);
     if (!read.ok()) {
       if (!read.status().IsOutOfRange()) {
         LOG(ERROR) << "fetch from " << log->id().ToString() << ": " << read.status().ToString();
@@ -141,6 +174,40 @@ class PassBuilder {
     return answer;
   }
 
+  // Answers `error`, naming the current leader where the version carries it.
+  FetchResponse::Partition Refuse(FetchResponse::Partition answer, const PartitionId& id,
+                                  ErrorCode error) const {
+    answer.error_code = ToWire(error);
+    if (version_ >= kFirstEpochFetchVersion && NamesLeader(error)) {
+      const LeaderAndEpoch leader = SnapshotLeader(services_.cluster, id);
+      answer.current_leader.leader_id = leader.leader;
+      answer.current_leader.leader_epoch = leader.epoch;
+    }
+    return answer;
+  }
+
+  // Whether the fetcher's log diverges from this one (KIP-595's check of the last fetched
+  // epoch): its last epoch is unknown here, or ends here before its fetch offset. Then
+  // `answer` says where that epoch ends.
+  bool Diverges(const PartitionLog& log, const FetchRequest::Partition& asked,
+                FetchResponse::Partition& answer) const {
+    if (version_ < kFirstEpochFetchVersion || asked.last_fetched_epoch < 0) return false;
+    const EpochEndOffset end = log.EndOffsetForEpoch(asked.last_fetched_epoch);
+    if (end.epoch >= asked.last_fetched_epoch && end.end_offset >= asked.fetch_offset) {
+      return false;
+    }
+    answer.diverging_epoch.epoch = end.epoch;
+    answer.diverging_epoch.end_offset = end.end_offset;
+    return true;
+  }
+
+  static void FillWatermarks(const PartitionLog& log, FetchResponse::Partition& answer) {
+    answer.high_watermark = log.high_watermark();
+    // No transaction is ever open: the last stable offset is the high watermark.
+    answer.last_stable_offset = answer.high_watermark;
+    answer.log_start_offset = log.log_start_offset();
+  }
+
   // The partition's batches from the fetch offset that fit what is left of the limits;
   // empty when none does.
   Result<ReadResult> ReadRecords(const PartitionLog& log, const FetchRequest::Partition& asked) {
@@ -149,16 +216,18 @@ class PassBuilder {
     if (!first && left == 0) return ReadResult{};
     const uint64_t limit =
         std::min<uint64_t>(left, static_cast<uint64_t>(std::max(asked.partition_max_bytes, 0)));
-    ASSIGN_OR_RETURN(ReadResult read, log.Read(asked.fetch_offset, static_cast<size_t>(limit)));
+    const ReadBound bound = replica_ >= 0 ? ReadBound::kLogEnd : ReadBound::kHighWatermark;
+    ASSIGN_OR_RETURN(ReadResult read,
+                     log.Read(asked.fetch_offset, static_cast<size_t>(limit), bound));
     // Only the response's first batch may exceed the limits.
     if (!first && read.size_bytes() > limit) return ReadResult{};
     return read;
   }
 
-  const LogManager& logs_;
-  const ClusterView* const cluster_;
+  const BrokerServices& services_;
   const FetchRequest& request_;
   const int16_t version_;
+  const int32_t replica_;
   const uint64_t budget_;
   FetchPass pass_;
 };
@@ -172,9 +241,18 @@ void NameTopicsById(const LogManager& logs, FetchRequest& request, int16_t versi
   }
 }
 
-FetchPass ReadFetch(const LogManager& logs, const ClusterView* cluster, const FetchRequest& request,
-                    int16_t version) {
-  return PassBuilder(logs, cluster, request, version).Build();
+int32_t FetchingReplica(const FetchRequest& request, int16_t version) {
+  const int32_t id = version >= kFirstReplicaStateFetchVersion ? request.replica_state.replica_id
+                                                               : request.replica_id;
+  return id >= 0 ? id : -1;
+}
+
+Offset FetchableEnd(const PartitionLog& log, int32_t replica) {
+  return replica >= 0 ? log.log_end_offset() : log.high_watermark();
+}
+
+FetchPass ReadFetch(const BrokerServices& services, const FetchRequest& request, int16_t version) {
+  return PassBuilder(services, request, version).Build();
 }
 
 }  // namespace ringlog

@@ -13,12 +13,23 @@
 // partition with data answers UNSUPPORTED_VERSION. Fetch below v10 cannot carry zstd
 // (KIP-110): the zstd-free batches before the first zstd one are sent, and a partition
 // that starts with a zstd batch answers UNSUPPORTED_COMPRESSION_TYPE.
+//
+// Replication: a fetch with a replica id (replica_id up to v14, replica_state from v15) is a
+// follower's. Only the leader in a cluster serves it, and only to one of the partition's
+// replicas (LeaderReplicas::OnFollowerFetch, which records the follower's progress); it
+// reads up to the log end, where consumers read below the high watermark. A follower whose
+// last fetched epoch (v12+) ends before its fetch offset in the leader's history gets
+// diverging_epoch and no records, and truncates. A current_leader_epoch (v9+) older than
+// the one served is FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH; from v12 such
+// errors and NOT_LEADER_OR_FOLLOWER name the current leader (current_leader).
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "engine/log/log_manager.h"
-#include "net/cluster/cluster_view.h"
+#include "engine/types.h"
+#include "net/broker/broker_services.h"
 #include "net/codec/error_code.h"
 #include "net/codec/fetch_codec.h"
 
@@ -27,17 +38,28 @@ namespace ringlog {
 struct FetchPass {
   FetchResponse response;
   uint64_t record_bytes = 0;  // bytes of records in the response
-  bool has_error = false;     // some partition answers with an error
+  // Some partition answers now: with an error, or with a diverging epoch.
+  bool has_error = false;
+  // Per partition in request order, the end its read stopped at (the log end for a
+  // follower, the high watermark for a consumer); -1 where it answered an error. A long
+  // poll wakes when one of them moved.
+  std::vector<Offset> seen_ends;
 };
+
+// The broker id of the replica sending `request`, or -1 for a consumer.
+int32_t FetchingReplica(const FetchRequest& request, int16_t version);
+
+// Where `replica` (-1: a consumer) reads `log` up to now: the log end or the high
+// watermark.
+Offset FetchableEnd(const PartitionLog& log, int32_t replica);
 
 // From v13 a request names its topics by id: fills in each topic's name, or leaves it
 // empty for an id no topic has (ReadFetch answers those UNKNOWN_TOPIC_ID).
 void NameTopicsById(const LogManager& logs, FetchRequest& request, int16_t version);
 
-// Thread-safe (reads only). The records in the response pin their segments until the
-// response is dropped. In a cluster (`cluster` non-null) a partition this broker does not
-// lead answers as net/apis/partition_route.h says.
-FetchPass ReadFetch(const LogManager& logs, const ClusterView* cluster, const FetchRequest& request,
-                    int16_t version);
+// Thread-safe. The records in the response pin their segments until the response is
+// dropped. In a cluster (`services.cluster` non-null) a partition this broker does not lead
+// answers as net/apis/partition_route.h says.
+FetchPass ReadFetch(const BrokerServices& services, const FetchRequest& request, int16_t version);
 
 }  // namespace ringlog

@@ -3,16 +3,23 @@
 // watermark, which is also the last stable offset since ringlog has no open transactions),
 // the record with the largest timestamp (-3, v7+), or the first offset whose record is at
 // least as new as a timestamp.
+//
+// Leader epochs (v4+): a current_leader_epoch other than the one this broker leads at is
+// fenced as in Fetch (net/apis/leader_epoch_check.h); an answer's leader_epoch is the
+// epoch of the batch holding its offset (the latest epoch for the high watermark, which
+// no batch holds yet), or the leader epoch when the history does not know the offset.
 #include <glog/logging.h>
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/log/log_manager.h"
 #include "engine/log/record_batch.h"
 #include "net/apis/apis.h"
+#include "net/apis/leader_epoch_check.h"
 #include "net/apis/partition_route.h"
 #include "net/apis/request_context.h"
 #include "net/codec/error_code.h"
@@ -77,6 +84,17 @@ Found Lookup(const PartitionLog& log, int64_t timestamp) {
   return {ToErrorCode(offset.status()), -1, -1};
 }
 
+// The leader epoch of the batch holding `offset`: the latest epoch of the history that
+// starts at or below it; `fallback` when none does.
+int32_t EpochOf(const PartitionLog& log, Offset offset, int32_t fallback) {
+  int32_t epoch = fallback;
+  for (const EpochStart& start : log.leader_epochs()) {
+    if (start.start_offset > offset) break;
+    epoch = start.epoch;
+  }
+  return epoch;
+}
+
 ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::string& topic,
                                              const ListOffsetsRequest::Partition& asked) {
   ListOffsetsResponse::Partition answer;
@@ -92,12 +110,22 @@ ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::str
     answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
     return answer;
   }
+  const std::optional<int32_t> served = ServedLeaderEpoch(ctx.services(), *log);
+  if (const ErrorCode fenced = CheckLeaderEpoch(asked.current_leader_epoch, served);
+      fenced != ErrorCode::kNone) {
+    answer.error_code = ToWire(fenced);
+    return answer;
+  }
   const Found found = Lookup(*log, asked.timestamp);
   answer.error_code = ToWire(found.error);
   answer.timestamp = found.timestamp;
   answer.offset = found.offset;
-  // One leader, never changed: every offset belongs to leader epoch 0, as Metadata says.
-  if (found.offset >= 0) answer.leader_epoch = 0;
+  if (found.offset >= 0) {
+    const int32_t leader_epoch = served.value_or(log->leader_epoch());
+    answer.leader_epoch = asked.timestamp == kListOffsetsLatestTimestamp
+                              ? std::max(log->latest_epoch(), leader_epoch)
+                              : EpochOf(*log, found.offset, leader_epoch);
+  }
   if (ctx.version() == 0 && found.error == ErrorCode::kNone && asked.max_num_offsets > 0) {
     // Version 0 lists "offsets before the time": when no record is that new, every
     // record is older, so the answer is the end of the log.

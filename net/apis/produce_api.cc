@@ -15,10 +15,18 @@
 // In a cluster only the partition's leader takes its records (net/apis/partition_route.h),
 // and an auto-created topic is the controller's to create: its partitions answer
 // LEADER_NOT_AVAILABLE, and the producer retries once its metadata shows the leaders.
+// Every write tells the replication (LeaderReplicas::OnLeaderWrite). acks=all needs
+// min.insync.replicas in the ISR before the append (else NOT_ENOUGH_REPLICAS, nothing
+// appended) and is answered once the high watermark passes the batch, besides the flush;
+// a partition answers the first error of the two (NOT_ENOUGH_REPLICAS_AFTER_APPEND when
+// the ISR shrank meanwhile, REQUEST_TIMED_OUT after the request's timeout).
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,6 +45,7 @@
 #include "net/broker/partition_watchers.h"
 #include "net/codec/error_code.h"
 #include "net/codec/produce_codec.h"
+#include "net/replication/leader_replicas.h"
 #include "net/server/peer_log.h"
 
 namespace ringlog {
@@ -64,10 +73,10 @@ ErrorCode CheckRecords(const std::optional<std::span<const uint8_t>>& records, i
 }
 
 // The answer of a produce that waits: for its partitions' writes (acks=1, and acks=all
-// when the broker does not flush for it) or for their flushes (acks=all). Each awaited
-// event counts down once, from any thread; so does Finish(), once the handler has filled
-// the response. The last one to count down (acquire-release) sees every result and
-// answers.
+// when the broker does not flush for it) or for their flushes (acks=all), and in a cluster
+// for acks=all also for the high watermark to pass them. Each awaited event counts down
+// once, from any thread; so does Finish(), once the handler has filled the response. The
+// last one to count down (acquire-release) sees every result and answers.
 class PendingAnswer {
  public:
   PendingAnswer(size_t partitions, Responder responder, int16_t version)
@@ -75,11 +84,10 @@ class PendingAnswer {
 
   // Registers one more event to wait for, before it can happen.
   void Expect() { remaining_.fetch_add(1, std::memory_order_relaxed); }
-  // An expected event of partition `slot` (its place in request order) happened.
-  void Done(size_t slot, Status status) {
-    results_[slot] = std::move(status);
-    CountDown();
-  }
+  // An expected write or flush of partition `slot` (its place in request order) ended.
+  void Done(size_t slot, Status status) { Record(slot, std::move(status), ErrorCode::kNone); }
+  // The high watermark passed the batch of partition `slot` (kNone), or `error` came first.
+  void Replicated(size_t slot, ErrorCode error) { Record(slot, Status::OK(), error); }
   // The handler is done: `response` holds every partition's answer, in request order.
   void Finish(ProduceResponse response) {
     response_ = std::move(response);
@@ -87,22 +95,44 @@ class PendingAnswer {
   }
 
  private:
+  // What a partition's awaited events said: its first failure wins.
+  struct Outcome {
+    Status storage;
+    ErrorCode replication = ErrorCode::kNone;
+  };
+
+  void Record(size_t slot, Status status, ErrorCode error) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      Outcome& result = results_[slot];
+      if (result.storage.ok() && result.replication == ErrorCode::kNone) {
+        result.storage = std::move(status);
+        result.replication = error;
+      }
+    }
+    CountDown();
+  }
+
   void CountDown() {
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) Answer();
   }
 
-  // A partition whose write or flush failed answers with the storage error instead of an
-  // offset.
+  // A partition whose write, flush or replication failed answers with that error instead
+  // of an offset.
   void Answer() {
     size_t slot = 0;
     for (ProduceResponse::Topic& topic : response_.topics) {
       for (ProduceResponse::Partition& p : topic.partitions) {
-        const Status& result = results_[slot++];
-        if (result.ok()) continue;
-        LOG(ERROR) << "produce to " << topic.name << "-" << p.index
-                   << " failed in storage: " << result.ToString();
-        p.error_code = ToWire(ToErrorCode(result));
-        p.base_offset = -1;
+        const Outcome& result = results_[slot++];
+        if (!result.storage.ok()) {
+          LOG(ERROR) << "produce to " << topic.name << "-" << p.index
+                     << " failed in storage: " << result.storage.ToString();
+          p.error_code = ToWire(ToErrorCode(result.storage));
+          p.base_offset = -1;
+        } else if (result.replication != ErrorCode::kNone) {
+          p.error_code = ToWire(result.replication);
+          p.base_offset = -1;
+        }
       }
     }
     responder_.Respond(
@@ -110,7 +140,8 @@ class PendingAnswer {
   }
 
   ProduceResponse response_;
-  std::vector<Status> results_;       // per partition in request order
+  std::mutex mu_;                     // guards results_ until the last count down
+  std::vector<Outcome> results_;      // per partition in request order
   std::atomic<size_t> remaining_{1};  // Finish() counts too
   const Responder responder_;
   const int16_t version_;
@@ -122,6 +153,10 @@ struct ProduceWaits {
   std::shared_ptr<PendingAnswer> writes;
   // Flushes each appended partition for acks=all; null otherwise.
   Flusher* flusher = nullptr;
+  // Checks the ISR and waits for the high watermark for acks=all in a cluster; null
+  // otherwise.
+  LeaderReplicas* replication = nullptr;
+  std::chrono::milliseconds timeout{0};  // the request's, for the high watermark
 };
 
 // Appends one partition's batch and fills `answer`. The batch's write wakes the
@@ -139,6 +174,11 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
     }
     if (log == nullptr) error = ErrorCode::kUnknownTopicOrPartition;
   }
+  int32_t min_insync = 0;
+  if (error == ErrorCode::kNone && waits.replication != nullptr) {
+    min_insync = log->options().min_insync_replicas;
+    error = waits.replication->CheckInsync(log->id(), min_insync);
+  }
   if (error != ErrorCode::kNone) {
     answer.error_code = ToWire(error);
     return;
@@ -151,9 +191,14 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
   const bool counts = pending != nullptr && waits.flusher == nullptr;
   if (counts) pending->Expect();
   PartitionWatchers* watchers = ctx.services().watchers;
-  Result<AppendResult> appended =
-      log->AppendAsync(batch, [pending, counts, slot, watchers, id = log->id()](Status status) {
-        if (status.ok() && watchers != nullptr) watchers->Notify(id);
+  LeaderReplicas* replication = ctx.services().replication;
+  Result<AppendResult> appended = log->AppendAsync(
+      batch, [pending, counts, slot, watchers, replication, id = log->id()](Status status) {
+        if (status.ok()) {
+          // The log end moved: the high watermark may follow, and followers' fetches wake.
+          if (replication != nullptr) replication->OnLeaderWrite(id);
+          if (watchers != nullptr) watchers->Notify(id);
+        }
         if (counts) pending->Done(slot, std::move(status));
       });
   if (!appended.ok()) {
@@ -174,6 +219,12 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
   answer.base_offset = appended->base_offset;
   answer.log_append_time_ms = appended->log_append_time;
   answer.log_start_offset = appended->log_start_offset;
+  if (waits.replication != nullptr) {
+    pending->Expect();
+    waits.replication->AwaitHighWatermark(
+        log->id(), appended->last_offset + 1, min_insync, waits.timeout,
+        [pending, slot](ErrorCode replicated) { pending->Replicated(slot, replicated); });
+  }
   if (waits.flusher != nullptr) {
     pending->Expect();
     waits.flusher->FlushAsync(
@@ -262,6 +313,10 @@ void ServeProduce(RequestContext& ctx, bool on_admin) {
         std::make_shared<PendingAnswer>(CountPartitions(*request), ctx.responder(), ctx.version());
     if (request->acks == -1 && ctx.services().config.flush_on_acks_all) {
       waits.flusher = ctx.services().flusher;
+    }
+    if (request->acks == -1) {
+      waits.replication = ctx.services().replication;
+      waits.timeout = std::chrono::milliseconds(std::max(request->timeout_ms, 0));
     }
   }
   ProduceResponse response;
