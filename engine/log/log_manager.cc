@@ -113,6 +113,8 @@ Status LogManager::RemoveLeftovers() {
     for (const auto& log : topic.partitions) {
       known_blobs.insert(PartitionLog::LogStartMetaName(log->id()));
       known_blobs.insert(PartitionLog::ProducerStateMetaName(log->id()));
+      known_blobs.insert(PartitionLog::LeaderEpochMetaName(log->id()));
+      known_blobs.insert(PartitionLog::HighWatermarkMetaName(log->id()));
     }
   }
   for (const PartitionId& id : stored) {
@@ -126,7 +128,8 @@ Status LogManager::RemoveLeftovers() {
     if (!s.ok()) LOG(ERROR) << "removing partition " << id.ToString() << ": " << s.ToString();
   }
   for (std::string_view prefix :
-       {PartitionLog::kLogStartMetaPrefix, PartitionLog::kProducerStateMetaPrefix}) {
+       {PartitionLog::kLogStartMetaPrefix, PartitionLog::kProducerStateMetaPrefix,
+        PartitionLog::kLeaderEpochMetaPrefix, PartitionLog::kHighWatermarkMetaPrefix}) {
     ASSIGN_OR_RETURN(std::vector<std::string> blobs, backend_->ListMeta(prefix));
     for (const std::string& blob : blobs) {
       if (known_blobs.contains(blob)) continue;
@@ -337,6 +340,16 @@ Status LogManager::FlushAll() {
   for (const auto& log : AllPartitions()) {
     Status s = log->Flush();
     if (!s.ok() && first_error.ok()) first_error = s;
+  }
+  return first_error;
+}
+
+Status LogManager::CheckpointHighWatermarks() {
+  Status first_error;
+  for (const auto& log : AllPartitions()) {
+    Status s = log->CheckpointHighWatermark();
+    // A partition deleted meanwhile has nothing to keep.
+    if (!s.ok() && !s.IsNotFound() && first_error.ok()) first_error = s;
   }
   return first_error;
 }

@@ -87,6 +87,10 @@ class LogManager final {
   // logged and the pass goes on with the next partition.
   void RunHousekeeping();
   Status FlushAll();
+  // Stores the high watermark of every replicated partition that moved since its last
+  // checkpoint (PartitionLog::CheckpointHighWatermark), for a cluster broker to call every
+  // few seconds. Goes on past a failing partition; returns the first error.
+  Status CheckpointHighWatermarks();
   // Waits for a topic change in progress, flushes every partition (PartitionLog::
   // FlushForClose: what was written, also after a failed write) and closes the backend
   // cleanly. Nothing may be called after.
@@ -106,8 +110,9 @@ class LogManager final {
   // Gives each topic of `infos` without an id (a record from before ids) a new one and
   // stores its record.
   Status AssignMissingIds(std::vector<TopicInfo>& infos);
-  // Deletes partitions, log-start blobs and producer-state blobs that belong to no topic
-  // (an interrupted deletion or creation), with a LOG(WARNING) each.
+  // Deletes partitions and the blobs of partitions (log start, producer state, leader
+  // epochs, high watermark) that belong to no topic (an interrupted deletion or creation),
+  // with a LOG(WARNING) each.
   Status RemoveLeftovers();
   Status PersistTopic(const TopicInfo& info);
   // Opens partition `index` of the topic with `options`.

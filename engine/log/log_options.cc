@@ -49,6 +49,10 @@ Status LogOptions::Validate() const {
     return Status::InvalidArgument("flush.ms must be 0 or more, got " +
                                    std::to_string(flush_interval_ms));
   }
+  if (min_insync_replicas < 1) {
+    return Status::InvalidArgument("min.insync.replicas must be positive, got " +
+                                   std::to_string(min_insync_replicas));
+  }
   return Status::OK();
 }
 

@@ -28,10 +28,6 @@ namespace {
 // below INT32_MAX, and so do we, so that signed and unsigned readers agree.
 constexpr Offset kMaxRelativeOffset = std::numeric_limits<int32_t>::max();
 
-Status Deleted(const PartitionId& id) {
-  return Status::NotFound("partition " + id.ToString() + " was deleted");
-}
-
 Result<Offset> ParseOffset(std::string_view text) {
   Offset value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -105,9 +101,17 @@ Status Refusal(SequenceCheck::Verdict verdict, const BatchHeader& header,
 
 PartitionLog::PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,
                            const Clock* clock)
-    : id_(std::move(id)), backend_(backend), clock_(clock), options_(options) {}
+    : id_(std::move(id)),
+      backend_(backend),
+      clock_(clock),
+      options_(options),
+      replicated_(options.replicated) {}
 
 PartitionLog::~PartitionLog() { WaitForWrites(); }
+
+Status PartitionLog::Deleted() const {
+  return Status::NotFound("partition " + id_.ToString() + " was deleted");
+}
 
 void PartitionLog::WaitForWrites() {
   std::unique_lock lock(writes_mu_);
@@ -131,6 +135,10 @@ std::string PartitionLog::LogStartMetaName(const PartitionId& id) {
 
 std::string PartitionLog::ProducerStateMetaName(const PartitionId& id) {
   return std::string(kProducerStateMetaPrefix) + id.ToString();
+}
+
+std::string PartitionLog::HighWatermarkMetaName(const PartitionId& id) {
+  return std::string(kHighWatermarkMetaPrefix) + id.ToString();
 }
 
 Status PartitionLog::Recover() {
@@ -190,6 +198,8 @@ Status PartitionLog::Recover() {
   flushed_offset_ = next_offset_;
   // The backend does not keep creation times, so segment.ms counts from the open.
   active_created_ms_ = clock_->NowMs();
+  RETURN_IF_ERROR(LoadLeaderEpochsLocked());
+  RETURN_IF_ERROR(LoadHighWatermarkLocked());
   return LoadProducerStateLocked();
 }
 
@@ -317,7 +327,7 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   }
 
   std::lock_guard append_lock(append_mu_);
-  if (deleted_) return Deleted(id_);
+  if (deleted_) return Deleted();
   if (write_failed_.load()) RETURN_IF_ERROR(RecoverFromFailedWriteLocked());
   if (producer_batch) {
     const SequenceCheck check =
@@ -334,8 +344,10 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   const Offset base = appended_offset_.load();
   if (ShouldRollLocked(batch.size(), base + last_delta, now)) RETURN_IF_ERROR(RollLocked(now));
 
+  const int32_t epoch = leader_epoch_.load();
+  RETURN_IF_ERROR(RecordEpochLocked(epoch, base));
   SetBaseOffset(batch, base);
-  SetPartitionLeaderEpoch(batch, 0);
+  SetPartitionLeaderEpoch(batch, epoch);
   AppendResult result;
   result.base_offset = base;
   result.last_offset = base + last_delta;
@@ -358,19 +370,19 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
     // failed flush takes back.
     appended = active->AppendAndWait(stamped);
     if (appended.ok()) appended = FlushLocked(end);
-    if (appended.ok()) Publish(end, end_bytes);
+    if (appended.ok()) Publish(end, active->base_offset(), end_bytes);
     WriteDone();
   } else {
-    appended = active->Append(stamped,
-                              [this, end, end_bytes, written = std::move(written)](Status status) {
-                                if (status.ok()) {
-                                  Publish(end, end_bytes);
-                                } else {
-                                  FailDuplicateWaiters(status);
-                                }
-                                written(std::move(status));
-                                WriteDone();
-                              });
+    appended = active->Append(stamped, [this, end, segment_base = active->base_offset(), end_bytes,
+                                        written = std::move(written)](Status status) {
+      if (status.ok()) {
+        Publish(end, segment_base, end_bytes);
+      } else {
+        FailDuplicateWaiters(status);
+      }
+      written(std::move(status));
+      WriteDone();
+    });
     if (!appended.ok()) WriteDone();
   }
   if (!appended.ok()) {
@@ -439,13 +451,22 @@ void PartitionLog::FailDuplicateWaiters(const Status& status) {
   for (auto& [end, written] : failed) written(status);
 }
 
-void PartitionLog::Publish(Offset end, uint64_t end_bytes) {
+void PartitionLog::Publish(Offset end, Offset segment_base, uint64_t end_bytes) {
   {
     std::unique_lock map_lock(map_mu_);
     // Writes complete in append order; a roll waits for all of the old segment's.
     if (end > next_offset_) {
       next_offset_ = end;
       published_active_bytes_ = end_bytes;
+      if (replicated_) {
+        // Where the high watermark may stop later, known without reading the segment.
+        const ReadCut batch_end{end, segment_base, end_bytes};
+        if (batch_ends_.size() < kMaxKnownBatchEnds) {
+          batch_ends_.push_back(batch_end);
+        } else {
+          batch_ends_.back() = batch_end;
+        }
+      }
     }
   }
   std::vector<std::pair<Offset, Segment::WrittenCallback>> ready;
@@ -477,6 +498,11 @@ Status PartitionLog::RecoverFromFailedWriteLocked() {
   appended_offset_ = published;
   appended_active_bytes_ = ActiveLocked()->size_bytes();
   write_failed_ = false;
+  // Epochs stamped first on batches that were cut start at the log end at the earliest.
+  LeaderEpochHistory epochs = epochs_;
+  if (epochs.TruncateFromEnd(published + 1)) {
+    RETURN_IF_ERROR(StoreEpochsLocked(std::move(epochs)));
+  }
   // The state counted the batches that were cut.
   return LoadProducerStateLocked().WithContext("recover " + id_.ToString() +
                                                " from a failed write");
@@ -492,29 +518,37 @@ std::shared_ptr<Segment> PartitionLog::FindSegmentLocked(Offset offset) const {
   return it == segments_.end() ? nullptr : it->second;
 }
 
-Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes, ReadBound /*bound*/) const {
+Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes, ReadBound bound) const {
   std::shared_ptr<Segment> segment;
+  // Reading stops at `end`, which lies `cut_bytes` into the segment based at `cut_base`:
+  // the log end in the active segment, or a replicated log's high watermark.
   Offset end;
-  uint64_t active_bytes;
-  bool active;
+  Offset cut_base;
+  uint64_t cut_bytes;
   {
     std::shared_lock map_lock(map_mu_);
-    if (deleted_) return Deleted(id_);
+    if (deleted_) return Deleted();
     if (offset < log_start_offset_ || offset > next_offset_) {
       return Status::OutOfRange("offset " + std::to_string(offset) + " is outside [" +
                                 std::to_string(log_start_offset_) + ", " +
                                 std::to_string(next_offset_) + "] of " + id_.ToString());
     }
-    if (offset == next_offset_) {
+    if (replicated_ && bound == ReadBound::kHighWatermark) {
+      end = read_cut_.offset;
+      cut_base = read_cut_.segment_base;
+      cut_bytes = read_cut_.bytes;
+    } else {
+      end = next_offset_;
+      cut_base = segments_.rbegin()->first;
+      cut_bytes = published_active_bytes_;
+    }
+    if (offset >= end) {
       ReadResult empty;
       empty.first_offset = offset;
       empty.next_offset = offset;
       return empty;
     }
     segment = FindSegmentLocked(offset);
-    end = next_offset_;
-    active_bytes = published_active_bytes_;
-    active = segment == segments_.rbegin()->second;
   }
   if (segment == nullptr) {
     return Status::OutOfRange("no segment holds offset " + std::to_string(offset));
@@ -528,9 +562,16 @@ Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes, ReadBound
     empty.next_offset = from;
     return empty;
   }
+  if (from >= end) {
+    // The segment after a gap starts at or past where reading stops.
+    ReadResult empty;
+    empty.first_offset = offset;
+    empty.next_offset = offset;
+    return empty;
+  }
   ASSIGN_OR_RETURN(ReadResult result, segment->Read(from, max_bytes));
-  if (active && result.next_offset > end) {
-    RETURN_IF_ERROR(CutReadAt(result, end, active_bytes).WithContext(id_.ToString()));
+  if (segment->base_offset() == cut_base && result.next_offset > end) {
+    RETURN_IF_ERROR(CutReadAt(result, end, cut_bytes).WithContext(id_.ToString()));
   }
   if (result.pin == nullptr) {
     result.pin = std::move(segment);
@@ -546,7 +587,7 @@ Result<Offset> PartitionLog::OffsetForTimestamp(TimestampMs ts) const {
   Offset start = 0;
   {
     std::shared_lock map_lock(map_mu_);
-    if (deleted_) return Deleted(id_);
+    if (deleted_) return Deleted();
     start = log_start_offset_;
     for (const auto& [base, segment] : segments_) segments.push_back(segment);
   }
@@ -571,7 +612,7 @@ Result<Offset> PartitionLog::OffsetForTimestamp(TimestampMs ts) const {
 }
 
 Status PartitionLog::FlushLocked(Offset end) {
-  if (deleted_) return Deleted(id_);
+  if (deleted_) return Deleted();
   while (!unflushed_closed_.empty()) {
     RETURN_IF_ERROR(unflushed_closed_.front()->Flush());
     unflushed_closed_.erase(unflushed_closed_.begin());
@@ -603,8 +644,10 @@ Status PartitionLog::Flush() {
   Offset end = 0;
   int64_t messages = 0;
   TimestampMs first_unflushed = kNoTimestamp;
+  uint64_t truncations = 0;
   {
     std::lock_guard append_lock(append_mu_);
+    truncations = truncations_.load();
     if (!deleted_) {
       to_flush = std::move(unflushed_closed_);
       unflushed_closed_.clear();
@@ -614,7 +657,7 @@ Status PartitionLog::Flush() {
       first_unflushed = std::exchange(first_unflushed_ms_, kNoTimestamp);
     }
   }
-  Status flushed = to_flush.empty() ? Deleted(id_) : Status::OK();
+  Status flushed = to_flush.empty() ? Deleted() : Status::OK();
   size_t synced = 0;
   while (flushed.ok() && synced < to_flush.size()) {
     flushed = to_flush[synced]->Flush();
@@ -622,7 +665,7 @@ Status PartitionLog::Flush() {
   }
   if (flushed.ok()) {
     std::lock_guard flush_lock(flush_mu_);
-    if (end > flushed_offset_.load()) flushed_offset_ = end;
+    if (truncations == truncations_.load() && end > flushed_offset_.load()) flushed_offset_ = end;
   } else if (!to_flush.empty()) {
     RestoreUnflushed(std::span(to_flush).subspan(synced), messages, first_unflushed);
   }
@@ -666,6 +709,10 @@ Status PartitionLog::FlushForClose() {
     }
   }
   RETURN_IF_ERROR(Flush());
+  // A high watermark lost here only starts lower on the next open, until replication
+  // moves it again.
+  Status checkpoint = CheckpointHighWatermark();
+  if (!checkpoint.ok()) LOG(WARNING) << checkpoint.ToString();
   // Nothing appends any more, so the snapshot covers the whole log. Without it the next
   // open replays more of the log: slower, never wrong, so a full disk does not fail the
   // shutdown.
@@ -689,7 +736,7 @@ Status PartitionLog::FlushIfDue() {
 
 Result<size_t> PartitionLog::ApplyRetention() {
   std::lock_guard append_lock(append_mu_);
-  if (deleted_) return Deleted(id_);
+  if (deleted_) return Deleted();
   // Writers hold append_mu_, so the map can be read here without map_mu_.
   std::vector<SegmentInfo> closed;
   uint64_t total_bytes = 0;
@@ -711,7 +758,12 @@ Result<size_t> PartitionLog::ApplyRetention() {
   input.total_bytes = total_bytes;
   input.log_start_offset = log_start_offset_;
   input.now = clock_->NowMs();
-  const size_t count = std::min(policy->DeletablePrefix(input), closed.size());
+  size_t count = std::min(policy->DeletablePrefix(input), closed.size());
+  if (replicated_) {
+    // What consumers cannot read yet stays: only segments wholly below the high watermark go.
+    const Offset hw = high_watermark();
+    while (count > 0 && closed[count - 1].next_offset > hw) --count;
+  }
   if (count == 0) return count;
 
   std::vector<Offset> doomed;
@@ -727,6 +779,7 @@ Result<size_t> PartitionLog::ApplyRetention() {
     return s->base_offset() < segments_.begin()->first;
   });
   if (producers_.DropBefore(log_start_offset_) > 0) producer_snapshot_stale_ = true;
+  TrimEpochsLocked();
   // Readers that still hold a removed segment keep what they already read.
   Status first_error;
   for (Offset base : doomed) {
@@ -746,11 +799,12 @@ Status PartitionLog::PersistLogStartOffset(Offset offset) {
 
 Status PartitionLog::DeleteRecordsBefore(Offset offset) {
   std::lock_guard append_lock(append_mu_);
-  if (deleted_) return Deleted(id_);
-  if (offset > next_offset_) {
+  if (deleted_) return Deleted();
+  const Offset limit = high_watermark();
+  if (offset > limit) {
     return Status::OutOfRange("cannot delete records before " + std::to_string(offset) +
-                              ": the log of " + id_.ToString() + " ends at " +
-                              std::to_string(next_offset_));
+                              ": the log of " + id_.ToString() + " is readable up to " +
+                              std::to_string(limit));
   }
   if (offset <= log_start_offset_) return Status::OK();
   // The records up to `offset` become durable first, so a crash can never leave a
@@ -762,12 +816,13 @@ Status PartitionLog::DeleteRecordsBefore(Offset offset) {
     log_start_offset_ = offset;
   }
   if (producers_.DropBefore(offset) > 0) producer_snapshot_stale_ = true;
+  TrimEpochsLocked();
   return Status::OK();
 }
 
 Result<size_t> PartitionLog::ExpireProducers() {
   std::lock_guard append_lock(append_mu_);
-  if (deleted_) return Deleted(id_);
+  if (deleted_) return Deleted();
   const size_t expired = producers_.Expire(clock_->NowMs(), options_.producer_id_expiration_ms);
   if (expired > 0) producer_snapshot_stale_ = true;
   return expired;
@@ -778,6 +833,7 @@ Status PartitionLog::SetOptions(const LogOptions& options) {
   std::lock_guard append_lock(append_mu_);
   std::unique_lock map_lock(map_mu_);
   options_ = options;
+  options_.replicated = replicated_;  // fixed for the log's life
   return Status::OK();
 }
 
@@ -788,10 +844,13 @@ LogOptions PartitionLog::options() const {
 
 Status PartitionLog::Delete() {
   std::lock_guard append_lock(append_mu_);
+  // No checkpoint stores its blob again once it is gone.
+  std::lock_guard checkpoint_lock(checkpoint_mu_);
   if (deleted_) return Status::OK();
   // The blobs go first: a partition recreated under the same name must never inherit
   // them, while leftover segments are found and removed on the next open.
-  for (const std::string& blob : {LogStartMetaName(id_), ProducerStateMetaName(id_)}) {
+  for (const std::string& blob : {LogStartMetaName(id_), ProducerStateMetaName(id_),
+                                  LeaderEpochMetaName(id_), HighWatermarkMetaName(id_)}) {
     Status meta = backend_->DeleteMeta(blob);
     if (!meta.ok() && !meta.IsNotFound()) return meta;
   }
@@ -819,8 +878,6 @@ Offset PartitionLog::next_offset() const {
   std::shared_lock map_lock(map_mu_);
   return next_offset_;
 }
-
-Offset PartitionLog::high_watermark() const { return next_offset(); }
 
 Offset PartitionLog::flushed_offset() const { return flushed_offset_.load(); }
 

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/log/leader_epoch_history.h"
 #include "engine/log/log_options.h"
 #include "engine/log/read_result.h"
 #include "engine/log/segment.h"
@@ -40,23 +42,6 @@ struct AppendResult {
   bool duplicate = false;
 };
 
-// Where a leader epoch ends in a log (Kafka's OffsetsForLeaderEpoch answer); see
-// PartitionLog::EndOffsetForEpoch. {-1, -1} is Kafka's "undefined".
-struct EpochEndOffset {
-  int32_t epoch = -1;
-  Offset end_offset = -1;
-
-  friend bool operator==(const EpochEndOffset&, const EpochEndOffset&) = default;
-};
-
-// One entry of a log's leader-epoch history: the epoch's first offset.
-struct EpochStart {
-  int32_t epoch = 0;
-  Offset start_offset = 0;
-
-  friend bool operator==(const EpochStart&, const EpochStart&) = default;
-};
-
 // Which end a read stops at: consumers read below the high watermark, followers up to the
 // log end.
 enum class ReadBound { kHighWatermark, kLogEnd };
@@ -76,7 +61,7 @@ class PartitionLog final {
   // max.message.bytes), recompresses it when the topic's compression.type names another
   // codec (RecompressBatch; then `batch` is left as it was and the copy is stored),
   // assigns its offsets by rewriting `batch` in place (base offset,
-  // leader epoch 0, and the time for LogAppendTime topics), rolls the active segment when
+  // leader_epoch(), and the time for LogAppendTime topics), rolls the active segment when
   // segment.bytes or segment.ms say so, and appends. On return the batch is written:
   // readable, below the high watermark, and safe from a crash of the process. Durable
   // after Flush(); flush.messages may flush right here. On error the log is unchanged and
@@ -133,11 +118,13 @@ class PartitionLog final {
   Status FlushForClose();
 
   // Deletes the oldest closed segments that retention.ms, retention.bytes or the log start
-  // offset allow; never the active segment. Returns how many segments went.
+  // offset allow; never the active segment, nor on a replicated log a segment that reaches
+  // past the high watermark. Returns how many segments went.
   Result<size_t> ApplyRetention();
 
   // DeleteRecords: moves the log start offset up to `offset` (persisted) and lets
-  // retention drop the segments wholly below it. OutOfRange if offset > next_offset().
+  // retention drop the segments wholly below it. OutOfRange if offset > high_watermark()
+  // (the log end of an unreplicated log): what consumers cannot read yet stays, as in Kafka.
   // A lower offset than the current start is a no-op. Producers whose last batch lies
   // below the new start are forgotten, as after retention.
   Status DeleteRecordsBefore(Offset offset);
@@ -249,8 +236,22 @@ class PartitionLog final {
   PartitionLog(PartitionId id, StorageBackend* backend, const LogOptions& options,
                const Clock* clock);
 
+  // The error of every call after Delete().
+  Status Deleted() const;
   // Loads the segments and the log start offset; creates the first segment of a new log.
   Status Recover();
+  // REQUIRES: append_mu_ and map_mu_ (exclusive), the segments and log start loaded. Loads
+  // the leader-epoch history, cut to the recovered log, or rebuilds it from the batches
+  // when it is missing or unreadable.
+  Status LoadLeaderEpochsLocked();
+  // REQUIRES: append_mu_. Records that `epoch` starts at `start` when it is newer than the
+  // history's latest, stored before it takes effect; on error nothing changed.
+  Status RecordEpochLocked(int32_t epoch, Offset start);
+  // REQUIRES: append_mu_. Drops the epochs below the log start (retention, DeleteRecords);
+  // a failure to store that is only logged, as the next open drops them again.
+  void TrimEpochsLocked();
+  // REQUIRES: append_mu_. Stores `history` and then makes it the log's.
+  Status StoreEpochsLocked(LeaderEpochHistory history);
   // REQUIRES: append_mu_, and no write in flight. Rebuilds producers_ from the snapshot
   // and the batches after it (or from the whole log), as described at
   // kProducerStateMetaPrefix.
@@ -267,6 +268,14 @@ class PartitionLog final {
   // REQUIRES: append_mu_. Seals the active segment and starts a new one after the last
   // appended batch.
   Status RollLocked(TimestampMs now);
+  // REQUIRES: append_mu_. Makes a new segment starting at `base` (>= the log end) the
+  // active one: the old one is sealed, or removed when it is empty.
+  Status StartSegmentAtLocked(Offset base, TimestampMs now);
+  // REQUIRES: append_mu_, log start <= `offset` < the log end. TruncateTo's work, also
+  // undoing a failed AppendReplicated.
+  Status TruncateLocked(Offset offset);
+  // Fails the retries waiting for a batch that ends above `end`: a truncation dropped it.
+  void FailDuplicateWaitersAbove(Offset end);
   // REQUIRES: append_mu_. Whether a batch of `batch_bytes` bytes whose last offset is
   // `last_offset` must go to a new segment.
   bool ShouldRollLocked(uint64_t batch_bytes, Offset last_offset, TimestampMs now) const;
@@ -284,9 +293,32 @@ class PartitionLog final {
   Status PersistLogStartOffset(Offset offset);
   // REQUIRES: append_mu_.
   const std::shared_ptr<Segment>& ActiveLocked() const { return segments_.rbegin()->second; }
-  // Moves the high watermark up to `end`, a batch that ends at `end_bytes` of the active
-  // segment, once it is written.
-  void Publish(Offset end, uint64_t end_bytes);
+  // Moves the log end up to `end`, a batch that ends at `end_bytes` of the segment based
+  // at `segment_base` (the active one), once it is written.
+  void Publish(Offset end, Offset segment_base, uint64_t end_bytes);
+
+  // Where consumer reads of a replicated log stop: a batch boundary at or below the high
+  // watermark, and the bytes below it in the segment that holds it, so that a read is cut
+  // without looking at batch headers.
+  struct ReadCut {
+    Offset offset = 0;
+    Offset segment_base = 0;
+    uint64_t bytes = 0;
+  };
+  // The cut at the batch boundary at or below `offset` in `segment` (the one holding it, or
+  // the next one after a gap); may read the segment.
+  static ReadCut CutBefore(const Segment& segment, Offset offset);
+  // REQUIRES: map_mu_ (shared or exclusive). The cut at `offset` <= next_offset_, from the
+  // known batch ends or the segment.
+  ReadCut CutAtLocked(Offset offset) const;
+  // REQUIRES: append_mu_ and map_mu_ (exclusive), the log loaded. Starts a replicated
+  // log's high watermark at its checkpoint (see the replication section above).
+  Status LoadHighWatermarkLocked();
+  // REQUIRES: map_mu_ (exclusive). Sets the high watermark to `hw` and its cut, forgetting
+  // the batch ends at or below it.
+  void SetHighWatermarkLocked(Offset hw, const ReadCut& cut);
+  // Stores the high watermark `hw` unless it is what the last checkpoint stored.
+  Status CheckpointLocked(Offset hw);
   // REQUIRES: append_mu_. After a failed write: cuts the active segment back to the high
   // watermark, where appends go on.
   Status RecoverFromFailedWriteLocked();
@@ -310,7 +342,7 @@ class PartitionLog final {
   std::map<Offset, std::shared_ptr<Segment>> segments_;
   LogOptions options_;
   Offset log_start_offset_ = 0;
-  // The high watermark: one past the last written batch.
+  // The log end: one past the last written batch.
   Offset next_offset_ = 0;
   // Bytes of the active segment below next_offset_. The segment shows a batch to readers
   // as soon as it is written, before it is flushed (flush.messages) and published here;
@@ -331,6 +363,25 @@ class PartitionLog final {
   int64_t writes_in_flight_ = 0;
   // Set by Delete(): every later call fails.
   bool deleted_ = false;
+
+  // LogOptions::replicated, fixed when the log opens.
+  const bool replicated_;
+  // Replicated logs only, guarded by map_mu_: the high watermark, where consumer reads stop
+  // (at or below it), and the ends of the batches published above that cut, oldest first
+  // (at most kMaxKnownBatchEnds: past that the newest end replaces the last one kept).
+  Offset high_watermark_ = 0;
+  ReadCut read_cut_;
+  std::deque<ReadCut> batch_ends_;
+  static constexpr size_t kMaxKnownBatchEnds = 1 << 16;
+  // Guards checkpointed_hw_ and orders checkpoints against Delete(). Taken after append_mu_
+  // and before map_mu_.
+  std::mutex checkpoint_mu_;
+  Offset checkpointed_hw_ = -1;
+
+  // The epoch Append stamps; written under append_mu_.
+  std::atomic<int32_t> leader_epoch_{0};
+  // Changed under append_mu_ and map_mu_ (exclusive); read under either.
+  LeaderEpochHistory epochs_;
 
   // Guarded by append_mu_: the idempotent producers' state, and whether it changed since
   // the stored snapshot (or that snapshot covers less than the closed segments).
@@ -353,6 +404,9 @@ class PartitionLog final {
   std::condition_variable flush_cv_;
   bool flush_in_progress_ = false;
   std::atomic<Offset> flushed_offset_{0};
+  // Bumped by every truncation, under flush_mu_: a flush that started before one does not
+  // move flushed_offset_ to an end the truncation took back.
+  std::atomic<uint64_t> truncations_{0};
 };
 
 }  // namespace ringlog

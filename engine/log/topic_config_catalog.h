@@ -2,8 +2,8 @@
 // takes, Kafka's default, the broker config that supplies it when a topic has no
 // override, and whether ringlog acts on it. The configs ringlog honours turn into
 // LogOptions; the others are checked as Kafka checks them, then stored and described
-// but change nothing here (there is no compaction, replication or tiered storage to
-// tune), so that admin tools that set them keep working.
+// but change nothing here (there is no compaction, replication throttling or tiered
+// storage to tune), so that admin tools that set them keep working.
 #pragma once
 
 #include <cstdint>
