@@ -32,6 +32,7 @@ Table* BuildTable() {
                               kDeleteGroupsApi,     kIncrementalAlterConfigsApi,
                               kInitProducerIdApi,   kDescribeProducersApi,
                               kDescribeClusterApi,  kOffsetForLeaderEpochApi,
+                              kAlterPartitionApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

@@ -24,6 +24,9 @@ extern const ApiSpec kIncrementalAlterConfigsApi;
 extern const ApiSpec kCreatePartitionsApi;
 extern const ApiSpec kDescribeClusterApi;
 
+// Replication: the controller's side.
+extern const ApiSpec kAlterPartitionApi;
+
 // Consumer groups and committed offsets.
 extern const ApiSpec kFindCoordinatorApi;
 extern const ApiSpec kJoinGroupApi;

@@ -2,6 +2,8 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <span>
 #include <utility>
 
@@ -67,11 +69,12 @@ NewTopic AutoCreatedTopic(const BrokerConfig& config, std::string name) {
   return topic;
 }
 
-NewTopic OffsetsTopic(const BrokerConfig& config) {
+NewTopic OffsetsTopic(const BrokerConfig& config, size_t live_brokers) {
   NewTopic topic;
   topic.name = std::string(kConsumerOffsetsTopic);
   topic.partitions = config.offsets_topic_num_partitions;
-  topic.replication_factor = config.offsets_topic_replication_factor;
+  const auto cap = static_cast<int16_t>(std::clamp<size_t>(live_brokers, 1, INT16_MAX));
+  topic.replication_factor = std::min(config.offsets_topic_replication_factor, cap);
   // Committed offsets live until their group or topic is deleted.
   topic.configs = {{"retention.ms", "-1"}, {"retention.bytes", "-1"}};
   return topic;

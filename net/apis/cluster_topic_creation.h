@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <string>
 
 #include "net/broker/broker_services.h"
@@ -16,8 +17,10 @@ namespace ringlog {
 NewTopic AutoCreatedTopic(const BrokerConfig& config, std::string name);
 
 // __consumer_offsets with offsets.topic.num.partitions partitions of
-// offsets.topic.replication.factor replicas, kept until groups or topics go.
-NewTopic OffsetsTopic(const BrokerConfig& config);
+// offsets.topic.replication.factor replicas, kept until groups or topics go. The replication
+// factor is capped at the `live_brokers` (at least 1), so that the groups of a cluster
+// started with fewer brokers than that still get their coordinators.
+NewTopic OffsetsTopic(const BrokerConfig& config, size_t live_brokers);
 
 // Has the controller create `topic`: through ClusterAdmin when this broker is the
 // controller, else by a CreateTopics request sent to it within `timeout`. ok() when it

@@ -129,8 +129,10 @@ void HandleFindCoordinator(RequestContext& ctx) {
   }
   if (NeedsOffsetsTopic(ctx.services(), *request)) {
     HandOffToAdmin(ctx, [request = std::move(*request)](RequestContext& held) {
-      CreateTopicByController(held.services(), OffsetsTopic(held.services().config),
-                              kOffsetsTopicCreationTimeout);
+      BrokerServices& services = held.services();
+      CreateTopicByController(
+          services, OffsetsTopic(services.config, services.cluster->Snapshot()->brokers.size()),
+          kOffsetsTopicCreationTimeout);
       Answer(held, request);
     });
     return;

@@ -44,9 +44,10 @@ TopicLookup FindOrCreateTopic(BrokerServices& services, std::string_view name,
   TopicLookup found = FindTopic(services, name, request_allows_creation);
   if (!found.to_create) return found;
   if (services.cluster != nullptr) {
-    const NewTopic topic = IsInternalTopic(name)
-                               ? OffsetsTopic(services.config)
-                               : AutoCreatedTopic(services.config, std::string(name));
+    const NewTopic topic =
+        IsInternalTopic(name)
+            ? OffsetsTopic(services.config, services.cluster->Snapshot()->brokers.size())
+            : AutoCreatedTopic(services.config, std::string(name));
     const AdminOutcome created = CreateTopicByController(services, topic, kAutoCreateTimeout);
     // A controller that is away or slow is the client's cue to ask again, as for a topic
     // whose leaders are not placed yet.

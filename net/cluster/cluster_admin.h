@@ -1,7 +1,7 @@
-// ClusterAdmin: topic administration as the controller does it. Every change is one
-// ZooKeeper multi-op conditional on the controller epoch, so a controller that has been
-// replaced changes nothing (NOT_CONTROLLER). The brokers learn of a change through their
-// watches on the znodes it wrote.
+// ClusterAdmin: topic administration and ISR changes as the controller does them. Every
+// change is one ZooKeeper multi-op conditional on the controller epoch, so a controller that
+// has been replaced changes nothing (NOT_CONTROLLER). The brokers learn of a change through
+// their watches on the znodes it wrote.
 //
 // Thread safety: thread-safe; calls block on ZooKeeper (use the admin worker).
 #pragma once
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/log/topic_config.h"
+#include "net/cluster/isr_change.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
@@ -31,6 +32,14 @@ struct NewTopic {
   // Manual placement (CreateTopics' assignments); empty: the controller places them.
   std::map<int32_t, std::vector<int32_t>> assignments;
   ConfigMap configs;
+};
+
+// The answer to an AlterPartition: a request-wide error (NOT_CONTROLLER, STALE_BROKER_EPOCH,
+// or REQUEST_TIMED_OUT when ZooKeeper did not answer), or one decision per proposal.
+struct AlterPartitionOutcome {
+  ErrorCode error = ErrorCode::kNone;
+  std::string message;
+  std::vector<IsrDecision> decisions;  // in the order of the proposals; empty on error
 };
 
 class ClusterAdmin {
@@ -52,6 +61,14 @@ class ClusterAdmin {
   // UNKNOWN_TOPIC_OR_PARTITION, NOT_CONTROLLER.
   virtual AdminOutcome AlterTopicConfigs(const std::string& name, const ConfigMap& configs,
                                          bool validate_only) = 0;
+  // Changes the ISRs that leader `broker_id` proposes (AlterPartition), each checked by
+  // CheckIsrProposal (isr_change.h) and written conditional on the state's version.
+  // STALE_BROKER_EPOCH for a broker that is not registered, or whose registration is not
+  // `broker_epoch` (-1: not checked); UNKNOWN_TOPIC_OR_PARTITION for a partition without
+  // an assignment or a state; INVALID_UPDATE_VERSION as well when the state changed between
+  // the read and the write.
+  virtual AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
+                                               const std::vector<IsrProposal>& proposals) = 0;
 };
 
 }  // namespace ringlog

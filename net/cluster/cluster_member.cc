@@ -73,6 +73,13 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
     return controller ? controller->AlterTopicConfigs(name, configs, validate_only)
                       : NotController();
   }
+  AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
+                                       const std::vector<IsrProposal>& proposals) override {
+    std::shared_ptr<Controller> controller = Current();
+    if (controller) return controller->AlterPartition(broker_id, broker_epoch, proposals);
+    const AdminOutcome refused = NotController();
+    return {refused.error, refused.message, {}};
+  }
 
  private:
   std::shared_ptr<Controller> Current() const {

@@ -150,6 +150,7 @@ Controller::PassResult Controller::Elect() {
   active_ = true;
   LOG(INFO) << "broker " << options_.broker_id << " is the controller, epoch " << epoch;
   parents_made_ = false;
+  health_logged_.clear();
   return PassResult::kDone;
 }
 
@@ -169,6 +170,8 @@ Controller::PassResult Controller::Reconcile() {
   status = zk_->GetChildren(std::string(znodes::kTopics), &topics, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
   PassResult result = PassResult::kDone;
+  std::vector<std::string> under_replicated;
+  std::vector<std::string> offline;
   for (const std::string& topic : topics) {
     std::string json;
     ZkStat stat;
@@ -181,17 +184,45 @@ Controller::PassResult Controller::Reconcile() {
       continue;
     }
     for (const auto& [partition, replicas] : assignment->partitions) {
-      const PassResult one = ReconcilePartition(topic, partition, replicas, live);
+      std::optional<znodes::PartitionState> state;
+      const PassResult one = ReconcilePartition(topic, partition, replicas, live, &state);
       if (one == PassResult::kSessionGone || !active_) return one;
       if (one == PassResult::kRetry) result = PassResult::kRetry;
+      if (!state) continue;
+      const std::string name = topic + "-" + std::to_string(partition);
+      if (state->leader == -1) {
+        offline.push_back(name);
+      } else if (state->isr.size() < replicas.size()) {
+        under_replicated.push_back(name + " " + IsrText(state->isr) + " of " + IsrText(replicas));
+      }
     }
   }
+  if (result == PassResult::kDone) LogHealth(under_replicated, offline);
   return result;
 }
 
-Controller::PassResult Controller::ReconcilePartition(const std::string& topic, int32_t partition,
-                                                      const std::vector<int32_t>& replicas,
-                                                      const std::set<int32_t>& live) {
+void Controller::LogHealth(const std::vector<std::string>& under_replicated,
+                           const std::vector<std::string>& offline) {
+  // Named one by one up to a bound, so that a large cluster's log stays readable.
+  constexpr size_t kNamed = 20;
+  auto list = [](const std::vector<std::string>& names) {
+    std::string text;
+    for (size_t i = 0; i < names.size() && i < kNamed; ++i) text += (i > 0 ? ", " : "") + names[i];
+    if (names.size() > kNamed) text += ", ...";
+    return text;
+  };
+  std::string health = std::to_string(under_replicated.size()) + " under-replicated partitions";
+  if (!under_replicated.empty()) health += " (" + list(under_replicated) + ")";
+  health += ", " + std::to_string(offline.size()) + " offline";
+  if (!offline.empty()) health += " (" + list(offline) + ")";
+  if (health == health_logged_) return;
+  health_logged_ = health;
+  LOG(INFO) << "controller epoch " << epoch_.load() << ": " << health;
+}
+
+Controller::PassResult Controller::ReconcilePartition(
+    const std::string& topic, int32_t partition, const std::vector<int32_t>& replicas,
+    const std::set<int32_t>& live, std::optional<znodes::PartitionState>* in_force) {
   const std::string path = znodes::PartitionStatePath(topic, partition);
   std::string json;
   ZkStat stat;
@@ -207,7 +238,10 @@ Controller::PassResult Controller::ReconcilePartition(const std::string& topic, 
     }
   }
   std::optional<znodes::PartitionState> next = NextPartitionState(replicas, current, live, epoch_);
-  if (!next) return PassResult::kDone;
+  if (!next) {
+    *in_force = current;
+    return PassResult::kDone;
+  }
   std::vector<ZkOp> ops;
   if (read.ok()) {
     ops.push_back(ZkOp::SetData(path, znodes::EncodePartitionState(*next), stat.version));
@@ -229,8 +263,11 @@ Controller::PassResult Controller::ReconcilePartition(const std::string& topic, 
   if (!active_) return PassResult::kDone;
   if (written.ok()) {
     LOG(INFO) << "partition " << topic << "-" << partition << ": leader "
-              << (current ? current->leader : -1) << " -> " << next->leader << ", leader_epoch "
-              << next->leader_epoch << ", controller epoch " << next->controller_epoch;
+              << (current ? current->leader : -1) << " -> " << next->leader << ", ISR "
+              << (current ? IsrText(current->isr) : "[]") << " -> " << IsrText(next->isr)
+              << " of replicas " << IsrText(replicas) << ", leader_epoch " << next->leader_epoch
+              << ", controller epoch " << next->controller_epoch;
+    *in_force = std::move(next);
     return PassResult::kDone;
   }
   return Failure(written);

@@ -13,10 +13,12 @@
 //
 // While active it makes every partition's state (/brokers/topics/<t>/partitions/<p>/state)
 // follow the live brokers (/brokers/ids): a partition without a state gets one, a dead
-// leader is replaced by the first live replica in assignment order (or -1, offline, when
-// none is), an offline partition whose replica returns is led again; each change bumps the
-// leader_epoch (replica_placement.h, NextPartitionState). It also does the topic
-// administration of ClusterAdmin.
+// leader is replaced by the first live ISR member in assignment order (or -1, offline, when
+// none is), an offline partition whose last ISR member returns is led by it again; each
+// leader change bumps the leader_epoch, and dead brokers leave the ISRs
+// (replica_placement.h, NextPartitionState). After each pass that changed something it logs
+// the under-replicated and offline partitions. It also does the topic administration and
+// the ISR changes (AlterPartition, controller_isr.cc) of ClusterAdmin.
 //
 // Work happens on the controller's own thread, woken by Notify: the owner of the session
 // calls Notify for every watch event of the session (the controller arms watches on
@@ -31,8 +33,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -94,8 +98,15 @@ class Controller final : public ClusterAdmin {
                                 bool validate_only) override;
   AdminOutcome AlterTopicConfigs(const std::string& name, const ConfigMap& configs,
                                  bool validate_only) override;
+  AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
+                                       const std::vector<IsrProposal>& proposals) override;
 
  private:
+  // Registration epochs (czxid of /brokers/ids/<id>) read while deciding one request.
+  using RegistrationEpochs = std::map<int32_t, int64_t>;
+  // Assignments read while deciding one request; nullopt: the topic does not exist.
+  using AssignmentCache = std::map<std::string, std::optional<znodes::TopicAssignment>>;
+
   enum class PassResult { kDone, kRetry, kSessionGone };
 
   void Run();
@@ -105,10 +116,20 @@ class Controller final : public ClusterAdmin {
   // kSessionGone (resigned) for an expired session, else kRetry; logs. REQUIRES: work_mu_ held.
   PassResult Failure(const ZkStatus& status);
   PassResult Reconcile();
-  // Writes the state `topic`/`partition` should have given `live`, if it differs.
+  // Writes the state `topic`/`partition` should have given `live`, if it differs; `in_force`
+  // receives the state it has afterwards (unset when it is not known).
   PassResult ReconcilePartition(const std::string& topic, int32_t partition,
-                                const std::vector<int32_t>& replicas,
-                                const std::set<int32_t>& live);
+                                const std::vector<int32_t>& replicas, const std::set<int32_t>& live,
+                                std::optional<znodes::PartitionState>* in_force);
+  // Logs the under-replicated and offline partitions of a whole pass when they differ from
+  // what was last logged. REQUIRES: work_mu_ held.
+  void LogHealth(const std::vector<std::string>& under_replicated,
+                 const std::vector<std::string>& offline);
+  // Decides one proposal of `requester` into `decision`; a ZooKeeper failure that ends the
+  // whole request is returned. REQUIRES: work_mu_ held.
+  ZkStatus DecideIsr(int32_t requester, const IsrProposal& proposal, const std::set<int32_t>& live,
+                     AssignmentCache& assignments, RegistrationEpochs& registrations,
+                     IsrDecision* decision);
   // Runs `ops` after the epoch check. A failed check (or an expired session) resigns.
   // REQUIRES: work_mu_ held.
   ZkStatus FencedMulti(std::vector<ZkOp> ops);
@@ -140,6 +161,8 @@ class Controller final : public ClusterAdmin {
   // /brokers/ids, /brokers/topics and /config/topics exist. GUARDED_BY(work_mu_)
   bool parents_made_ = false;
   std::function<int32_t(int32_t)> random_;  // GUARDED_BY(work_mu_)
+  // The under-replicated and offline partitions last logged. GUARDED_BY(work_mu_)
+  std::string health_logged_;
 
   std::mutex mu_;
   std::condition_variable wake_;

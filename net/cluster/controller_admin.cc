@@ -65,10 +65,12 @@ std::vector<ZkOp> Controller::NewPartitionOps(const std::string& topic,
                                               const ReplicaAssignment& assignment) const {
   std::vector<ZkOp> ops;
   for (const auto& [partition, replicas] : assignment) {
+    // Every replica is live (the placement is checked against the live brokers) and none
+    // has data yet: all are in sync.
     const znodes::PartitionState state{.leader = replicas.front(),
                                        .leader_epoch = 0,
                                        .controller_epoch = epoch_.load(),
-                                       .isr = {replicas.front()}};
+                                       .isr = replicas};
     ops.push_back(ZkOp::Create(znodes::PartitionPath(topic, partition), ""));
     ops.push_back(ZkOp::Create(znodes::PartitionStatePath(topic, partition),
                                znodes::EncodePartitionState(state)));

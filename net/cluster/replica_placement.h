@@ -52,12 +52,20 @@ Status ValidateManualAssignment(const ReplicaAssignment& assignment, int32_t fir
                                 const std::set<int32_t>& live_brokers, int32_t replication_factor);
 
 // The state a partition with `replicas` should have now that `live` brokers are alive,
-// or nullopt when `current` (nullopt: none written yet) may stay:
-//   - no state yet: the first live replica leads at leader_epoch 0 (leader -1 when none is);
-//   - the leader is dead, or there is none while a replica is alive: the first live replica
-//     in assignment order leads, or -1 when none is, at leader_epoch + 1.
-// A new leader's ISR is itself alone (no followers replicate yet); without a leader it is the
-// old ISR less the dead brokers. The state carries `controller_epoch`.
+// or nullopt when `current` (nullopt: none written yet) may stay. Kafka's clean election:
+//   - no state yet: the live replicas are in sync (nothing is written yet) and the first of
+//     them leads at leader_epoch 0; with none live, all replicas are in the ISR and the
+//     leader is -1, so that whichever returns first leads;
+//   - a live leader stays; ISR members that died leave the ISR, at the same leader_epoch
+//     (only the state's version, the partition epoch, moves);
+//   - a dead leader (or none) is replaced by the first replica in assignment order that is
+//     live and in the ISR, at leader_epoch + 1, the ISR less the dead brokers;
+//   - with no live ISR member: leader -1 (offline) at leader_epoch + 1, and the ISR stays
+//     as it was, so that the last members in sync, which hold every acknowledged record,
+//     are the ones elected when they return (a replica outside the ISR never is: unclean
+//     election is not done). An empty ISR (a state written by a tool, or before ISRs were
+//     kept) names no one, and the first live replica leads.
+// The state carries `controller_epoch`.
 std::optional<znodes::PartitionState> NextPartitionState(
     const std::vector<int32_t>& replicas, const std::optional<znodes::PartitionState>& current,
     const std::set<int32_t>& live, int32_t controller_epoch);

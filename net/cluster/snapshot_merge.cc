@@ -6,9 +6,14 @@
 
 namespace ringlog {
 
-bool IsOlderState(const znodes::PartitionState& next, const znodes::PartitionState& held) {
-  if (next.leader_epoch != held.leader_epoch) return next.leader_epoch < held.leader_epoch;
-  return next.controller_epoch < held.controller_epoch;
+bool IsOlderState(const ClusterPartition& next, const ClusterPartition& held) {
+  if (next.partition_epoch >= 0 && held.partition_epoch >= 0) {
+    return next.partition_epoch < held.partition_epoch;
+  }
+  if (next.state.leader_epoch != held.state.leader_epoch) {
+    return next.state.leader_epoch < held.state.leader_epoch;
+  }
+  return next.state.controller_epoch < held.state.controller_epoch;
 }
 
 ClusterSnapshot MergeNewer(const ClusterSnapshot& previous, ClusterSnapshot next) {
@@ -27,9 +32,10 @@ ClusterSnapshot MergeNewer(const ClusterSnapshot& previous, ClusterSnapshot next
     const std::vector<ClusterPartition>& held_partitions = held->second.partitions;
     const size_t common = std::min(held_partitions.size(), topic.partitions.size());
     for (size_t p = 0; p < common; ++p) {
-      const znodes::PartitionState& held_state = held_partitions[p].state;
-      if (IsOlderState(topic.partitions[p].state, held_state)) {
-        topic.partitions[p].state = held_state;
+      ClusterPartition& partition = topic.partitions[p];
+      if (IsOlderState(partition, held_partitions[p])) {
+        partition.state = held_partitions[p].state;
+        partition.partition_epoch = held_partitions[p].partition_epoch;
       }
     }
   }

@@ -18,17 +18,19 @@ class TreeReader {
   TreeReader(ZkClient& zk, bool watch) : zk_(zk), watch_(watch) {}
 
   // The node's data; nullopt when it does not exist (with a watch armed on its creation).
-  Result<std::optional<std::string>> Read(const std::string& path) {
+  // `stat`, when given, receives the node's stat when it exists.
+  Result<std::optional<std::string>> Read(const std::string& path, ZkStat* stat = nullptr) {
     std::string data;
-    ZkStat stat;
-    ZkStatus read = zk_.Get(path, &data, &stat, watch_);
+    ZkStat own;
+    if (stat == nullptr) stat = &own;
+    ZkStatus read = zk_.Get(path, &data, stat, watch_);
     if (read.ok()) return std::optional<std::string>(std::move(data));
     if (read.code != ZkCode::kNoNode) return read.ToStatus();
     ASSIGN_OR_RETURN(bool created, ArmCreationWatch(path));
     if (!created) return std::optional<std::string>();
     // Created since the read: once more. Should it be gone again, the watch just armed
     // has fired and the snapshot will be read anew anyway.
-    read = zk_.Get(path, &data, &stat, watch_);
+    read = zk_.Get(path, &data, stat, watch_);
     if (read.ok()) return std::optional<std::string>(std::move(data));
     if (read.code != ZkCode::kNoNode) return read.ToStatus();
     return std::optional<std::string>();
@@ -164,11 +166,13 @@ std::optional<ClusterTopic> TopicFromAssignment(const std::string& path, std::st
 Status ReadPartitionStates(TreeReader& tree, const std::string& name, ClusterTopic& topic) {
   for (size_t p = 0; p < topic.partitions.size(); ++p) {
     const std::string path = znodes::PartitionStatePath(name, static_cast<int32_t>(p));
-    ASSIGN_OR_RETURN(std::optional<std::string> data, tree.Read(path));
+    ZkStat stat;
+    ASSIGN_OR_RETURN(std::optional<std::string> data, tree.Read(path, &stat));
     if (!data.has_value()) continue;  // not written yet: no leader
     Result<znodes::PartitionState> state = znodes::DecodePartitionState(*data);
     if (state.ok()) {
       topic.partitions[p].state = std::move(*state);
+      topic.partitions[p].partition_epoch = stat.version;
     } else {
       SkipNode(path, state.status());
     }

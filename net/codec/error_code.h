@@ -56,6 +56,7 @@ enum class ErrorCode : int16_t {
   kFencedLeaderEpoch = 74,   // the request's leader epoch is older than the broker's
   kUnknownLeaderEpoch = 75,  // the request's leader epoch is newer than the broker's
   kUnsupportedCompressionType = 76,
+  kStaleBrokerEpoch = 77,  // AlterPartition: the broker's registration is not the one named
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
   kInvalidRecord = 87,

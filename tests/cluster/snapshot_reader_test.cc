@@ -140,6 +140,26 @@ TEST_F(SnapshotReaderTest, KafkasLayoutReadsBackWhole) {
   EXPECT_TRUE(snapshot.unreadable_topics.empty());
 }
 
+TEST_F(SnapshotReaderTest, EachPartitionCarriesItsStateVersionAsThePartitionEpoch) {
+  PutTopic("orders", 3);
+  const std::string p1 = znodes::PartitionStatePath("orders", 1);
+  ASSERT_TRUE(zk_->SetData(p1, znodes::EncodePartitionState({1, 0, 1, {1, 2}}), 0).ok());
+  ASSERT_TRUE(zk_->SetData(p1, znodes::EncodePartitionState({1, 0, 1, {1}}), 1).ok());
+
+  ClusterSnapshot snapshot = Read(false);
+  const std::vector<ClusterPartition>& partitions = snapshot.topics.at("orders").partitions;
+  ASSERT_EQ(partitions.size(), 3u);
+  EXPECT_EQ(partitions[0].partition_epoch, 0);
+  EXPECT_EQ(partitions[1].partition_epoch, 2);
+  EXPECT_EQ(partitions[1].state.isr, std::vector<int32_t>{1});
+  EXPECT_EQ(partitions[2].partition_epoch, 0);
+
+  // A partition whose state is not written yet has none.
+  znodes::TopicAssignment bare{.topic_id = Uuid::Random(), .partitions = {{0, {1}}}};
+  Put(znodes::TopicPath("bare"), znodes::EncodeTopicAssignment(bare));
+  EXPECT_EQ(Read(false).topics.at("bare").partitions[0].partition_epoch, -1);
+}
+
 TEST_F(SnapshotReaderTest, AnEmptyTreeIsAnEmptyCluster) {
   for (bool watch : {false, true}) {
     ClusterSnapshot snapshot = Read(watch);

@@ -87,7 +87,7 @@ def _int32s(r):
 def metadata(port, topics=None, auto_create=False):
     """Metadata v10 from the broker on `port`: a dict with brokers {id: (host, port)},
     cluster_id, controller_id and topics {name: {"error", "topic_id", "partitions":
-    {index: {"error", "leader", "leader_epoch", "replicas", "isr"}}}}. `topics` None:
+    {index: {"error", "leader", "leader_epoch", "replicas", "isr", "offline"}}}}. `topics` None:
     every topic."""
     names = None if topics is None else [b"\x00" * 16 + cstring(t) + NO_TAGS for t in topics]
     body = carray(names) + struct.pack(">???", auto_create, False, False) + NO_TAGS
@@ -102,10 +102,10 @@ def metadata(port, topics=None, auto_create=False):
 
     def partition(r):
         error, index, leader, epoch = r.take(">hiii")
-        replicas, isr, _offline = _int32s(r), _int32s(r), _int32s(r)
+        replicas, isr, offline = _int32s(r), _int32s(r), _int32s(r)
         r.tags()
         return index, dict(error=error, leader=leader, leader_epoch=epoch, replicas=replicas,
-                           isr=isr)
+                           isr=isr, offline=offline)
 
     def topic(r):
         error, name, tid, _internal = r.take(">h"), r.cstring(), r.uuid(), r.take(">?")

@@ -107,6 +107,14 @@ class FakeClusterAdmin final : public ClusterAdmin {
     return outcome;
   }
 
+  AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
+                                       const std::vector<IsrProposal>& proposals) override {
+    (void)broker_id;
+    (void)broker_epoch;
+    (void)proposals;
+    return {outcome.error, outcome.message, {}};
+  }
+
   AdminOutcome outcome;
   std::function<void(const NewTopic&)> on_create;
   std::function<void(const std::string&)> on_delete;

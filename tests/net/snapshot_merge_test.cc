@@ -54,6 +54,25 @@ TEST(SnapshotMergeTest, TheSameEpochsWithAHigherControllerEpochOrNewIsrAreTaken)
   EXPECT_EQ(StateOf(merged, 1), grown);
 }
 
+TEST(SnapshotMergeTest, ThePartitionEpochTellsWhichStateIsNewer) {
+  const Uuid id = Uuid::Random();
+  ClusterSnapshot held = WithTopic(id, {State(1, 5, 3), State(1, 5, 3)});
+  for (ClusterPartition& partition : held.topics.at("t").partitions) {
+    partition.state.isr = {1, 2};
+    partition.partition_epoch = 7;
+  }
+  // The same epochs, a shrunk ISR: the lower version is a stale read, the higher a change.
+  ClusterSnapshot next = WithTopic(id, {State(1, 5, 3), State(1, 5, 3)});
+  next.topics.at("t").partitions[0].partition_epoch = 6;
+  next.topics.at("t").partitions[1].partition_epoch = 8;
+  ClusterSnapshot merged = MergeNewer(held, next);
+  const std::vector<ClusterPartition>& partitions = merged.topics.at("t").partitions;
+  EXPECT_EQ(partitions[0].state.isr, (std::vector<int32_t>{1, 2}));
+  EXPECT_EQ(partitions[0].partition_epoch, 7);
+  EXPECT_EQ(partitions[1].state.isr, std::vector<int32_t>{1});
+  EXPECT_EQ(partitions[1].partition_epoch, 8);
+}
+
 TEST(SnapshotMergeTest, AReCreatedTopicIsTakenAsItIs) {
   ClusterSnapshot held = WithTopic(Uuid::Random(), {State(1, 7, 3)});
   const Uuid recreated = Uuid::Random();
