@@ -240,15 +240,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
   group_timer.Start();
   PeriodicTask checkpoints(kHighWatermarkCheckpointInterval, [&logs] {
-    for (const TopicInfo& topic : logs->ListTopics()) {
-      for (int32_t p = 0; p < topic.partitions; ++p) {
-        std::shared_ptr<PartitionLog> log = logs->GetPartition({topic.name, p});
-        if (log == nullptr) continue;
-        if (Status stored = log->CheckpointHighWatermark(); !stored.ok()) {
-          LOG(WARNING) << "cannot store the high watermark of " << log->id().ToString() << ": "
-                       << stored.ToString();
-        }
-      }
+    if (Status stored = logs->CheckpointHighWatermarks(); !stored.ok()) {
+      LOG(WARNING) << "cannot store the high watermarks: " << stored.ToString();
     }
   });
   if (member != nullptr) checkpoints.Start();
