@@ -24,6 +24,8 @@
 #include "net/broker/stop_signals.h"
 #include "net/cluster/cluster_member.h"
 #include "net/cluster/zk_producer_id_blocks.h"
+#include "net/replication/leader_replicas.h"
+#include "net/replication/replica_roles.h"
 #include "net/server/server.h"
 #include "net/server/server_options.h"
 
@@ -33,6 +35,9 @@ namespace {
 constexpr int kMaxNetworkThreads = 256;
 // How often group sessions and rebalance deadlines are checked.
 constexpr std::chrono::milliseconds kGroupTickInterval(50);
+// How often a cluster broker stores its partitions' high watermarks (Kafka's
+// replica.high.watermark.checkpoint.interval.ms).
+constexpr std::chrono::milliseconds kHighWatermarkCheckpointInterval(5000);
 
 Status Positive(std::string_view name, int64_t value) {
   if (value > 0) return Status::OK();
@@ -58,6 +63,9 @@ LogOptions ToLogOptions(const ServeOptions& o) {
   log.flush_interval_messages = o.log_flush_interval_messages;
   log.flush_interval_ms = o.log_flush_interval_ms;
   log.producer_id_expiration_ms = o.producer_id_expiration_ms;
+  log.min_insync_replicas = o.min_insync_replicas;
+  // A cluster broker's logs are replicated: their high watermark follows the ISR.
+  log.replicated = !o.zookeeper_connect.empty();
   return log;
 }
 
@@ -91,6 +99,16 @@ ClusterMemberOptions MemberOptions(const ServeOptions& o) {
   member.controller.default_replication_factor = static_cast<int16_t>(o.default_replication_factor);
   member.controller.log_defaults = ToLogOptions(o);
   return member;
+}
+
+// How a cluster broker's followers fetch from their leaders.
+ReplicaFetcherOptions FetcherOptions(const ServeOptions& o) {
+  ReplicaFetcherOptions fetcher;
+  fetcher.broker_id = o.broker_id;
+  fetcher.max_wait_ms = o.replica_fetch_wait_max_ms;
+  fetcher.partition_max_bytes = o.replica_fetch_max_bytes;
+  fetcher.max_bytes = o.replica_fetch_response_max_bytes;
+  return fetcher;
 }
 
 // The group coordinator over the committed offsets in `logs` (replayed here).
@@ -170,9 +188,20 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   services.admin = &admin;
   services.producer_ids = producer_ids->get();
   services.clock = SystemClock::Get();
+  services.config.replica_lag_time_max_ms = options.replica_lag_time_max_ms;
+  // Cluster mode: the leader's side of replication and the roles (with the followers'
+  // fetchers) that each snapshot gives the local replicas.
+  std::unique_ptr<LeaderReplicas> replication;
+  std::unique_ptr<ReplicaRoles> roles;
   if (member != nullptr) {
     services.config.cluster_id = member->cluster_id();
     services.cluster = member.get();
+    LeaderReplicasOptions leader_options;
+    leader_options.broker_id = options.broker_id;
+    leader_options.replica_lag_time_max_ms = options.replica_lag_time_max_ms;
+    replication = MakeLeaderReplicas(leader_options, SystemClock::Get(), member.get(), &watchers);
+    roles = std::make_unique<ReplicaRoles>(FetcherOptions(options), logs.get(), replication.get());
+    services.replication = replication.get();
   }
   Broker broker(&services);
 
@@ -195,11 +224,12 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   if (listen.port == 0) services.config.advertised_port = server.bound_port();
   if (member != nullptr) {
     Status joined = member->Join(services.config.advertised_host, services.config.advertised_port,
-                                 &admin, groups.get());
+                                 &admin, groups.get(), roles.get());
     if (!joined.ok()) {
       server.Stop();
       member->Close();
       admin.Stop();
+      roles->Stop();
       groups.reset();
       logs->Close().IgnoreError();  // the registration error is the one to report
       return joined;
@@ -209,6 +239,12 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   housekeeper.Start();
   PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
   group_timer.Start();
+  PeriodicTask checkpoints(kHighWatermarkCheckpointInterval, [&logs] {
+    if (Status stored = logs->CheckpointHighWatermarks(); !stored.ok()) {
+      LOG(WARNING) << "cannot store the high watermarks: " << stored.ToString();
+    }
+  });
+  if (member != nullptr) checkpoints.Start();
   LOG(INFO) << "ringlog serving on " << (listen.host.empty() ? "*" : listen.host) << ":"
             << server.bound_port() << " (advertised as " << services.config.advertised_host << ":"
             << services.config.advertised_port << "), backend " << options.backend << ", data dir "
@@ -227,7 +263,11 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   // without waiting for the session to time out.
   if (member != nullptr) member->Close();
   admin.Stop();  // a topic change in progress completes; queued ones are dropped
+  // The followers stop writing before the logs close.
+  if (roles != nullptr) roles->Stop();
+  replication.reset();  // its thread ends before the logs close
   group_timer.Stop();
+  checkpoints.Stop();
   housekeeper.Stop();
   flusher.reset();  // serves the flushes still pending
   groups.reset();   // releases the offsets log before the logs close
@@ -277,6 +317,14 @@ Status ValidateServeOptions(const ServeOptions& o) {
         std::to_string(o.zookeeper_connection_timeout_ms));
   }
   RETURN_IF_ERROR(ReplicationFactor("default_replication_factor", o.default_replication_factor));
+  RETURN_IF_ERROR(Positive("replica_lag_time_max_ms", o.replica_lag_time_max_ms));
+  RETURN_IF_ERROR(Positive("min_insync_replicas", o.min_insync_replicas));
+  RETURN_IF_ERROR(Positive("replica_fetch_max_bytes", o.replica_fetch_max_bytes));
+  RETURN_IF_ERROR(Positive("replica_fetch_response_max_bytes", o.replica_fetch_response_max_bytes));
+  if (o.replica_fetch_wait_max_ms < 0) {
+    return Status::InvalidArgument("replica_fetch_wait_max_ms must be 0 or more, got " +
+                                   std::to_string(o.replica_fetch_wait_max_ms));
+  }
   RETURN_IF_ERROR(
       ReplicationFactor("offsets_topic_replication_factor", o.offsets_topic_replication_factor));
   RETURN_IF_ERROR(ValidatePartitionCount(o.offsets_topic_num_partitions)

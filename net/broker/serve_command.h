@@ -59,6 +59,14 @@ struct ServeOptions {
   int32_t offsets_topic_replication_factor = 1;
   // offsets.topic.num.partitions: the partitions of __consumer_offsets.
   int32_t offsets_topic_num_partitions = 50;
+  // Replication (cluster mode): replica.lag.time.max.ms, the broker's min.insync.replicas,
+  // and the followers' fetches (replica.fetch.wait.max.ms, replica.fetch.max.bytes,
+  // replica.fetch.response.max.bytes).
+  int64_t replica_lag_time_max_ms = 30000;
+  int32_t min_insync_replicas = 1;
+  int32_t replica_fetch_wait_max_ms = 500;
+  int32_t replica_fetch_max_bytes = 1 << 20;
+  int32_t replica_fetch_response_max_bytes = 10 << 20;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

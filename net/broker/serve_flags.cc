@@ -42,6 +42,14 @@ DEFINE_int32(default_replication_factor, 1,
 DEFINE_int32(offsets_topic_num_partitions, 50, "partitions of __consumer_offsets");
 DEFINE_int32(offsets_topic_replication_factor, 1,
              "replicas of each __consumer_offsets partition (cluster mode)");
+DEFINE_int64(replica_lag_time_max_ms, 30000,
+             "a follower not caught up with its leader for this long leaves the ISR");
+DEFINE_int32(min_insync_replicas, 1,
+             "in-sync replicas an acks=all produce needs (topic config min.insync.replicas)");
+DEFINE_int32(replica_fetch_wait_max_ms, 500, "how long a follower's fetch waits for data");
+DEFINE_int32(replica_fetch_max_bytes, 1048576, "bytes a follower fetches per partition");
+DEFINE_int32(replica_fetch_response_max_bytes, 10485760,
+             "bytes a follower fetches per request, over all partitions");
 
 namespace ringlog {
 
@@ -75,6 +83,11 @@ ServeOptions ServeOptionsFromFlags() {
   o.default_replication_factor = FLAGS_default_replication_factor;
   o.offsets_topic_num_partitions = FLAGS_offsets_topic_num_partitions;
   o.offsets_topic_replication_factor = FLAGS_offsets_topic_replication_factor;
+  o.replica_lag_time_max_ms = FLAGS_replica_lag_time_max_ms;
+  o.min_insync_replicas = FLAGS_min_insync_replicas;
+  o.replica_fetch_wait_max_ms = FLAGS_replica_fetch_wait_max_ms;
+  o.replica_fetch_max_bytes = FLAGS_replica_fetch_max_bytes;
+  o.replica_fetch_response_max_bytes = FLAGS_replica_fetch_response_max_bytes;
   return o;
 }
 

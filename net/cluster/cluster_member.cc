@@ -11,6 +11,7 @@
 #include "net/cluster/local_replicas.h"
 #include "net/cluster/snapshot_merge.h"
 #include "net/cluster/snapshot_reader.h"
+#include "net/replication/replica_roles.h"
 
 namespace ringlog {
 namespace {
@@ -98,8 +99,9 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
 // so it outlives the member if they do. A burst of snapshots makes one task, which applies the
 // newest.
 struct ClusterMember::Applier {
-  Applier(int32_t broker_id, LogManager* logs, GroupCoordinator* groups, AdminWorker* worker)
-      : replicas(broker_id, logs, groups), admin(worker) {}
+  Applier(int32_t broker_id, LogManager* logs, GroupCoordinator* groups, AdminWorker* worker,
+          ReplicaRoles* replica_roles)
+      : replicas(broker_id, logs, groups), roles(replica_roles), admin(worker) {}
 
   static void Offer(const std::shared_ptr<Applier>& self,
                     std::shared_ptr<const ClusterSnapshot> snapshot) {
@@ -120,10 +122,13 @@ struct ClusterMember::Applier {
         LOG(WARNING) << "the local replicas do not follow the cluster's metadata yet: "
                      << applied.ToString();
       }
+      // The roles of the partitions the storage holds now, also after a partial Apply.
+      if (self->roles != nullptr) self->roles->Apply(*newest);
     });
   }
 
   LocalReplicas replicas;  // used on the admin worker only
+  ReplicaRoles* const roles;
   AdminWorker* const admin;
   std::mutex mu;
   std::shared_ptr<const ClusterSnapshot> latest;  // GUARDED_BY(mu)
@@ -153,12 +158,13 @@ Result<std::unique_ptr<ClusterMember>> ClusterMember::Open(const ClusterMemberOp
 ClusterMember::~ClusterMember() { Close(); }
 
 Status ClusterMember::Join(const std::string& host, int32_t port, AdminWorker* admin,
-                           GroupCoordinator* groups) {
+                           GroupCoordinator* groups, ReplicaRoles* roles) {
   host_ = host;
   port_ = port;
+  roles_ = roles;
   {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
-    applier_ = std::make_shared<Applier>(options_.broker_id, logs_, groups, admin);
+    applier_ = std::make_shared<Applier>(options_.broker_id, logs_, groups, admin, roles);
   }
   RETURN_IF_ERROR(Register());
   {
@@ -205,6 +211,9 @@ bool ClusterMember::Leads(const PartitionId& partition) const {
   std::shared_ptr<const ClusterSnapshot> snapshot = Snapshot();
   const ClusterPartition* found = snapshot->FindPartition(partition.topic, partition.partition);
   if (found == nullptr || found->state.leader != options_.broker_id) return false;
+  // With replication, nothing is served before the leader epoch is assigned to the log.
+  const ReplicaRoles* roles = roles_.load();
+  if (roles != nullptr && !roles->Leading(partition)) return false;
   return logs_->GetPartition(partition) != nullptr;
 }
 
@@ -274,6 +283,15 @@ void ClusterMember::OnSessionExpired() {
     applier = applier_;
   }
   snapshot_cv_.notify_all();
+  // Leadership ends now, not when the admin worker gets to the stripped snapshot.
+  if (ReplicaRoles* roles = roles_.load(); roles != nullptr) {
+    ClusterSnapshot last;
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mu_);
+      last = held_;
+    }
+    roles->SessionLost(last);
+  }
   // The coordinator lets go of the groups of the offsets partitions this broker led.
   if (applier != nullptr) Applier::Offer(applier, std::move(stripped));
   {

@@ -12,7 +12,8 @@
 // Roles reach the broker through watches: every watch event is passed to the controller
 // (Notify) and makes the member thread re-read the whole tree (snapshot_reader.h), merge it
 // with what it held (stale news is ignored, snapshot_merge.h), publish it, and have the
-// admin worker make the local replicas follow it (local_replicas.h).
+// admin worker make the local replicas follow it (local_replicas.h) and take their roles as
+// leaders and followers (net/replication/replica_roles.h).
 //
 // Session expiry: Leads() answers false at once and the published snapshot drops this
 // broker's leadership; the member thread stops the controller, opens a new session
@@ -44,6 +45,7 @@ namespace ringlog {
 class AdminWorker;
 class GroupCoordinator;
 class LocalReplicas;
+class ReplicaRoles;
 
 struct ClusterMemberOptions {
   int32_t broker_id = 0;
@@ -67,10 +69,13 @@ class ClusterMember final : public ClusterView, public ZkListener {
 
   // Registers as host:port (AlreadyExists "broker id N is already registered" when another
   // live broker has the id), starts the controller and publishes the first snapshot. The
-  // local replicas follow each snapshot on `admin`, through `groups` for the offsets topic.
-  // `admin` and `groups` must outlive the member; `admin` must be stopped before the
-  // member is destroyed or they go. Call once, after Open.
-  Status Join(const std::string& host, int32_t port, AdminWorker* admin, GroupCoordinator* groups);
+  // local replicas follow each snapshot on `admin`, through `groups` for the offsets topic,
+  // and then take their roles through `roles` (null: no replication, as in tests of the
+  // membership alone; otherwise Leads() also requires roles->Leading). `admin`, `groups`
+  // and `roles` must outlive the member; `admin` must be stopped before the member is
+  // destroyed or they go. Call once, after Open.
+  Status Join(const std::string& host, int32_t port, AdminWorker* admin, GroupCoordinator* groups,
+              ReplicaRoles* roles = nullptr);
 
   // Stops the member thread and the controller and closes the session, so that the
   // registration and a held /controller go at once. Leads() is false afterwards. Idempotent.
@@ -130,6 +135,8 @@ class ClusterMember final : public ClusterView, public ZkListener {
   std::unique_ptr<AdminProxy> admin_proxy_;
   // Shared with the admin worker's queued tasks; set by Join under snapshot_mu_.
   std::shared_ptr<Applier> applier_;
+  // Set by Join before the first snapshot; may be null.
+  std::atomic<ReplicaRoles*> roles_{nullptr};
   ControllerChannel channel_;
 
   std::atomic<bool> registered_{false};

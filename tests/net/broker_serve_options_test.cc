@@ -84,5 +84,23 @@ TEST(ServeOptionsTest, RefusesNonsensicalClusterOptions) {
   }));
 }
 
+TEST(ServeOptionsTest, RefusesNonsensicalReplicationOptions) {
+  const auto refused = [](auto change) {
+    ServeOptions o;
+    change(o);
+    return ValidateServeOptions(o).IsInvalidArgument();
+  };
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.replica_lag_time_max_ms = 0; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.min_insync_replicas = 0; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.replica_fetch_wait_max_ms = -1; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.replica_fetch_max_bytes = 0; }));
+  EXPECT_TRUE(refused([](ServeOptions& o) { o.replica_fetch_response_max_bytes = -5; }));
+  EXPECT_FALSE(refused([](ServeOptions& o) {
+    o.replica_lag_time_max_ms = 2000;
+    o.min_insync_replicas = 2;
+    o.replica_fetch_wait_max_ms = 0;
+  }));
+}
+
 }  // namespace
 }  // namespace ringlog::testing
