@@ -251,6 +251,13 @@ class Cluster:
         self.brokers[broker_id].proc.send_signal(signal.SIGCONT)
         self.down.discard(broker_id)
 
+    def wipe(self, broker_id):
+        """Empties the data directory of a stopped or killed broker: a lost disk."""
+        data_dir = self.brokers[broker_id].data_dir
+        assert not self.brokers[broker_id].alive(), "broker %d still runs" % broker_id
+        shutil.rmtree(data_dir)
+        os.makedirs(data_dir)
+
     def close(self):
         if self.kazoo is not None:
             self.kazoo.stop()
@@ -319,17 +326,20 @@ class Cluster:
 
 class ClusterTestCase(unittest.TestCase):
     """A test case with a started cluster in self.cluster (CLUSTER_SIZE brokers, extra
-    serve flags BROKER_ARGS) on this module's ZooKeeper."""
+    serve flags BROKER_ARGS, ZooKeeper sessions of SESSION_TIMEOUT_MS) on this module's
+    ZooKeeper."""
 
     CLUSTER_SIZE = 3
     BROKER_ARGS = ()
+    SESSION_TIMEOUT_MS = SESSION_TIMEOUT_MS
 
     @classmethod
     def setUpClass(cls):
         cls.zookeeper = shared_zookeeper()
 
     def setUp(self):
-        self.cluster = Cluster(self.zookeeper, self.CLUSTER_SIZE, extra_args=self.BROKER_ARGS)
+        self.cluster = Cluster(self.zookeeper, self.CLUSTER_SIZE, extra_args=self.BROKER_ARGS,
+                               session_timeout_ms=self.SESSION_TIMEOUT_MS)
         self.addCleanup(self.cluster.close)
         self.cluster.start()
 

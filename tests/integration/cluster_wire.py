@@ -1,12 +1,14 @@
 """The few Kafka requests the cluster tests send by hand to one chosen broker, so that
 they see exactly what that broker answers (a client library would follow the leader or
 the coordinator instead): Metadata v10 (leaders, leader epochs, controller, cluster and
-topic ids), DescribeCluster, FindCoordinator, Produce, ListOffsets, CreateTopics and
-Heartbeat. Built on kafka_wire's primitives; every call is bounded in time."""
+topic ids), DescribeCluster, FindCoordinator, Produce, ListOffsets, CreateTopics,
+Heartbeat, and Fetch v12 as a consumer or as a replica (to read a replica's bytes). Built on
+kafka_wire's primitives; every call is bounded in time."""
 
 import base64
 import socket
 import struct
+import time
 
 from kafka_wire import NO_TAGS, Reader, carray, cstring, read_exact, record_batch, string
 
@@ -17,6 +19,7 @@ REQUEST_TIMED_OUT = 7
 COORDINATOR_NOT_AVAILABLE = 15
 NOT_COORDINATOR = 16
 TOPIC_ALREADY_EXISTS = 36
+NOT_ENOUGH_REPLICAS = 19
 NOT_CONTROLLER = 41
 
 
@@ -191,3 +194,82 @@ def heartbeat(port, group, generation=1, member="m"):
     with Connection(port) as conn:
         r = conn.call(12, 0, string(group) + struct.pack(">i", generation) + string(member))
     return r.take(">h")
+
+
+def fetch(port, topic, partition, offset, replica_id=-1, current_leader_epoch=-1,
+          last_fetched_epoch=-1, max_bytes=8 << 20, max_wait_ms=0):
+    """Fetch v12 of one partition from `offset`, as a consumer (replica_id -1: up to the high
+    watermark) or as replica `replica_id` (up to the log end): a dict with error,
+    high_watermark, log_start_offset, records (bytes; may end in a partial batch),
+    diverging_epoch (epoch, end_offset) and current_leader (id, epoch)."""
+    partitions = carray([struct.pack(">iiqiqi", partition, current_leader_epoch, offset,
+                                     last_fetched_epoch, -1, max_bytes) + NO_TAGS])
+    body = (struct.pack(">iiiibii", replica_id, max_wait_ms, 0, max_bytes, 0, 0, -1) +
+            carray([cstring(topic) + partitions + NO_TAGS]) + carray([]) + cstring("") +
+            NO_TAGS)
+    with Connection(port, timeout=max_wait_ms / 1000 + 15) as conn:
+        r = conn.call(1, 12, body, flexible=True)
+    r.take(">i")  # throttle
+    error = r.take(">h")
+    r.take(">i")  # session id
+    topics = r.carray(lambda r: (r.cstring(), r.carray(_fetched_partition), r.tags()))
+    if error != NONE:
+        return dict(error=error, high_watermark=-1, log_start_offset=-1, records=b"",
+                    diverging_epoch=(-1, -1), current_leader=(-1, -1))
+    assert len(topics) == 1 and topics[0][0] == topic and len(topics[0][1]) == 1, topics
+    return topics[0][1][0]
+
+
+def _fetched_partition(r):
+    index, error, high_watermark, _lso, log_start = r.take(">ihqqq")
+
+    def aborted(r):
+        r.take(">qq")
+        r.tags()
+
+    r.carray(aborted)
+    r.take(">i")  # preferred read replica
+    size = r.uvarint()
+    records = r.bytes(size - 1) if size else b""
+    answer = dict(error=error, high_watermark=high_watermark, log_start_offset=log_start,
+                  records=records, diverging_epoch=(-1, -1), current_leader=(-1, -1))
+    tags = r.tags()
+    if 0 in tags:
+        answer["diverging_epoch"] = struct.unpack_from(">iq", tags[0])
+    if 1 in tags:
+        answer["current_leader"] = struct.unpack_from(">ii", tags[1])
+    return answer
+
+
+def whole_batches(data):
+    """The whole record batches at the start of `data` (a fetch may end in a partial one):
+    (their bytes, the offset after the last one; None when there is none)."""
+    pos, next_offset = 0, None
+    while pos + 12 <= len(data):
+        base_offset, length = struct.unpack_from(">qi", data, pos)
+        if pos + 12 + length > len(data):
+            break
+        last_delta = struct.unpack_from(">i", data, pos + 23)[0]
+        next_offset = base_offset + last_delta + 1
+        pos += 12 + length
+    return data[:pos], next_offset
+
+
+def read_log(port, topic, partition, replica_id=-1, timeout=30.0):
+    """Every record batch of one partition from offset 0, concatenated as stored, through
+    Fetch v12 requests to the broker on `port` (which must lead the partition): as a
+    consumer up to the high watermark, or as replica `replica_id` up to the log end."""
+    deadline = time.time() + timeout
+    data, offset = b"", 0
+    while time.time() < deadline:
+        answer = fetch(port, topic, partition, offset, replica_id=replica_id)
+        if answer["error"] != NONE:
+            raise AssertionError("fetch %s-%d at %d from port %d as replica %d: error %d" %
+                                 (topic, partition, offset, port, replica_id, answer["error"]))
+        batches, next_offset = whole_batches(answer["records"])
+        if next_offset is None:
+            return data
+        data += batches
+        offset = next_offset
+    raise AssertionError("reading %s-%d from port %d took over %.0fs" % (topic, partition, port,
+                                                                         timeout))
