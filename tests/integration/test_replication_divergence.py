@@ -17,9 +17,10 @@ SESSION_MS = 3000
 
 class DivergenceTest(ReplicationTestCase):
     SESSION_TIMEOUT_MS = SESSION_MS
-    # Longer than the followers stay frozen, so the old leader keeps them in its ISR and the
-    # controller may elect one of them.
-    BROKER_ARGS = ("--replica_lag_time_max_ms=8000",)
+    # The lag time is longer than the followers stay frozen, so the old leader keeps them in
+    # its ISR and the controller may elect one of them; a follower's fetch waits at most
+    # 200 ms, well within the second they are frozen before the acks=1 write.
+    BROKER_ARGS = ("--replica_lag_time_max_ms=8000", "--replica_fetch_wait_max_ms=200")
 
     def test_a_returning_leader_truncates_what_the_new_leader_never_had(self):
         controller = self.cluster.controller_id()
