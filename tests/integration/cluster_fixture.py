@@ -49,6 +49,19 @@ def wait_until(predicate, timeout, what, interval=0.05, details=lambda: ""):
         time.sleep(interval)
 
 
+def thread_states(pid):
+    """The state letter (R, S, D, T...) of every thread of process `pid`."""
+    states = []
+    task_dir = "/proc/%d/task" % pid
+    for tid in os.listdir(task_dir):
+        try:
+            with open("%s/%s/stat" % (task_dir, tid)) as f:
+                states.append(f.read().rsplit(")", 1)[1].split()[0])
+        except OSError:
+            pass  # the thread ended
+    return states
+
+
 class ZooKeeperServer:
     """A standalone ZooKeeper on a free loopback port with its data in a temporary
     directory."""
@@ -241,11 +254,17 @@ class Cluster:
         self.brokers[broker_id].start(timeout)
         self.down.discard(broker_id)
 
-    def pause(self, broker_id):
+    def pause(self, broker_id, timeout=10.0):
         """SIGSTOP: the process is frozen, its sockets and ZooKeeper session left as they
-        are (the session expires once the timeout passes)."""
-        self.brokers[broker_id].proc.send_signal(signal.SIGSTOP)
+        are (the session expires once the timeout passes). Returns once every thread has
+        stopped: one inside a system call (a disk write) stops only when the call ends, and
+        may answer a request meanwhile."""
+        proc = self.brokers[broker_id].proc
+        proc.send_signal(signal.SIGSTOP)
         self.down.add(broker_id)
+        wait_until(lambda: all(state == "T" for state in thread_states(proc.pid)), timeout,
+                   "every thread of broker %d stopped" % broker_id, interval=0.005,
+                   details=lambda: " (states %s)" % thread_states(proc.pid))
 
     def resume(self, broker_id):
         self.brokers[broker_id].proc.send_signal(signal.SIGCONT)

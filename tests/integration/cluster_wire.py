@@ -197,14 +197,14 @@ def heartbeat(port, group, generation=1, member="m"):
 
 
 def fetch(port, topic, partition, offset, replica_id=-1, current_leader_epoch=-1,
-          last_fetched_epoch=-1, max_bytes=8 << 20, max_wait_ms=0):
+          last_fetched_epoch=-1, max_bytes=8 << 20, max_wait_ms=0, min_bytes=0):
     """Fetch v12 of one partition from `offset`, as a consumer (replica_id -1: up to the high
     watermark) or as replica `replica_id` (up to the log end): a dict with error,
     high_watermark, log_start_offset, records (bytes; may end in a partial batch),
     diverging_epoch (epoch, end_offset) and current_leader (id, epoch)."""
     partitions = carray([struct.pack(">iiqiqi", partition, current_leader_epoch, offset,
                                      last_fetched_epoch, -1, max_bytes) + NO_TAGS])
-    body = (struct.pack(">iiiibii", replica_id, max_wait_ms, 0, max_bytes, 0, 0, -1) +
+    body = (struct.pack(">iiiibii", replica_id, max_wait_ms, min_bytes, max_bytes, 0, 0, -1) +
             carray([cstring(topic) + partitions + NO_TAGS]) + carray([]) + cstring("") +
             NO_TAGS)
     with Connection(port, timeout=max_wait_ms / 1000 + 15) as conn:
