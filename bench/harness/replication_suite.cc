@@ -6,14 +6,14 @@
 // one with 1.
 //
 // 1. Throughput: --replication_producers librdkafka producers at once, each a client of its
-//    own, enqueue --replication_record_bytes records (1 KiB) at full speed for --duration
-//    seconds. Three cases take turns over the repetitions (each repetition starting one
-//    case later, so that the drift of a shared machine falls on all alike); medians:
-//    RF=3 acks=all, compared with RF=1 acks=1 (target: at least 0.5 of it; the three brokers
-//    share the machine's cores, so this is a floor); and RF=1 acks=all, compared with RF=1
-//    acks=1: the part of the cost that is the leader's own flush (--flush_on_acks_all is on
-//    by default), not replication. The RF=3 figure carries the ISR of its partitions after
-//    the runs, so that a reader sees how many replicas acks=all waited for.
+//    own, warmed up (connected to every leader), enqueue --replication_record_bytes records
+//    (1 KiB) at full speed for --duration seconds. Three cases take turns over the repetitions
+//    (each repetition starting one case later, so that the drift of a shared machine falls on all
+//    alike); medians: RF=3 acks=all, compared with RF=1 acks=1 (target: at least 0.5 of it; the
+//    three brokers share the machine's cores, so this is a floor); and RF=1 acks=all, compared with
+//    RF=1 acks=1: the part of the cost that is the leader's own flush (--flush_on_acks_all is on by
+//    default), not replication. The RF=3 figure carries the ISR of its partitions after the runs,
+//    so that a reader sees how many replicas acks=all waited for.
 // 2. End-to-end latency at a fixed --replication_latency_rate (10,000 records/s) with RF=3
 //    and acks=all: the paced producer and the consumer of end_to_end_latency.h on the
 //    leader of a fresh one-partition RF=3 topic per repetition. The consumer reads below the
@@ -87,14 +87,20 @@ Result<double> RunProducersOnce(const SuiteOptions& options, const LocalCluster&
   r.record_bytes = options.replication_record_bytes;
   r.seconds = options.seconds_per_measurement;
   r.config = ProducerConfig(c.acks);
-  ProgressReporter progress("replication " + c.name + " " + backend);
-  std::vector<Result<RdkafkaProducerResult>> results(
-      static_cast<size_t>(options.replication_producers), Status::Busy("not run"));
-  std::vector<std::thread> producers;
-  for (Result<RdkafkaProducerResult>& result : results) {
-    producers.emplace_back([&] { result = RunRdkafkaProducer(r, &progress); });
+  r.warmup_partitions = options.replication_partitions;
+  // Every producer connected first, so that they produce over the same seconds.
+  std::vector<std::unique_ptr<RdkafkaProducer>> producers;
+  for (int i = 0; i < options.replication_producers; ++i) {
+    ASSIGN_OR_RETURN(std::unique_ptr<RdkafkaProducer> producer, RdkafkaProducer::Create(r));
+    producers.push_back(std::move(producer));
   }
-  for (std::thread& t : producers) t.join();
+  ProgressReporter progress("replication " + c.name + " " + backend);
+  std::vector<Result<RdkafkaProducerResult>> results(producers.size(), Status::Busy("not run"));
+  std::vector<std::thread> threads;
+  for (size_t i = 0; i < producers.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = producers[i]->Run(&progress); });
+  }
+  for (std::thread& t : threads) t.join();
   int64_t delivered = 0;
   double seconds = 0;
   for (const Result<RdkafkaProducerResult>& result : results) {
