@@ -18,7 +18,8 @@
 //    and acks=all: the paced producer and the consumer of end_to_end_latency.h on the
 //    leader of a fresh one-partition RF=3 topic per repetition. The consumer reads below the
 //    high watermark, so a record counts once every in-sync replica has it. Target p99:
-//    5 ms. Percentiles per repetition; medians reported.
+//    5 ms. Beside it, taking turns, the same case at RF=1: the same machine at the same
+//    moment without replication. Percentiles per repetition; medians reported.
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -176,52 +177,79 @@ Status MeasureThroughput(const SuiteOptions& options, const LocalCluster& cluste
   return Status::OK();
 }
 
+// The per-repetition figures of one latency case.
+struct LatencyRuns {
+  std::vector<double> p50, p99, p999, achieved;
+  std::string isr_sizes;  // of each repetition's topic after its run
+};
+
+// One repetition of the latency case at `replication_factor`: a fresh one-partition topic,
+// produced to and consumed from its leader.
+Status RunLatencyOnce(const SuiteOptions& options, const LocalCluster& cluster,
+                      int replication_factor, const std::string& topic, const std::string& backend,
+                      LatencyRuns& runs) {
+  ASSIGN_OR_RETURN(const std::vector<PartitionMetadata> partitions,
+                   cluster.CreateTopic(topic, 1, static_cast<int16_t>(replication_factor)));
+  const BrokerProcess& leader = cluster.broker(partitions[0].leader_id);
+  PacedProducerOptions p;
+  p.host = leader.host();
+  p.port = leader.port();
+  p.topic = topic;
+  p.records_per_second = options.replication_latency_rate;
+  p.record_bytes = options.replication_record_bytes;
+  p.acks = -1;
+  p.seconds = options.seconds_per_measurement;
+  ASSIGN_OR_RETURN(
+      const EndToEndResult r,
+      MeasureEndToEnd(p, "replication RF=" + std::to_string(replication_factor) + " acks=all " +
+                             std::to_string(static_cast<int>(p.records_per_second)) + "/s " +
+                             backend));
+  runs.p50.push_back(r.latency.p50_us);
+  runs.p99.push_back(r.latency.p99_us);
+  runs.p999.push_back(r.latency.p999_us);
+  runs.achieved.push_back(r.records_per_s);
+  if (!runs.isr_sizes.empty()) runs.isr_sizes += ",";
+  runs.isr_sizes += IsrSizes(cluster, topic);
+  return Status::OK();
+}
+
+// RF=3 acks=all end to end, and beside it, taking turns, the same at RF=1: what the
+// same machine at the same moment gives without replication.
 Status MeasureLatency(const SuiteOptions& options, const LocalCluster& cluster,
                       const std::string& backend, MeasurementSink& sink) {
-  const double rate = options.replication_latency_rate;
-  std::vector<double> p50, p99, p999, achieved;
-  std::string isr_sizes;
+  const int rate = static_cast<int>(options.replication_latency_rate);
+  const int factors[] = {kBrokers, 1};
+  LatencyRuns runs[2];
   for (int rep = 0; rep < options.repetitions; ++rep) {
-    const std::string topic = "latency-" + std::to_string(rep);
-    ASSIGN_OR_RETURN(const std::vector<PartitionMetadata> partitions,
-                     cluster.CreateTopic(topic, 1, kBrokers));
-    const BrokerProcess& leader = cluster.broker(partitions[0].leader_id);
-    PacedProducerOptions p;
-    p.host = leader.host();
-    p.port = leader.port();
-    p.topic = topic;
-    p.records_per_second = rate;
-    p.record_bytes = options.replication_record_bytes;
-    p.acks = -1;
-    p.seconds = options.seconds_per_measurement;
-    ASSIGN_OR_RETURN(
-        const EndToEndResult r,
-        MeasureEndToEnd(p, "replication RF=3 acks=all " + std::to_string(static_cast<int>(rate)) +
-                               "/s " + backend));
-    p50.push_back(r.latency.p50_us);
-    p99.push_back(r.latency.p99_us);
-    p999.push_back(r.latency.p999_us);
-    achieved.push_back(r.records_per_s);
-    if (!isr_sizes.empty()) isr_sizes += ",";
-    isr_sizes += IsrSizes(cluster, topic);
+    for (int turn = 0; turn < 2; ++turn) {
+      const int i = (turn + rep) % 2;
+      const std::string topic =
+          "latency-rf" + std::to_string(factors[i]) + "-" + std::to_string(rep);
+      RETURN_IF_ERROR(RunLatencyOnce(options, cluster, factors[i], topic, backend, runs[i]));
+    }
   }
-  Measurement m;
-  m.suite = "replication";
-  m.name = "RF=3 acks=all " + std::to_string(static_cast<int>(rate)) + " records/s end to end";
-  m.backend = backend;
-  m.params = {{"client", "loadgen"},
-              {"brokers", std::to_string(kBrokers)},
-              {"replication_factor", std::to_string(kBrokers)},
-              {"acks", "all"},
-              {"target_records_per_s", std::to_string(static_cast<int>(rate))},
-              {"record_bytes", std::to_string(options.replication_record_bytes)},
-              {"target_p99_us", std::to_string(static_cast<int>(kLatencyTargetP99Us))},
-              {"isr_sizes_after", isr_sizes}};
-  m.records_per_s = Median(achieved);
-  m.mb_per_s = m.records_per_s * options.replication_record_bytes / 1e6;
-  m.latency = LatencySummary{Median(p50), Median(p99), Median(p999)};
-  m.repetitions = options.repetitions;
-  sink.Add(m);
+  for (int i = 0; i < 2; ++i) {
+    Measurement m;
+    m.suite = "replication";
+    m.name = "RF=" + std::to_string(factors[i]) + " acks=all " + std::to_string(rate) +
+             " records/s end to end";
+    m.backend = backend;
+    m.params = {{"client", "loadgen"},
+                {"brokers", std::to_string(kBrokers)},
+                {"replication_factor", std::to_string(factors[i])},
+                {"acks", "all"},
+                {"target_records_per_s", std::to_string(rate)},
+                {"record_bytes", std::to_string(options.replication_record_bytes)}};
+    if (factors[i] > 1) {
+      m.params["target_p99_us"] = std::to_string(static_cast<int>(kLatencyTargetP99Us));
+      m.params["isr_sizes_after"] = runs[i].isr_sizes;
+    }
+    m.records_per_s = Median(runs[i].achieved);
+    m.mb_per_s = m.records_per_s * options.replication_record_bytes / 1e6;
+    m.latency = LatencySummary{Median(runs[i].p50), Median(runs[i].p99), Median(runs[i].p999)};
+    m.repetitions = options.repetitions;
+    sink.Add(m);
+  }
   return Status::OK();
 }
 

@@ -121,6 +121,9 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(latency["params"]["target_p99_us"], "5000")
         self.assertEqual(latency["params"]["acks"], "all")
         self.assertIsNotNone(latency["latency"])
+        # The same-run latency without replication.
+        self.assertEqual(cases["RF=1 acks=all 1000 records/s end to end"]["params"]
+                         ["replication_factor"], "1")
 
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")
