@@ -20,8 +20,8 @@ cd "$(dirname "$0")/.."
 
 # Seconds per measurement of each suite: what fits the standard run's time.
 declare -A DURATION=([seqio]=0.5 [backends]=1 [batching]=0.5 [zerocopy]=2 [latency]=3
-                     [librdkafka]=3)
-ALL_SUITES=(seqio backends batching zerocopy latency librdkafka)
+                     [librdkafka]=3 [replication]=3)
+ALL_SUITES=(seqio backends batching zerocopy latency librdkafka replication)
 suites=("$@")
 ((${#suites[@]})) || suites=("${ALL_SUITES[@]}")
 repetitions="${REPETITIONS:-3}"

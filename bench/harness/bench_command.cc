@@ -25,9 +25,13 @@ struct SuiteEntry {
 };
 
 constexpr SuiteEntry kSuites[] = {
-    {"seqio", RunSeqioSuite},       {"backends", RunBackendsSuite},
-    {"batching", RunBatchingSuite}, {"zerocopy", RunZeroCopySuite},
-    {"latency", RunLatencySuite},   {"librdkafka", RunLibrdkafkaSuite},
+    {"seqio", RunSeqioSuite},
+    {"backends", RunBackendsSuite},
+    {"batching", RunBatchingSuite},
+    {"zerocopy", RunZeroCopySuite},
+    {"latency", RunLatencySuite},
+    {"librdkafka", RunLibrdkafkaSuite},
+    {"replication", RunReplicationSuite},
 };
 
 // Hands every measurement to both sinks, and tells the person watching.
@@ -84,6 +88,13 @@ std::string CheckOptions(const BenchCommandOptions& o) {
     return "unknown --compression '" + o.compression + "'; use none, gzip, snappy, lz4 or zstd";
   }
   if (o.ringlog_binary.empty()) return "--broker_binary must name a ringlog binary";
+  if (o.replication_producers < 1) return "--replication_producers must be at least 1";
+  if (o.replication_partitions < 1) return "--replication_partitions must be at least 1";
+  // The latency case stamps a send time into the first 8 bytes of every value.
+  if (o.replication_record_bytes < 8) return "--replication_record_bytes must be at least 8";
+  if (!(o.replication_latency_rate > 0)) {
+    return "--replication_latency_rate must be a positive number of records per second";
+  }
   return "";
 }
 
@@ -121,6 +132,10 @@ int RunBenchCommand(const BenchCommandOptions& options) {
   suite_options.data_dir = options.data_dir;
   suite_options.ringlog_binary = options.ringlog_binary;
   suite_options.compression = *ParseCompression(options.compression);
+  suite_options.replication_producers = options.replication_producers;
+  suite_options.replication_partitions = options.replication_partitions;
+  suite_options.replication_record_bytes = options.replication_record_bytes;
+  suite_options.replication_latency_rate = options.replication_latency_rate;
 
   const RunContext context = CollectRunContext(options.data_dir);
   const std::string out = options.out.empty() ? DefaultOutPath() : options.out;

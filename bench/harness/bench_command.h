@@ -19,6 +19,11 @@ struct BenchCommandOptions {
   std::string ringlog_binary;  // for suites that start `ringlog serve`: by default this one
   // The batching suite's codec: "none", "gzip", "snappy", "lz4" or "zstd".
   std::string compression = "none";
+  // The replication suite's load: SuiteOptions' replication_* fields.
+  int replication_producers = 4;
+  int replication_partitions = 6;
+  int replication_record_bytes = 1024;
+  double replication_latency_rate = 10000;
 };
 
 // The suites `ringlog bench` knows, in the order `all` runs them.

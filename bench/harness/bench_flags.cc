@@ -10,6 +10,12 @@ DEFINE_int32(repetitions, 3, "runs per measurement; the median is reported");
 DEFINE_string(out, "", "JSON-lines result file; default bench-<UTC time>.jsonl");
 DEFINE_string(compression, "none",
               "codec of the batching suite's batches: none, gzip, snappy, lz4, zstd");
+DEFINE_int32(replication_producers, 4,
+             "replication suite: librdkafka producers running at once in its throughput cases");
+DEFINE_int32(replication_partitions, 6, "replication suite: partitions of its topics");
+DEFINE_int32(replication_record_bytes, 1024, "replication suite: bytes of each record value");
+DEFINE_double(replication_latency_rate, 10000,
+              "replication suite: records/s of its end-to-end latency case");
 DEFINE_string(broker_binary, "",
               "the ringlog binary that suites start as the broker; default this one "
               "(another build, measured under the same load generator)");
@@ -38,6 +44,10 @@ BenchCommandOptions BenchOptionsFromFlags(const std::string& suite, const char* 
   o.out = FLAGS_out;
   o.data_dir = IsDefault("data_dir") ? kDefaultDataDir : FLAGS_data_dir;
   o.compression = FLAGS_compression;
+  o.replication_producers = FLAGS_replication_producers;
+  o.replication_partitions = FLAGS_replication_partitions;
+  o.replication_record_bytes = FLAGS_replication_record_bytes;
+  o.replication_latency_rate = FLAGS_replication_latency_rate;
   std::error_code ec;
   o.ringlog_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) o.ringlog_binary = argv0;

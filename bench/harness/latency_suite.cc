@@ -6,33 +6,24 @@
 // flush policy, and acks=all with a flush per message (--log_flush_interval_messages=1),
 // where the broker answers and exposes a batch only after it is on disk. Percentiles are
 // per repetition, and the median of each over the repetitions is reported.
-#include <atomic>
-#include <cstdio>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "bench/harness/latency_recorder.h"
+#include "bench/harness/end_to_end_latency.h"
 #include "bench/harness/loadgen/broker_process.h"
-#include "bench/harness/loadgen/consumer.h"
 #include "bench/harness/loadgen/kafka_connection.h"
 #include "bench/harness/loadgen/paced_producer.h"
 #include "bench/harness/loadgen/topic_admin.h"
 #include "bench/harness/median.h"
-#include "bench/harness/progress_reporter.h"
 #include "bench/harness/scratch_dir.h"
 #include "bench/harness/suite.h"
-#include "engine/big_endian.h"
-#include "engine/log/record_batch.h"
 
 namespace ringlog::bench {
 namespace {
 
 constexpr int kRecordBytes = 1024;
 constexpr double kRates[] = {1000, 10000, 50000};
-// How long the consumer may trail the producer's end before the run counts as failed.
-constexpr auto kDrainTimeout = std::chrono::seconds(10);
 
 struct Setup {
   std::string name;
@@ -48,62 +39,14 @@ const std::vector<Setup>& Setups() {
   return setups;
 }
 
-// Consumes `topic` from offset 0 until `stop` is set and `*expected` records (once known,
-// >= 0) arrived, recording receive time minus the stamped send time of each.
-Status ConsumeLatencies(const BrokerProcess& broker, const std::string& topic,
-                        const std::atomic<int64_t>& expected, LatencyRecorder& recorder) {
-  ConsumerOptions c;
-  c.host = broker.host();
-  c.port = broker.port();
-  c.topic = topic;
-  c.max_bytes = 1 << 20;
-  c.max_wait_ms = 100;
-  ASSIGN_OR_RETURN(std::unique_ptr<Consumer> consumer, Consumer::Connect(c));
-  Offset offset = 0;
-  std::chrono::steady_clock::time_point give_up = std::chrono::steady_clock::time_point::max();
-  while (true) {
-    const int64_t want = expected.load();
-    if (want >= 0) {
-      if (offset >= want) return Status::OK();
-      if (give_up == std::chrono::steady_clock::time_point::max()) {
-        give_up = std::chrono::steady_clock::now() + kDrainTimeout;
-      } else if (std::chrono::steady_clock::now() > give_up) {
-        return Status::IOError("consumer stuck at offset " + std::to_string(offset) + " of " +
-                               std::to_string(want));
-      }
-    }
-    ASSIGN_OR_RETURN(const FetchedRecords fetched, consumer->Fetch(offset));
-    const int64_t now = SendTimeNow();
-    BatchIterator batches(fetched.batches);
-    while (std::optional<RecordBatchView> batch = batches.Next()) {
-      ASSIGN_OR_RETURN(const std::vector<Record> records, DecodeRecords(*batch));
-      for (const Record& r : records) {
-        if (r.offset < offset || !r.value || r.value->size() < sizeof(int64_t)) continue;
-        recorder.Record(now - LoadBigEndian<int64_t>(r.value->data()));
-      }
-    }
-    RETURN_IF_ERROR(batches.status());
-    offset = fetched.next_offset;
-  }
-}
-
-struct RunResult {
-  LatencySummary latency;
-  double records_per_s = 0;
-};
-
-// One repetition: a fresh topic, the consumer started first, then the paced producer.
-Result<RunResult> RunOnce(const SuiteOptions& options, const BrokerProcess& broker,
-                          const Setup& setup, double rate, const std::string& topic) {
+// One repetition: a fresh topic, then the end-to-end measurement on it.
+Result<EndToEndResult> RunOnce(const SuiteOptions& options, const BrokerProcess& broker,
+                               const Setup& setup, double rate, const std::string& topic) {
   {
     ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> admin,
                      KafkaConnection::Connect(broker.host(), broker.port()));
     RETURN_IF_ERROR(CreateTopic(*admin, topic, 1));
   }
-  LatencyRecorder recorder;
-  std::atomic<int64_t> expected{-1};
-  Status consumed;
-  std::thread consumer([&] { consumed = ConsumeLatencies(broker, topic, expected, recorder); });
   PacedProducerOptions p;
   p.host = broker.host();
   p.port = broker.port();
@@ -112,21 +55,8 @@ Result<RunResult> RunOnce(const SuiteOptions& options, const BrokerProcess& brok
   p.record_bytes = kRecordBytes;
   p.acks = setup.acks;
   p.seconds = options.seconds_per_measurement;
-  Result<PacedProducerResult> produced = Status::Busy("not run");
-  {
-    ProgressReporter progress("latency " + setup.name + " " +
-                              std::to_string(static_cast<int>(rate)) + "/s");
-    produced = RunPacedProducer(p, &progress);
-  }
-  // On a producer failure the consumer stops at whatever arrived.
-  expected = produced.ok() ? produced->records : 0;
-  consumer.join();
-  RETURN_IF_ERROR(produced.status());
-  RETURN_IF_ERROR(consumed);
-  RunResult result;
-  result.latency = recorder.Summary();
-  result.records_per_s = produced->seconds > 0 ? produced->records / produced->seconds : 0;
-  return result;
+  return MeasureEndToEnd(
+      p, "latency " + setup.name + " " + std::to_string(static_cast<int>(rate)) + "/s");
 }
 
 }  // namespace
@@ -147,7 +77,7 @@ Status RunLatencySuite(const SuiteOptions& options, MeasurementSink& sink) {
         std::vector<double> p50, p99, p999, achieved;
         for (int rep = 0; rep < options.repetitions; ++rep) {
           const std::string topic = "latency-" + std::to_string(topic_number++);
-          ASSIGN_OR_RETURN(const RunResult r, RunOnce(options, *broker, setup, rate, topic));
+          ASSIGN_OR_RETURN(const EndToEndResult r, RunOnce(options, *broker, setup, rate, topic));
           p50.push_back(r.latency.p50_us);
           p99.push_back(r.latency.p99_us);
           p999.push_back(r.latency.p999_us);

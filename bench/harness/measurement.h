@@ -20,7 +20,7 @@ struct LatencySummary {
 };
 
 struct Measurement {
-  std::string suite;    // "seqio", "batching", "zerocopy", "backends", "latency", "librdkafka"
+  std::string suite;    // "seqio", "batching", "zerocopy", "backends", "latency", "librdkafka", ...
   std::string name;     // short readable label of the case, unique within the suite
   std::string backend;  // "uring", "rocksdb", or "" for a machine baseline
   // The case's parameters, e.g. {"block_bytes": "65536", "flush": "group"}.

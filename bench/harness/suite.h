@@ -22,6 +22,11 @@ struct SuiteOptions {
   std::string ringlog_binary;          // for suites that start `ringlog serve` as a child
   // The codec of the batches the batching suite produces (--compression).
   CompressionType compression = CompressionType::kNone;
+  // The shape of the replication suite's load (--replication_*).
+  int replication_producers = 4;
+  int replication_partitions = 6;
+  int replication_record_bytes = 1024;
+  double replication_latency_rate = 10000;  // records/s of its end-to-end latency case
 };
 
 Status RunSeqioSuite(const SuiteOptions& options, MeasurementSink& sink);
@@ -30,5 +35,6 @@ Status RunBatchingSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunZeroCopySuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunLatencySuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunLibrdkafkaSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunReplicationSuite(const SuiteOptions& options, MeasurementSink& sink);
 
 }  // namespace ringlog::bench

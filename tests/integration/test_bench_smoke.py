@@ -12,7 +12,7 @@ import unittest
 
 from ringlog_fixture import BACKEND, BINARY
 
-SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka"]
+SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka", "replication"]
 FIELDS = ["suite", "name", "backend", "params", "mb_per_s", "records_per_s", "latency",
           "repetitions", "baseline_name", "baseline_mb_per_s", "ratio", "git_revision",
           "date", "machine"]
@@ -30,10 +30,10 @@ class BenchSmokeTest(unittest.TestCase):
         return subprocess.run([BINARY, "bench"] + list(args), capture_output=True, text=True,
                               timeout=timeout, cwd=self.dir)
 
-    def run_suite(self, suite, has_baselines=True):
+    def run_suite(self, suite, has_baselines=True, extra=()):
         out = os.path.join(self.dir, suite + ".jsonl")
         result = self.bench(suite, "--backend=" + BACKEND, "--out=" + out,
-                            "--data_dir=" + os.path.join(self.dir, "data"), *TINY)
+                            "--data_dir=" + os.path.join(self.dir, "data"), *TINY, *extra)
         self.assertEqual(result.returncode, 0,
                          "ringlog bench %s failed:\n%s" % (suite, result.stderr[-4000:]))
         # The table ends the run; progress and per-figure lines go to stderr.
@@ -100,6 +100,31 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertIn("librdkafka 100 B acks=1", cases)
         self.assertIn("librdkafka 100 B acks=all 5 in flight", cases)
 
+    def test_replication(self):
+        # A private ZooKeeper and 3 brokers; RF=3 beside RF=1 in the same run.
+        lines = self.run_suite("replication", extra=["--replication_producers=2",
+                                                     "--replication_partitions=2",
+                                                     "--replication_latency_rate=1000"])
+        cases = {m["name"]: m for m in lines}
+        rf3 = cases["RF=3 acks=all 2 producers 1024 B"]
+        self.assertEqual(rf3["baseline_name"], "RF=1 acks=1 2 producers 1024 B")
+        self.assertEqual(rf3["params"]["replication_factor"], "3")
+        self.assertEqual(rf3["params"]["target_ratio"], "0.50")
+        # The ISR of each RF=3 partition after the runs: 1 to 3 members.
+        sizes = rf3["params"]["isr_sizes_after"].split(",")
+        self.assertEqual(len(sizes), 2, rf3["params"])
+        self.assertTrue(all(s in ("1", "2", "3") for s in sizes), rf3["params"])
+        self.assertEqual(cases["RF=1 acks=all 2 producers 1024 B"]["baseline_name"],
+                         "RF=1 acks=1 2 producers 1024 B")
+        self.assertEqual(cases["RF=1 acks=1 2 producers 1024 B"]["params"]["acks"], "1")
+        latency = cases["RF=3 acks=all 1000 records/s end to end"]
+        self.assertEqual(latency["params"]["target_p99_us"], "5000")
+        self.assertEqual(latency["params"]["acks"], "all")
+        self.assertIsNotNone(latency["latency"])
+        # The same-run latency without replication.
+        self.assertEqual(cases["RF=1 acks=all 1000 records/s end to end"]["params"]
+                         ["replication_factor"], "1")
+
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")
         self.assertNotEqual(result.returncode, 0)
@@ -114,6 +139,8 @@ class BenchSmokeTest(unittest.TestCase):
         for flag, message in [("--backend=floppy", "unknown --backend 'floppy'"),
                               ("--duration=0", "--duration"),
                               ("--repetitions=0", "--repetitions"),
+                              ("--replication_producers=0", "--replication_producers"),
+                              ("--replication_record_bytes=4", "--replication_record_bytes"),
                               ("--no_such_flag=1", "no_such_flag")]:
             result = self.bench("seqio", flag)
             self.assertNotEqual(result.returncode, 0, flag)

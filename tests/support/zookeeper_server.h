@@ -1,17 +1,16 @@
-// A private ZooKeeper for C++ tests: Debian's standalone server (the `zookeeper` package)
-// in a child JVM, on a free loopback port, with its data in a temporary directory.
-// tickTime is 500 ms, so sessions may be as short as 1 s.
+// A private ZooKeeper for C++ tests: bench's ZooKeeperProcess (Debian's standalone server
+// in a child JVM on a free loopback port, tickTime 500 ms, so sessions may be as short as
+// 1 s) with its data in a temporary directory.
 //
 // Tests of one binary share one server (Shared()) and keep apart by a chroot each
 // (NewChroot()): starting a JVM takes seconds.
 #pragma once
 
-#include <sys/types.h>
-
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "bench/harness/loadgen/zookeeper_process.h"
 #include "engine/status.h"
 #include "net/cluster/zk_client.h"
 #include "tests/support/temp_dir.h"
@@ -39,21 +38,17 @@ class ZooKeeperServer {
   Status Restart();
 
   // "127.0.0.1:<port>"
-  const std::string& connect_string() const { return connect_; }
-  int port() const { return port_; }
+  const std::string& connect_string() const { return process_->connect_string(); }
+  int port() const { return process_->port(); }
   // connect_string() with a chroot of its own, "/<name>-<n>", unique in this process. The
   // chroot is created by the ZkClient that first connects to it.
   std::string NewChroot(std::string_view name);
 
  private:
   ZooKeeperServer() = default;
-  Status Launch();
-  std::string LogTail() const;
 
-  TempDir dir_;
-  int port_ = 0;
-  std::string connect_;
-  pid_t pid_ = -1;
+  TempDir dir_;  // outlives process_, which is killed first
+  std::unique_ptr<bench::ZooKeeperProcess> process_;
   int chroots_ = 0;
 };
 

@@ -2,9 +2,7 @@
 
 #include <fcntl.h>
 #include <glog/logging.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/harness/loadgen/free_port.h"
 #include "bench/harness/loadgen/kafka_connection.h"
 #include "net/server/unique_fd.h"
 
@@ -26,25 +25,6 @@ using std::chrono::steady_clock;
 constexpr auto kStartTimeout = std::chrono::seconds(20);
 constexpr auto kStopTimeout = std::chrono::seconds(30);
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
-
-// A loopback port nobody listens on right now (the kernel's pick for port 0). Another
-// process could take it before the broker binds it; Start() then reports the failure.
-Result<int> FreeLoopbackPort() {
-  UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) return Status::IOError("socket", errno);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  if (bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    return Status::IOError("bind to a free port", errno);
-  }
-  socklen_t len = sizeof(addr);
-  if (getsockname(fd.get(), reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    return Status::IOError("getsockname", errno);
-  }
-  return static_cast<int>(ntohs(addr.sin_port));
-}
 
 // Waits up to `timeout` for `pid` to exit; its wait status, or nullopt if still running.
 std::optional<int> WaitForExit(pid_t pid, std::chrono::milliseconds timeout) {

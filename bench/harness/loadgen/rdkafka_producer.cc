@@ -44,11 +44,27 @@ struct TopicDeleter {
 
 }  // namespace
 
-Result<RdkafkaProducerResult> RunRdkafkaProducer(const RdkafkaProducerOptions& options,
-                                                 ProgressReporter* progress) {
+struct RdkafkaProducer::State {
+  RdkafkaProducerOptions options;
+  // Reached from the delivery callback through the handle's opaque: never moves.
   Deliveries deliveries;
-  deliveries.progress = progress;
-  deliveries.record_bytes = static_cast<uint64_t>(options.record_bytes);
+  // librdkafka copies nothing without RD_KAFKA_MSG_F_COPY: every record points at this
+  // buffer, which outlives the handle (members go in reverse order).
+  std::string payload;
+  std::unique_ptr<rd_kafka_t, HandleDeleter> rk;
+  std::unique_ptr<rd_kafka_topic_t, TopicDeleter> topic;  // goes before its handle
+};
+
+RdkafkaProducer::RdkafkaProducer(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+RdkafkaProducer::~RdkafkaProducer() = default;
+
+Result<std::unique_ptr<RdkafkaProducer>> RdkafkaProducer::Create(
+    const RdkafkaProducerOptions& options) {
+  auto state = std::make_unique<State>();
+  state->options = options;
+  state->deliveries.record_bytes = static_cast<uint64_t>(options.record_bytes);
+  state->payload.assign(static_cast<size_t>(options.record_bytes), 'r');
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char error[512];
   auto set = [&](const std::string& key, const std::string& value) -> Status {
@@ -67,26 +83,45 @@ Result<RdkafkaProducerResult> RunRdkafkaProducer(const RdkafkaProducerOptions& o
     return configured;
   }
   rd_kafka_conf_set_dr_msg_cb(conf, &OnDelivery);
-  rd_kafka_conf_set_opaque(conf, &deliveries);
+  rd_kafka_conf_set_opaque(conf, &state->deliveries);
   // rd_kafka_new owns `conf` from here on, also when it fails.
-  std::unique_ptr<rd_kafka_t, HandleDeleter> rk(
-      rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
-  if (rk == nullptr) return Status::InvalidArgument(std::string("rd_kafka_new: ") + error);
-  std::unique_ptr<rd_kafka_topic_t, TopicDeleter> topic(
-      rd_kafka_topic_new(rk.get(), options.topic.c_str(), nullptr));
-  if (topic == nullptr) return Status::InvalidArgument("rd_kafka_topic_new " + options.topic);
+  state->rk.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
+  if (state->rk == nullptr) return Status::InvalidArgument(std::string("rd_kafka_new: ") + error);
+  state->topic.reset(rd_kafka_topic_new(state->rk.get(), options.topic.c_str(), nullptr));
+  if (state->topic == nullptr) {
+    return Status::InvalidArgument("rd_kafka_topic_new " + options.topic);
+  }
+  if (options.warmup_partitions > 0) {
+    for (int32_t p = 0; p < options.warmup_partitions; ++p) {
+      if (rd_kafka_produce(state->topic.get(), p, 0, state->payload.data(), state->payload.size(),
+                           nullptr, 0, nullptr) != 0) {
+        return Status::IOError(std::string("rd_kafka_produce: ") +
+                               rd_kafka_err2str(rd_kafka_last_error()));
+      }
+    }
+    if (rd_kafka_flush(state->rk.get(), kFlushTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::IOError("librdkafka warm-up flush timed out");
+    }
+    if (state->deliveries.failed > 0) {
+      return Status::IOError(std::string("librdkafka warm-up failed: ") +
+                             rd_kafka_err2str(state->deliveries.first_error));
+    }
+    state->deliveries.delivered = 0;
+  }
+  return std::unique_ptr<RdkafkaProducer>(new RdkafkaProducer(std::move(state)));
+}
 
-  // librdkafka copies nothing without RD_KAFKA_MSG_F_COPY: every record points at this
-  // buffer, which outlives the final flush.
-  std::string payload(static_cast<size_t>(options.record_bytes), 'r');
+Result<RdkafkaProducerResult> RdkafkaProducer::Run(ProgressReporter* progress) {
+  State& s = *state_;
+  s.deliveries.progress = progress;
   const Clock::time_point start = Clock::now();
   const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
-                                                 std::chrono::duration<double>(options.seconds));
+                                                 std::chrono::duration<double>(s.options.seconds));
   int64_t enqueued = 0;
   while (Clock::now() < deadline) {
     for (int64_t i = 0; i < kPollEvery; ++i) {
-      if (rd_kafka_produce(topic.get(), RD_KAFKA_PARTITION_UA, 0, payload.data(), payload.size(),
-                           nullptr, 0, nullptr) == 0) {
+      if (rd_kafka_produce(s.topic.get(), RD_KAFKA_PARTITION_UA, 0, s.payload.data(),
+                           s.payload.size(), nullptr, 0, nullptr) == 0) {
         ++enqueued;
         continue;
       }
@@ -94,23 +129,29 @@ Result<RdkafkaProducerResult> RunRdkafkaProducer(const RdkafkaProducerOptions& o
         return Status::IOError(std::string("rd_kafka_produce: ") +
                                rd_kafka_err2str(rd_kafka_last_error()));
       }
-      rd_kafka_poll(rk.get(), 1);
+      rd_kafka_poll(s.rk.get(), 1);
     }
-    rd_kafka_poll(rk.get(), 0);
+    rd_kafka_poll(s.rk.get(), 0);
   }
-  if (rd_kafka_flush(rk.get(), kFlushTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+  if (rd_kafka_flush(s.rk.get(), kFlushTimeoutMs) != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::IOError("librdkafka flush timed out with " +
-                           std::to_string(rd_kafka_outq_len(rk.get())) + " records queued");
+                           std::to_string(rd_kafka_outq_len(s.rk.get())) + " records queued");
   }
   RdkafkaProducerResult result;
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  result.delivered = deliveries.delivered;
-  if (deliveries.failed > 0) {
+  result.delivered = s.deliveries.delivered;
+  if (s.deliveries.failed > 0) {
     return Status::IOError(
-        std::to_string(deliveries.failed) + " of " + std::to_string(enqueued) +
-        " deliveries failed, first: " + rd_kafka_err2str(deliveries.first_error));
+        std::to_string(s.deliveries.failed) + " of " + std::to_string(enqueued) +
+        " deliveries failed, first: " + rd_kafka_err2str(s.deliveries.first_error));
   }
   return result;
+}
+
+Result<RdkafkaProducerResult> RunRdkafkaProducer(const RdkafkaProducerOptions& options,
+                                                 ProgressReporter* progress) {
+  ASSIGN_OR_RETURN(std::unique_ptr<RdkafkaProducer> producer, RdkafkaProducer::Create(options));
+  return producer->Run(progress);
 }
 
 }  // namespace ringlog::bench

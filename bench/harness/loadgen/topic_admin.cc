@@ -13,12 +13,13 @@ constexpr int16_t kCreateTopicsVersion = 4;
 
 }  // namespace
 
-Status CreateTopic(KafkaConnection& connection, const std::string& topic, int32_t partitions) {
+Status CreateTopic(KafkaConnection& connection, const std::string& topic, int32_t partitions,
+                   int16_t replication_factor) {
   CreateTopicsRequest request;
   CreateTopicsRequest::Topic& t = request.topics.emplace_back();
   t.name = topic;
   t.num_partitions = partitions;
-  t.replication_factor = 1;
+  t.replication_factor = replication_factor;
   std::string frame =
       EncodeRequestFrame(ApiKey::kCreateTopics, kCreateTopicsVersion, [&](WireWriter& writer) {
         EncodeCreateTopicsRequest(writer, request, kCreateTopicsVersion);

@@ -10,9 +10,11 @@
 
 namespace ringlog::bench {
 
-// Creates `topic` with `partitions` partitions (replication factor 1) and waits for the
-// broker's answer. `connection` must have nothing in flight. IOError when the broker
-// answers with an error code (its number and message in the text).
-Status CreateTopic(KafkaConnection& connection, const std::string& topic, int32_t partitions);
+// Creates `topic` with `partitions` partitions of `replication_factor` replicas each and
+// waits for the broker's answer (in a cluster, the controller's, which the broker forwards).
+// `connection` must have nothing in flight. IOError when the broker answers with an error code (its
+// number and message in the text).
+Status CreateTopic(KafkaConnection& connection, const std::string& topic, int32_t partitions,
+                   int16_t replication_factor = 1);
 
 }  // namespace ringlog::bench
