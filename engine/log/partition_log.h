@@ -63,7 +63,8 @@ class PartitionLog final {
   // assigns its offsets by rewriting `batch` in place (base offset,
   // leader_epoch(), and the time for LogAppendTime topics), rolls the active segment when
   // segment.bytes or segment.ms say so, and appends. On return the batch is written:
-  // readable, below the high watermark, and safe from a crash of the process. Durable
+  // readable below the log end (and the high watermark of an unreplicated log; a
+  // replicated one's moves with replication), and safe from a crash of the process. Durable
   // after Flush(); flush.messages may flush right here. On error the log is unchanged and
   // still readable.
   //
@@ -79,15 +80,15 @@ class PartitionLog final {
 
   // Append without waiting for the write: on OK the batch has its offsets and its place in
   // the log, and `written` runs once with the write's outcome — from a backend thread, or
-  // before AppendAsync returns — after the high watermark moved past the batch. `batch` is
+  // before AppendAsync returns — after the log end moved past the batch. `batch` is
   // only borrowed for the call. On error `written` never runs. A failed write fails the
-  // batches queued behind it; the next append cuts the log back to the high watermark.
+  // batches queued behind it; the next append cuts the log back to the written log end.
   // `written` runs on the thread that writes, so it must not append to or flush this log,
   // nor hold the last reference to it.
   Result<AppendResult> AppendAsync(std::span<uint8_t> batch, Segment::WrittenCallback written);
 
   // Whole batches from the one holding `offset`, up to max_bytes, at least one batch, all
-  // from one segment. Empty (no error) when offset == next_offset(). OutOfRange when
+  // from one segment. Empty (no error) when offset is where `bound` stops. OutOfRange when
   // offset < log_start_offset() or offset > next_offset(). An offset in a gap between
   // segments (a range lost in a crash, or a segment whose deletion half failed) reads from
   // the next segment on, so first_offset is then above `offset`; an empty result's

@@ -4,7 +4,9 @@
 // it. An unreplicated log (the single broker) keeps it at the log end.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/engine/replication_fixture.h"
@@ -169,6 +171,46 @@ TEST_P(PartitionLogHwTest, RetentionAndDeleteRecordsStayBelowTheHighWatermark) {
   for (const SegmentInfo& s : log->segments()) EXPECT_GT(s.next_offset, ends[10]);
   EXPECT_TRUE(log->DeleteRecordsBefore(ends[10] + 1).IsOutOfRange());
   EXPECT_TRUE(log->DeleteRecordsBefore(ends[10]).ok());
+}
+
+// Appends, high watermark moves and consumer reads at once: no read passes the high
+// watermark, and every read ends with a whole batch.
+TEST_P(PartitionLogHwTest, ConcurrentReadsNeverPassTheHighWatermark) {
+  auto log = OpenLog(Replicated(SmallSegments()));
+  ASSERT_NE(log, nullptr);
+  constexpr int kWantedReads = 50;
+  std::atomic<int> reads = 0;
+  std::atomic<bool> done = false;
+  std::thread writer([&] {
+    for (int i = 0; i < 5000 && reads < kWantedReads; ++i) {
+      Produce(*log, 1 + i % 3);
+      // Replication catches up with every other batch.
+      if (i % 2 == 1) log->AdvanceHighWatermark(log->log_end_offset());
+    }
+    done = true;
+  });
+  // One read just below the high watermark; false (after recording why) when it broke a rule.
+  auto read_once = [&] {
+    const Offset hw_before = log->high_watermark();
+    Result<ReadResult> r = log->Read(hw_before > 0 ? hw_before - 1 : 0, 1 << 20);
+    const Offset hw_after = log->high_watermark();
+    if (!r.ok()) {
+      ADD_FAILURE() << r.status().ToString();
+      return false;
+    }
+    if (r->empty()) return true;
+    ++reads;
+    EXPECT_LE(r->next_offset, hw_after);
+    const std::vector<BatchHeader> headers = HeadersOf(*CopyReadBytes(*r));
+    const bool whole = !headers.empty() && headers.back().next_offset() == r->next_offset;
+    EXPECT_TRUE(whole) << "the read does not end with a whole batch at " << r->next_offset;
+    return whole && r->next_offset <= hw_after;
+  };
+  while (!done) {
+    if (!read_once()) reads = kWantedReads;  // stops the writer
+  }
+  writer.join();
+  EXPECT_GE(reads, kWantedReads);
 }
 
 TEST_P(PartitionLogHwTest, SetOptionsKeepsTheLogReplicatedOrNot) {
