@@ -136,7 +136,9 @@ Result<OffsetStore::Partition> OffsetStore::Replay(int32_t index) const {
   const Offset end = log.next_offset();
   Offset offset = start;
   while (offset < end) {
-    ASSIGN_OR_RETURN(ReadResult read, log.Read(offset, kReplayReadBytes));
+    // To the log end, as Kafka's coordinator loads: on a replicated log the high watermark
+    // is only as new as its last checkpoint, behind the commits this coordinator answered.
+    ASSIGN_OR_RETURN(ReadResult read, log.Read(offset, kReplayReadBytes, ReadBound::kLogEnd));
     if (read.next_offset <= offset) break;
     ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(read));
     BatchIterator batches(

@@ -42,7 +42,9 @@ class OffsetStorePartitionsTest : public ::testing::TestWithParam<std::string> {
     Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
+    LogOptions defaults;
+    defaults.replicated = replicated_;
+    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), defaults, &clock_);
     ASSERT_TRUE(logs.ok()) << logs.status().ToString();
     logs_ = std::move(*logs);
   }
@@ -101,6 +103,8 @@ class OffsetStorePartitionsTest : public ::testing::TestWithParam<std::string> {
   }
 
   ManualClock clock_{5'000'000};
+  // The logs are a cluster broker's: their high watermark moves only by replication.
+  bool replicated_ = false;
   TempDir dir_;
   std::unique_ptr<StorageBackend> backend_;
   std::unique_ptr<LogManager> logs_;
@@ -140,6 +144,22 @@ TEST_P(OffsetStorePartitionsTest, AReopenReplaysEveryPartition) {
   for (size_t i = 0; i < groups.size(); ++i) {
     EXPECT_EQ(Committed(groups[i]), i == 3 ? std::nullopt : std::optional<Offset>(i)) << groups[i];
   }
+}
+
+TEST_P(OffsetStorePartitionsTest, AReplicatedLogIsReplayedToItsEndNotItsHighWatermark) {
+  // A new coordinator loads what its log holds, as Kafka's does: the high watermark it
+  // restarts with is only the last checkpoint, older than the commits it acknowledged.
+  replicated_ = true;
+  Reopen(Options());
+  ASSERT_TRUE(Commit("g", 12).ok());
+  const int32_t partition = store_->PartitionFor("g");
+  ASSERT_EQ(EndOf(partition), 1);
+  ASSERT_EQ(logs_->GetPartition(PartitionId{std::string(kConsumerOffsetsTopic), partition})
+                ->high_watermark(),
+            0)
+      << "nothing replicated moved it";
+  Reopen(Options());
+  EXPECT_EQ(Committed("g"), 12);
 }
 
 TEST_P(OffsetStorePartitionsTest, AnOldDataDirWithOnePartitionStillWorks) {
