@@ -32,8 +32,11 @@ DelayedFetch::DelayedFetch(RequestContext& ctx, FetchRequest request)
 void DelayedFetch::Watch(const FetchPass& pass) {
   seen_ends_ = pass.seen_ends;
   std::weak_ptr<DelayedFetch> weak = weak_from_this();
+  // A follower reads up to the log end, a consumer up to the high watermark.
+  const PartitionWatchers::Ends waits_for =
+      replica_ >= 0 ? PartitionWatchers::Ends::kLogEnd : PartitionWatchers::Ends::kHighWatermark;
   watch_ = services_->watchers->Watch(
-      connection_id_, partitions_, loop_,
+      connection_id_, partitions_, waits_for, loop_,
       [self = shared_from_this()](PartitionWatchers::Wake w) { self->OnWake(w); });
   for (size_t i = 0; i < partitions_.size() && i < seen_ends_.size(); ++i) {
     std::shared_ptr<PartitionLog> log = services_->logs->GetPartition(partitions_[i]);

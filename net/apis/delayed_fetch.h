@@ -1,9 +1,10 @@
 // DelayedFetch: a Fetch that found fewer than min_bytes and waits, up to max_wait_ms, for
-// more (Kafka's long poll). It watches its partitions through PartitionWatchers; each
-// produce to one of them (and each move of a replicated log's high watermark) wakes it on
-// its own loop, where it reads again and answers once it has min_bytes or a partition
-// answers at once (an error, a diverging epoch). A wake-up that moved nothing it reads
-// (a consumer's high watermark, a follower's log end) just watches again. When
+// more (Kafka's long poll). It watches, through PartitionWatchers, the end of its
+// partitions' logs it reads up to: a follower's fetch the log end, which each produce
+// moves; a consumer's the high watermark, which a replicated log's replication moves
+// (an unreplicated log's moves with each produce). A move wakes it on its own loop, where
+// it reads again and answers once it has min_bytes or a partition answers at once (an
+// error, a diverging epoch), else watches again. When
 // max_wait_ms passes it answers with whatever there is then.
 //
 // It answers exactly once: the timer, a wake-up and the connection closing all run on the

@@ -192,12 +192,16 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
   if (counts) pending->Expect();
   PartitionWatchers* watchers = ctx.services().watchers;
   LeaderReplicas* replication = ctx.services().replication;
+  // A replicated log's high watermark moves later, with its followers (LeaderReplicas
+  // wakes the consumers then); any other log's moves with the write.
+  const PartitionWatchers::Ends moved =
+      log->options().replicated ? PartitionWatchers::Ends::kLogEnd : PartitionWatchers::Ends::kBoth;
   Result<AppendResult> appended = log->AppendAsync(
-      batch, [pending, counts, slot, watchers, replication, id = log->id()](Status status) {
+      batch, [pending, counts, slot, watchers, replication, moved, id = log->id()](Status status) {
         if (status.ok()) {
           // The log end moved: the high watermark may follow, and followers' fetches wake.
           if (replication != nullptr) replication->OnLeaderWrite(id);
-          if (watchers != nullptr) watchers->Notify(id);
+          if (watchers != nullptr) watchers->Notify(id, moved);
         }
         if (counts) pending->Done(slot, std::move(status));
       });

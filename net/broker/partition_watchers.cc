@@ -6,12 +6,13 @@ namespace ringlog {
 
 PartitionWatchers::WatchId PartitionWatchers::Watch(uint64_t connection_id,
                                                     const std::vector<PartitionId>& partitions,
-                                                    LoopExecutor* loop, Callback callback) {
+                                                    Ends waits_for, LoopExecutor* loop,
+                                                    Callback callback) {
   std::lock_guard<std::mutex> lock(mu_);
   const WatchId id = next_id_++;
   for (const PartitionId& p : partitions) by_partition_[p].insert(id);
   by_connection_[connection_id].insert(id);
-  watchers_.emplace(id, Watcher{connection_id, partitions, loop, std::move(callback)});
+  watchers_.emplace(id, Watcher{connection_id, partitions, waits_for, loop, std::move(callback)});
   return id;
 }
 
@@ -20,12 +21,14 @@ void PartitionWatchers::Unwatch(WatchId id) {
   if (watchers_.contains(id)) TakeLocked(id);
 }
 
-void PartitionWatchers::Notify(const PartitionId& partition) {
+void PartitionWatchers::Notify(const PartitionId& partition, Ends moved) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = by_partition_.find(partition);
   if (it == by_partition_.end()) return;
   const std::unordered_set<WatchId> ids = it->second;
   for (WatchId id : ids) {
+    const Ends waits_for = watchers_.at(id).waits_for;
+    if ((static_cast<uint8_t>(waits_for) & static_cast<uint8_t>(moved)) == 0) continue;
     Watcher watcher = TakeLocked(id);
     // Posted under the lock: CloseConnection cannot return in between, so the loop is
     // still alive. Post only queues, it never calls back into this class.

@@ -273,7 +273,9 @@ class LeaderReplicasImpl final : public LeaderReplicas {
   // Outside every lock: wakes the fetches waiting for the partition's high watermark and
   // answers the finished waiters.
   void Finish(const PartitionId& partition, bool moved, Completions& done) {
-    if (moved && watchers_ != nullptr) watchers_->Notify(partition);
+    if (moved && watchers_ != nullptr) {
+      watchers_->Notify(partition, PartitionWatchers::Ends::kHighWatermark);
+    }
     Run(done);
   }
 

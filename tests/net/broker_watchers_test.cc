@@ -2,6 +2,7 @@
 // connection, and at-most-once delivery when notifications race with removal.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -14,6 +15,8 @@ namespace ringlog::testing {
 namespace {
 
 using Wake = PartitionWatchers::Wake;
+using Ends = PartitionWatchers::Ends;
+constexpr Ends kBoth = Ends::kBoth;
 
 // A loop that only queues what is posted; the test runs it by hand.
 class QueueLoop final : public LoopExecutor {
@@ -49,14 +52,34 @@ TEST(PartitionWatchersTest, NotifyPostsOnceToTheWatchersLoop) {
   PartitionWatchers watchers;
   QueueLoop loop;
   std::vector<Wake> wakes;
-  watchers.Watch(1, {kA, kB}, &loop, [&](Wake w) { wakes.push_back(w); });
-  watchers.Notify(kC);
+  watchers.Watch(1, {kA, kB}, kBoth, &loop, [&](Wake w) { wakes.push_back(w); });
+  watchers.Notify(kC, kBoth);
   EXPECT_EQ(loop.RunAll(), 0u);
-  watchers.Notify(kA);
+  watchers.Notify(kA, kBoth);
   EXPECT_TRUE(wakes.empty()) << "the callback runs on the loop, not in Notify";
-  watchers.Notify(kB);  // one-shot: the watch is gone already
+  watchers.Notify(kB, kBoth);  // one-shot: the watch is gone already
   EXPECT_EQ(loop.RunAll(), 1u);
   EXPECT_EQ(wakes, std::vector<Wake>{Wake::kData});
+  EXPECT_EQ(watchers.size(), 0u);
+}
+
+TEST(PartitionWatchersTest, NotifyWakesOnlyTheWatchesOfTheEndsThatMoved) {
+  PartitionWatchers watchers;
+  QueueLoop loop;
+  std::vector<int> woken;
+  watchers.Watch(1, {kA}, Ends::kHighWatermark, &loop, [&](Wake) { woken.push_back(1); });
+  watchers.Watch(2, {kA}, Ends::kLogEnd, &loop, [&](Wake) { woken.push_back(2); });
+  watchers.Watch(3, {kA}, kBoth, &loop, [&](Wake) { woken.push_back(3); });
+  // A write to a replicated log: the follower's watch and the one on both ends wake.
+  watchers.Notify(kA, Ends::kLogEnd);
+  loop.RunAll();
+  std::sort(woken.begin(), woken.end());  // the registry keeps no order
+  EXPECT_EQ(woken, (std::vector<int>{2, 3}));
+  EXPECT_EQ(watchers.size(), 1u) << "the consumer's watch stays";
+  watchers.Notify(kA, Ends::kHighWatermark);
+  loop.RunAll();
+  EXPECT_EQ(woken.size(), 3u);
+  EXPECT_EQ(woken.back(), 1);
   EXPECT_EQ(watchers.size(), 0u);
 }
 
@@ -64,9 +87,9 @@ TEST(PartitionWatchersTest, EveryWatchOfAPartitionWakes) {
   PartitionWatchers watchers;
   QueueLoop loop1, loop2;
   int woken1 = 0, woken2 = 0;
-  watchers.Watch(1, {kA}, &loop1, [&](Wake) { ++woken1; });
-  watchers.Watch(2, {kA, kA}, &loop2, [&](Wake) { ++woken2; });  // listed twice
-  watchers.Notify(kA);
+  watchers.Watch(1, {kA}, kBoth, &loop1, [&](Wake) { ++woken1; });
+  watchers.Watch(2, {kA, kA}, kBoth, &loop2, [&](Wake) { ++woken2; });  // listed twice
+  watchers.Notify(kA, kBoth);
   loop1.RunAll();
   loop2.RunAll();
   EXPECT_EQ(woken1, 1);
@@ -78,10 +101,10 @@ TEST(PartitionWatchersTest, UnwatchedWatchesAreNotWoken) {
   PartitionWatchers watchers;
   QueueLoop loop;
   int woken = 0;
-  const auto id = watchers.Watch(1, {kA}, &loop, [&](Wake) { ++woken; });
+  const auto id = watchers.Watch(1, {kA}, kBoth, &loop, [&](Wake) { ++woken; });
   watchers.Unwatch(id);
   watchers.Unwatch(id);  // a no-op the second time
-  watchers.Notify(kA);
+  watchers.Notify(kA, kBoth);
   EXPECT_EQ(loop.RunAll(), 0u);
   EXPECT_EQ(woken, 0);
 }
@@ -90,9 +113,9 @@ TEST(PartitionWatchersTest, ClosingAConnectionEndsOnlyItsWatches) {
   PartitionWatchers watchers;
   QueueLoop loop;
   std::vector<std::pair<int, Wake>> calls;
-  watchers.Watch(7, {kA}, &loop, [&](Wake w) { calls.emplace_back(1, w); });
-  watchers.Watch(7, {kB}, &loop, [&](Wake w) { calls.emplace_back(2, w); });
-  watchers.Watch(8, {kA}, &loop, [&](Wake w) { calls.emplace_back(3, w); });
+  watchers.Watch(7, {kA}, kBoth, &loop, [&](Wake w) { calls.emplace_back(1, w); });
+  watchers.Watch(7, {kB}, kBoth, &loop, [&](Wake w) { calls.emplace_back(2, w); });
+  watchers.Watch(8, {kA}, kBoth, &loop, [&](Wake w) { calls.emplace_back(3, w); });
   watchers.CloseConnection(7);
   EXPECT_EQ(calls.size(), 2u);
   for (const auto& [who, wake] : calls) {
@@ -101,7 +124,7 @@ TEST(PartitionWatchersTest, ClosingAConnectionEndsOnlyItsWatches) {
   }
   EXPECT_EQ(watchers.size(), 1u);
   watchers.CloseConnection(7);  // nothing left
-  watchers.Notify(kA);
+  watchers.Notify(kA, kBoth);
   loop.RunAll();
   EXPECT_EQ(calls.back(), std::make_pair(3, Wake::kData));
   EXPECT_EQ(watchers.size(), 0u);
@@ -114,12 +137,12 @@ TEST(PartitionWatchersTest, RacingNotifyAndRemovalDeliverAtMostOnce) {
   std::vector<std::atomic<int>> calls(kWatches);
   std::vector<PartitionWatchers::WatchId> ids;
   for (int i = 0; i < kWatches; ++i) {
-    ids.push_back(watchers.Watch(i % 3, {PartitionId{"t", i % 5}}, &loop,
+    ids.push_back(watchers.Watch(i % 3, {PartitionId{"t", i % 5}}, kBoth, &loop,
                                  [&calls, i](Wake) { calls[i].fetch_add(1); }));
   }
   std::thread notifier([&] {
     for (int round = 0; round < 50; ++round) {
-      for (int p = 0; p < 5; ++p) watchers.Notify(PartitionId{"t", p});
+      for (int p = 0; p < 5; ++p) watchers.Notify(PartitionId{"t", p}, kBoth);
     }
   });
   std::thread remover([&] {

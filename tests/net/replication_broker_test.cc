@@ -457,7 +457,7 @@ TEST_F(ReplicatedLogTest, AConsumersLongPollWakesWhenTheHighWatermarkMoves) {
   SendFetch(*client_, request, 80);
   WaitForWatch();
   log_->AdvanceHighWatermark(1);
-  watchers_.Notify(kLed);
+  watchers_.Notify(kLed, PartitionWatchers::Ends::kHighWatermark);
   FetchResponse::Partition p = ReceiveFetch(*client_, 80);
   EXPECT_EQ(p.error_code, Code(ErrorCode::kNone));
   EXPECT_EQ(p.high_watermark, 1);
