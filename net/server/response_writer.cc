@@ -23,7 +23,7 @@ ResponseWriter::ResponseWriter(EventLoop* loop, int socket_fd, bool zero_copy, S
 Status ResponseWriter::Kick() {
   if (busy() || queue_->empty()) return Status::OK();
   if (staged_ > 0) {
-    zero_copy_ ? PipeToSocket() : BufferToSocket();
+    staged_in_pipe_ ? PipeToSocket() : BufferToSocket();
     return Status::OK();
   }
   bool file_follows = false;
@@ -33,7 +33,7 @@ Status ResponseWriter::Kick() {
     return Status::OK();
   }
   const FileSlice file = queue_->FrontFile();
-  if (zero_copy_) return FileToPipe(file);
+  if (zero_copy_ && file.length >= kMinSpliceBytes) return FileToPipe(file);
   FileToBuffer(file);
   return Status::OK();
 }
@@ -60,6 +60,7 @@ Status ResponseWriter::OnComplete(int32_t result) {
     case Step::kFileToPipe:
     case Step::kFileToBuffer:
       staged_ = moved;
+      staged_in_pipe_ = step == Step::kFileToPipe;
       buffer_sent_ = 0;
       break;
     case Step::kPipeToSocket:

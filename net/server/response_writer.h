@@ -7,6 +7,11 @@
 //                         socket until the pipe is empty; the bytes never enter user space
 //   file part, copying    READ file -> a buffer of the connection, then SENDMSG of it
 //
+// Zero-copy sends copy the file parts below kMinSpliceBytes all the same: io_uring runs
+// each splice on one of its worker threads, and two trips through a worker cost more
+// than copying a few kilobytes that are in the page cache (a follower's fetch of one
+// small produce, measured with `ringlog bench replication`).
+//
 // Short sends resume where they stopped, and -EAGAIN/-EINTR repeat the step. The pipe and
 // the buffer are made on first use and reused, so a send allocates nothing.
 //
@@ -60,6 +65,7 @@ class ResponseWriter {
   static constexpr size_t kMaxIov = 128;
   static constexpr int kPipeBytes = 1 << 20;
   static constexpr uint64_t kBufferBytes = 256 * 1024;
+  static constexpr uint64_t kMinSpliceBytes = 64 * 1024;
 
   void SendMemory(size_t iov_count, bool more_follows);
   Status FileToPipe(const FileSlice& file);
@@ -77,6 +83,7 @@ class ResponseWriter {
   Step step_ = Step::kIdle;
   // Bytes of the front file part read into the pipe or the buffer and not yet sent.
   uint64_t staged_ = 0;
+  bool staged_in_pipe_ = false;
   std::array<iovec, kMaxIov> iov_{};
   msghdr msg_{};
   // Zero-copy: the pipe between file and socket.
