@@ -9,6 +9,7 @@
 #include <random>
 #include <utility>
 
+#include "net/cluster/partition_election.h"
 #include "net/cluster/znodes.h"
 
 namespace ringlog {
@@ -258,7 +259,8 @@ Controller::PassResult Controller::ReconcilePartition(
       LOG(ERROR) << "rewriting " << path << ": " << decoded.status().ToString();
     }
   }
-  std::optional<znodes::PartitionState> next = NextPartitionState(replicas, current, live, epoch_);
+  std::optional<znodes::PartitionState> next =
+      NextPartitionState(replicas, current, {.live = live, .controller_epoch = epoch_});
   if (!next) {
     *in_force = current;
     return PassResult::kDone;

@@ -16,7 +16,7 @@
 // leader is replaced by the first live ISR member in assignment order (or -1, offline, when
 // none is), an offline partition whose last ISR member returns is led by it again; each
 // leader change bumps the leader_epoch, and dead brokers leave the ISRs
-// (replica_placement.h, NextPartitionState). After each pass that changed something it logs
+// (partition_election.h, NextPartitionState). After each pass that changed something it logs
 // the under-replicated and offline partitions. It also does the topic administration and
 // the ISR changes (AlterPartition, controller_isr.cc) of ClusterAdmin.
 //

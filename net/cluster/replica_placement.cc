@@ -72,46 +72,4 @@ Status ValidateManualAssignment(const ReplicaAssignment& assignment, int32_t fir
   return Status::OK();
 }
 
-std::optional<znodes::PartitionState> NextPartitionState(
-    const std::vector<int32_t>& replicas, const std::optional<znodes::PartitionState>& current,
-    const std::set<int32_t>& live, int32_t controller_epoch) {
-  auto is_live = [&](int32_t broker) { return live.contains(broker); };
-  znodes::PartitionState next;
-  if (!current) {
-    std::copy_if(replicas.begin(), replicas.end(), std::back_inserter(next.isr), is_live);
-    if (next.isr.empty()) {
-      next.isr = replicas;
-    } else {
-      next.leader = next.isr.front();
-    }
-    next.controller_epoch = controller_epoch;
-    return next;
-  }
-  next = *current;
-  next.controller_epoch = controller_epoch;
-  next.isr.clear();
-  std::copy_if(current->isr.begin(), current->isr.end(), std::back_inserter(next.isr), is_live);
-  if (current->leader != -1 && is_live(current->leader)) {
-    if (next.isr.size() == current->isr.size()) return std::nullopt;
-    return next;
-  }
-  auto eligible = [&](int32_t broker) {
-    return is_live(broker) &&
-           (current->isr.empty() ||
-            std::find(current->isr.begin(), current->isr.end(), broker) != current->isr.end());
-  };
-  auto elected = std::find_if(replicas.begin(), replicas.end(), eligible);
-  if (elected != replicas.end()) {
-    next.leader = *elected;
-    next.leader_epoch = current->leader_epoch + 1;
-    if (current->isr.empty()) next.isr = {*elected};
-    return next;
-  }
-  if (current->leader == -1) return std::nullopt;
-  next.leader = -1;
-  next.leader_epoch = current->leader_epoch + 1;
-  if (next.isr.empty()) next.isr = current->isr;
-  return next;
-}
-
 }  // namespace ringlog

@@ -1,5 +1,5 @@
-// Where a topic's replicas go and which replica leads: the controller's pure decisions,
-// with no ZooKeeper in them.
+// Where a topic's replicas go: the controller's pure decisions, with no ZooKeeper in them
+// (which replica leads is partition_election.h).
 //
 // Placement is Kafka's rack-unaware round robin. Brokers are taken in id order; partition
 // p's first replica (its preferred leader) is broker (start_index + p) mod n, so leaders
@@ -15,7 +15,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 #include <set>
 #include <span>
 #include <vector>
@@ -50,24 +49,5 @@ ReplicaAssignment PlaceReplicas(std::span<const int32_t> brokers, int32_t first_
 // `replication_factor` >= 1, not of that length).
 Status ValidateManualAssignment(const ReplicaAssignment& assignment, int32_t first_partition,
                                 const std::set<int32_t>& live_brokers, int32_t replication_factor);
-
-// The state a partition with `replicas` should have now that `live` brokers are alive,
-// or nullopt when `current` (nullopt: none written yet) may stay. Kafka's clean election:
-//   - no state yet: the live replicas are in sync (nothing is written yet) and the first of
-//     them leads at leader_epoch 0; with none live, all replicas are in the ISR and the
-//     leader is -1, so that whichever returns first leads;
-//   - a live leader stays; ISR members that died leave the ISR, at the same leader_epoch
-//     (only the state's version, the partition epoch, moves);
-//   - a dead leader (or none) is replaced by the first replica in assignment order that is
-//     live and in the ISR, at leader_epoch + 1, the ISR less the dead brokers;
-//   - with no live ISR member: leader -1 (offline) at leader_epoch + 1, and the ISR stays
-//     as it was, so that the last members in sync, which hold every acknowledged record,
-//     are the ones elected when they return (a replica outside the ISR never is: unclean
-//     election is not done). An empty ISR (a state written by a tool, or before ISRs were
-//     kept) names no one, and the first live replica leads.
-// The state carries `controller_epoch`.
-std::optional<znodes::PartitionState> NextPartitionState(
-    const std::vector<int32_t>& replicas, const std::optional<znodes::PartitionState>& current,
-    const std::set<int32_t>& live, int32_t controller_epoch);
 
 }  // namespace ringlog

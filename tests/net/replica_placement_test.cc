@@ -1,6 +1,5 @@
-// Replica placement and leader choice: Kafka's round robin (leaders spread evenly, the
-// followers' distance shifting after each round), the checks of a client's own placement,
-// and the next partition state as brokers die and return.
+// Replica placement: Kafka's round robin (leaders spread evenly, the followers' distance
+// shifting after each round) and the checks of a client's own placement.
 #include "net/cluster/replica_placement.h"
 
 #include <gtest/gtest.h>
@@ -74,71 +73,6 @@ TEST(ReplicaPlacementTest, ManualAssignmentChecks) {
   EXPECT_FALSE(ValidateManualAssignment({{0, {1, 4}}}, 0, live, -1).ok());
   EXPECT_FALSE(ValidateManualAssignment({{0, {1, 2}}, {1, {3}}}, 0, live, -1).ok());
   EXPECT_FALSE(ValidateManualAssignment({{3, {1, 2}}}, 3, live, 1).ok());
-}
-
-TEST(ReplicaPlacementTest, NewPartitionLedByTheFirstLiveReplicaWithTheLiveOnesInSync) {
-  EXPECT_EQ(NextPartitionState({2, 3}, std::nullopt, {1, 2, 3}, 5),
-            (PartitionState{.leader = 2, .leader_epoch = 0, .controller_epoch = 5, .isr = {2, 3}}));
-  EXPECT_EQ(NextPartitionState({2, 3}, std::nullopt, {1, 3}, 5),
-            (PartitionState{.leader = 3, .leader_epoch = 0, .controller_epoch = 5, .isr = {3}}));
-  // None live: all are in sync (none has data), and the first to return leads.
-  const std::optional<PartitionState> none = NextPartitionState({2, 4}, std::nullopt, {1}, 5);
-  EXPECT_EQ(none, (PartitionState{
-                      .leader = -1, .leader_epoch = 0, .controller_epoch = 5, .isr = {2, 4}}));
-  EXPECT_EQ(NextPartitionState({2, 4}, none, {1, 4}, 5),
-            (PartitionState{.leader = 4, .leader_epoch = 1, .controller_epoch = 5, .isr = {4}}));
-}
-
-TEST(ReplicaPlacementTest, LiveLeaderStays) {
-  const PartitionState led{.leader = 2, .leader_epoch = 4, .controller_epoch = 1, .isr = {2}};
-  EXPECT_EQ(NextPartitionState({1, 2}, led, {1, 2}, 9), std::nullopt);
-  const PartitionState offline{.leader = -1, .leader_epoch = 4, .controller_epoch = 1, .isr = {}};
-  EXPECT_EQ(NextPartitionState({1, 2}, offline, {3}, 9), std::nullopt);
-}
-
-TEST(ReplicaPlacementTest, DeadFollowersLeaveTheIsrAtTheSameLeaderEpoch) {
-  const PartitionState led{.leader = 2, .leader_epoch = 4, .controller_epoch = 1, .isr = {2, 1, 3}};
-  EXPECT_EQ(NextPartitionState({1, 2, 3}, led, {2, 3}, 9),
-            (PartitionState{.leader = 2, .leader_epoch = 4, .controller_epoch = 9, .isr = {2, 3}}));
-  EXPECT_EQ(NextPartitionState({1, 2, 3}, led, {2}, 9),
-            (PartitionState{.leader = 2, .leader_epoch = 4, .controller_epoch = 9, .isr = {2}}));
-  // A follower outside the ISR that returns is not added: its leader asks for that.
-  const PartitionState shrunk{.leader = 2, .leader_epoch = 4, .controller_epoch = 1, .isr = {2}};
-  EXPECT_EQ(NextPartitionState({1, 2, 3}, shrunk, {1, 2, 3}, 9), std::nullopt);
-}
-
-TEST(ReplicaPlacementTest, ADeadLeaderIsReplacedFromTheLiveIsrInAssignmentOrder) {
-  const PartitionState led{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 3, 2}};
-  EXPECT_EQ(NextPartitionState({1, 2, 3}, led, {2, 3}, 9),
-            (PartitionState{.leader = 2, .leader_epoch = 5, .controller_epoch = 9, .isr = {3, 2}}));
-  // Broker 2 is live but out of the ISR: never elected.
-  const PartitionState narrow{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 3}};
-  EXPECT_EQ(NextPartitionState({1, 2, 3}, narrow, {2, 3}, 9),
-            (PartitionState{.leader = 3, .leader_epoch = 5, .controller_epoch = 9, .isr = {3}}));
-}
-
-TEST(ReplicaPlacementTest, TheLastIsrMemberStaysWhileOfflineAndIsElectedWhenItReturns) {
-  const PartitionState led{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1}};
-  const std::optional<PartitionState> offline = NextPartitionState({1, 2}, led, {2, 3}, 9);
-  EXPECT_EQ(offline,
-            (PartitionState{.leader = -1, .leader_epoch = 5, .controller_epoch = 9, .isr = {1}}));
-  // Broker 2, out of the ISR, does not take over; nothing changes while 1 is away.
-  EXPECT_EQ(NextPartitionState({1, 2}, offline, {2, 3}, 9), std::nullopt);
-  EXPECT_EQ(NextPartitionState({1, 2}, offline, {1, 2, 3}, 10),
-            (PartitionState{.leader = 1, .leader_epoch = 6, .controller_epoch = 10, .isr = {1}}));
-  // Several members in sync when all died at once: any of them may lead again.
-  const PartitionState pair{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 2}};
-  const std::optional<PartitionState> dark = NextPartitionState({1, 2, 3}, pair, {3}, 9);
-  EXPECT_EQ(dark, (PartitionState{
-                      .leader = -1, .leader_epoch = 5, .controller_epoch = 9, .isr = {1, 2}}));
-  EXPECT_EQ(NextPartitionState({1, 2, 3}, dark, {2, 3}, 9),
-            (PartitionState{.leader = 2, .leader_epoch = 6, .controller_epoch = 9, .isr = {2}}));
-}
-
-TEST(ReplicaPlacementTest, AnEmptyIsrLetsTheFirstLiveReplicaLead) {
-  const PartitionState bare{.leader = -1, .leader_epoch = 3, .controller_epoch = 1, .isr = {}};
-  EXPECT_EQ(NextPartitionState({1, 2}, bare, {2}, 9),
-            (PartitionState{.leader = 2, .leader_epoch = 4, .controller_epoch = 9, .isr = {2}}));
 }
 
 }  // namespace
