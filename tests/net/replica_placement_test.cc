@@ -11,7 +11,6 @@
 namespace ringlog {
 namespace {
 
-using znodes::PartitionState;
 
 const std::vector<int32_t> kThreeBrokers = {1, 2, 3};
 
