@@ -15,6 +15,7 @@
 #include "bench/harness/bench_flags.h"
 #include "net/broker/serve_command.h"
 #include "net/broker/serve_flags.h"
+#include "net/cli/reassign_command.h"
 
 DECLARE_bool(help);  // gflags' own
 DECLARE_bool(helpshort);
@@ -29,6 +30,7 @@ constexpr char kUsage[] =
     "commands:\n"
     "  serve     run the broker\n"
     "  bench     run benchmark suites: ringlog bench <suite>|all\n"
+    "  reassign  move partitions between a cluster's brokers (grow it online)\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -55,6 +57,15 @@ int RunBench(int argc, char** argv) {
   return ringlog::bench::RunBenchCommand(ringlog::bench::BenchOptionsFromFlags(argv[2], argv[0]));
 }
 
+int RunReassign(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "ringlog reassign: unexpected argument '%s' (flags start with --)\n",
+                 argv[2]);
+    return 2;
+  }
+  return ringlog::RunReassign(ringlog::ReassignOptionsFromFlags());
+}
+
 std::string ServeUsage() {
   return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
 }
@@ -76,6 +87,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command> commands = {
       {"serve", ServeUsage, ringlog::ServeFlags, RunServe},
       {"bench", BenchUsage, ringlog::bench::BenchFlags, RunBench},
+      {"reassign", ringlog::ReassignUsage, ringlog::ReassignFlags, RunReassign},
   };
   return commands;
 }

@@ -33,6 +33,8 @@ Table* BuildTable() {
                               kInitProducerIdApi,   kDescribeProducersApi,
                               kDescribeClusterApi,  kOffsetForLeaderEpochApi,
                               kAlterPartitionApi,
+                              kAlterPartitionReassignmentsApi,
+                              kListPartitionReassignmentsApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

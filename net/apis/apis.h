@@ -23,6 +23,8 @@ extern const ApiSpec kAlterConfigsApi;
 extern const ApiSpec kIncrementalAlterConfigsApi;
 extern const ApiSpec kCreatePartitionsApi;
 extern const ApiSpec kDescribeClusterApi;
+extern const ApiSpec kAlterPartitionReassignmentsApi;
+extern const ApiSpec kListPartitionReassignmentsApi;
 
 // Replication: the controller's side.
 extern const ApiSpec kAlterPartitionApi;

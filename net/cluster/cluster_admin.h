@@ -16,6 +16,7 @@
 
 #include "engine/log/topic_config.h"
 #include "net/cluster/isr_change.h"
+#include "net/cluster/reassignment.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
@@ -75,6 +76,16 @@ class ClusterAdmin {
   virtual void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
                                    std::vector<IsrProposal> proposals,
                                    std::function<void(const AlterPartitionOutcome&)> done) = 0;
+  // Starts or cancels partition moves (net/cluster/reassignment.h), each checked on its own:
+  // UNKNOWN_TOPIC_OR_PARTITION, INVALID_REPLICA_ASSIGNMENT (TargetProblem),
+  // NO_REASSIGNMENT_IN_PROGRESS for a cancellation of a partition that is not moving;
+  // NOT_CONTROLLER for the whole request. Returns once the moves are recorded, not done.
+  virtual ReassignmentOutcome AlterPartitionReassignments(
+      const std::vector<ReassignmentTarget>& targets) = 0;
+  // The moves in progress: all (`partitions` nullopt) or those of the partitions named
+  // (by topic; unknown ones are left out). NOT_CONTROLLER for the whole request.
+  virtual ReassignmentListing ListPartitionReassignments(
+      const std::optional<std::map<std::string, std::vector<int32_t>>>& partitions) = 0;
 };
 
 }  // namespace ringlog

@@ -85,6 +85,20 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
     const AdminOutcome refused = NotController();
     done({refused.error, refused.message, {}});
   }
+  ReassignmentOutcome AlterPartitionReassignments(
+      const std::vector<ReassignmentTarget>& targets) override {
+    std::shared_ptr<Controller> controller = Current();
+    if (controller) return controller->AlterPartitionReassignments(targets);
+    const AdminOutcome refused = NotController();
+    return {refused.error, refused.message, {}};
+  }
+  ReassignmentListing ListPartitionReassignments(
+      const std::optional<std::map<std::string, std::vector<int32_t>>>& partitions) override {
+    std::shared_ptr<Controller> controller = Current();
+    if (controller) return controller->ListPartitionReassignments(partitions);
+    const AdminOutcome refused = NotController();
+    return {refused.error, refused.message, {}};
+  }
 
  private:
   std::shared_ptr<Controller> Current() const {
@@ -123,7 +137,11 @@ struct ClusterMember::Applier {
                      << applied.ToString();
       }
       // The roles of the partitions the storage holds now, also after a partial Apply.
-      if (self->roles != nullptr) self->roles->Apply(*newest);
+      if (self->roles != nullptr) {
+        self->roles->Apply(*newest);
+        // No fetcher writes to a partition moved away from this broker any more.
+        self->replicas.DropUnheld(*newest).IgnoreError();  // logged; the next snapshot retries
+      }
     });
   }
 

@@ -194,6 +194,7 @@ Controller::PassResult Controller::Reconcile() {
   PassResult result = PassResult::kDone;
   std::vector<std::string> under_replicated;
   std::vector<std::string> offline;
+  bool moving = false;
   for (const std::string& topic : topics) {
     std::string json;
     ZkStat stat;
@@ -218,7 +219,11 @@ Controller::PassResult Controller::Reconcile() {
         under_replicated.push_back(name + " " + IsrText(state->isr) + " of " + IsrText(replicas));
       }
     }
+    const PassResult moved = AdvanceMoves(topic, std::move(*assignment), stat.version, live, &moving);
+    if (moved == PassResult::kSessionGone || !active_) return moved;
+    if (moved == PassResult::kRetry) result = PassResult::kRetry;
   }
+  moves_ongoing_ = moving;
   if (result == PassResult::kDone) LogHealth(under_replicated, offline);
   return result;
 }

@@ -104,6 +104,11 @@ class Controller final : public ClusterAdmin {
   void AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
                            std::vector<IsrProposal> proposals,
                            std::function<void(const AlterPartitionOutcome&)> done) override;
+  // Partition moves (controller_reassignment.cc).
+  ReassignmentOutcome AlterPartitionReassignments(
+      const std::vector<ReassignmentTarget>& targets) override;
+  ReassignmentListing ListPartitionReassignments(
+      const std::optional<std::map<std::string, std::vector<int32_t>>>& partitions) override;
   // AlterPartitionAsync on the caller's thread: blocks on ZooKeeper.
   AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
                                        const std::vector<IsrProposal>& proposals);
@@ -128,6 +133,16 @@ class Controller final : public ClusterAdmin {
   PassResult ReconcilePartition(const std::string& topic, int32_t partition,
                                 const std::vector<int32_t>& replicas, const std::set<int32_t>& live,
                                 std::optional<znodes::PartitionState>* in_force);
+  // Finishes the moves of `topic` (its assignment, read at znode `version`) whose target
+  // replicas are all in the ISR; `moving` is set when one is left in progress.
+  // REQUIRES: work_mu_ held.
+  PassResult AdvanceMoves(const std::string& topic, znodes::TopicAssignment assignment,
+                          int32_t version, const std::set<int32_t>& live, bool* moving);
+  // Starts or cancels the moves `targets` name in `topic`, filling their `results`.
+  // REQUIRES: work_mu_ held.
+  ZkStatus MoveTopic(const std::string& topic, const std::vector<ReassignmentTarget>& targets,
+                     const std::vector<size_t>& indexes, const std::set<int32_t>& live,
+                     std::vector<ReassignmentOutcome::Result>& results);
   // Logs the under-replicated and offline partitions of a whole pass when they differ from
   // what was last logged. REQUIRES: work_mu_ held.
   void LogHealth(const std::vector<std::string>& under_replicated,
@@ -160,6 +175,9 @@ class Controller final : public ClusterAdmin {
 
   std::atomic<bool> active_{false};
   std::atomic<int32_t> epoch_{0};
+  // The last pass found a partition moving: an ISR change then wakes a pass, which may
+  // finish the move.
+  std::atomic<bool> moves_ongoing_{false};
 
   // Serialises the worker's passes and the admin calls: one writer at a time.
   std::mutex work_mu_;

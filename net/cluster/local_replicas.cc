@@ -2,10 +2,12 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
 #include "engine/log/internal_topics.h"
+#include "net/cluster/isr_change.h"
 
 namespace ringlog {
 namespace {
@@ -100,6 +102,31 @@ Status LocalReplicas::Reconcile(const std::string& name, const ClusterTopic& top
     } else {
       LOG(WARNING) << "altering the configs of local topic " << name << ": " << altered.ToString();
       Keep(first, std::move(altered));
+    }
+  }
+  return first;
+}
+
+Status LocalReplicas::DropUnheld(const ClusterSnapshot& snapshot) {
+  Status first;
+  for (const auto& [name, topic] : snapshot.topics) {
+    for (size_t p = 0; p < topic.partitions.size(); ++p) {
+      const std::vector<int32_t>& replicas = topic.partitions[p].replicas;
+      if (std::find(replicas.begin(), replicas.end(), broker_id_) != replicas.end()) continue;
+      const PartitionId id{name, static_cast<int32_t>(p)};
+      std::shared_ptr<PartitionLog> log = logs_->GetPartition(id);
+      if (log == nullptr || (log->log_start_offset() == 0 && log->next_offset() == 0)) continue;
+      const Offset start = log->log_start_offset();
+      const Offset end = log->next_offset();
+      Status dropped = log->TruncateFullyAndStartAt(0);
+      if (!dropped.ok()) {
+        LOG(WARNING) << "deleting the records of " << id.ToString()
+                     << ", which this broker no longer holds: " << dropped.ToString();
+        Keep(first, std::move(dropped));
+        continue;
+      }
+      LOG(INFO) << "deleted the records [" << start << ", " << end << ") of " << id.ToString()
+                << ": this broker is no longer one of its replicas " << IsrText(replicas);
     }
   }
   return first;

@@ -45,6 +45,14 @@ class LocalReplicas {
   // topic).
   Status Apply(const ClusterSnapshot& snapshot);
 
+  // Deletes the records of every local partition of `snapshot`'s topics that this broker
+  // is not a replica of any more (a reassignment moved it away), on either backend: the
+  // log starts empty again at offset 0, as a partition that never had data here. Call it
+  // after the roles were applied (ReplicaRoles::Apply), so that no fetcher appends to such
+  // a partition any more. Each deletion is logged at INFO; a failure (logged) does not
+  // stop the others, the first is returned, and the next call tries again.
+  Status DropUnheld(const ClusterSnapshot& snapshot);
+
   // Unloads every offsets partition loaded, for a broker that lost its ZooKeeper session
   // and so may lead nothing until it has read the cluster again.
   void UnloadAllGroups();

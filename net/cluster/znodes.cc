@@ -198,15 +198,16 @@ Result<BrokerRegistration> DecodeBrokerRegistration(int32_t broker_id, std::stri
 }
 
 std::string EncodeTopicAssignment(const TopicAssignment& assignment) {
-  Json partitions = Json::object();
-  for (const auto& [partition, replicas] : assignment.partitions) {
-    partitions[std::to_string(partition)] = replicas;
-  }
+  auto by_partition = [](const std::map<int32_t, std::vector<int32_t>>& lists) {
+    Json object = Json::object();
+    for (const auto& [partition, replicas] : lists) object[std::to_string(partition)] = replicas;
+    return object;
+  };
   Json json = {
       {"version", 2},
-      {"partitions", std::move(partitions)},
-      {"adding_replicas", Json::object()},
-      {"removing_replicas", Json::object()},
+      {"partitions", by_partition(assignment.partitions)},
+      {"adding_replicas", by_partition(assignment.adding)},
+      {"removing_replicas", by_partition(assignment.removing)},
       {"topic_id", assignment.topic_id.ToString()},
   };
   return Dump(json);
@@ -220,14 +221,26 @@ Result<TopicAssignment> DecodeTopicAssignment(std::string_view text) {
     TopicAssignment assignment;
     auto partitions = json.find("partitions");
     if (partitions == json.end() || !partitions->is_object()) return Bad(kKind, text);
-    for (const auto& [key, replicas] : partitions->items()) {
-      int64_t partition = 0;
-      if (!ParseDecimal(key, &partition) || partition < 0 ||
-          partition > std::numeric_limits<int32_t>::max()) {
-        return Bad(kKind, text);
+    // {"<partition>":[replicas],...} into `out`.
+    auto read_lists = [](const Json& object, std::map<int32_t, std::vector<int32_t>>* out) {
+      if (!object.is_object()) return false;
+      for (const auto& [key, replicas] : object.items()) {
+        int64_t partition = 0;
+        if (!ParseDecimal(key, &partition) || partition < 0 ||
+            partition > std::numeric_limits<int32_t>::max()) {
+          return false;
+        }
+        if (!ReadInt32Array(replicas, &(*out)[static_cast<int32_t>(partition)])) return false;
       }
-      std::vector<int32_t>& list = assignment.partitions[static_cast<int32_t>(partition)];
-      if (!ReadInt32Array(replicas, &list)) return Bad(kKind, text);
+      return true;
+    };
+    if (!read_lists(*partitions, &assignment.partitions)) return Bad(kKind, text);
+    // Absent before Kafka 2.4; null as some tools write it.
+    for (auto [name, lists] : {std::pair{"adding_replicas", &assignment.adding},
+                               std::pair{"removing_replicas", &assignment.removing}}) {
+      auto found = json.find(name);
+      if (found == json.end() || found->is_null()) continue;
+      if (!read_lists(*found, lists)) return Bad(kKind, text);
     }
     // Topics written before Kafka 2.8 have no id; they read as the zero id.
     auto topic_id = json.find("topic_id");

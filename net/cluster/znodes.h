@@ -54,10 +54,16 @@ struct BrokerRegistration {
 std::string EncodeBrokerRegistration(const BrokerRegistration& broker);
 Result<BrokerRegistration> DecodeBrokerRegistration(int32_t broker_id, std::string_view json);
 
-// Replica lists per partition, preferred leader first.
+// Replica lists per partition, preferred leader first. A partition being reassigned
+// (controller_reassignment.cc) lists its new replicas first, then the old ones it still
+// has; "adding_replicas" names the new ones not yet in the old set and "removing_replicas"
+// the old ones not in the new set, as Kafka 2.4+ keeps them. Partitions not being moved
+// have no entry there.
 struct TopicAssignment {
   Uuid topic_id{};
   std::map<int32_t, std::vector<int32_t>> partitions;
+  std::map<int32_t, std::vector<int32_t>> adding;
+  std::map<int32_t, std::vector<int32_t>> removing;
 };
 std::string EncodeTopicAssignment(const TopicAssignment& assignment);
 Result<TopicAssignment> DecodeTopicAssignment(std::string_view json);

@@ -54,6 +54,10 @@ std::string_view ApiName(int16_t key) {
       return "DeleteGroups";
     case ApiKey::kIncrementalAlterConfigs:
       return "IncrementalAlterConfigs";
+    case ApiKey::kAlterPartitionReassignments:
+      return "AlterPartitionReassignments";
+    case ApiKey::kListPartitionReassignments:
+      return "ListPartitionReassignments";
     case ApiKey::kAlterPartition:
       return "AlterPartition";
     case ApiKey::kDescribeCluster:

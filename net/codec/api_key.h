@@ -33,6 +33,8 @@ enum class ApiKey : int16_t {
   kCreatePartitions = 37,
   kDeleteGroups = 42,
   kIncrementalAlterConfigs = 44,
+  kAlterPartitionReassignments = 45,
+  kListPartitionReassignments = 46,
   kAlterPartition = 56,
   kDescribeCluster = 60,
   kDescribeProducers = 61,

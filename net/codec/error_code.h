@@ -59,6 +59,7 @@ enum class ErrorCode : int16_t {
   kStaleBrokerEpoch = 77,  // AlterPartition: the broker's registration is not the one named
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
+  kNoReassignmentInProgress = 85,  // a cancelled reassignment that is not in progress
   kInvalidRecord = 87,
   kInvalidUpdateVersion = 95,  // AlterPartition: the partition epoch is stale
   kUnknownTopicId = 100,

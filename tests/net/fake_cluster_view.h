@@ -115,6 +115,16 @@ class FakeClusterAdmin final : public ClusterAdmin {
     (void)proposals;
     done({outcome.error, outcome.message, {}});
   }
+  ReassignmentOutcome AlterPartitionReassignments(
+      const std::vector<ReassignmentTarget>& targets) override {
+    return {outcome.error, outcome.message,
+            std::vector<ReassignmentOutcome::Result>(outcome.ok() ? targets.size() : 0)};
+  }
+  ReassignmentListing ListPartitionReassignments(
+      const std::optional<std::map<std::string, std::vector<int32_t>>>& partitions) override {
+    (void)partitions;
+    return {outcome.error, outcome.message, {}};
+  }
 
   AdminOutcome outcome;
   std::function<void(const NewTopic&)> on_create;
