@@ -219,7 +219,8 @@ Controller::PassResult Controller::Reconcile() {
         under_replicated.push_back(name + " " + IsrText(state->isr) + " of " + IsrText(replicas));
       }
     }
-    const PassResult moved = AdvanceMoves(topic, std::move(*assignment), stat.version, live, &moving);
+    const PassResult moved =
+        AdvanceMoves(topic, std::move(*assignment), stat.version, live, &moving);
     if (moved == PassResult::kSessionGone || !active_) return moved;
     if (moved == PassResult::kRetry) result = PassResult::kRetry;
   }

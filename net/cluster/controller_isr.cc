@@ -27,13 +27,12 @@ void Controller::AlterPartitionAsync(int32_t broker_id, int64_t broker_epoch,
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      jobs_.push_back(
-          [this, broker_id, broker_epoch, proposals = std::move(proposals),
-           done = std::move(done)] {
-            done(AlterPartition(broker_id, broker_epoch, proposals));
-            // A new replica that joined the ISR may finish a partition move.
-            if (moves_ongoing_) Notify();
-          });
+      jobs_.push_back([this, broker_id, broker_epoch, proposals = std::move(proposals),
+                       done = std::move(done)] {
+        done(AlterPartition(broker_id, broker_epoch, proposals));
+        // A new replica that joined the ISR may finish a partition move.
+        if (moves_ongoing_) Notify();
+      });
       wake_.notify_one();
       return;
     }
