@@ -100,10 +100,11 @@ ZkStatus Controller::MoveTopic(const std::string& topic,
     if (changed.empty()) return ZkStatus{};
     std::vector<ZkOp> ops = {ZkOp::SetData(
         znodes::TopicPath(topic), znodes::EncodeTopicAssignment(assignment), stat.version)};
+    // Each moved partition's state is rewritten in the same write, which moves its version
+    // (the partition epoch): its leader takes the new replica set only from a newer state.
     // A move that ends at once (a new order of the same replicas, a cancellation) takes its
-    // leader and ISR in the same write.
+    // leader and ISR there too.
     for (int32_t partition : changed) {
-      if (Moving(assignment, partition)) continue;
       const std::string path = znodes::PartitionStatePath(topic, partition);
       std::string state_json;
       ZkStat state_stat;
@@ -112,10 +113,14 @@ ZkStatus Controller::MoveTopic(const std::string& topic,
       if (!state_read.ok()) return state_read;
       Result<znodes::PartitionState> state = znodes::DecodePartitionState(state_json);
       if (!state.ok()) continue;
-      std::optional<znodes::PartitionState> next =
-          MoveLeader(assignment.partitions[partition], *state, live, epoch_.load());
-      if (!next || *next == *state) continue;
-      ops.push_back(ZkOp::SetData(path, znodes::EncodePartitionState(*next), state_stat.version));
+      znodes::PartitionState next = *state;
+      next.controller_epoch = epoch_.load();
+      if (!Moving(assignment, partition)) {
+        std::optional<znodes::PartitionState> led =
+            MoveLeader(assignment.partitions[partition], *state, live, epoch_.load());
+        if (led) next = std::move(*led);
+      }
+      ops.push_back(ZkOp::SetData(path, znodes::EncodePartitionState(next), state_stat.version));
     }
     const ZkStatus written = FencedMulti(std::move(ops));
     if (written.code == ZkCode::kBadVersion && active_ && attempt < kMoveTries) continue;

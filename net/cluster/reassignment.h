@@ -74,8 +74,10 @@ std::string TargetProblem(const std::vector<int32_t>& replicas, const std::set<i
 void StartMove(znodes::TopicAssignment& assignment, int32_t partition,
                const std::vector<int32_t>& target);
 
-// Cancels the move of `partition` in `assignment`: its replicas go back to the origin and
-// adding/removing are cleared. False (nothing changed) when it is not moving.
+// Cancels the move of `partition` in `assignment`: its replicas go back to the origin (the
+// replicas less the ones being added, in the order of the move's list, as Kafka restores
+// them: the assignment does not keep the origin's own order) and adding/removing are
+// cleared. False (nothing changed) when it is not moving.
 bool CancelMove(znodes::TopicAssignment& assignment, int32_t partition);
 
 // Whether `partition` of `assignment` has a move in progress.

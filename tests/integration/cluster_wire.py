@@ -2,7 +2,7 @@
 they see exactly what that broker answers (a client library would follow the leader or
 the coordinator instead): Metadata v10 (leaders, leader epochs, controller, cluster and
 topic ids), DescribeCluster, FindCoordinator, Produce, ListOffsets, CreateTopics,
-Heartbeat, and Fetch v12 as a consumer or as a replica (to read a replica's bytes). Built on
+Heartbeat, AlterPartitionReassignments, ListPartitionReassignments, and Fetch v12 as a consumer or as a replica (to read a replica's bytes). Built on
 kafka_wire's primitives; every call is bounded in time."""
 
 import base64
@@ -21,6 +21,8 @@ NOT_COORDINATOR = 16
 TOPIC_ALREADY_EXISTS = 36
 NOT_ENOUGH_REPLICAS = 19
 NOT_CONTROLLER = 41
+INVALID_REPLICA_ASSIGNMENT = 39
+NO_REASSIGNMENT_IN_PROGRESS = 85
 
 
 def topic_id_text(uuid_bytes):
@@ -137,6 +139,74 @@ def describe_cluster(port):
         return node, (host, port_)
 
     return error, cluster_id, controller, dict(r.carray(broker) or [])
+
+
+def alter_partition_reassignments(port, moves, timeout_ms=10000):
+    """AlterPartitionReassignments v0 (API 45): `moves` {(topic, partition): replicas, or None
+    to cancel}. Returns (error_code, error_message, {(topic, partition): (error_code,
+    error_message)})."""
+    by_topic = {}
+    for (topic, partition), replicas in sorted(moves.items()):
+        by_topic.setdefault(topic, []).append((partition, replicas))
+    topics = []
+    for topic, partitions in by_topic.items():
+        items = [struct.pack(">i", p) +
+                 carray(None if r is None else [struct.pack(">i", b) for b in r]) + NO_TAGS
+                 for p, r in partitions]
+        topics.append(cstring(topic) + carray(items) + NO_TAGS)
+    with Connection(port) as conn:
+        r = conn.call(45, 0, struct.pack(">i", timeout_ms) + carray(topics) + NO_TAGS,
+                      flexible=True)
+    r.take(">i")  # throttle
+    error, message = r.take(">h"), r.cstring()
+
+    def partition(r):
+        index, code, text = r.take(">i"), r.take(">h"), r.cstring()
+        r.tags()
+        return index, (code, text)
+
+    def topic(r):
+        name = r.cstring()
+        partitions = r.carray(partition) or []
+        r.tags()
+        return [((name, index), answer) for index, answer in partitions]
+
+    results = {}
+    for answers in r.carray(topic) or []:
+        results.update(answers)
+    return error, message, results
+
+
+def list_partition_reassignments(port, partitions=None, timeout_ms=10000):
+    """ListPartitionReassignments v0 (API 46) of `partitions` {topic: [indexes]} (None:
+    all). Returns (error_code, error_message, {(topic, partition): {"replicas", "adding",
+    "removing"}})."""
+    topics = None
+    if partitions is not None:
+        topics = [cstring(t) + carray([struct.pack(">i", p) for p in ps]) + NO_TAGS
+                  for t, ps in sorted(partitions.items())]
+    with Connection(port) as conn:
+        r = conn.call(46, 0, struct.pack(">i", timeout_ms) + carray(topics) + NO_TAGS,
+                      flexible=True)
+    r.take(">i")  # throttle
+    error, message = r.take(">h"), r.cstring()
+
+    def partition(r):
+        index = r.take(">i")
+        replicas, adding, removing = _int32s(r), _int32s(r), _int32s(r)
+        r.tags()
+        return index, dict(replicas=replicas, adding=adding, removing=removing)
+
+    def topic(r):
+        name = r.cstring()
+        moves = r.carray(partition) or []
+        r.tags()
+        return [((name, index), move) for index, move in moves]
+
+    ongoing = {}
+    for moves in r.carray(topic) or []:
+        ongoing.update(moves)
+    return error, message, ongoing
 
 
 def find_coordinator(port, group):
