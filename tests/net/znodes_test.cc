@@ -87,6 +87,33 @@ TEST(ZnodesTest, TopicAssignmentIsKafkasVersion2) {
   EXPECT_EQ(decoded->partitions, assignment.partitions);
 }
 
+TEST(ZnodesTest, TopicAssignmentKeepsAReassignmentInProgress) {
+  TopicAssignment assignment;
+  assignment.topic_id = Uuid::Random();
+  assignment.partitions = {{0, {4, 2, 3, 1}}, {1, {2, 3}}};
+  assignment.adding = {{0, {4}}};
+  assignment.removing = {{0, {1}}};
+  const std::string json = EncodeTopicAssignment(assignment);
+  EXPECT_NE(json.find(R"("adding_replicas":{"0":[4]})"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("removing_replicas":{"0":[1]})"), std::string::npos) << json;
+  Result<TopicAssignment> decoded = DecodeTopicAssignment(json);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(decoded->partitions, assignment.partitions);
+  EXPECT_EQ(decoded->adding, assignment.adding);
+  EXPECT_EQ(decoded->removing, assignment.removing);
+  // Null lists, as some tools write them, read as none; anything else is Corruption.
+  Result<TopicAssignment> nulls = DecodeTopicAssignment(
+      R"({"version":2,"partitions":{"0":[1]},"adding_replicas":null,"removing_replicas":null})");
+  ASSERT_TRUE(nulls.ok()) << nulls.status().ToString();
+  EXPECT_TRUE(nulls->adding.empty());
+  EXPECT_TRUE(DecodeTopicAssignment(R"({"partitions":{"0":[1]},"adding_replicas":{"x":[1]}})")
+                  .status()
+                  .IsCorruption());
+  EXPECT_TRUE(DecodeTopicAssignment(R"({"partitions":{"0":[1]},"removing_replicas":[1]})")
+                  .status()
+                  .IsCorruption());
+}
+
 TEST(ZnodesTest, PartitionStateControllerAndEpochRoundTrip) {
   const PartitionState state{.leader = -1, .leader_epoch = 7, .controller_epoch = 2, .isr = {}};
   EXPECT_EQ(EncodePartitionState(state),
