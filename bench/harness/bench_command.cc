@@ -32,6 +32,7 @@ constexpr SuiteEntry kSuites[] = {
     {"latency", RunLatencySuite},
     {"librdkafka", RunLibrdkafkaSuite},
     {"replication", RunReplicationSuite},
+    {"failover", RunFailoverSuite},
 };
 
 // Hands every measurement to both sinks, and tells the person watching.
@@ -95,6 +96,10 @@ std::string CheckOptions(const BenchCommandOptions& o) {
   if (!(o.replication_latency_rate > 0)) {
     return "--replication_latency_rate must be a positive number of records per second";
   }
+  if (o.failover_kills < 1) return "--failover_kills must be at least 1";
+  if (o.failover_reassign_bytes < (int64_t{1} << 20)) {
+    return "--failover_reassign_bytes must be at least 1 MiB (1048576)";
+  }
   return "";
 }
 
@@ -136,6 +141,8 @@ int RunBenchCommand(const BenchCommandOptions& options) {
   suite_options.replication_partitions = options.replication_partitions;
   suite_options.replication_record_bytes = options.replication_record_bytes;
   suite_options.replication_latency_rate = options.replication_latency_rate;
+  suite_options.failover_kills = options.failover_kills;
+  suite_options.failover_reassign_bytes = options.failover_reassign_bytes;
 
   const RunContext context = CollectRunContext(options.data_dir);
   const std::string out = options.out.empty() ? DefaultOutPath() : options.out;

@@ -4,6 +4,7 @@
 // BenchCommandOptions; the binary's main.cc calls RunBenchCommand.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct BenchCommandOptions {
   int replication_partitions = 6;
   int replication_record_bytes = 1024;
   double replication_latency_rate = 10000;
+  // The failover suite's: SuiteOptions' failover_* fields.
+  int failover_kills = 20;
+  int64_t failover_reassign_bytes = int64_t{1} << 30;
 };
 
 // The suites `ringlog bench` knows, in the order `all` runs them.

@@ -16,6 +16,10 @@ DEFINE_int32(replication_partitions, 6, "replication suite: partitions of its to
 DEFINE_int32(replication_record_bytes, 1024, "replication suite: bytes of each record value");
 DEFINE_double(replication_latency_rate, 10000,
               "replication suite: records/s of its end-to-end latency case");
+DEFINE_int32(failover_kills, 20,
+             "failover suite: leaders killed with kill -9 for its failover-time figure");
+DEFINE_int64(failover_reassign_bytes, int64_t{1} << 30,
+             "failover suite: bytes in the partition its reassignment case moves");
 DEFINE_string(broker_binary, "",
               "the ringlog binary that suites start as the broker; default this one "
               "(another build, measured under the same load generator)");
@@ -48,6 +52,8 @@ BenchCommandOptions BenchOptionsFromFlags(const std::string& suite, const char* 
   o.replication_partitions = FLAGS_replication_partitions;
   o.replication_record_bytes = FLAGS_replication_record_bytes;
   o.replication_latency_rate = FLAGS_replication_latency_rate;
+  o.failover_kills = FLAGS_failover_kills;
+  o.failover_reassign_bytes = FLAGS_failover_reassign_bytes;
   std::error_code ec;
   o.ringlog_binary = std::filesystem::read_symlink("/proc/self/exe", ec).string();
   if (ec) o.ringlog_binary = argv0;

@@ -12,4 +12,8 @@ namespace ringlog::bench {
 // for an empty vector.
 double Median(std::vector<double> values);
 
+// The nearest-rank `q`-quantile (0 < q <= 1) of `values`: the smallest value that at least
+// q of them do not exceed; 0 for an empty vector. With 20 values, p99 is the largest.
+double Percentile(std::vector<double> values, double q);
+
 }  // namespace ringlog::bench

@@ -5,6 +5,7 @@
 // every second while it runs; the table at the end is the driver's job.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct SuiteOptions {
   int replication_partitions = 6;
   int replication_record_bytes = 1024;
   double replication_latency_rate = 10000;  // records/s of its end-to-end latency case
+  // The failover suite's kill -9 count (--failover_kills) and the size of the partition its
+  // reassignment moves (--failover_reassign_bytes).
+  int failover_kills = 20;
+  int64_t failover_reassign_bytes = int64_t{1} << 30;
 };
 
 Status RunSeqioSuite(const SuiteOptions& options, MeasurementSink& sink);
@@ -36,5 +41,6 @@ Status RunZeroCopySuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunLatencySuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunLibrdkafkaSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunReplicationSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunFailoverSuite(const SuiteOptions& options, MeasurementSink& sink);
 
 }  // namespace ringlog::bench

@@ -12,7 +12,8 @@ import unittest
 
 from ringlog_fixture import BACKEND, BINARY
 
-SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka", "replication"]
+SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka", "replication",
+          "failover"]
 FIELDS = ["suite", "name", "backend", "params", "mb_per_s", "records_per_s", "latency",
           "repetitions", "baseline_name", "baseline_mb_per_s", "ratio", "git_revision",
           "date", "machine"]
@@ -30,7 +31,9 @@ class BenchSmokeTest(unittest.TestCase):
         return subprocess.run([BINARY, "bench"] + list(args), capture_output=True, text=True,
                               timeout=timeout, cwd=self.dir)
 
-    def run_suite(self, suite, has_baselines=True, extra=()):
+    def run_suite(self, suite, has_baselines=True, extra=(), throughput=True):
+        """throughput=False: the suite's figures are not all throughputs (its test checks
+        them)."""
         out = os.path.join(self.dir, suite + ".jsonl")
         result = self.bench(suite, "--backend=" + BACKEND, "--out=" + out,
                             "--data_dir=" + os.path.join(self.dir, "data"), *TINY, *extra)
@@ -53,7 +56,8 @@ class BenchSmokeTest(unittest.TestCase):
             self.assertRegex(m["date"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
             self.assertEqual(m["repetitions"], 1)
             self.assertIsInstance(m["params"], dict)
-            self.assertGreater(max(m["mb_per_s"], m["records_per_s"]), 0, m["name"])
+            if throughput:
+                self.assertGreater(max(m["mb_per_s"], m["records_per_s"]), 0, m["name"])
             if m["baseline_name"]:
                 self.assertGreater(m["ratio"], 0, m["name"])
                 self.assertGreater(m["baseline_mb_per_s"], 0, m["name"])
@@ -125,6 +129,48 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(cases["RF=1 acks=all 1000 records/s end to end"]["params"]
                          ["replication_factor"], "1")
 
+    def test_failover(self):
+        # A private ZooKeeper and 3 brokers with 2 s sessions (a 4th joins): one kill -9, one
+        # SIGTERM under a producer, one reassignment of a 1 MiB partition (or its refusal).
+        lines = self.run_suite("failover", has_baselines=False, throughput=False,
+                               extra=["--failover_kills=1", "--failover_reassign_bytes=1048576"])
+        cases = {m["name"]: m for m in lines}
+        for m in lines:
+            self.assertEqual(m["params"]["zookeeper_session_timeout_ms"], "2000", m["name"])
+        # The one kill: of a leader, or of a leader that is also the controller.
+        kills = [m for m in lines if m["params"].get("fault") == "kill -9"]
+        self.assertEqual([m["params"]["kills"] for m in kills], ["1"])
+        kill = kills[0]
+        self.assertEqual(kill["params"]["target_ms"], "3000")
+        self.assertEqual(kill["params"]["acks"], "all")
+        # The figure is the time from kill -9 to the successor's first acks=all answer: at
+        # least a part of the session timeout, in the latency columns.
+        self.assertGreater(kill["latency"]["p50_us"], 0)
+        self.assertRegex(kill["params"]["failover_ms"], r"^\d+$")
+        shutdown = cases["SIGTERM of a leader under an idempotent acks=all producer: "
+                         "leadership moved"]
+        self.assertEqual(shutdown["params"]["fault"], "SIGTERM")
+        self.assertEqual(shutdown["params"]["target_failed_deliveries"], "0")
+        self.assertEqual(shutdown["params"]["target_move_ms"], "1000")
+        self.assertGreaterEqual(int(shutdown["params"]["failed_deliveries"]), 0)
+        self.assertGreater(int(shutdown["params"]["deliveries"]), 0)
+        self.assertEqual(shutdown["params"]["clean_exits"], "1")
+        self.assertGreater(shutdown["latency"]["p50_us"], 0)
+        self.assertGreater(shutdown["records_per_s"], 0)
+        move = cases["reassignment of a 1 MiB partition onto a new broker: producer acks=all "
+                     "during the move"]
+        self.assertEqual(move["params"]["brokers"], "4")
+        self.assertEqual(move["params"]["new_broker"], "4")
+        if move["params"]["outcome"] == "moved":
+            self.assertGreater(move["mb_per_s"], 0)
+            self.assertGreater(move["ratio"], 0)
+            self.assertGreater(move["latency"]["p50_us"], 0)
+        else:
+            # A cluster without reassignment refuses it, and the case invents no figure.
+            self.assertRegex(move["params"]["outcome"], r"^refused: ")
+            self.assertEqual((move["mb_per_s"], move["records_per_s"], move["latency"]),
+                             (0, 0, None))
+
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")
         self.assertNotEqual(result.returncode, 0)
@@ -141,6 +187,8 @@ class BenchSmokeTest(unittest.TestCase):
                               ("--repetitions=0", "--repetitions"),
                               ("--replication_producers=0", "--replication_producers"),
                               ("--replication_record_bytes=4", "--replication_record_bytes"),
+                              ("--failover_kills=0", "--failover_kills"),
+                              ("--failover_reassign_bytes=1000", "--failover_reassign_bytes"),
                               ("--no_such_flag=1", "no_such_flag")]:
             result = self.bench("seqio", flag)
             self.assertNotEqual(result.returncode, 0, flag)

@@ -51,7 +51,8 @@ Result<std::unique_ptr<BrokerProcess>> BrokerProcess::Start(const BrokerOptions&
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::string log_path = options.data_dir + ".log";
-  UniqueFd log(open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  const int mode = options.append_log ? O_APPEND : O_TRUNC;
+  UniqueFd log(open(log_path.c_str(), O_WRONLY | O_CREAT | mode | O_CLOEXEC, 0644));
   if (!log.valid()) return Status::IOError("open " + log_path, errno);
 
   const pid_t pid = fork();
@@ -100,6 +101,14 @@ Status BrokerProcess::Stop() {
     return Status::IOError("ringlog serve did not exit cleanly; see " + log_path_);
   }
   return Status::OK();
+}
+
+void BrokerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  // SIGKILL cannot be ignored; the wait only reaps the child.
+  WaitForExit(pid_, std::chrono::duration_cast<std::chrono::milliseconds>(kStopTimeout));
+  pid_ = -1;
 }
 
 double BrokerProcess::CpuSeconds() const {

@@ -5,7 +5,8 @@
 // Start() picks a free loopback port, starts the binary with --listen on it plus the
 // given flags, and returns once the broker accepts connections. The broker's stderr goes
 // to <data_dir>.log for post-mortems. Stop() (also run by the destructor) sends SIGTERM,
-// waits for a clean exit, and kills the broker when it does not exit in time.
+// waits for a clean exit, and kills the broker when it does not exit in time. Kill() is
+// the crash: SIGKILL, no chance to flush or to close its ZooKeeper session.
 //
 // Thread-compatible.
 #pragma once
@@ -26,6 +27,9 @@ struct BrokerOptions {
   std::string backend = "uring";
   // More `--flag=value` arguments, e.g. "--zero_copy=false".
   std::vector<std::string> flags;
+  // Appends to <data_dir>.log instead of truncating it: a restart keeps the earlier
+  // run's log beside its own.
+  bool append_log = false;
 };
 
 class BrokerProcess {
@@ -41,10 +45,14 @@ class BrokerProcess {
   // SIGTERM, then SIGKILL after a grace period; IOError when the exit was not clean.
   // Idempotent.
   Status Stop();
+  // SIGKILL, and waits until the process is gone. Idempotent.
+  void Kill();
 
   const std::string& host() const { return host_; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
+  // False once stopped or killed.
+  bool running() const { return pid_ > 0; }
   // User + system CPU seconds the broker has used so far (from /proc); 0 once stopped.
   double CpuSeconds() const;
 

@@ -2,6 +2,7 @@
 
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <system_error>
 #include <thread>
@@ -24,25 +25,56 @@ constexpr char kChroot[] = "/ringlog-bench";
 Result<std::unique_ptr<LocalCluster>> LocalCluster::Start(const LocalClusterOptions& options) {
   if (options.brokers < 1) return Status::InvalidArgument("a cluster needs a broker");
   std::unique_ptr<LocalCluster> cluster(new LocalCluster());
+  cluster->options_ = options;
   const std::string zookeeper_dir = options.dir + "/zookeeper";
   std::error_code ec;
   std::filesystem::create_directories(zookeeper_dir, ec);
   if (ec) return Status::IOError("create " + zookeeper_dir + ": " + ec.message(), ec.value());
   ASSIGN_OR_RETURN(cluster->zookeeper_, ZooKeeperProcess::Start(zookeeper_dir));
   for (int id = 1; id <= options.brokers; ++id) {
-    BrokerOptions b;
-    b.binary = options.binary;
-    b.data_dir = options.dir + "/broker-" + std::to_string(id);
-    b.backend = options.backend;
-    b.flags = {"--broker_id=" + std::to_string(id),
-               "--zookeeper_connect=" + cluster->zookeeper_->connect_string() + kChroot};
-    b.flags.insert(b.flags.end(), options.flags.begin(), options.flags.end());
-    cluster->log_paths_.push_back(b.data_dir + ".log");
-    ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker, BrokerProcess::Start(b));
-    cluster->brokers_.push_back(std::move(broker));
+    RETURN_IF_ERROR(cluster->StartBroker(id, /*append_log=*/false));
   }
   RETURN_IF_ERROR(cluster->WaitForCluster(kClusterTimeout));
   return cluster;
+}
+
+Status LocalCluster::StartBroker(int32_t id, bool append_log) {
+  BrokerOptions b;
+  b.binary = options_.binary;
+  b.data_dir = options_.dir + "/broker-" + std::to_string(id);
+  b.backend = options_.backend;
+  b.flags = {"--broker_id=" + std::to_string(id),
+             "--zookeeper_connect=" + zookeeper_->connect_string() + kChroot};
+  b.flags.insert(b.flags.end(), options_.flags.begin(), options_.flags.end());
+  b.append_log = append_log;
+  const size_t index = static_cast<size_t>(id - 1);
+  if (index == log_paths_.size()) log_paths_.push_back(b.data_dir + ".log");
+  ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker, BrokerProcess::Start(b));
+  if (index == brokers_.size()) {
+    brokers_.push_back(std::move(broker));
+  } else {
+    brokers_[index] = std::move(broker);
+  }
+  return Status::OK();
+}
+
+void LocalCluster::KillBroker(int32_t id) { brokers_.at(static_cast<size_t>(id - 1))->Kill(); }
+
+Status LocalCluster::StopBroker(int32_t id) {
+  return brokers_.at(static_cast<size_t>(id - 1))->Stop();
+}
+
+Status LocalCluster::RestartBroker(int32_t id) {
+  if (running(id)) return Status::InvalidArgument("broker " + std::to_string(id) + " runs");
+  RETURN_IF_ERROR(StartBroker(id, /*append_log=*/true));
+  return WaitForCluster(kClusterTimeout);
+}
+
+Result<int32_t> LocalCluster::AddBroker() {
+  const int32_t id = broker_count() + 1;
+  RETURN_IF_ERROR(StartBroker(id, /*append_log=*/false));
+  RETURN_IF_ERROR(WaitForCluster(kClusterTimeout));
+  return id;
 }
 
 LocalCluster::~LocalCluster() {
@@ -66,6 +98,7 @@ Status LocalCluster::Stop() {
 std::string LocalCluster::bootstrap_servers() const {
   std::string servers;
   for (const std::unique_ptr<BrokerProcess>& b : brokers_) {
+    if (!b->running()) continue;
     if (!servers.empty()) servers += ",";
     servers += b->host() + ":" + std::to_string(b->port());
   }
@@ -82,15 +115,32 @@ Result<std::vector<MetadataAnswer>> LocalCluster::AskEveryBroker(
     const std::vector<std::string>& topics) const {
   std::vector<MetadataAnswer> answers;
   for (const std::unique_ptr<BrokerProcess>& b : brokers_) {
+    if (!b->running()) continue;
     ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> connection,
                      KafkaConnection::Connect(b->host(), b->port()));
     ASSIGN_OR_RETURN(MetadataAnswer answer, QueryMetadata(*connection, topics));
     answers.push_back(std::move(answer));
   }
+  if (answers.empty()) return Status::IOError("no broker runs");
   return answers;
 }
 
+Result<MetadataAnswer> LocalCluster::AskRunningBroker(
+    const std::vector<std::string>& topics) const {
+  for (const std::unique_ptr<BrokerProcess>& b : brokers_) {
+    if (!b->running()) continue;
+    ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> connection,
+                     KafkaConnection::Connect(b->host(), b->port()));
+    return QueryMetadata(*connection, topics);
+  }
+  return Status::IOError("no broker runs");
+}
+
 Status LocalCluster::WaitForCluster(std::chrono::milliseconds timeout) const {
+  std::vector<int32_t> running_ids;
+  for (int32_t id = 1; id <= broker_count(); ++id) {
+    if (running(id)) running_ids.push_back(id);
+  }
   const auto deadline = steady_clock::now() + timeout;
   std::string last = "no answer yet";
   while (steady_clock::now() < deadline) {
@@ -99,8 +149,10 @@ Status LocalCluster::WaitForCluster(std::chrono::milliseconds timeout) const {
       bool formed = true;
       const int32_t controller = answers->front().controller_id;
       for (const MetadataAnswer& a : *answers) {
-        formed = formed && a.brokers.size() == brokers_.size() && a.controller_id >= 0 &&
-                 a.controller_id == controller;
+        std::vector<int32_t> ids;
+        for (const BrokerMetadata& b : a.brokers) ids.push_back(b.node_id);
+        formed = formed && ids == running_ids && a.controller_id == controller &&
+                 std::ranges::find(running_ids, controller) != running_ids.end();
       }
       if (formed) return Status::OK();
       last = std::to_string(answers->front().brokers.size()) + " brokers, controller " +
@@ -124,6 +176,31 @@ Result<std::vector<PartitionMetadata>> LocalCluster::CreateTopic(const std::stri
   return WaitForLeaders(topic, partitions);
 }
 
+Result<TopicMetadata> LocalCluster::WaitForTopic(const std::string& topic, const TopicCheck& check,
+                                                 std::chrono::milliseconds timeout) const {
+  const auto deadline = steady_clock::now() + timeout;
+  std::string last = "no answer yet";
+  while (steady_clock::now() < deadline) {
+    Result<std::vector<MetadataAnswer>> answers = AskEveryBroker({topic});
+    if (!answers.ok()) {
+      last = answers.status().ToString();
+    } else {
+      last.clear();
+      for (const MetadataAnswer& a : *answers) {
+        if (a.topics.size() != 1) {
+          last = "no topic in the answer";
+        } else {
+          last = check(a.topics[0]);
+        }
+        if (!last.empty()) break;
+      }
+      if (last.empty()) return answers->front().topics[0];
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return Status::IOError(topic + ": " + last + "; see" + LogPaths());
+}
+
 Result<std::vector<PartitionMetadata>> LocalCluster::WaitForLeaders(
     const std::string& topic, int32_t partitions, std::chrono::milliseconds timeout) const {
   const auto deadline = steady_clock::now() + timeout;
@@ -144,8 +221,8 @@ Result<std::vector<PartitionMetadata>> LocalCluster::WaitForLeaders(
         }
         for (size_t p = 0; p < a.topics[0].partitions.size(); ++p) {
           const PartitionMetadata& mine = a.topics[0].partitions[p];
-          if (mine.error_code != 0 || mine.leader_id < 1 ||
-              mine.leader_id > static_cast<int32_t>(brokers_.size()) ||
+          if (mine.error_code != 0 || mine.leader_id < 1 || mine.leader_id > broker_count() ||
+              !running(mine.leader_id) ||
               mine.leader_id != first.topics[0].partitions[p].leader_id) {
             settled = false;
             last = "partition " + std::to_string(mine.partition) + ": error " +
@@ -164,9 +241,7 @@ Result<std::vector<PartitionMetadata>> LocalCluster::WaitForLeaders(
 }
 
 Result<TopicMetadata> LocalCluster::DescribeTopic(const std::string& topic) const {
-  ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> connection,
-                   KafkaConnection::Connect(broker(1).host(), broker(1).port()));
-  ASSIGN_OR_RETURN(MetadataAnswer answer, QueryMetadata(*connection, {topic}));
+  ASSIGN_OR_RETURN(MetadataAnswer answer, AskRunningBroker({topic}));
   if (answer.topics.size() != 1) return Status::Corruption("Metadata answered no topic");
   return answer.topics[0];
 }

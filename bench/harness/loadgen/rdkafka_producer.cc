@@ -2,9 +2,11 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 namespace ringlog::bench {
 namespace {
@@ -23,6 +25,10 @@ struct Deliveries {
   rd_kafka_resp_err_t first_error = RD_KAFKA_RESP_ERR_NO_ERROR;
   ProgressReporter* progress = nullptr;
   uint64_t record_bytes = 0;
+  // When the last record was reported stored (the run's start before the first), and the
+  // longest wait between two such moments.
+  Clock::time_point last_delivery;
+  Clock::duration longest_gap{0};
 };
 
 void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opaque) {
@@ -32,6 +38,9 @@ void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opa
     return;
   }
   ++d->delivered;
+  const Clock::time_point now = Clock::now();
+  d->longest_gap = std::max(d->longest_gap, now - d->last_delivery);
+  d->last_delivery = now;
   if (d->progress != nullptr) d->progress->Add(d->record_bytes, 1);
 }
 
@@ -111,25 +120,60 @@ Result<std::unique_ptr<RdkafkaProducer>> RdkafkaProducer::Create(
   return std::unique_ptr<RdkafkaProducer>(new RdkafkaProducer(std::move(state)));
 }
 
+namespace {
+
+// Enqueues one record (to the partitioner's choice). True when librdkafka took it, false when
+// its queue was full (after serving delivery reports for a millisecond).
+Result<bool> EnqueueOne(rd_kafka_t* rk, rd_kafka_topic_t* topic, std::string& payload) {
+  if (rd_kafka_produce(topic, RD_KAFKA_PARTITION_UA, 0, payload.data(), payload.size(), nullptr, 0,
+                       nullptr) == 0) {
+    return true;
+  }
+  if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+    return Status::IOError(std::string("rd_kafka_produce: ") +
+                           rd_kafka_err2str(rd_kafka_last_error()));
+  }
+  rd_kafka_poll(rk, 1);
+  return false;
+}
+
+}  // namespace
+
 Result<RdkafkaProducerResult> RdkafkaProducer::Run(ProgressReporter* progress) {
   State& s = *state_;
   s.deliveries.progress = progress;
   const Clock::time_point start = Clock::now();
+  s.deliveries.last_delivery = start;
+  s.deliveries.longest_gap = Clock::duration::zero();
   const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(s.options.seconds));
+  const auto stopped = [&] {
+    return s.options.stop != nullptr && s.options.stop->load(std::memory_order_relaxed);
+  };
   int64_t enqueued = 0;
-  while (Clock::now() < deadline) {
-    for (int64_t i = 0; i < kPollEvery; ++i) {
-      if (rd_kafka_produce(s.topic.get(), RD_KAFKA_PARTITION_UA, 0, s.payload.data(),
-                           s.payload.size(), nullptr, 0, nullptr) == 0) {
-        ++enqueued;
+  while (Clock::now() < deadline && !stopped()) {
+    if (s.options.records_per_second > 0) {
+      const Clock::time_point due =
+          start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                      static_cast<double>(enqueued) / s.options.records_per_second));
+      const Clock::time_point now = Clock::now();
+      if (due > now) {
+        const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(due - now);
+        if (wait.count() > 0) {
+          rd_kafka_poll(s.rk.get(), static_cast<int>(wait.count()));
+        } else {
+          std::this_thread::sleep_until(due);
+        }
         continue;
       }
-      if (rd_kafka_last_error() != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-        return Status::IOError(std::string("rd_kafka_produce: ") +
-                               rd_kafka_err2str(rd_kafka_last_error()));
-      }
-      rd_kafka_poll(s.rk.get(), 1);
+      ASSIGN_OR_RETURN(const bool taken, EnqueueOne(s.rk.get(), s.topic.get(), s.payload));
+      if (taken) ++enqueued;
+      rd_kafka_poll(s.rk.get(), 0);
+      continue;
+    }
+    for (int64_t i = 0; i < kPollEvery; ++i) {
+      ASSIGN_OR_RETURN(const bool taken, EnqueueOne(s.rk.get(), s.topic.get(), s.payload));
+      if (taken) ++enqueued;
     }
     rd_kafka_poll(s.rk.get(), 0);
   }
@@ -137,13 +181,22 @@ Result<RdkafkaProducerResult> RdkafkaProducer::Run(ProgressReporter* progress) {
     return Status::IOError("librdkafka flush timed out with " +
                            std::to_string(rd_kafka_outq_len(s.rk.get())) + " records queued");
   }
+  const Clock::time_point end = Clock::now();
   RdkafkaProducerResult result;
-  result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(end - start).count();
   result.delivered = s.deliveries.delivered;
+  result.failed = s.deliveries.failed;
+  result.longest_gap_seconds =
+      std::chrono::duration<double>(
+          std::max(s.deliveries.longest_gap, end - s.deliveries.last_delivery))
+          .count();
   if (s.deliveries.failed > 0) {
-    return Status::IOError(
-        std::to_string(s.deliveries.failed) + " of " + std::to_string(enqueued) +
-        " deliveries failed, first: " + rd_kafka_err2str(s.deliveries.first_error));
+    result.first_error = rd_kafka_err2str(s.deliveries.first_error);
+    if (!s.options.count_failures) {
+      return Status::IOError(std::to_string(s.deliveries.failed) + " of " +
+                             std::to_string(enqueued) +
+                             " deliveries failed, first: " + result.first_error);
+    }
   }
   return result;
 }

@@ -2,10 +2,11 @@
 // applications run, driven at full speed with small records.
 //
 // The producer (after an optional warm-up) enqueues records in a tight loop for a fixed time
-// (waiting briefly whenever librdkafka's queue is full), then flushes; the rate counts only records
-// whose delivery report says they were stored.
+// (waiting briefly whenever librdkafka's queue is full), or at a fixed rate, then flushes; the
+// rate counts only records whose delivery report says they were stored.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -27,11 +28,24 @@ struct RdkafkaProducerOptions {
   // delivered and not counted: the client has then learnt the topic's leaders and
   // connected to them, so a short run measures producing, not the client's start.
   int warmup_partitions = 0;
+  // Records enqueued per second, evenly spaced; 0: as fast as librdkafka's queue takes them.
+  double records_per_second = 0;
+  // Ends the run before `seconds` once it reads true (checked between records); may be null,
+  // else must outlive Run().
+  const std::atomic<bool>* stop = nullptr;
+  // Failed deliveries are counted in the result instead of failing the run, for the runs
+  // whose question is how many fail.
+  bool count_failures = false;
 };
 
 struct RdkafkaProducerResult {
   int64_t delivered = 0;
-  double seconds = 0;  // first enqueue to the end of the final flush
+  double seconds = 0;       // first enqueue to the end of the final flush
+  int64_t failed = 0;       // only with count_failures; else a failure fails the run
+  std::string first_error;  // of the first failed delivery
+  // The longest time without a delivery report of a stored record, from the first enqueue
+  // to the last report: how long the producer was stalled at worst.
+  double longest_gap_seconds = 0;
   double records_per_s() const { return seconds > 0 ? delivered / seconds : 0; }
 };
 
@@ -45,8 +59,9 @@ class RdkafkaProducer {
   RdkafkaProducer(const RdkafkaProducer&) = delete;
   RdkafkaProducer& operator=(const RdkafkaProducer&) = delete;
 
-  // Produces for options.seconds, then flushes. IOError when any delivery fails or the
-  // final flush times out. `progress` may be null and must outlive the call. Once only.
+  // Produces for options.seconds (or until options.stop), then flushes. IOError when the
+  // final flush times out, or when a delivery fails and options.count_failures is off. `progress`
+  // may be null and must outlive the call. Once only.
   Result<RdkafkaProducerResult> Run(ProgressReporter* progress);
 
  private:

@@ -6,7 +6,8 @@
 namespace ringlog::bench {
 
 std::string EncodeRequestFrame(ApiKey api_key, int16_t version,
-                               const std::function<void(WireWriter&)>& encode_body) {
+                               const std::function<void(WireWriter&)>& encode_body,
+                               bool flexible_header) {
   std::string frame;
   WireWriter writer(&frame);
   writer.WriteInt32(0);  // size, patched below
@@ -14,7 +15,7 @@ std::string EncodeRequestFrame(ApiKey api_key, int16_t version,
   header.api_key = static_cast<int16_t>(api_key);
   header.api_version = version;
   header.client_id = kLoadgenClientId;
-  EncodeRequestHeader(writer, header, /*flexible=*/false);
+  EncodeRequestHeader(writer, header, flexible_header);
   encode_body(writer);
   writer.PatchInt32(0, static_cast<int32_t>(frame.size() - sizeof(int32_t)));
   return frame;

@@ -20,11 +20,14 @@ inline constexpr size_t kFrameCorrelationIdPos = 8;
 inline constexpr char kLoadgenClientId[] = "ringlog-bench";
 
 // The whole frame (size prefix included) of a request whose body `encode_body` writes,
-// with correlation id 0. Only for API versions whose request header is not flexible.
+// with correlation id 0: request header v1, or v2 (with its empty tagged fields) when
+// `flexible_header`, as the API version needs.
 std::string EncodeRequestFrame(ApiKey api_key, int16_t version,
-                               const std::function<void(WireWriter&)>& encode_body);
+                               const std::function<void(WireWriter&)>& encode_body,
+                               bool flexible_header = false);
 
 // Bytes of the frame's header (size prefix included), i.e. where the body starts.
+// REQUIRES: a frame with a v1 (not flexible) header.
 size_t FrameBodyPosition(std::span<const uint8_t> frame);
 
 }  // namespace ringlog::bench
