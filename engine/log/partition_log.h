@@ -205,8 +205,9 @@ class PartitionLog final {
 
   // Drops every batch at and above `offset` (a batch boundary; a batch that starts below it
   // is kept whole), on both backends, and rewinds with it the indexes, the producer state,
-  // the epoch history and the high watermark (to at most `offset`). A no-op at or above the
-  // log end. InvalidArgument below the log start offset. Durable when it returns.
+  // the epoch history and the high watermark (to at most `offset`). At or above the log end
+  // only the epochs that start at or above `offset` go (they wrote nothing). InvalidArgument
+  // below the log start offset. Durable when it returns.
   Status TruncateTo(Offset offset);
   // Drops the whole log and starts it empty at `offset`, which becomes its log start: for a
   // follower whose leader no longer has the offsets it would fetch next. Durable when it

@@ -178,7 +178,15 @@ Status PartitionLog::TruncateTo(Offset offset) {
                                    std::to_string(offset) + ", below its log start offset " +
                                    std::to_string(log_start_offset()));
   }
-  if (offset >= appended_offset_.load()) return Status::OK();
+  if (offset >= appended_offset_.load()) {
+    // As Kafka's truncateTo: a follower told to cut where its log ends may hold an epoch that
+    // starts there, one it led without writing (killed before its first batch). Kept, it
+    // stays the follower's latest epoch, which its next fetch names again, and the leader,
+    // which never knew it, answers with the same cut, forever.
+    LeaderEpochHistory epochs = epochs_;
+    if (epochs.TruncateFromEnd(offset)) RETURN_IF_ERROR(StoreEpochsLocked(std::move(epochs)));
+    return Status::OK();
+  }
   return TruncateLocked(offset).WithContext("truncate " + id_.ToString() + " to " +
                                             std::to_string(offset));
 }

@@ -146,6 +146,27 @@ TEST_P(TruncateFixture, NoOpAtTheEndAndRefusedBelowTheStart) {
   EXPECT_EQ(log->log_start_offset(), 9);
 }
 
+// A broker led epoch 2 from offset 3 without writing, was killed, and now follows a leader
+// that never knew epoch 2: told to cut at 3, where its log ends, it drops epoch 2, so that
+// its next fetch names epoch 0 and goes on (before, it named epoch 2 again, forever).
+TEST_P(PartitionLogTruncateTest, ACutAtTheEndDropsTheEpochsThatStartThere) {
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  Produce(*log);  // 0..2 at epoch 0
+  ASSERT_TRUE(log->AssignLeaderEpoch(2).ok());
+  ASSERT_EQ(log->latest_epoch(), 2);
+  ASSERT_TRUE(log->TruncateTo(3).ok());
+  EXPECT_EQ(log->log_end_offset(), 3);
+  EXPECT_EQ(log->leader_epochs(), (std::vector<EpochStart>{{0, 0}}));
+  EXPECT_EQ(log->latest_epoch(), 0);
+  log = Restart(std::move(log));
+  ASSERT_NE(log, nullptr);
+  EXPECT_EQ(log->leader_epochs(), (std::vector<EpochStart>{{0, 0}}));
+  // Past the end nothing goes: no epoch starts there.
+  ASSERT_TRUE(log->TruncateTo(10).ok());
+  EXPECT_EQ(log->leader_epochs(), (std::vector<EpochStart>{{0, 0}}));
+}
+
 TEST_P(PartitionLogTruncateTest, RewindsTheProducerState) {
   auto log = OpenLog(SmallSegments());
   ASSERT_NE(log, nullptr);
