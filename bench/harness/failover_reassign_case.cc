@@ -10,12 +10,19 @@
 // ISR, led by one of its members. Figures: the time of the move, and the producer's
 // throughput during it against before it (medians over --repetitions).
 //
+// The producer during the move stops after a quarter of the partition's size: on two shared
+// cores a full-speed producer can outrun the new replica, and the move would then never end
+// while the disk fills (a 1 GiB move under such a producer had written 18 GB per broker after
+// 4 minutes). Its rate is over its own run, which lies within the move; the move's time
+// includes copying what it wrote.
+//
 // A cluster that does not serve API 45 gets one measurement without figures whose
 // "outcome" says so: the refusal is the result, not a figure.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -39,6 +46,11 @@ constexpr int kFillRecordsPerBatch = 32;  // 512 KiB batches, below --message_ma
 constexpr int kRecordBytes = 1024;
 constexpr auto kMoveTimeout = std::chrono::minutes(30);
 constexpr double kFillSeconds = 3600;
+// What the producer during a move may add to the partition, as a fraction of its size.
+constexpr int64_t kDuringShare = 4;  // a quarter
+// Free space the case wants on the data directory, in partition sizes: 4 brokers' replicas
+// with what the producers add, and room for the backends' own overheads.
+constexpr int64_t kFreeSpaceShare = 12;
 
 std::map<std::string, std::string> ProducerConfig() {
   return {{"acks", "all"}, {"linger.ms", "5"}, {"compression.codec", "none"}};
@@ -57,6 +69,20 @@ Status Fill(const LocalCluster& cluster, int32_t leader, int64_t bytes) {
   p.max_batch_bytes = bytes;
   ProgressReporter progress("failover fill " + std::string(kTopic));
   return RunProducer(p, &progress).status();
+}
+
+// IOError when the file system of `dir` has less than `needed` bytes free.
+Status CheckFreeSpace(const std::string& dir, int64_t needed) {
+  std::error_code ec;
+  const std::filesystem::space_info space = std::filesystem::space(dir, ec);
+  if (ec) return Status::IOError("free space of " + dir + ": " + ec.message(), ec.value());
+  if (space.available < static_cast<uintmax_t>(needed)) {
+    return Status::IOError("the reassignment case wants " + std::to_string(needed >> 20) +
+                           " MiB free in " + dir + ", which has " +
+                           std::to_string(space.available >> 20) +
+                           " MiB: lower --failover_reassign_bytes");
+  }
+  return Status::OK();
 }
 
 // The reassignment's target: `replicas` with the leader's place taken by the broker of the
@@ -101,7 +127,8 @@ Result<double> ProduceFor(const LocalCluster& cluster, double seconds) {
 struct MoveFigures {
   std::string refused;  // the cluster's error when it refused the move; then no figures
   double seconds = 0;
-  double records_per_s = 0;  // of the producer during the move
+  double records_per_s = 0;     // of the producer during the move
+  double producer_seconds = 0;  // how long it ran: the move's first seconds, or all of it
 };
 
 // One move of the partition's leader replica onto the broker outside its replica set.
@@ -119,6 +146,7 @@ Result<MoveFigures> MoveOnce(const FailoverContext& context, KafkaConnection& ad
   r.config = ProducerConfig();
   r.warmup_partitions = 1;
   r.stop = &stop;
+  r.max_records = context.options.failover_reassign_bytes / kDuringShare / kRecordBytes;
   ASSIGN_OR_RETURN(std::unique_ptr<RdkafkaProducer> producer, RdkafkaProducer::Create(r));
   Result<RdkafkaProducerResult> produced = Status::Busy("not run");
   std::thread producing([&] { produced = producer->Run(nullptr); });
@@ -136,9 +164,9 @@ Result<MoveFigures> MoveOnce(const FailoverContext& context, KafkaConnection& ad
   stop = true;
   producing.join();
   RETURN_IF_ERROR(moved);
-  if (answer->error_code != 0) return MoveFigures{answer->error, 0, 0};
+  if (answer->error_code != 0) return MoveFigures{answer->error, 0, 0, 0};
   RETURN_IF_ERROR(produced.status());
-  return MoveFigures{"", seconds, produced->records_per_s()};
+  return MoveFigures{"", seconds, produced->records_per_s(), produced->seconds};
 }
 
 }  // namespace
@@ -159,6 +187,7 @@ Status MeasureReassignment(const FailoverContext& context) {
     m.params["api"] = "AlterPartitionReassignments v0";
     m.params["client"] = "librdkafka";
     m.params["record_bytes"] = std::to_string(kRecordBytes);
+    m.params["producer_max_bytes_during"] = std::to_string(bytes / kDuringShare);
     for (const auto& [key, value] : ProducerConfig()) m.params[key] = value;
     m.repetitions = context.options.repetitions;
     return m;
@@ -177,9 +206,10 @@ Status MeasureReassignment(const FailoverContext& context) {
     context.sink.Add(m);
     return Status::OK();
   }
+  RETURN_IF_ERROR(CheckFreeSpace(context.options.data_dir, bytes * kFreeSpaceShare));
   RETURN_IF_ERROR(Fill(cluster, partitions[0].leader_id, bytes));
   RETURN_IF_ERROR(WaitForFullIsr(cluster, kTopic));
-  std::vector<double> before, during, move_seconds;
+  std::vector<double> before, during, move_seconds, producer_seconds;
   for (int rep = 0; rep < context.options.repetitions; ++rep) {
     ASSIGN_OR_RETURN(const double rate,
                      ProduceFor(cluster, context.options.seconds_per_measurement));
@@ -195,6 +225,7 @@ Status MeasureReassignment(const FailoverContext& context) {
     }
     during.push_back(move.records_per_s);
     move_seconds.push_back(move.seconds);
+    producer_seconds.push_back(move.producer_seconds);
     std::fprintf(stderr,
                  "failover %s reassignment %d/%d: %.1f s, producer %.0f records/s during, %.0f "
                  "before\n",
@@ -210,6 +241,7 @@ Status MeasureReassignment(const FailoverContext& context) {
   Measurement m = base(name);
   m.params["outcome"] = "moved";
   m.params["move_ms"] = MillisecondsList(move_seconds);
+  m.params["producer_during_ms"] = MillisecondsList(producer_seconds);
   m.records_per_s = Median(during);
   m.mb_per_s = m.records_per_s * kRecordBytes / 1e6;
   m.latency = SecondsSummary(move_seconds);

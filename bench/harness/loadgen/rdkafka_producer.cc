@@ -147,10 +147,11 @@ Result<RdkafkaProducerResult> RdkafkaProducer::Run(ProgressReporter* progress) {
   s.deliveries.longest_gap = Clock::duration::zero();
   const Clock::time_point deadline = start + std::chrono::duration_cast<Clock::duration>(
                                                  std::chrono::duration<double>(s.options.seconds));
-  const auto stopped = [&] {
-    return s.options.stop != nullptr && s.options.stop->load(std::memory_order_relaxed);
-  };
   int64_t enqueued = 0;
+  const auto stopped = [&] {
+    return (s.options.stop != nullptr && s.options.stop->load(std::memory_order_relaxed)) ||
+           (s.options.max_records > 0 && enqueued >= s.options.max_records);
+  };
   while (Clock::now() < deadline && !stopped()) {
     if (s.options.records_per_second > 0) {
       const Clock::time_point due =
@@ -171,7 +172,7 @@ Result<RdkafkaProducerResult> RdkafkaProducer::Run(ProgressReporter* progress) {
       rd_kafka_poll(s.rk.get(), 0);
       continue;
     }
-    for (int64_t i = 0; i < kPollEvery; ++i) {
+    for (int64_t i = 0; i < kPollEvery && !stopped(); ++i) {
       ASSIGN_OR_RETURN(const bool taken, EnqueueOne(s.rk.get(), s.topic.get(), s.payload));
       if (taken) ++enqueued;
     }

@@ -33,6 +33,8 @@ struct RdkafkaProducerOptions {
   // Ends the run before `seconds` once it reads true (checked between records); may be null,
   // else must outlive Run().
   const std::atomic<bool>* stop = nullptr;
+  // Ends the run before `seconds` once this many records were enqueued; 0: no limit.
+  int64_t max_records = 0;
   // Failed deliveries are counted in the result instead of failing the run, for the runs
   // whose question is how many fail.
   bool count_failures = false;
@@ -59,7 +61,8 @@ class RdkafkaProducer {
   RdkafkaProducer(const RdkafkaProducer&) = delete;
   RdkafkaProducer& operator=(const RdkafkaProducer&) = delete;
 
-  // Produces for options.seconds (or until options.stop), then flushes. IOError when the
+  // Produces for options.seconds (or until options.stop or options.max_records), then
+  // flushes. IOError when the
   // final flush times out, or when a delivery fails and options.count_failures is off. `progress`
   // may be null and must outlive the call. Once only.
   Result<RdkafkaProducerResult> Run(ProgressReporter* progress);
