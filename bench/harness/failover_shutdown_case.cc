@@ -14,10 +14,10 @@
 // just stops (its ZooKeeper session closes and the controller elects new leaders) is the
 // broker's business; the case says which by whether the broker serves ControlledShutdown
 // (API 7).
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>

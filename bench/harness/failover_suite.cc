@@ -14,8 +14,8 @@
 // 3. Reassignment: a 4th broker joins; a --failover_reassign_bytes (1 GiB) partition moves
 //    onto it through AlterPartitionReassignments (API 45) while a producer writes to it: the
 //    time of the move, and the producer's throughput during it against before it.
+#include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <memory>
 #include <string>
 
