@@ -1,6 +1,7 @@
 #include "bench/harness/loadgen/partition_reassignment.h"
 
 #include "bench/harness/loadgen/request_frame.h"
+#include "net/codec/alter_partition_reassignments_codec.h"
 #include "net/codec/api_versions_codec.h"
 #include "net/codec/wire_reader.h"
 
@@ -8,7 +9,7 @@ namespace ringlog::bench {
 namespace {
 
 constexpr int16_t kApiVersionsVersion = 0;
-constexpr int16_t kReassignmentsVersion = 0;  // every version of API 45 is flexible
+constexpr int16_t kReassignmentsVersion = 0;  // flexible, as every version of API 45
 constexpr int32_t kReassignmentTimeoutMs = 30000;
 
 Status Call(KafkaConnection& connection, std::string& frame, std::vector<uint8_t>* body) {
@@ -62,50 +63,33 @@ Result<ReassignmentAnswer> RequestReassignment(KafkaConnection& connection,
     return Status::NotSupported("the broker serves AlterPartitionReassignments " + range +
                                 " only, not v0");
   }
+  AlterPartitionReassignmentsRequest request;
+  request.timeout_ms = kReassignmentTimeoutMs;
+  request.topics.push_back({.name = topic, .partitions = {{partition, replicas}}});
   std::string frame = EncodeRequestFrame(
-      static_cast<ApiKey>(kAlterPartitionReassignmentsKey), kReassignmentsVersion,
-      [&](WireWriter& w) {
-        constexpr bool kFlexible = true;
-        w.WriteInt32(kReassignmentTimeoutMs);
-        w.WriteArrayLength(1, kFlexible);  // topics
-        w.WriteString(topic, kFlexible);
-        w.WriteArrayLength(1, kFlexible);  // partitions
-        w.WriteInt32(partition);
-        w.WriteArrayLength(static_cast<int32_t>(replicas.size()), kFlexible);
-        for (const int32_t r : replicas) w.WriteInt32(r);
-        w.WriteEmptyTaggedFields();  // partition
-        w.WriteEmptyTaggedFields();  // topic
-        w.WriteEmptyTaggedFields();  // request
+      ApiKey::kAlterPartitionReassignments, kReassignmentsVersion,
+      [&](WireWriter& writer) {
+        EncodeAlterPartitionReassignmentsRequest(writer, request, kReassignmentsVersion);
       },
       /*flexible_header=*/true);
   std::vector<uint8_t> body;
   RETURN_IF_ERROR(Call(connection, frame, &body));
   WireReader reader(body);
   RETURN_IF_ERROR(reader.SkipTaggedFields());  // the flexible response header's
-  ASSIGN_OR_RETURN(const int32_t throttle_time_ms, reader.ReadInt32());
-  static_cast<void>(throttle_time_ms);
-  ASSIGN_OR_RETURN(const int16_t error_code, reader.ReadInt16());
-  ASSIGN_OR_RETURN(const std::optional<std::string> error_message,
-                   reader.ReadCompactNullableString());
-  if (error_code != 0) {
-    return ReassignmentAnswer{error_code, ErrorText("request", error_code, error_message)};
+  ASSIGN_OR_RETURN(const AlterPartitionReassignmentsResponse response,
+                   DecodeAlterPartitionReassignmentsResponse(reader, kReassignmentsVersion));
+  if (response.error_code != 0) {
+    return ReassignmentAnswer{response.error_code,
+                              ErrorText("request", response.error_code, response.error_message)};
   }
-  ASSIGN_OR_RETURN(const int32_t topics, reader.ReadArrayLength(/*flexible=*/true));
-  for (int32_t t = 0; t < topics; ++t) {
-    ASSIGN_OR_RETURN(const std::string name, reader.ReadCompactString());
-    ASSIGN_OR_RETURN(const int32_t partitions, reader.ReadArrayLength(/*flexible=*/true));
-    for (int32_t p = 0; p < partitions; ++p) {
-      ASSIGN_OR_RETURN(const int32_t index, reader.ReadInt32());
-      ASSIGN_OR_RETURN(const int16_t code, reader.ReadInt16());
-      ASSIGN_OR_RETURN(const std::optional<std::string> message,
-                       reader.ReadCompactNullableString());
-      RETURN_IF_ERROR(reader.SkipTaggedFields());
-      if (code != 0) {
-        return ReassignmentAnswer{code,
-                                  ErrorText(name + "-" + std::to_string(index), code, message)};
+  for (const AlterPartitionReassignmentsResponse::TopicResult& t : response.responses) {
+    for (const AlterPartitionReassignmentsResponse::PartitionResult& p : t.partitions) {
+      if (p.error_code != 0) {
+        return ReassignmentAnswer{
+            p.error_code, ErrorText(t.name + "-" + std::to_string(p.partition_index), p.error_code,
+                                    p.error_message)};
       }
     }
-    RETURN_IF_ERROR(reader.SkipTaggedFields());
   }
   return ReassignmentAnswer{};
 }

@@ -11,6 +11,7 @@
 
 #include "bench/harness/loadgen/kafka_connection.h"
 #include "engine/status.h"
+#include "net/codec/api_key.h"
 
 namespace ringlog::bench {
 
@@ -22,7 +23,8 @@ struct VersionRange {
 };
 Result<std::optional<VersionRange>> ServedVersions(KafkaConnection& connection, int16_t api_key);
 
-inline constexpr int16_t kAlterPartitionReassignmentsKey = 45;
+inline constexpr int16_t kAlterPartitionReassignmentsKey =
+    static_cast<int16_t>(ApiKey::kAlterPartitionReassignments);
 
 // The cluster's answer to a reassignment: error code 0 when it accepted it (the move runs
 // on), else the Kafka error code and message of the request or of the partition.
