@@ -28,6 +28,7 @@ extern const ApiSpec kListPartitionReassignmentsApi;
 
 // Replication: the controller's side.
 extern const ApiSpec kAlterPartitionApi;
+extern const ApiSpec kControlledShutdownApi;
 
 // Consumer groups and committed offsets.
 extern const ApiSpec kFindCoordinatorApi;

@@ -57,9 +57,11 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
     return;
   }
   const bool flexible = spec->IsFlexible(version);
-  if (Status rest = DecodeRequestHeaderRest(reader, flexible, &*header); !rest.ok()) {
-    CloseConnection(reply, "bad request header: " + rest.ToString());
-    return;
+  if (RequestHeaderHasRest(key, version)) {
+    if (Status rest = DecodeRequestHeaderRest(reader, flexible, &*header); !rest.ok()) {
+      CloseConnection(reply, "bad request header: " + rest.ToString());
+      return;
+    }
   }
   // ApiVersions answers with response header v0 at every version, so that a client that
   // does not know the broker yet can always read it.

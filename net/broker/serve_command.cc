@@ -23,6 +23,7 @@
 #include "net/broker/partition_watchers.h"
 #include "net/broker/stop_signals.h"
 #include "net/cluster/cluster_member.h"
+#include "net/cluster/controlled_shutdown_client.h"
 #include "net/cluster/zk_producer_id_blocks.h"
 #include "net/replication/leader_replicas.h"
 #include "net/replication/replica_roles.h"
@@ -124,6 +125,20 @@ Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogM
   GroupCoordinatorOptions options;
   options.initial_rebalance_delay_ms = o.group_initial_rebalance_delay_ms;
   return std::make_unique<GroupCoordinator>(std::move(offsets), SystemClock::Get(), options);
+}
+
+// Has the controller move this broker's leaderships to other in-sync replicas while it
+// still serves (controlled_shutdown_client.h); a shutdown that cannot finish in time stops
+// anyway.
+void ShutDownControlled(ClusterMember& member, const ServeOptions& options) {
+  ControlledShutdownOptions shutdown;
+  shutdown.broker_id = options.broker_id;
+  shutdown.timeout = std::chrono::milliseconds(options.controlled_shutdown_timeout_ms);
+  const Status moved = RunControlledShutdown(member, member.zk_source(), shutdown);
+  if (!moved.ok()) {
+    LOG(WARNING) << "controlled shutdown of broker " << options.broker_id
+                 << " did not finish: " << moved.ToString() << "; stopping anyway";
+  }
 }
 
 // Everything that runs while serving, in construction order; destroyed in reverse.
@@ -258,6 +273,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
 
   const int signal_number = signals->WaitForStop();
   LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
+  if (member != nullptr && options.controlled_shutdown_enable) ShutDownControlled(*member, options);
   server.Stop();
   // The registration (and /controller, if held) go at once, so that the cluster moves on
   // without waiting for the session to time out.
@@ -321,6 +337,10 @@ Status ValidateServeOptions(const ServeOptions& o) {
   RETURN_IF_ERROR(Positive("min_insync_replicas", o.min_insync_replicas));
   RETURN_IF_ERROR(Positive("replica_fetch_max_bytes", o.replica_fetch_max_bytes));
   RETURN_IF_ERROR(Positive("replica_fetch_response_max_bytes", o.replica_fetch_response_max_bytes));
+  if (o.controlled_shutdown_timeout_ms < 0) {
+    return Status::InvalidArgument("controlled_shutdown_timeout_ms must be 0 or more, got " +
+                                   std::to_string(o.controlled_shutdown_timeout_ms));
+  }
   if (o.replica_fetch_wait_max_ms < 0) {
     return Status::InvalidArgument("replica_fetch_wait_max_ms must be 0 or more, got " +
                                    std::to_string(o.replica_fetch_wait_max_ms));

@@ -67,6 +67,10 @@ struct ServeOptions {
   int32_t replica_fetch_wait_max_ms = 500;
   int32_t replica_fetch_max_bytes = 1 << 20;
   int32_t replica_fetch_response_max_bytes = 10 << 20;
+  // controlled.shutdown.enable: on a stop signal, a cluster broker has the controller move
+  // its leaderships first, waiting up to controlled_shutdown_timeout_ms for them to move.
+  bool controlled_shutdown_enable = true;
+  int64_t controlled_shutdown_timeout_ms = 30000;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

@@ -50,6 +50,11 @@ DEFINE_int32(replica_fetch_wait_max_ms, 500, "how long a follower's fetch waits 
 DEFINE_int32(replica_fetch_max_bytes, 1048576, "bytes a follower fetches per partition");
 DEFINE_int32(replica_fetch_response_max_bytes, 10485760,
              "bytes a follower fetches per request, over all partitions");
+DEFINE_bool(controlled_shutdown_enable, true,
+            "cluster mode: on SIGTERM/SIGINT, have the controller move this broker's "
+            "leaderships to other in-sync replicas before stopping");
+DEFINE_int64(controlled_shutdown_timeout_ms, 30000,
+             "how long a controlled shutdown waits for the leaderships to move");
 
 namespace ringlog {
 
@@ -88,6 +93,8 @@ ServeOptions ServeOptionsFromFlags() {
   o.replica_fetch_wait_max_ms = FLAGS_replica_fetch_wait_max_ms;
   o.replica_fetch_max_bytes = FLAGS_replica_fetch_max_bytes;
   o.replica_fetch_response_max_bytes = FLAGS_replica_fetch_response_max_bytes;
+  o.controlled_shutdown_enable = FLAGS_controlled_shutdown_enable;
+  o.controlled_shutdown_timeout_ms = FLAGS_controlled_shutdown_timeout_ms;
   return o;
 }
 

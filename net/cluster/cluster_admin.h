@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/log/topic_config.h"
+#include "engine/types.h"
 #include "net/cluster/isr_change.h"
 #include "net/cluster/reassignment.h"
 #include "net/codec/error_code.h"
@@ -43,6 +44,15 @@ struct AlterPartitionOutcome {
   ErrorCode error = ErrorCode::kNone;
   std::string message;
   std::vector<IsrDecision> decisions;  // in the order of the proposals; empty on error
+};
+
+// The answer to a ControlledShutdown: a request-wide error (NOT_CONTROLLER,
+// BROKER_NOT_AVAILABLE, STALE_BROKER_EPOCH, REQUEST_TIMED_OUT), or the partitions the broker
+// still leads once every leadership that could move has moved.
+struct ControlledShutdownOutcome {
+  ErrorCode error = ErrorCode::kNone;
+  std::string message;
+  std::vector<PartitionId> remaining;  // empty on error
 };
 
 class ClusterAdmin {
@@ -86,6 +96,15 @@ class ClusterAdmin {
   // (by topic; unknown ones are left out). NOT_CONTROLLER for the whole request.
   virtual ReassignmentListing ListPartitionReassignments(
       const std::optional<std::map<std::string, std::vector<int32_t>>>& partitions) = 0;
+  // Broker `broker_id` is shutting down (ControlledShutdown): until its registration goes
+  // or changes, it is never elected, its leaderships move to other live ISR members and it
+  // leaves every ISR that has another live member. BROKER_NOT_AVAILABLE for a broker that
+  // is not registered, STALE_BROKER_EPOCH for one whose registration is not `broker_epoch`
+  // (-1: not checked). Runs on the controller's thread like AlterPartitionAsync; `done` runs
+  // once, after the controller's pass that moved the leaderships.
+  virtual void ControlledShutdownAsync(
+      int32_t broker_id, int64_t broker_epoch,
+      std::function<void(const ControlledShutdownOutcome&)> done) = 0;
 };
 
 }  // namespace ringlog

@@ -99,6 +99,17 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
     const AdminOutcome refused = NotController();
     return {refused.error, refused.message, {}};
   }
+  void ControlledShutdownAsync(
+      int32_t broker_id, int64_t broker_epoch,
+      std::function<void(const ControlledShutdownOutcome&)> done) override {
+    std::shared_ptr<Controller> controller = Current();
+    if (controller) {
+      controller->ControlledShutdownAsync(broker_id, broker_epoch, std::move(done));
+      return;
+    }
+    const AdminOutcome refused = NotController();
+    done({refused.error, refused.message, {}});
+  }
 
  private:
   std::shared_ptr<Controller> Current() const {

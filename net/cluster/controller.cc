@@ -188,6 +188,8 @@ Controller::PassResult Controller::Reconcile() {
   std::set<int32_t> live;
   ZkStatus status = LiveBrokers(&live, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
+  status = ForgetGoneShuttingDown(live);
+  if (!status.ok()) return Failure(status);
   std::vector<std::string> topics;
   status = zk_->GetChildren(std::string(znodes::kTopics), &topics, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
@@ -265,8 +267,9 @@ Controller::PassResult Controller::ReconcilePartition(
       LOG(ERROR) << "rewriting " << path << ": " << decoded.status().ToString();
     }
   }
-  std::optional<znodes::PartitionState> next =
-      NextPartitionState(replicas, current, {.live = live, .controller_epoch = epoch_});
+  std::optional<znodes::PartitionState> next = NextPartitionState(
+      replicas, current,
+      {.live = live, .shutting_down = ShuttingDown(), .controller_epoch = epoch_});
   if (!next) {
     *in_force = current;
     return PassResult::kDone;

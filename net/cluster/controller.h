@@ -18,7 +18,8 @@
 // leader change bumps the leader_epoch, and dead brokers leave the ISRs
 // (partition_election.h, NextPartitionState). After each pass that changed something it logs
 // the under-replicated and offline partitions. It also does the topic administration and
-// the ISR changes (AlterPartition, controller_isr.cc) of ClusterAdmin.
+// the ISR changes (AlterPartition, controller_isr.cc) and the controlled shutdowns
+// (controller_shutdown.cc) of ClusterAdmin.
 //
 // Work happens on the controller's own thread, woken by Notify (a pass) or
 // AlterPartitionAsync (a request, served before the next pass): the owner of the session
@@ -112,6 +113,10 @@ class Controller final : public ClusterAdmin {
   // AlterPartitionAsync on the caller's thread: blocks on ZooKeeper.
   AlterPartitionOutcome AlterPartition(int32_t broker_id, int64_t broker_epoch,
                                        const std::vector<IsrProposal>& proposals);
+  void ControlledShutdownAsync(int32_t broker_id, int64_t broker_epoch,
+                               std::function<void(const ControlledShutdownOutcome&)> done) override;
+  // ControlledShutdownAsync on the caller's thread: blocks on ZooKeeper (controller_shutdown.cc).
+  ControlledShutdownOutcome ControlledShutdown(int32_t broker_id, int64_t broker_epoch);
 
  private:
   // Registration epochs (czxid of /brokers/ids/<id>) read while deciding one request.
@@ -166,6 +171,16 @@ class Controller final : public ClusterAdmin {
   // The ops creating the partition nodes and initial states of `assignment`.
   std::vector<ZkOp> NewPartitionOps(const std::string& topic,
                                     const ReplicaAssignment& assignment) const;
+  // Forgets the brokers in controlled shutdown whose registration went or changed.
+  // REQUIRES: work_mu_ held.
+  ZkStatus ForgetGoneShuttingDown(const std::set<int32_t>& live);
+  // The brokers in controlled shutdown. REQUIRES: work_mu_ held.
+  std::set<int32_t> ShuttingDown() const;
+  // Whether `broker` may be in `new_isr` of a partition whose ISR is `isr`: a broker in
+  // controlled shutdown may stay but not join. REQUIRES: work_mu_ held.
+  bool MayBeInIsr(int32_t broker, const std::vector<int32_t>& isr) const;
+  // The partitions `broker` leads as ZooKeeper holds them. REQUIRES: work_mu_ held.
+  ZkStatus LedBy(int32_t broker, std::vector<PartitionId>* led);
   // NOT_CONTROLLER when resigned (which an expired session makes it), else the error `zk`
   // stands for. REQUIRES: work_mu_ held.
   AdminOutcome FromZk(const ZkStatus& zk, const std::string& what);
@@ -188,6 +203,9 @@ class Controller final : public ClusterAdmin {
   std::function<int32_t(int32_t)> random_;  // GUARDED_BY(work_mu_)
   // The under-replicated and offline partitions last logged. GUARDED_BY(work_mu_)
   std::string health_logged_;
+  // The brokers in controlled shutdown, with the registration (czxid) they asked from.
+  // GUARDED_BY(work_mu_)
+  std::map<int32_t, int64_t> shutting_down_;
 
   std::mutex mu_;
   std::condition_variable wake_;

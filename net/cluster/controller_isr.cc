@@ -75,6 +75,9 @@ AlterPartitionOutcome Controller::AlterPartition(int32_t broker_id, int64_t brok
     const ZkStatus zk = DecideIsr(broker_id, proposal, live, assignments, registrations, &decision);
     if (!zk.ok()) return fail(FromZk(zk, what));
   }
+  // A partition led by a broker in controlled shutdown may have gained the member that
+  // takes over from it: the next pass moves the leadership.
+  if (!shutting_down_.empty()) Notify();
   return outcome;
 }
 
@@ -136,6 +139,7 @@ ZkStatus Controller::DecideIsr(int32_t requester, const IsrProposal& proposal,
   }
   auto eligible = [&](const IsrMember& member) {
     if (!live.contains(member.broker_id)) return false;
+    if (!MayBeInIsr(member.broker_id, current.state.isr)) return false;
     if (member.broker_epoch == -1) return true;
     auto found = registrations.find(member.broker_id);
     return found != registrations.end() && found->second == member.broker_epoch;

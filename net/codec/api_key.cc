@@ -12,6 +12,8 @@ std::string_view ApiName(int16_t key) {
       return "ListOffsets";
     case ApiKey::kMetadata:
       return "Metadata";
+    case ApiKey::kControlledShutdown:
+      return "ControlledShutdown";
     case ApiKey::kOffsetCommit:
       return "OffsetCommit";
     case ApiKey::kOffsetFetch:

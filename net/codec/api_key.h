@@ -12,6 +12,7 @@ enum class ApiKey : int16_t {
   kFetch = 1,
   kListOffsets = 2,
   kMetadata = 3,
+  kControlledShutdown = 7,
   kOffsetCommit = 8,
   kOffsetFetch = 9,
   kFindCoordinator = 10,

@@ -17,7 +17,8 @@ enum class ErrorCode : int16_t {
   kLeaderNotAvailable = 5,  // topic just auto-created
   kNotLeaderOrFollower = 6,
   kRequestTimedOut = 7,
-  kMessageTooLarge = 10,  // batch above max.message.bytes
+  kBrokerNotAvailable = 8,  // ControlledShutdown: the broker is not registered
+  kMessageTooLarge = 10,    // batch above max.message.bytes
   kCoordinatorLoadInProgress = 14,
   kCoordinatorNotAvailable = 15,
   kNotCoordinator = 16,
@@ -56,7 +57,7 @@ enum class ErrorCode : int16_t {
   kFencedLeaderEpoch = 74,   // the request's leader epoch is older than the broker's
   kUnknownLeaderEpoch = 75,  // the request's leader epoch is newer than the broker's
   kUnsupportedCompressionType = 76,
-  kStaleBrokerEpoch = 77,  // AlterPartition: the broker's registration is not the one named
+  kStaleBrokerEpoch = 77,  // AlterPartition, ControlledShutdown: not the broker's registration
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
   kNoReassignmentInProgress = 85,  // a cancelled reassignment that is not in progress

@@ -1,5 +1,7 @@
 #include "net/codec/request_header.h"
 
+#include "net/codec/api_key.h"
+
 namespace ringlog {
 
 Result<RequestHeader> DecodeRequestHeaderPrefix(WireReader& reader) {
@@ -8,6 +10,10 @@ Result<RequestHeader> DecodeRequestHeaderPrefix(WireReader& reader) {
   ASSIGN_OR_RETURN(h.api_version, reader.ReadInt16());
   ASSIGN_OR_RETURN(h.correlation_id, reader.ReadInt32());
   return h;
+}
+
+bool RequestHeaderHasRest(int16_t api_key, int16_t api_version) {
+  return !(api_key == static_cast<int16_t>(ApiKey::kControlledShutdown) && api_version == 0);
 }
 
 Status DecodeRequestHeaderRest(WireReader& reader, bool flexible, RequestHeader* header) {

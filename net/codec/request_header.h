@@ -24,6 +24,10 @@ struct RequestHeader {
 
 // Reads api_key, api_version and correlation_id. InvalidArgument when the frame is shorter.
 Result<RequestHeader> DecodeRequestHeaderPrefix(WireReader& reader);
+// Whether the request header of API `api_key` at `api_version` goes on after the
+// correlation id: every one does but ControlledShutdown v0's (request header v0, which
+// has no client id).
+bool RequestHeaderHasRest(int16_t api_key, int16_t api_version);
 // Reads the rest: client_id (always a classic nullable string, even in v2) and, when
 // `flexible`, the header's tagged fields. Leaves `reader` at the start of the body.
 Status DecodeRequestHeaderRest(WireReader& reader, bool flexible, RequestHeader* header);

@@ -125,6 +125,13 @@ class FakeClusterAdmin final : public ClusterAdmin {
     (void)partitions;
     return {outcome.error, outcome.message, {}};
   }
+  void ControlledShutdownAsync(
+      int32_t broker_id, int64_t broker_epoch,
+      std::function<void(const ControlledShutdownOutcome&)> done) override {
+    (void)broker_id;
+    (void)broker_epoch;
+    done({outcome.error, outcome.message, {}});
+  }
 
   AdminOutcome outcome;
   std::function<void(const NewTopic&)> on_create;
