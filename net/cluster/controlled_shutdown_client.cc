@@ -122,6 +122,9 @@ Status RunControlledShutdown(ClusterView& cluster, const ZkClientSource& zk,
                      now - accepted_at >= options.request_timeout;
     if (ask) {
       asked_once = true;
+      LOG(INFO) << "controlled shutdown of broker " << id << ": asking controller "
+                << snapshot->controller_id << " to move " << movable.size()
+                << " leadership(s) (broker epoch " << broker_epoch << ")";
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
       Result<ControlledShutdownAnswer> answer =
           Ask(channel, *snapshot, id, broker_epoch, ++correlation_id,

@@ -102,5 +102,15 @@ TEST(ServeOptionsTest, RefusesNonsensicalReplicationOptions) {
   }));
 }
 
+TEST(ServeOptionsTest, RefusesANegativeControlledShutdownTimeout) {
+  ServeOptions o;
+  EXPECT_TRUE(o.controlled_shutdown_enable);
+  EXPECT_EQ(o.controlled_shutdown_timeout_ms, 30000);
+  o.controlled_shutdown_timeout_ms = -1;
+  EXPECT_TRUE(ValidateServeOptions(o).IsInvalidArgument());
+  o.controlled_shutdown_timeout_ms = 0;
+  EXPECT_TRUE(ValidateServeOptions(o).ok());
+}
+
 }  // namespace
 }  // namespace ringlog::testing
