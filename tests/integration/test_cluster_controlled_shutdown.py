@@ -6,7 +6,8 @@ they moved, then stops cleanly (exit code 0): the producer sees no failed delive
 acknowledged value is stored exactly once where its delivery report says, the leaderships
 moved within a second of the signal and before the broker left (the state znodes were
 written before its registration went), and the broker restarts and rejoins every ISR. The
-same holds when the broker is the controller itself.
+same holds when the broker is the controller itself, and a shutdown whose controller does
+not answer gives up after --controlled_shutdown_timeout_ms and stops cleanly all the same.
 
 ControlledShutdown on the wire, as a broker's own request would be: version 0 with request
 header v0 (no client id); NOT_CONTROLLER from a broker that is not the controller;
@@ -206,6 +207,35 @@ class ControlledShutdownTest(ReplicationTestCase):
         self.assertEqual(controlled_shutdown(controller_port, 3, other, czxid),
                          (NONE, [("alone", 0)]))
         self.assertEqual(self.cluster.leaders("alone"), {0: other})
+
+
+class BoundedControlledShutdownTest(ReplicationTestCase):
+    """A controlled shutdown that cannot finish (the controller is frozen) gives up after
+    --controlled_shutdown_timeout_ms, shorter here than the session timeout, so that no
+    other controller takes over meanwhile, and the broker still stops cleanly."""
+
+    BROKER_ARGS = ("--controlled_shutdown_timeout_ms=1000",)
+
+    def test_the_wait_is_bounded(self):
+        controller = self.cluster.controller_id()
+        victim = self.non_controllers()[0]
+        others = [i for i in self.cluster.ids if i != victim]
+        self.create_topic(TOPIC, {0: [victim] + others})
+        self.cluster.pause(controller)
+        try:
+            started = time.time()
+            code = self.cluster.stop(victim)
+            took = time.time() - started
+        finally:
+            self.cluster.resume(controller)
+        log = self.cluster.broker(victim).output()
+        print("broker %d stopped %.0f ms after SIGTERM with its controller frozen" % (
+            victim, took * 1000))
+        self.assertEqual(code, 0, log[-3000:])
+        self.assertLess(took, 8.0)
+        self.assertRegex(log, r"controlled shutdown of broker %d did not finish: .*still leading "
+                              r"1 partition" % victim)
+        self.assertIn("ringlog stopped cleanly", log)
 
 
 if __name__ == "__main__":
