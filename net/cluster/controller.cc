@@ -43,6 +43,12 @@ Controller::~Controller() { Stop(); }
 void Controller::Start() {
   worker_ = std::thread(&Controller::Run, this);
   Notify();
+  if (options_.auto_leader_rebalance_enable) {
+    rebalancer_ = std::make_unique<PeriodicTask>(
+        std::chrono::seconds(options_.leader_imbalance_check_interval_seconds),
+        [this] { RebalanceLeaders(); });
+    rebalancer_->Start();
+  }
 }
 
 void Controller::Notify() {
@@ -59,6 +65,7 @@ void Controller::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  if (rebalancer_) rebalancer_->Stop();
   wake_.notify_one();
   if (worker_.joinable()) worker_.join();
   {
@@ -188,6 +195,8 @@ Controller::PassResult Controller::Reconcile() {
   std::set<int32_t> live;
   ZkStatus status = LiveBrokers(&live, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
+  if (status = ReadRegistrations(live); !status.ok()) return Failure(status);
+  unclean_topics_.clear();
   std::vector<std::string> topics;
   status = zk_->GetChildren(std::string(znodes::kTopics), &topics, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
@@ -265,8 +274,13 @@ Controller::PassResult Controller::ReconcilePartition(
       LOG(ERROR) << "rewriting " << path << ": " << decoded.status().ToString();
     }
   }
-  std::optional<znodes::PartitionState> next =
-      NextPartitionState(replicas, current, {.live = live, .controller_epoch = epoch_});
+  const ElectionInputs inputs = InputsFor(topic, live, read.ok() ? stat.mzxid : 0);
+  std::optional<znodes::PartitionState> next = NextPartitionState(replicas, current, inputs);
+  if (next && IsUncleanElection(current, *next)) {
+    LOG(WARNING) << "partition " << topic << "-" << partition << ": unclean election of broker "
+                 << next->leader << ", out of the ISR " << IsrText(current->isr)
+                 << " (unclean.leader.election.enable): acknowledged records may be lost";
+  }
   if (!next) {
     *in_force = current;
     return PassResult::kDone;
