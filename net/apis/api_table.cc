@@ -48,6 +48,7 @@ Table* BuildTable() {
                               kAlterPartitionApi,
                               kAlterPartitionReassignmentsApi,
                               kListPartitionReassignmentsApi,
+                              kElectLeadersApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);
