@@ -67,6 +67,13 @@ struct ServeOptions {
   int32_t replica_fetch_wait_max_ms = 500;
   int32_t replica_fetch_max_bytes = 1 << 20;
   int32_t replica_fetch_response_max_bytes = 10 << 20;
+  // Elections (cluster mode): unclean.leader.election.enable (the topics' default),
+  // auto.leader.rebalance.enable, leader.imbalance.check.interval.seconds,
+  // leader.imbalance.per.broker.percentage.
+  bool unclean_leader_election_enable = false;
+  bool auto_leader_rebalance_enable = true;
+  int32_t leader_imbalance_check_interval_seconds = 300;
+  int32_t leader_imbalance_per_broker_percentage = 10;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

@@ -50,6 +50,15 @@ DEFINE_int32(replica_fetch_wait_max_ms, 500, "how long a follower's fetch waits 
 DEFINE_int32(replica_fetch_max_bytes, 1048576, "bytes a follower fetches per partition");
 DEFINE_int32(replica_fetch_response_max_bytes, 10485760,
              "bytes a follower fetches per request, over all partitions");
+DEFINE_bool(unclean_leader_election_enable, false,
+            "topics' default: with no live ISR member, a replica out of the ISR may lead "
+            "(acknowledged records may be lost)");
+DEFINE_bool(auto_leader_rebalance_enable, true,
+            "the controller moves leadership back to each partition's preferred replica");
+DEFINE_int32(leader_imbalance_check_interval_seconds, 300,
+             "how often the controller checks the preferred leaders");
+DEFINE_int32(leader_imbalance_per_broker_percentage, 10,
+             "share of a broker's preferred partitions led by others above which they move back");
 
 namespace ringlog {
 
@@ -88,6 +97,10 @@ ServeOptions ServeOptionsFromFlags() {
   o.replica_fetch_wait_max_ms = FLAGS_replica_fetch_wait_max_ms;
   o.replica_fetch_max_bytes = FLAGS_replica_fetch_max_bytes;
   o.replica_fetch_response_max_bytes = FLAGS_replica_fetch_response_max_bytes;
+  o.unclean_leader_election_enable = FLAGS_unclean_leader_election_enable;
+  o.auto_leader_rebalance_enable = FLAGS_auto_leader_rebalance_enable;
+  o.leader_imbalance_check_interval_seconds = FLAGS_leader_imbalance_check_interval_seconds;
+  o.leader_imbalance_per_broker_percentage = FLAGS_leader_imbalance_per_broker_percentage;
   return o;
 }
 
