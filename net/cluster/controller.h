@@ -16,9 +16,12 @@
 // leader is replaced by the first live ISR member in assignment order (or -1, offline, when
 // none is), an offline partition whose last ISR member returns is led by it again; each
 // leader change bumps the leader_epoch, and dead brokers leave the ISRs
-// (partition_election.h, NextPartitionState). After each pass that changed something it logs
-// the under-replicated and offline partitions. It also does the topic administration and
-// the ISR changes (AlterPartition, controller_isr.cc) of ClusterAdmin.
+// (partition_election.h, NextPartitionState). A broker registered since a partition's state
+// was written (its registration's czxid is newer than the state's mzxid: it restarted,
+// maybe with an empty disk, faster than a pass saw it go) is handled as a failure followed
+// by a start, and AlterPartition may not keep it in the ISR (controller_election.cc). After each
+// pass that changed something it logs the under-replicated and offline partitions. It also does the
+// topic administration and the ISR changes (AlterPartition, controller_isr.cc) of ClusterAdmin.
 //
 // Work happens on the controller's own thread, woken by Notify (a pass) or
 // AlterPartitionAsync (a request, served before the next pass): the owner of the session

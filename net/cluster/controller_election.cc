@@ -141,9 +141,7 @@ int Controller::RebalanceLeaders() {
   for (const auto& [broker, partitions] : not_led) {
     const int imbalance = static_cast<int>(partitions.size() * 100 / preferred_of[broker]);
     if (imbalance <= options_.leader_imbalance_per_broker_percentage) continue;
-    LOG(INFO) << "controller epoch " << epoch_.load() << ": broker " << broker << " leads "
-              << preferred_of[broker] - static_cast<int>(partitions.size()) << " of the "
-              << preferred_of[broker] << " partitions it is the preferred leader of";
+    const int moved_before = moved;
     for (const auto& [topic, partition] : partitions) {
       const ReadPartition& one = read.at({topic, partition});
       const ElectionDecision decision =
@@ -153,6 +151,12 @@ int Controller::RebalanceLeaders() {
                                              *decision.state, "preferred leader rebalance");
       if (!active_) return moved;
       if (written.ok()) ++moved;
+    }
+    if (moved > moved_before) {
+      LOG(INFO) << "controller epoch " << epoch_.load() << ": broker " << broker << " led "
+                << preferred_of[broker] - static_cast<int>(partitions.size()) << " of the "
+                << preferred_of[broker] << " partitions it is the preferred leader of; "
+                << moved - moved_before << " moved back to it";
     }
   }
   return moved;
