@@ -123,7 +123,11 @@ int Controller::RebalanceLeaders() {
     Result<znodes::TopicAssignment> assignment = znodes::DecodeTopicAssignment(json);
     if (!assignment.ok()) continue;
     for (const auto& [partition, replicas] : assignment->partitions) {
-      if (replicas.empty()) continue;
+      // A partition being moved gets its leader from the reassignment (as in Kafka).
+      if (replicas.empty() || assignment->adding.contains(partition) ||
+          assignment->removing.contains(partition)) {
+        continue;
+      }
       ReadPartition one{.replicas = replicas};
       const ZkStatus got =
           zk_->Get(znodes::PartitionStatePath(topic, partition), &json, &one.stat, false);
