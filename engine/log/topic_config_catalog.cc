@@ -301,7 +301,8 @@ constexpr TopicConfigSpec kCatalog[] = {
      &SetNumber<&LogOptions::segment_ms, 1, kInt64Max>, &PrintNumber<&LogOptions::segment_ms>,
      "Age at which a segment is rolled."},
     {"unclean.leader.election.enable", Type::kBoolean, "false", "unclean.leader.election.enable",
-     &CheckBoolean, nullptr, "Whether an out-of-sync replica may lead (no effect: one node)."},
+     &CheckBoolean, nullptr,
+     "Whether a replica out of the ISR may lead when no ISR member is live (cluster mode)."},
 };
 
 }  // namespace

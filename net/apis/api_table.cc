@@ -49,6 +49,7 @@ Table* BuildTable() {
                               kAlterPartitionReassignmentsApi,
                               kListPartitionReassignmentsApi,
                               kControlledShutdownApi,
+                              kElectLeadersApi,
                           }};
   std::sort(table->served.begin(), table->served.end(), [](const ApiSpec& a, const ApiSpec& b) {
     return static_cast<int16_t>(a.key) < static_cast<int16_t>(b.key);

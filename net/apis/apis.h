@@ -25,6 +25,7 @@ extern const ApiSpec kCreatePartitionsApi;
 extern const ApiSpec kDescribeClusterApi;
 extern const ApiSpec kAlterPartitionReassignmentsApi;
 extern const ApiSpec kListPartitionReassignmentsApi;
+extern const ApiSpec kElectLeadersApi;
 
 // Replication: the controller's side.
 extern const ApiSpec kAlterPartitionApi;

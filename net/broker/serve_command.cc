@@ -99,6 +99,12 @@ ClusterMemberOptions MemberOptions(const ServeOptions& o) {
   member.controller.default_partitions = o.num_partitions;
   member.controller.default_replication_factor = static_cast<int16_t>(o.default_replication_factor);
   member.controller.log_defaults = ToLogOptions(o);
+  member.controller.unclean_leader_election_enable = o.unclean_leader_election_enable;
+  member.controller.auto_leader_rebalance_enable = o.auto_leader_rebalance_enable;
+  member.controller.leader_imbalance_check_interval_seconds =
+      o.leader_imbalance_check_interval_seconds;
+  member.controller.leader_imbalance_per_broker_percentage =
+      o.leader_imbalance_per_broker_percentage;
   return member;
 }
 
@@ -334,6 +340,13 @@ Status ValidateServeOptions(const ServeOptions& o) {
   }
   RETURN_IF_ERROR(ReplicationFactor("default_replication_factor", o.default_replication_factor));
   RETURN_IF_ERROR(Positive("replica_lag_time_max_ms", o.replica_lag_time_max_ms));
+  RETURN_IF_ERROR(Positive("leader_imbalance_check_interval_seconds",
+                           o.leader_imbalance_check_interval_seconds));
+  if (o.leader_imbalance_per_broker_percentage < 0 ||
+      o.leader_imbalance_per_broker_percentage > 100) {
+    return Status::InvalidArgument("leader_imbalance_per_broker_percentage must be 0 to 100, got " +
+                                   std::to_string(o.leader_imbalance_per_broker_percentage));
+  }
   RETURN_IF_ERROR(Positive("min_insync_replicas", o.min_insync_replicas));
   RETURN_IF_ERROR(Positive("replica_fetch_max_bytes", o.replica_fetch_max_bytes));
   RETURN_IF_ERROR(Positive("replica_fetch_response_max_bytes", o.replica_fetch_response_max_bytes));

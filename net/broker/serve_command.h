@@ -71,6 +71,13 @@ struct ServeOptions {
   // its leaderships first, waiting up to controlled_shutdown_timeout_ms for them to move.
   bool controlled_shutdown_enable = true;
   int64_t controlled_shutdown_timeout_ms = 30000;
+  // Elections (cluster mode): unclean.leader.election.enable (the topics' default),
+  // auto.leader.rebalance.enable, leader.imbalance.check.interval.seconds,
+  // leader.imbalance.per.broker.percentage.
+  bool unclean_leader_election_enable = false;
+  bool auto_leader_rebalance_enable = true;
+  int32_t leader_imbalance_check_interval_seconds = 300;
+  int32_t leader_imbalance_per_broker_percentage = 10;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

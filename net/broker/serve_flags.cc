@@ -55,6 +55,15 @@ DEFINE_bool(controlled_shutdown_enable, true,
             "leaderships to other in-sync replicas before stopping");
 DEFINE_int64(controlled_shutdown_timeout_ms, 30000,
              "how long a controlled shutdown waits for the leaderships to move");
+DEFINE_bool(unclean_leader_election_enable, false,
+            "topics' default: with no live ISR member, a replica out of the ISR may lead "
+            "(acknowledged records may be lost)");
+DEFINE_bool(auto_leader_rebalance_enable, true,
+            "the controller moves leadership back to each partition's preferred replica");
+DEFINE_int32(leader_imbalance_check_interval_seconds, 300,
+             "how often the controller checks the preferred leaders");
+DEFINE_int32(leader_imbalance_per_broker_percentage, 10,
+             "share of a broker's preferred partitions led by others above which they move back");
 
 namespace ringlog {
 
@@ -95,6 +104,10 @@ ServeOptions ServeOptionsFromFlags() {
   o.replica_fetch_response_max_bytes = FLAGS_replica_fetch_response_max_bytes;
   o.controlled_shutdown_enable = FLAGS_controlled_shutdown_enable;
   o.controlled_shutdown_timeout_ms = FLAGS_controlled_shutdown_timeout_ms;
+  o.unclean_leader_election_enable = FLAGS_unclean_leader_election_enable;
+  o.auto_leader_rebalance_enable = FLAGS_auto_leader_rebalance_enable;
+  o.leader_imbalance_check_interval_seconds = FLAGS_leader_imbalance_check_interval_seconds;
+  o.leader_imbalance_per_broker_percentage = FLAGS_leader_imbalance_per_broker_percentage;
   return o;
 }
 

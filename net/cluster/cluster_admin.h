@@ -55,6 +55,30 @@ struct ControlledShutdownOutcome {
   std::vector<PartitionId> remaining;  // empty on error
 };
 
+// ElectLeaders' election types (API 43's ElectionType).
+enum class ElectionType : int8_t { kPreferred = 0, kUnclean = 1 };
+
+// The partitions of one topic an ElectLeaders names.
+struct ElectionTopic {
+  std::string topic;
+  std::vector<int32_t> partitions;
+};
+
+// The answer to an ElectLeaders: a request-wide error (NOT_CONTROLLER, REQUEST_TIMED_OUT), or
+// one result per partition, with the leader it has when elected.
+struct ElectLeadersOutcome {
+  struct Partition {
+    std::string topic;
+    int32_t partition = 0;
+    ErrorCode error = ErrorCode::kNone;
+    std::string message;  // why, when not kNone
+    int32_t leader = -1;  // kNone: the leader elected
+  };
+  ErrorCode error = ErrorCode::kNone;
+  std::string message;
+  std::vector<Partition> partitions;
+};
+
 class ClusterAdmin {
  public:
   virtual ~ClusterAdmin() = default;
@@ -105,6 +129,15 @@ class ClusterAdmin {
   virtual void ControlledShutdownAsync(
       int32_t broker_id, int64_t broker_epoch,
       std::function<void(const ControlledShutdownOutcome&)> done) = 0;
+
+  // Elects leaders of `partitions` (nullopt: every partition of every topic, reporting
+  // only those where an election was needed): preferred (the first replica, when it is live
+  // and in the ISR; PREFERRED_LEADER_NOT_AVAILABLE otherwise) or unclean (the first live ISR
+  // member, failing that the first live replica, for partitions without a live leader;
+  // ELIGIBLE_LEADERS_NOT_AVAILABLE when none is live). ELECTION_NOT_NEEDED when the
+  // partition has that leader already; UNKNOWN_TOPIC_OR_PARTITION; NOT_CONTROLLER.
+  virtual ElectLeadersOutcome ElectLeaders(
+      ElectionType type, const std::optional<std::vector<ElectionTopic>>& partitions) = 0;
 };
 
 }  // namespace ringlog

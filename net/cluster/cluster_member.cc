@@ -111,6 +111,14 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
     done({refused.error, refused.message, {}});
   }
 
+  ElectLeadersOutcome ElectLeaders(
+      ElectionType type, const std::optional<std::vector<ElectionTopic>>& partitions) override {
+    std::shared_ptr<Controller> controller = Current();
+    if (controller) return controller->ElectLeaders(type, partitions);
+    const AdminOutcome refused = NotController();
+    return {refused.error, refused.message, {}};
+  }
+
  private:
   std::shared_ptr<Controller> Current() const {
     std::lock_guard<std::mutex> lock(member_->session_mu_);

@@ -24,6 +24,8 @@ struct ClusterBroker {
   std::string host;
   int32_t port = -1;
   std::optional<std::string> rack;
+  // Its registration's epoch: the czxid of /brokers/ids/<id>.
+  int64_t epoch = -1;
 };
 
 struct ClusterPartition {
@@ -32,6 +34,9 @@ struct ClusterPartition {
   // The state znode's version (Kafka's partition epoch): AlterPartition names it, so the
   // controller changes the ISR only from the state the leader saw. -1 without a state.
   int32_t partition_epoch = -1;
+  // The transaction that last wrote the state (its mzxid); 0 without a state. A broker
+  // registered after it (ClusterBroker::epoch) is named in it by an earlier incarnation.
+  int64_t state_zxid = 0;
 };
 
 struct ClusterTopic {

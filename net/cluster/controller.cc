@@ -43,6 +43,12 @@ Controller::~Controller() { Stop(); }
 void Controller::Start() {
   worker_ = std::thread(&Controller::Run, this);
   Notify();
+  if (options_.auto_leader_rebalance_enable) {
+    rebalancer_ = std::make_unique<PeriodicTask>(
+        std::chrono::seconds(options_.leader_imbalance_check_interval_seconds),
+        [this] { RebalanceLeaders(); });
+    rebalancer_->Start();
+  }
 }
 
 void Controller::Notify() {
@@ -59,6 +65,7 @@ void Controller::Stop() {
     if (stopping_) return;
     stopping_ = true;
   }
+  if (rebalancer_) rebalancer_->Stop();
   wake_.notify_one();
   if (worker_.joinable()) worker_.join();
   {
@@ -190,6 +197,8 @@ Controller::PassResult Controller::Reconcile() {
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
   status = ForgetGoneShuttingDown(live);
   if (!status.ok()) return Failure(status);
+  if (status = ReadRegistrations(live); !status.ok()) return Failure(status);
+  unclean_topics_.clear();
   std::vector<std::string> topics;
   status = zk_->GetChildren(std::string(znodes::kTopics), &topics, /*watch=*/true);
   if (!status.ok() && status.code != ZkCode::kNoNode) return Failure(status);
@@ -267,9 +276,13 @@ Controller::PassResult Controller::ReconcilePartition(
       LOG(ERROR) << "rewriting " << path << ": " << decoded.status().ToString();
     }
   }
-  std::optional<znodes::PartitionState> next = NextPartitionState(
-      replicas, current,
-      {.live = live, .shutting_down = ShuttingDown(), .controller_epoch = epoch_});
+  const ElectionInputs inputs = InputsFor(topic, live, read.ok() ? stat.mzxid : 0);
+  std::optional<znodes::PartitionState> next = NextPartitionState(replicas, current, inputs);
+  if (next && IsUncleanElection(current, *next)) {
+    LOG(WARNING) << "partition " << topic << "-" << partition << ": unclean election of broker "
+                 << next->leader << ", out of the ISR " << IsrText(current->isr)
+                 << " (unclean.leader.election.enable): acknowledged records may be lost";
+  }
   if (!next) {
     *in_force = current;
     return PassResult::kDone;

@@ -16,10 +16,13 @@
 // leader is replaced by the first live ISR member in assignment order (or -1, offline, when
 // none is), an offline partition whose last ISR member returns is led by it again; each
 // leader change bumps the leader_epoch, and dead brokers leave the ISRs
-// (partition_election.h, NextPartitionState). After each pass that changed something it logs
-// the under-replicated and offline partitions. It also does the topic administration and
-// the ISR changes (AlterPartition, controller_isr.cc) and the controlled shutdowns
-// (controller_shutdown.cc) of ClusterAdmin.
+// (partition_election.h, NextPartitionState). A broker registered since a partition's state
+// was written (its registration's czxid is newer than the state's mzxid: it restarted,
+// maybe with an empty disk, faster than a pass saw it go) is handled as a failure followed
+// by a start, and AlterPartition may not keep it in the ISR (controller_election.cc). After each
+// pass that changed something it logs the under-replicated and offline partitions. It also does the
+// topic administration, the ISR changes (AlterPartition, controller_isr.cc) and the
+// controlled shutdowns (controller_shutdown.cc) of ClusterAdmin.
 //
 // Work happens on the controller's own thread, woken by Notify (a pass) or
 // AlterPartitionAsync (a request, served before the next pass): the owner of the session
@@ -46,7 +49,9 @@
 #include <vector>
 
 #include "engine/log/log_options.h"
+#include "engine/periodic_task.h"
 #include "net/cluster/cluster_admin.h"
+#include "net/cluster/partition_election.h"
 #include "net/cluster/replica_placement.h"
 #include "net/cluster/zk_client.h"
 
@@ -66,6 +71,15 @@ struct ControllerOptions {
   // How long the worker waits before trying again after ZooKeeper failed a pass
   // (connection loss, a node changed under it).
   int retry_backoff_ms = 200;
+  // unclean.leader.election.enable: the default of topics that do not set it.
+  bool unclean_leader_election_enable = false;
+  // auto.leader.rebalance.enable, leader.imbalance.check.interval.seconds and
+  // leader.imbalance.per.broker.percentage: every interval, a broker whose share of
+  // partitions it is the preferred replica of but does not lead is above the percentage gets
+  // their leadership back where it is in the ISR (controller_election.cc).
+  bool auto_leader_rebalance_enable = true;
+  int32_t leader_imbalance_check_interval_seconds = 300;
+  int32_t leader_imbalance_per_broker_percentage = 10;
 };
 
 class Controller final : public ClusterAdmin {
@@ -117,6 +131,11 @@ class Controller final : public ClusterAdmin {
                                std::function<void(const ControlledShutdownOutcome&)> done) override;
   // ControlledShutdownAsync on the caller's thread: blocks on ZooKeeper (controller_shutdown.cc).
   ControlledShutdownOutcome ControlledShutdown(int32_t broker_id, int64_t broker_epoch);
+  ElectLeadersOutcome ElectLeaders(
+      ElectionType type, const std::optional<std::vector<ElectionTopic>>& partitions) override;
+  // One preferred-leader rebalance check now (what the periodic task runs); the number of
+  // partitions whose leadership moved back.
+  int RebalanceLeaders();
 
  private:
   // Registration epochs (czxid of /brokers/ids/<id>) read while deciding one request.
@@ -162,6 +181,19 @@ class Controller final : public ClusterAdmin {
   ZkStatus FencedMulti(std::vector<ZkOp> ops);
   // REQUIRES: work_mu_ held.
   void Resign(const std::string& why);
+  // Reads the registration epoch of every broker in `live` into registrations_.
+  // REQUIRES: work_mu_ held.
+  ZkStatus ReadRegistrations(const std::set<int32_t>& live);
+  // What the election of `topic`'s partition whose state was last written at `state_zxid`
+  // (0: no state) goes by. REQUIRES: work_mu_ held.
+  ElectionInputs InputsFor(const std::string& topic, const std::set<int32_t>& live,
+                           int64_t state_zxid);
+  // Writes `next` over the state read at `stat` (conditional on its version) and logs it.
+  // REQUIRES: work_mu_ held.
+  ZkStatus WriteElection(const std::string& topic, int32_t partition,
+                         const std::vector<int32_t>& replicas,
+                         const std::optional<znodes::PartitionState>& current, const ZkStat& stat,
+                         const znodes::PartitionState& next, const std::string& why);
   // The registered brokers, sorted. REQUIRES: work_mu_ held.
   ZkStatus LiveBrokers(std::set<int32_t>* live, bool watch);
   // Placement of `count` partitions from `first_partition` on, with a random start unless
@@ -206,6 +238,12 @@ class Controller final : public ClusterAdmin {
   // The brokers in controlled shutdown, with the registration (czxid) they asked from.
   // GUARDED_BY(work_mu_)
   std::map<int32_t, int64_t> shutting_down_;
+  // The registration epoch (czxid) of each live broker, read by the pass. GUARDED_BY(work_mu_)
+  RegistrationEpochs registrations_;
+  // unclean.leader.election.enable of the topics read by the pass. GUARDED_BY(work_mu_)
+  std::map<std::string, bool> unclean_topics_;
+  // The preferred-leader checks; null when auto.leader.rebalance.enable is off.
+  std::unique_ptr<PeriodicTask> rebalancer_;
 
   std::mutex mu_;
   std::condition_variable wake_;

@@ -293,6 +293,8 @@ AdminOutcome Controller::AlterTopicConfigs(const std::string& name, const Config
   const ZkStatus written = FencedMulti(std::move(ops));
   if (!written.ok()) return FromZk(written, what);
   LOG(INFO) << "controller epoch " << epoch_.load() << " set the configs of " << Quoted(name);
+  // A pass, for unclean.leader.election.enable may now elect a leader of an offline partition.
+  Notify();
   return {};
 }
 

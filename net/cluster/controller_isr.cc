@@ -5,6 +5,7 @@
 // state changes anything.
 #include <glog/logging.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -123,23 +124,38 @@ ZkStatus Controller::DecideIsr(int32_t requester, const IsrProposal& proposal,
   if (!state.ok()) return refuse(ErrorCode::kUnknownTopicOrPartition, state.status().message());
   const ClusterPartition current{*replicas, *state, stat.version};
 
-  // The registrations of members named with a broker epoch.
-  for (const IsrMember& member : proposal.new_isr) {
-    if (member.broker_epoch == -1 || !live.contains(member.broker_id) ||
-        registrations.contains(member.broker_id)) {
-      continue;
-    }
+  // The registrations of the requester and the members: a broker registered since the
+  // state was written is in it by an earlier incarnation (controller_election.cc).
+  std::vector<int32_t> named{requester};
+  for (const IsrMember& member : proposal.new_isr) named.push_back(member.broker_id);
+  for (int32_t broker_id : named) {
+    if (!live.contains(broker_id) || registrations.contains(broker_id)) continue;
     ZkStat broker;
-    const ZkStatus there = zk_->Exists(znodes::BrokerPath(member.broker_id), &broker, false);
+    const ZkStatus there = zk_->Exists(znodes::BrokerPath(broker_id), &broker, false);
     if (there.ok()) {
-      registrations[member.broker_id] = broker.czxid;
+      registrations[broker_id] = broker.czxid;
     } else if (there.code != ZkCode::kNoNode) {
       return there;
     }
   }
+  auto restarted = [&](int32_t broker_id) {
+    auto found = registrations.find(broker_id);
+    return found != registrations.end() && found->second > stat.mzxid;
+  };
+  if (current.state.leader == requester && restarted(requester)) {
+    return refuse(ErrorCode::kFencedLeaderEpoch,
+                  "broker " + std::to_string(requester) +
+                      " registered anew since it was made leader: it no longer leads");
+  }
   auto eligible = [&](const IsrMember& member) {
     if (!live.contains(member.broker_id)) return false;
     if (!MayBeInIsr(member.broker_id, current.state.isr)) return false;
+    // Kept in the ISR by an earlier incarnation: it leaves first and must catch up again.
+    const auto& isr = current.state.isr;
+    if (restarted(member.broker_id) &&
+        std::find(isr.begin(), isr.end(), member.broker_id) != isr.end()) {
+      return false;
+    }
     if (member.broker_epoch == -1) return true;
     auto found = registrations.find(member.broker_id);
     return found != registrations.end() && found->second == member.broker_epoch;

@@ -36,6 +36,7 @@ ClusterSnapshot MergeNewer(const ClusterSnapshot& previous, ClusterSnapshot next
       if (IsOlderState(partition, held_partitions[p])) {
         partition.state = held_partitions[p].state;
         partition.partition_epoch = held_partitions[p].partition_epoch;
+        partition.state_zxid = held_partitions[p].state_zxid;
       }
     }
   }

@@ -122,14 +122,16 @@ Status ReadBrokers(TreeReader& tree, ClusterSnapshot& snapshot) {
       SkipNode(path, Status::Corruption("not a broker id"));
       continue;
     }
-    ASSIGN_OR_RETURN(std::optional<std::string> data, tree.Read(path));
+    ZkStat stat;
+    ASSIGN_OR_RETURN(std::optional<std::string> data, tree.Read(path, &stat));
     if (!data.has_value()) continue;  // the broker went since the list
     Result<znodes::BrokerRegistration> broker = znodes::DecodeBrokerRegistration(*id, *data);
     if (!broker.ok()) {
       SkipNode(path, broker.status());
       continue;
     }
-    snapshot.brokers[*id] = {*id, std::move(broker->host), broker->port, std::move(broker->rack)};
+    snapshot.brokers[*id] = {*id, std::move(broker->host), broker->port, std::move(broker->rack),
+                             stat.czxid};
   }
   return Status::OK();
 }
@@ -173,6 +175,7 @@ Status ReadPartitionStates(TreeReader& tree, const std::string& name, ClusterTop
     if (state.ok()) {
       topic.partitions[p].state = std::move(*state);
       topic.partitions[p].partition_epoch = stat.version;
+      topic.partitions[p].state_zxid = stat.mzxid;
     } else {
       SkipNode(path, state.status());
     }

@@ -60,7 +60,8 @@ ZkStat StatOf(const Stat& stat) {
   return {.version = stat.version,
           .num_children = stat.numChildren,
           .ephemeral_owner = stat.ephemeralOwner,
-          .czxid = stat.czxid};
+          .czxid = stat.czxid,
+          .mzxid = stat.mzxid};
 }
 
 // The C client logs to stderr, at ERROR ten lines a second while a server refuses

@@ -55,6 +55,7 @@ struct ZkStat {
   int32_t num_children = 0;
   int64_t ephemeral_owner = 0;  // session id of an ephemeral node's owner, 0 when persistent
   int64_t czxid = 0;            // the transaction that created the node
+  int64_t mzxid = 0;            // the transaction that last changed its data
 };
 
 // One operation of a Multi.

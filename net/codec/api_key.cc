@@ -54,6 +54,8 @@ std::string_view ApiName(int16_t key) {
       return "CreatePartitions";
     case ApiKey::kDeleteGroups:
       return "DeleteGroups";
+    case ApiKey::kElectLeaders:
+      return "ElectLeaders";
     case ApiKey::kIncrementalAlterConfigs:
       return "IncrementalAlterConfigs";
     case ApiKey::kAlterPartitionReassignments:

@@ -59,8 +59,11 @@ enum class ErrorCode : int16_t {
   kUnsupportedCompressionType = 76,
   kStaleBrokerEpoch = 77,  // AlterPartition, ControlledShutdown: not the broker's registration
   kMemberIdRequired = 79,
+  kPreferredLeaderNotAvailable = 80,  // ElectLeaders: the preferred replica cannot lead now
   kFencedInstanceId = 82,
-  kNoReassignmentInProgress = 85,  // a cancelled reassignment that is not in progress
+  kEligibleLeadersNotAvailable = 83,  // ElectLeaders: no live replica may lead
+  kElectionNotNeeded = 84,            // ElectLeaders: the partition already has that leader
+  kNoReassignmentInProgress = 85,     // a cancelled reassignment that is not in progress
   kInvalidRecord = 87,
   kInvalidUpdateVersion = 95,  // AlterPartition: the partition epoch is stale
   kUnknownTopicId = 100,

@@ -24,6 +24,13 @@ void ReplicaRoles::Apply(const ClusterSnapshot& snapshot) {
       seen.insert(id);
       const ClusterPartition& partition = topic.partitions[i];
       const int32_t leader = partition.state.leader;
+      if (leader == self && MadeLeaderBefore(snapshot, partition)) {
+        // Named leader by this broker's earlier incarnation, maybe with data this one
+        // lacks: it neither leads nor follows until the controller writes the state anew.
+        StopFollowing(id);
+        StopLeading(id);
+        continue;
+      }
       if (leader == self) {
         StopFollowing(id);
         Lead(log, partition);
@@ -52,6 +59,12 @@ void ReplicaRoles::Apply(const ClusterSnapshot& snapshot) {
     StopLeading(id);
   }
   Retire();
+}
+
+bool ReplicaRoles::MadeLeaderBefore(const ClusterSnapshot& snapshot,
+                                    const ClusterPartition& partition) const {
+  const ClusterBroker* self = snapshot.FindBroker(options_.broker_id);
+  return self != nullptr && partition.state_zxid > 0 && self->epoch > partition.state_zxid;
 }
 
 bool ReplicaRoles::Leading(const PartitionId& partition) const {

@@ -7,7 +7,9 @@
 //   a replica led elsewhere   LeaderReplicas::StopLeading, and the fetcher of the leader
 //                             broker fetches it at the leader epoch (moved from another
 //                             fetcher when the leader changed);
-//   neither (no leader, not a replica, the leader unknown) both stop.
+//   neither (no leader, not a replica, the leader unknown) both stop;
+//   led by it per a state written before its own registration (it restarted since, maybe
+//                             with an empty disk): both stop until the controller elects anew.
 // A broker whose ZooKeeper session expired stops leading at once (SessionLost), and then
 // gets a snapshot without its leadership (the member strips it), which Apply follows.
 //
@@ -57,6 +59,9 @@ class ReplicaRoles {
   void Stop();
 
  private:
+  // Whether `partition`'s state, which names this broker the leader, was written before this
+  // broker registered (the controller replaces such a leader: controller_election.cc).
+  bool MadeLeaderBefore(const ClusterSnapshot& snapshot, const ClusterPartition& partition) const;
   void Lead(const std::shared_ptr<PartitionLog>& log, const ClusterPartition& partition);
   void Follow(const std::shared_ptr<PartitionLog>& log, const ClusterPartition& partition,
               const ClusterBroker& leader);

@@ -318,6 +318,26 @@ TEST(ReplicationTest, FollowersCatchUpByteForByteWithRolesFromZooKeeper) {
   }
 }
 
+TEST(ReplicationTest, ABrokerDoesNotLeadByAStateWrittenBeforeItRegistered) {
+  TempDir dir;
+  Node a(1, dir.Sub("a"));
+  ASSERT_TRUE(a.Start("").ok());
+  ASSERT_TRUE(a.logs().CreateTopic("t", 1, {}).ok());
+  // The state names broker 1 the leader, but was written before its registration: by an
+  // earlier incarnation, maybe with data this one lacks. It waits for the controller.
+  ClusterSnapshot stale = Scripted({&a}, {1}, 1, 3, {1});
+  stale.brokers[1].epoch = 200;
+  stale.topics["t"].partitions[0].state_zxid = 100;
+  a.Apply(stale);
+  EXPECT_FALSE(a.replication().Leading(kT0));
+  // Elected anew after it registered: it leads.
+  ClusterSnapshot fresh = Scripted({&a}, {1}, 1, 4, {1});
+  fresh.brokers[1].epoch = 200;
+  fresh.topics["t"].partitions[0].state_zxid = 300;
+  a.Apply(fresh);
+  EXPECT_TRUE(a.replication().Leading(kT0));
+}
+
 TEST(ReplicationTest, AFollowerTruncatesWhatItsNewLeaderNeverHad) {
   TempDir dir;
   Node a(1, dir.Sub("a"));

@@ -133,6 +133,13 @@ class FakeClusterAdmin final : public ClusterAdmin {
     done({outcome.error, outcome.message, {}});
   }
 
+  ElectLeadersOutcome ElectLeaders(
+      ElectionType type, const std::optional<std::vector<ElectionTopic>>& partitions) override {
+    (void)type;
+    (void)partitions;
+    return {outcome.error, outcome.message, {}};
+  }
+
   AdminOutcome outcome;
   std::function<void(const NewTopic&)> on_create;
   std::function<void(const std::string&)> on_delete;

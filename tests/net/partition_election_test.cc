@@ -1,6 +1,7 @@
 // The controller's election for one partition (NextPartitionState): clean election from
-// the live ISR in assignment order, the last member kept while offline, and brokers in
-// controlled shutdown.
+// the live ISR in assignment order, the last member kept while offline, brokers in
+// controlled shutdown, restarted brokers (a new registration), unclean election; and the
+// elections asked for (ElectPreferred, ElectUnclean).
 #include "net/cluster/partition_election.h"
 
 #include <gtest/gtest.h>
@@ -100,6 +101,93 @@ TEST(PartitionElectionTest, ABrokerShuttingDownHandsOverWhereAnotherMemberIsInSy
   // A new partition is not led by it while another replica is live.
   EXPECT_EQ(NextPartitionState({1, 2}, std::nullopt, inputs),
             (PartitionState{.leader = 2, .leader_epoch = 0, .controller_epoch = 9, .isr = {2}}));
+}
+
+TEST(PartitionElectionTest, ARestartedFollowerLeavesTheIsrAtTheSameLeaderEpoch) {
+  ElectionInputs inputs = Live({1, 2, 3}, 9);
+  inputs.restarted = {3};
+  const PartitionState led{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 2, 3}};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, led, inputs),
+            (PartitionState{.leader = 1, .leader_epoch = 4, .controller_epoch = 9, .isr = {1, 2}}));
+  // Out of the ISR already: nothing to do; its leader adds it back once it caught up.
+  const PartitionState shrunk{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 2}};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, shrunk, inputs), std::nullopt);
+}
+
+TEST(PartitionElectionTest, ARestartedLeaderIsReplacedBeforeItCanLeadAgain) {
+  ElectionInputs inputs = Live({1, 2, 3}, 9);
+  inputs.restarted = {1};
+  const PartitionState led{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 2, 3}};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, led, inputs),
+            (PartitionState{.leader = 2, .leader_epoch = 5, .controller_epoch = 9, .isr = {2, 3}}));
+  // Its fellow member is dead: the partition waits for it rather than elect the restarted
+  // broker, which may have lost what it acknowledged.
+  ElectionInputs lonely = Live({1, 3}, 9);
+  lonely.restarted = {1};
+  const PartitionState pair{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 2}};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, pair, lonely),
+            (PartitionState{.leader = -1, .leader_epoch = 5, .controller_epoch = 9, .isr = {2}}));
+  // The last member in sync is elected again, at a new leader epoch.
+  const PartitionState alone{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1}};
+  EXPECT_EQ(NextPartitionState({1, 2}, alone, inputs),
+            (PartitionState{.leader = 1, .leader_epoch = 5, .controller_epoch = 9, .isr = {1}}));
+  // An offline partition whose members all restarted is led by the first of them.
+  const PartitionState dark{.leader = -1, .leader_epoch = 4, .controller_epoch = 1, .isr = {3, 1}};
+  inputs.restarted = {1, 3};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, dark, inputs),
+            (PartitionState{.leader = 1, .leader_epoch = 5, .controller_epoch = 9, .isr = {3, 1}}));
+}
+
+TEST(PartitionElectionTest, UncleanElectionTakesTheFirstLiveReplicaOnlyWhenAllowed) {
+  const PartitionState offline{.leader = -1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1}};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, offline, Live({2, 3}, 9)), std::nullopt);
+  ElectionInputs unclean = Live({2, 3}, 9);
+  unclean.unclean = true;
+  const std::optional<PartitionState> elected = NextPartitionState({1, 3, 2}, offline, unclean);
+  EXPECT_EQ(elected,
+            (PartitionState{.leader = 3, .leader_epoch = 5, .controller_epoch = 9, .isr = {3}}));
+  EXPECT_TRUE(IsUncleanElection(offline, *elected));
+  // A live ISR member is still preferred: the election is clean.
+  const PartitionState led{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1, 2}};
+  const std::optional<PartitionState> clean = NextPartitionState({1, 3, 2}, led, unclean);
+  EXPECT_EQ(clean,
+            (PartitionState{.leader = 2, .leader_epoch = 5, .controller_epoch = 9, .isr = {2}}));
+  EXPECT_FALSE(IsUncleanElection(led, *clean));
+  // No replica live at all: offline still.
+  unclean.live = {4};
+  EXPECT_EQ(NextPartitionState({1, 2, 3}, offline, unclean), std::nullopt);
+}
+
+TEST(PartitionElectionTest, PreferredElectionMovesLeadershipToTheFirstReplicaInSync) {
+  const ElectionInputs inputs = Live({1, 2, 3}, 9);
+  const PartitionState moved{.leader = 2, .leader_epoch = 4, .controller_epoch = 1, .isr = {2, 1}};
+  const ElectionDecision back = ElectPreferred({1, 2}, moved, inputs);
+  EXPECT_EQ(back.error, ErrorCode::kNone);
+  EXPECT_EQ(back.state,
+            (PartitionState{.leader = 1, .leader_epoch = 5, .controller_epoch = 9, .isr = {2, 1}}));
+  const PartitionState home{.leader = 1, .leader_epoch = 4, .controller_epoch = 1, .isr = {2, 1}};
+  EXPECT_EQ(ElectPreferred({1, 2}, home, inputs).error, ErrorCode::kElectionNotNeeded);
+  const PartitionState out{.leader = 2, .leader_epoch = 4, .controller_epoch = 1, .isr = {2}};
+  EXPECT_EQ(ElectPreferred({1, 2}, out, inputs).error, ErrorCode::kPreferredLeaderNotAvailable);
+  EXPECT_EQ(ElectPreferred({1, 2}, moved, Live({2}, 9)).error,
+            ErrorCode::kPreferredLeaderNotAvailable);
+  ElectionInputs stopping = inputs;
+  stopping.shutting_down = {1};
+  EXPECT_EQ(ElectPreferred({1, 2}, moved, stopping).error, ErrorCode::kPreferredLeaderNotAvailable);
+  EXPECT_EQ(ElectPreferred({1, 2}, std::nullopt, inputs).error,
+            ErrorCode::kPreferredLeaderNotAvailable);
+}
+
+TEST(PartitionElectionTest, UncleanElectionOnRequest) {
+  const ElectionInputs inputs = Live({2, 3}, 9);
+  const PartitionState led{.leader = 2, .leader_epoch = 4, .controller_epoch = 1, .isr = {2}};
+  EXPECT_EQ(ElectUnclean({1, 2, 3}, led, inputs).error, ErrorCode::kElectionNotNeeded);
+  const PartitionState offline{.leader = -1, .leader_epoch = 4, .controller_epoch = 1, .isr = {1}};
+  const ElectionDecision taken = ElectUnclean({1, 3, 2}, offline, inputs);
+  EXPECT_EQ(taken.error, ErrorCode::kNone);
+  EXPECT_EQ(taken.state,
+            (PartitionState{.leader = 3, .leader_epoch = 5, .controller_epoch = 9, .isr = {3}}));
+  EXPECT_EQ(ElectUnclean({1, 4}, offline, inputs).error, ErrorCode::kEligibleLeadersNotAvailable);
 }
 
 }  // namespace
