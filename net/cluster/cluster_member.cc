@@ -298,7 +298,9 @@ void ClusterMember::OnSessionExpired() {
     stripped = WithoutLeadership(held_, options_.broker_id);
     published_ = stripped;
     ++publications_;
-    applier = applier_;
+    // Before the first read `held_` lists no topics, and applying it would delete every local
+    // topic; the applier has been given no leadership to let go of yet.
+    if (read_once_) applier = applier_;
   }
   snapshot_cv_.notify_all();
   // Leadership ends now, not when the admin worker gets to the stripped snapshot.
@@ -359,6 +361,7 @@ Status ClusterMember::Refresh() {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     held_ = MergeNewer(held_, std::move(*read));
     if (held_.cluster_id.empty()) held_.cluster_id = cluster_id_;
+    read_once_ = true;
     // Checked under the lock that OnSessionExpired takes, so that a read that raced an expiry
     // cannot publish leadership the broker no longer has.
     published = registered_.load() ? std::make_shared<ClusterSnapshot>(held_)

@@ -153,6 +153,7 @@ class ClusterMember final : public ClusterView, public ZkListener {
   ClusterSnapshot held_;
   std::shared_ptr<const ClusterSnapshot> published_;
   uint64_t publications_ = 0;  // how many times published_ changed
+  bool read_once_ = false;     // held_ holds a read of ZooKeeper
 
   // The member thread's work.
   std::mutex work_mu_;
