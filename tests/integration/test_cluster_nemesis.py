@@ -22,6 +22,7 @@ import json
 import os
 import random
 import sys
+import tempfile
 import time
 import unittest
 
@@ -73,6 +74,26 @@ class NemesisTest(unittest.TestCase):
                    details=self.cluster.log_tails)
 
     def test_nothing_acknowledged_is_lost(self):
+        try:
+            self.run_nemesis()
+        except BaseException:
+            self.keep_logs()
+            raise
+
+    def keep_logs(self):
+        """Copies every broker's output and ZooKeeper's to a directory that outlives the
+        test, for the report of what went wrong."""
+        kept = os.path.join(tempfile.gettempdir(), "ringlog-nemesis-%s-%d" % (BACKEND,
+                                                                               self.seed))
+        os.makedirs(kept, exist_ok=True)
+        for i, broker in self.cluster.brokers.items():
+            with open(os.path.join(kept, "broker-%d.log" % i), "w") as f:
+                f.write(broker.output())
+        with open(os.path.join(kept, "zookeeper.log"), "w") as f:
+            f.write(self.cluster.zookeeper.output())
+        say("logs kept in %s" % kept)
+
+    def run_nemesis(self):
         self.create_topic()
         workload = Workload(self.cluster.bootstrap(), TOPIC, PARTITIONS, RATE)
         nemesis = Nemesis(self.cluster, TOPIC, PARTITIONS, random.Random(self.seed), say)
@@ -87,6 +108,7 @@ class NemesisTest(unittest.TestCase):
         fault_seconds = time.time() - started
         say("faults over after %.0fs; healing" % fault_seconds)
         self.cluster.heal_all()
+        nemesis.restart_crashed()
         wait_until(self.cluster.recovered, 60, "the cluster to recover after the last fault",
                    details=lambda: self.cluster.log_tails() + "\nfaults: %s" % nemesis.applied)
         acked_before = workload.acked_count()
@@ -113,6 +135,9 @@ class NemesisTest(unittest.TestCase):
         for h in workload.histories:
             for error in h.fatal:
                 verdict.add("producer fatal", "%s: %s" % (h.name, error))
+        for crash in nemesis.crashes:
+            verdict.add("broker exited", "broker %d with code %s after fault %d: %s" % (
+                crash["broker"], crash["code"], crash["after_fault"], crash["output"]))
         for p in workload.producers:
             if p.undelivered:
                 verdict.add("undelivered", "%s: %s values unanswered after the flush" % (
@@ -149,7 +174,8 @@ class NemesisTest(unittest.TestCase):
                 f.write(json.dumps(dict(
                     seed=self.seed, backend=BACKEND, fault_seconds=round(fault_seconds, 1),
                     faults=nemesis.applied, fault_counts=nemesis.counts(),
-                    unrecovered=nemesis.unrecovered, figures=verdict.figures,
+                    unrecovered=nemesis.unrecovered, crashes=nemesis.crashes,
+                    figures=verdict.figures,
                     violations=verdict.violations, violation_counts=dict(verdict.counts),
                     failed_deliveries=failures, leaderless=leaderless,
                     stop_codes=stop_codes), default=str) + "\n")

@@ -37,6 +37,7 @@ class Nemesis:
         self.impaired = set()  # brokers killed, paused, stopped or cut off right now
         self.applied = []  # dicts: n, kind, broker, start, held, recovered
         self.unrecovered = []  # fault numbers after which the cluster did not recover
+        self.crashes = []  # brokers that exited without being told to
         self.t0 = time.time()
 
     def run(self, max_faults, seconds):
@@ -80,6 +81,7 @@ class Nemesis:
         finally:
             self.impaired.discard(broker)
         held = time.time() - start
+        self.restart_crashed()
         recovered = self._wait_recovered()
         self.applied.append(dict(n=n, kind=kind, broker=broker, start=round(start - self.t0, 2),
                                  held=round(held, 2), recovered=recovered))
@@ -89,6 +91,21 @@ class Nemesis:
                 n, self.recovery_timeout, self._state()))
         else:
             self.log("fault %d healed after %.1fs, recovered %.1fs later" % (n, held, recovered))
+
+    def restart_crashed(self):
+        """Starts again every broker that exited without being told to, remembering how it
+        exited (a crash is a finding of its own)."""
+        for broker_id in self.cluster.ids:
+            broker = self.cluster.broker(broker_id)
+            if broker_id in self.cluster.down or broker.alive():
+                continue
+            code = broker.proc.returncode
+            last = broker.output().strip().splitlines()[-3:]
+            self.crashes.append(dict(broker=broker_id, code=code, after_fault=len(self.applied),
+                                     output=last))
+            self.log("broker %d exited by itself with code %s: %s" % (broker_id, code, last))
+            broker.kill()  # closes its log; the process is gone already
+            self.cluster.start_broker(broker_id)
 
     def _target(self, kind, choice):
         live = self.cluster.live_ids
