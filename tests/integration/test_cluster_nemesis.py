@@ -20,6 +20,7 @@ The environment sets the run (scripts/nemesis.sh runs the long form):
 
 import json
 import os
+import pickle
 import random
 import sys
 import tempfile
@@ -132,6 +133,12 @@ class NemesisTest(unittest.TestCase):
         replicas, stop_codes = replica_logs(self.cluster, TOPIC, holders)
 
         verdict = check(logs, workload.histories, workload.consumed(), replicas)
+        if os.environ.get("RINGLOG_NEMESIS_DUMP"):
+            with open(os.environ["RINGLOG_NEMESIS_DUMP"], "wb") as f:
+                pickle.dump(dict(t0=nemesis.t0, faults=nemesis.applied, logs=logs,
+                                 readers={r.name: dict(seen=r.seen, jumps=r.jumps,
+                                                       events=r.events)
+                                          for r in workload.readers}), f)
         for h in workload.histories:
             for error in h.fatal:
                 verdict.add("producer fatal", "%s: %s" % (h.name, error))
@@ -162,6 +169,11 @@ class NemesisTest(unittest.TestCase):
         say("failed deliveries by error: %s" % failures)
         say("group read errors: %s" % {k: v for r in workload.readers
                                        for k, v in r.errors.items()})
+        for r in workload.readers:
+            if r.jumps:
+                say("%s passed over offsets %d times: %s" % (
+                    r.name, len(r.jumps), ["%.1fs p%d %d->%d" % (t - nemesis.t0, p, a, b)
+                                           for t, p, a, b in r.jumps[:10]]))
         say("seconds without a leader per partition (total, longest): %s" % leaderless)
         recoveries = sorted(f["recovered"] for f in nemesis.applied
                             if f["recovered"] is not None)

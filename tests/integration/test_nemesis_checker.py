@@ -1,8 +1,8 @@
 """The nemesis checker (nemesis/checker.py) on made-up histories: a clean run passes, and
 each kind of violation the nemesis test exists to find is reported as that kind — a lost
 or moved acknowledgement, a duplicate, a reordering, a phantom value, a read of data later
-truncated, two values read at one offset, a divergent or short replica, a sequence gap. No
-broker is involved."""
+truncated, two values read at one offset, an offset the group never read, a divergent or
+short replica, a sequence gap. No broker is involved."""
 
 import struct
 import unittest
@@ -39,7 +39,8 @@ class CheckerTest(unittest.TestCase):
                          [(b"a%d" % i, 0, i) for i in range(4)])
         self.b = history("b", False, [(b"b0", 1), (b"b1", 1)], [(b"b0", 1, 0), (b"b1", 1, 1)])
         self.consumed = [("r", 0, 0, b"a0"), ("r", 0, 1, b"a1"), ("r", 1, 0, b"b0"),
-                         ("r", 0, 1, b"a1")]
+                         ("r", 0, 1, b"a1"), ("s", 0, 2, b"a2"), ("s", 0, 3, b"a3"),
+                         ("s", 1, 1, b"b1")]
         self.replicas = {0: {1: self.logs[0], 2: self.logs[0] + b"beyond"},
                          1: {1: self.logs[1], 3: self.logs[1]}}
 
@@ -68,7 +69,8 @@ class CheckerTest(unittest.TestCase):
     def test_a_value_stored_twice(self):
         self.logs[1] = log_of([([b"b0"], -1, -1), ([b"b1"], -1, -1), ([b"b1"], -1, -1)])
         self.replicas[1] = {1: self.logs[1]}
-        self.assertOnly("duplicated")
+        self.consumed.append(("s", 1, 2, b"b1"))
+        self.assertIn("duplicated", self.verdict().violations)
 
     def test_acknowledgements_stored_out_of_order(self):
         self.b.acks = [(b"b1", 1, 1), (b"b0", 1, 0)]
@@ -91,6 +93,10 @@ class CheckerTest(unittest.TestCase):
     def test_a_read_beyond_the_final_log(self):
         self.consumed.append(("r", 1, 2, b"b2"))
         self.assertOnly("bad read")
+
+    def test_an_offset_the_group_passed_over(self):
+        self.consumed.remove(("s", 0, 2, b"a2"))
+        self.assertOnly("unread")
 
     def test_a_divergent_replica(self):
         self.replicas[0][2] = self.logs[0][:-1] + b"X"

@@ -12,6 +12,9 @@ The properties (issue 16, after Jepsen's Kafka analyses):
 - phantom: a stored value that no producer sent;
 - bad read: a consumer was given a value that is not at that offset of the final log (a
   read of data later truncated), or two values at one offset;
+- unread: an offset of the final log that no member of the consumer group was given (the
+  group stores an offset only after it read the record, so its commits never pass over
+  one);
 - divergent: an in-sync replica's bytes differ from the leader's below the high watermark,
   or it holds less than the high watermark;
 - sequence: an idempotent producer's batches repeat or skip sequence numbers within one
@@ -100,8 +103,8 @@ def check(logs, histories, consumed, replicas=None):
         1 for v in where if v in sent_by and v not in acked_values)
     verdict.figures["records read by the group"] = len(consumed)
     read = {(p, o) for _, p, o, _ in consumed}
-    unread = sorted(set(at) - read)
-    verdict.figures["offsets the group never read"] = "%d %s" % (len(unread), unread[:EXAMPLES])
+    for p, o in sorted(set(at) - read):
+        verdict.add("unread", "no member of the group read %d@%d" % (p, o))
     return verdict
 
 

@@ -158,7 +158,10 @@ class KpProducer(_ProducerThread):
 
 class GroupReader(threading.Thread):
     """One member of a consumer group subscribed to the topic from the earliest offset,
-    recording (partition, offset, value) of every record it is given, repeats included."""
+    recording (partition, offset, value) of every record it is given, repeats included.
+    It stores each record's offset for the automatic commit once it recorded it: librdkafka
+    2.0.2's own store (enable.auto.offset.store) got ahead of what consume() had returned
+    across rebalances, and the group passed over records."""
 
     def __init__(self, name, bootstrap, topic, group):
         super().__init__(name="reader-" + name, daemon=True)
@@ -166,22 +169,39 @@ class GroupReader(threading.Thread):
         self.consumer = Consumer({
             "bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
             "enable.auto.commit": True, "auto.commit.interval.ms": 500,
+            "enable.auto.offset.store": False,
             "session.timeout.ms": 6000, "heartbeat.interval.ms": 500,
             "topic.metadata.refresh.interval.ms": 1000, "enable.partition.eof": False,
             "reconnect.backoff.ms": 50, "reconnect.backoff.max.ms": 500, "log_level": 2})
-        self.consumer.subscribe([topic])
+        self.events = []  # (when, "assign" | "revoke", [(partition, offset)])
+        self.consumer.subscribe([topic], on_assign=self._on_assign, on_revoke=self._on_revoke)
         self.seen = []  # (partition, offset, value)
+        self.jumps = []  # (when, partition, from offset, to offset): offsets passed over
         self.errors = {}  # error text: count
         self.stopping = threading.Event()
 
+    def _on_assign(self, consumer, partitions):
+        self.events.append((time.time(), "assign", [(tp.partition, tp.offset)
+                                                    for tp in partitions]))
+
+    def _on_revoke(self, consumer, partitions):
+        self.events.append((time.time(), "revoke", [(tp.partition, tp.offset)
+                                                    for tp in partitions]))
+
     def run(self):
+        following = {}  # partition -> the offset after the last one read
         while not self.stopping.is_set():
             for msg in self.consumer.consume(num_messages=500, timeout=0.2):
                 if msg.error():
                     text = str(msg.error())
                     self.errors[text] = self.errors.get(text, 0) + 1
-                else:
-                    self.seen.append((msg.partition(), msg.offset(), msg.value()))
+                    continue
+                p, o = msg.partition(), msg.offset()
+                if following.get(p, o) < o:
+                    self.jumps.append((time.time(), p, following[p], o))
+                following[p] = o + 1
+                self.seen.append((p, o, msg.value()))
+                self.consumer.store_offsets(msg)
         self.consumer.close()
 
     def stop(self):
