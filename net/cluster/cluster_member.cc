@@ -184,10 +184,19 @@ Status ClusterMember::Join(const std::string& host, int32_t port, AdminWorker* a
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     applier_ = std::make_shared<Applier>(options_.broker_id, logs_, groups, admin, roles);
   }
-  RETURN_IF_ERROR(Register());
-  {
+  if (Status registered = Register(); registered.ok()) {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     registered_ = true;
+  } else if (registered.IsBusy()) {
+    // ZooKeeper was lost or the session expired while the broker registered (it may have been
+    // paused): the member thread starts a new session and registers, as after any expiry.
+    LOG(WARNING) << "broker " << options_.broker_id
+                 << " cannot register yet: " << registered.ToString()
+                 << "; it tries again in a new session";
+    std::lock_guard<std::mutex> lock(work_mu_);
+    expired_ = true;
+  } else {
+    return registered;
   }
   if (Status read = Refresh(); !read.ok()) {
     LOG(WARNING) << "cannot read the cluster's metadata yet: " << read.ToString();
