@@ -105,13 +105,19 @@ class NemesisTest(unittest.TestCase):
         wait_until(lambda: all(h.acks for h in workload.histories), 30,
                    "a first acknowledgement to every producer", details=self.cluster.log_tails)
 
-        nemesis.run(self.max_faults, self.seconds)
+        nemesis.run(self.max_faults, self.seconds, grow_to=4)
         fault_seconds = time.time() - started
         say("faults over after %.0fs; healing" % fault_seconds)
         self.cluster.heal_all()
         nemesis.restart_crashed()
         wait_until(self.cluster.recovered, 60, "the cluster to recover after the last fault",
                    details=lambda: self.cluster.log_tails() + "\nfaults: %s" % nemesis.applied)
+        if nemesis.reassignment.get("supported"):
+            moved = nemesis.wait_reassigned(60)
+            say("reassignment %s completed %s" % (
+                nemesis.reassignment["targets"],
+                "after %.1fs" % moved if moved is not None else "NOT within 60s"))
+            nemesis.reassignment["seconds"] = moved
         acked_before = workload.acked_count()
         wait_until(lambda: workload.acked_count() > acked_before + 100, 30,
                    "acknowledgements after the faults", details=self.cluster.log_tails)
@@ -124,9 +130,13 @@ class NemesisTest(unittest.TestCase):
         logs = leader_logs(self.cluster, TOPIC, leaders)
         ends = {p: hw for p, (_, hw) in leaders.items()}
         say("final leaders and high watermarks %s read" % leaders)
-        wait_until(lambda: all(max((o for r in workload.readers for q, o, _ in r.seen if q == p),
-                                   default=-1) >= end - 1 for p, end in ends.items()), 60,
-                   "the group to read up to the high watermarks %s" % ends)
+
+        def highest():
+            return {p: max(r.highest.get(p, -1) for r in workload.readers) for p in ends}
+
+        wait_until(lambda: all(highest()[p] >= end - 1 for p, end in ends.items()), 60,
+                   "the group to read up to the high watermarks %s" % ends,
+                   details=lambda: " (read up to %s)" % highest())
         workload.stop_readers()
         say("the group read up to the high watermarks; reading every replica")
         holders = {p: s["isr"] for p, (s, _) in self.cluster.partition_states(TOPIC).items()}
@@ -142,6 +152,10 @@ class NemesisTest(unittest.TestCase):
         for h in workload.histories:
             for error in h.fatal:
                 verdict.add("producer fatal", "%s: %s" % (h.name, error))
+        moves = nemesis.reassignment
+        if moves.get("supported") and (moves["error"] != 0 or moves["seconds"] is None or
+                                       any(e != 0 for e, _ in moves["answers"].values())):
+            verdict.add("reassignment", "%s" % moves)
         for crash in nemesis.crashes:
             verdict.add("broker exited", "broker %d with code %s after fault %d: %s" % (
                 crash["broker"], crash["code"], crash["after_fault"], crash["output"]))
@@ -187,6 +201,7 @@ class NemesisTest(unittest.TestCase):
                     seed=self.seed, backend=BACKEND, fault_seconds=round(fault_seconds, 1),
                     faults=nemesis.applied, fault_counts=nemesis.counts(),
                     unrecovered=nemesis.unrecovered, crashes=nemesis.crashes,
+                    reassignment=nemesis.reassignment,
                     figures=verdict.figures,
                     violations=verdict.violations, violation_counts=dict(verdict.counts),
                     failed_deliveries=failures, leaderless=leaderless,

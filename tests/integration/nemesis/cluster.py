@@ -2,8 +2,9 @@
 through their own ZooKeeperProxy, so that the test can cut one broker off from ZooKeeper
 while its clients and the other brokers still reach it."""
 
-from cluster_fixture import Cluster
+from cluster_fixture import Cluster, wait_until
 from nemesis.zk_proxy import ZooKeeperProxy
+from ringlog_fixture import Broker
 
 
 class NemesisCluster(Cluster):
@@ -19,6 +20,14 @@ class NemesisCluster(Cluster):
             proxy = self.proxies.setdefault(broker_id, ZooKeeperProxy(self.zookeeper.port))
             connect = "127.0.0.1:%d%s" % (proxy.port, self.chroot)
         return super().broker_args(broker_id, connect)
+
+    def add_broker(self, broker_id, timeout=30.0):
+        """Starts one more broker (a new id, an empty data directory) and waits until it is
+        registered."""
+        self.brokers[broker_id] = Broker(self.broker_args(broker_id) + self.extra_args)
+        self.brokers[broker_id].start(timeout)
+        wait_until(lambda: broker_id in self.registered_ids(), timeout,
+                   "broker %d registered" % broker_id, details=self.log_tails)
 
     def cut_zookeeper(self, broker_id):
         self.proxies[broker_id].set_cut(True)
@@ -51,6 +60,12 @@ class NemesisCluster(Cluster):
             return False
         return all(s["leader"] in self.ids and sorted(s["isr"]) == sorted(replicas[p])
                    for p, (s, _) in states.items())
+
+    def registration(self, broker_id):
+        """The creation zxid of a broker's registration znode (None when absent): it changes
+        when the broker registers in a new session."""
+        _, stat = self.znode("/brokers/ids/%d" % broker_id)
+        return None if stat is None else stat.czxid
 
     def assignment(self):
         """{partition: replicas} of the topic's assignment znode."""

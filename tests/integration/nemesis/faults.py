@@ -13,6 +13,9 @@ The kinds:
   a start on the same data;
 - zk_cut: the broker's link to ZooKeeper cut (its ZooKeeperProxy) for longer than the
   session timeout while its clients still reach it, then healed.
+Halfway, the cluster grows: a 4th broker starts and one replica of three random partitions
+moves onto it (AlterPartitionReassignments) while the faults go on; the run waits for the
+move to complete at the end.
 The seed fixes the kinds, the random choices and the hold times; which broker a choice
 names depends on the cluster's state at that moment (the leader of partition p), so every
 applied fault is logged with its broker and times.
@@ -21,6 +24,7 @@ applied fault is logged with its broker and times.
 import time
 
 from cluster_fixture import wait_until
+from nemesis.reassign_wire import alter_reassignments, list_reassignments, supports_reassignment
 
 KINDS = ("kill_leader", "kill_controller", "pause", "restart", "zk_cut")
 
@@ -38,16 +42,64 @@ class Nemesis:
         self.applied = []  # dicts: n, kind, broker, start, held, recovered
         self.unrecovered = []  # fault numbers after which the cluster did not recover
         self.crashes = []  # brokers that exited without being told to
+        self.reassignment = None  # what grow() did
         self.t0 = time.time()
 
-    def run(self, max_faults, seconds):
-        """Applies up to `max_faults` faults, starting none after `seconds` from now."""
-        deadline = time.time() + seconds
+    def run(self, max_faults, seconds, grow_to=None):
+        """Applies up to `max_faults` faults, starting none after `seconds` from now; with
+        `grow_to` (a broker id), grows the cluster by that broker halfway (see grow())."""
+        start = time.time()
+        deadline = start + seconds
         while len(self.applied) < max_faults:
             time.sleep(self.rng.uniform(0.5, 2.5))
             if time.time() >= deadline:
                 break
+            if grow_to is not None and self.reassignment is None and (
+                    len(self.applied) >= max_faults // 2 or time.time() >= start + seconds / 2):
+                self.grow(grow_to)
+                continue
             self.one(self.rng.choice(KINDS))
+
+    def grow(self, broker_id, moves=3):
+        """Starts broker `broker_id` and moves one replica of `moves` random partitions onto
+        it with AlterPartitionReassignments (API 45, sent to a random broker, which forwards
+        it to the controller), without waiting for the move: the faults go on meanwhile."""
+        entry = self.cluster.broker(self.rng.choice(self.cluster.live_ids)).port
+        if not supports_reassignment(entry):
+            self.reassignment = dict(supported=False)
+            self.log("no reassignment: the brokers do not support AlterPartitionReassignments")
+            return
+        self.cluster.add_broker(broker_id)
+        assignment = self.cluster.assignment()
+        targets = {}
+        for p in self.rng.sample(sorted(assignment), moves):
+            replicas = list(assignment[p])
+            replicas[self.rng.randrange(len(replicas))] = broker_id
+            targets[p] = replicas
+        start = time.time()
+        error, message, answers = alter_reassignments(entry, self.topic, targets)
+        self.reassignment = dict(supported=True, start=round(start - self.t0, 2),
+                                 before={p: assignment[p] for p in targets}, targets=targets,
+                                 error=error, message=message, answers=answers)
+        self.log("reassignment at %.1fs onto new broker %d: %s -> %s: error %d %s, per "
+                 "partition %s" % (start - self.t0, broker_id, self.reassignment["before"],
+                                   targets, error, message, answers))
+
+    def wait_reassigned(self, timeout):
+        """Seconds from the reassignment until no move of the topic is listed and its
+        assignment is the target; None when that did not happen within `timeout`."""
+        def done():
+            port = self.cluster.broker(self.cluster.live_ids[0]).port
+            error, ongoing = list_reassignments(port)
+            assignment = self.cluster.assignment()
+            return (error == 0 and not any(t == self.topic for t, _ in ongoing) and
+                    all(assignment.get(p) == r for p, r in self.reassignment["targets"].items()))
+
+        try:
+            wait_until(done, timeout, "the reassignment", interval=0.2)
+        except AssertionError:
+            return None
+        return round(time.time() - self.t0 - self.reassignment["start"], 2)
 
     def one(self, kind):
         n = len(self.applied) + 1
@@ -59,6 +111,7 @@ class Nemesis:
             return
         start = time.time()
         self.log("fault %d %s broker %d at %.1fs" % (n, kind, broker, start - self.t0))
+        registration = self.cluster.registration(broker)
         self.impaired.add(broker)
         try:
             if kind in ("kill_leader", "kill_controller"):
@@ -82,7 +135,10 @@ class Nemesis:
             self.impaired.discard(broker)
         held = time.time() - start
         self.restart_crashed()
-        recovered = self._wait_recovered()
+        # A broker started again within its session timeout finds its old registration still
+        # there: the cluster has recovered once the new process registered.
+        restarted = broker if kind in ("kill_leader", "kill_controller", "restart") else None
+        recovered = self._wait_recovered(restarted, registration)
         self.applied.append(dict(n=n, kind=kind, broker=broker, start=round(start - self.t0, 2),
                                  held=round(held, 2), recovered=recovered))
         if recovered is None:
@@ -119,11 +175,20 @@ class Nemesis:
             return controller if controller in live else None
         return live[int(choice * len(live))] if live else None
 
-    def _wait_recovered(self):
-        """Seconds until the cluster recovered, None when it did not in time."""
+    def _wait_recovered(self, restarted=None, old_registration=None):
+        """Seconds until the cluster recovered (and broker `restarted` registered anew, not
+        as `old_registration`), None when it did not in time."""
         start = time.time()
+
+        def recovered():
+            if restarted is not None:
+                now = self.cluster.registration(restarted)
+                if now is None or now == old_registration:
+                    return False
+            return self.cluster.recovered()
+
         try:
-            wait_until(self.cluster.recovered, self.recovery_timeout, "recovery", interval=0.1)
+            wait_until(recovered, self.recovery_timeout, "recovery", interval=0.1)
         except AssertionError:
             return None
         return round(time.time() - start, 2)

@@ -177,6 +177,7 @@ class GroupReader(threading.Thread):
         self.consumer.subscribe([topic], on_assign=self._on_assign, on_revoke=self._on_revoke)
         self.seen = []  # (partition, offset, value)
         self.jumps = []  # (when, partition, from offset, to offset): offsets passed over
+        self.highest = {}  # partition -> the highest offset read
         self.errors = {}  # error text: count
         self.stopping = threading.Event()
 
@@ -200,6 +201,7 @@ class GroupReader(threading.Thread):
                 if following.get(p, o) < o:
                     self.jumps.append((time.time(), p, following[p], o))
                 following[p] = o + 1
+                self.highest[p] = max(self.highest.get(p, -1), o)
                 self.seen.append((p, o, msg.value()))
                 self.consumer.store_offsets(msg)
         self.consumer.close()
