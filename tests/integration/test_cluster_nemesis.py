@@ -137,8 +137,10 @@ class NemesisTest(unittest.TestCase):
         wait_until(lambda: all(highest()[p] >= end - 1 for p, end in ends.items()), 60,
                    "the group to read up to the high watermarks %s" % ends,
                    details=lambda: " (read up to %s)" % highest())
+        say("the group read up to the high watermarks")
         workload.stop_readers()
-        say("the group read up to the high watermarks; reading every replica")
+        say("the group's members closed in %s s; reading every replica" % (
+            [round(getattr(r, "close_seconds", -1), 1) for r in workload.readers]))
         holders = {p: s["isr"] for p, (s, _) in self.cluster.partition_states(TOPIC).items()}
         replicas, stop_codes = replica_logs(self.cluster, TOPIC, holders)
 
@@ -147,8 +149,10 @@ class NemesisTest(unittest.TestCase):
             with open(os.environ["RINGLOG_NEMESIS_DUMP"], "wb") as f:
                 pickle.dump(dict(t0=nemesis.t0, faults=nemesis.applied, logs=logs,
                                  readers={r.name: dict(seen=r.seen, jumps=r.jumps,
-                                                       events=r.events)
-                                          for r in workload.readers}), f)
+                                                       events=r.events, lines=r.lines)
+                                          for r in workload.readers},
+                                 producers={p.history.name: getattr(p, "lines", [])
+                                            for p in workload.producers}), f)
         for h in workload.histories:
             for error in h.fatal:
                 verdict.add("producer fatal", "%s: %s" % (h.name, error))
@@ -188,6 +192,9 @@ class NemesisTest(unittest.TestCase):
                 say("%s passed over offsets %d times: %s" % (
                     r.name, len(r.jumps), ["%.1fs p%d %d->%d" % (t - nemesis.t0, p, a, b)
                                            for t, p, a, b in r.jumps[:10]]))
+        for r in workload.readers:
+            for t, text in r.resets:
+                say("%s at %.1fs: %s" % (r.name, t - nemesis.t0, text))
         say("seconds without a leader per partition (total, longest): %s" % leaderless)
         recoveries = sorted(f["recovered"] for f in nemesis.applied
                             if f["recovered"] is not None)

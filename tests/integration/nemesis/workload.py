@@ -11,6 +11,8 @@ producer in each partition. Every producer waits for acks=all:
   (it may or may not be stored) and the next value is a new one.
 """
 
+import logging
+import os
 import threading
 import time
 
@@ -91,7 +93,12 @@ class CkProducer(_ProducerThread):
                 "topic.metadata.refresh.interval.ms": 1000, "error_cb": self._on_error,
                 "log_level": 2}
         conf.update(config)
-        self.producer = Producer(conf)
+        self.lines = []
+        if os.environ.get("RINGLOG_NEMESIS_DEBUG"):
+            conf.update({"debug": os.environ["RINGLOG_NEMESIS_DEBUG"], "log_level": 7})
+            self.producer = Producer(conf, logger=_LineLog(self))
+        else:
+            self.producer = Producer(conf)
 
     def _on_error(self, error):
         if error.fatal():
@@ -156,6 +163,34 @@ class KpProducer(_ProducerThread):
         return unanswered
 
 
+class _LineLog(logging.Logger):
+    """Keeps the last lines of a client's log in its owner's `lines`."""
+
+    def __init__(self, owner):
+        super().__init__("client")
+        self.owner = owner
+
+    def log(self, level, msg, *args, **kwargs):
+        self.owner.lines.append((time.time(), msg % args if args else msg))
+        del self.owner.lines[:-20000]
+
+
+class _ResetLog(logging.Logger):
+    """librdkafka's log of a reader, keeping only the offset resets (when, text) in the
+    reader's `resets`: a reset to the beginning is what makes the group read again."""
+
+    def __init__(self, reader):
+        super().__init__("reader-" + reader.name)
+        self.reader = reader
+
+    def log(self, level, msg, *args, **kwargs):
+        text = msg % args if args else msg
+        self.reader.lines.append((time.time(), text))
+        del self.reader.lines[:-3000]
+        if "reset" in text.lower():
+            self.reader.resets.append((time.time(), text))
+
+
 class GroupReader(threading.Thread):
     """One member of a consumer group subscribed to the topic from the earliest offset,
     recording (partition, offset, value) of every record it is given, repeats included.
@@ -166,13 +201,16 @@ class GroupReader(threading.Thread):
     def __init__(self, name, bootstrap, topic, group):
         super().__init__(name="reader-" + name, daemon=True)
         self.name = name
+        self.resets = []  # (when, librdkafka's log line) of every offset reset
+        self.lines = []  # (when, librdkafka's log line): the last ones
         self.consumer = Consumer({
             "bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
             "enable.auto.commit": True, "auto.commit.interval.ms": 500,
             "enable.auto.offset.store": False,
             "session.timeout.ms": 6000, "heartbeat.interval.ms": 500,
             "topic.metadata.refresh.interval.ms": 1000, "enable.partition.eof": False,
-            "reconnect.backoff.ms": 50, "reconnect.backoff.max.ms": 500, "log_level": 2})
+            "reconnect.backoff.ms": 50, "reconnect.backoff.max.ms": 500, "log_level": 6},
+            logger=_ResetLog(self))
         self.events = []  # (when, "assign" | "revoke", [(partition, offset)])
         self.consumer.subscribe([topic], on_assign=self._on_assign, on_revoke=self._on_revoke)
         self.seen = []  # (partition, offset, value)
@@ -204,11 +242,13 @@ class GroupReader(threading.Thread):
                 self.highest[p] = max(self.highest.get(p, -1), o)
                 self.seen.append((p, o, msg.value()))
                 self.consumer.store_offsets(msg)
+        closing = time.time()
         self.consumer.close()
+        self.close_seconds = time.time() - closing
 
     def stop(self):
         self.stopping.set()
-        self.join(30)
+        self.join(15)
 
 
 class Workload:
@@ -239,6 +279,8 @@ class Workload:
             p.join(timeout + 30)
 
     def stop_readers(self):
+        for r in self.readers:
+            r.stopping.set()
         for r in self.readers:
             r.stop()
 
