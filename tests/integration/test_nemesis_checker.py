@@ -62,6 +62,14 @@ class CheckerTest(unittest.TestCase):
         self.a.acks.append((b"a4", 0, 4))
         self.assertOnly("lost")
 
+    def test_an_acknowledgement_without_an_offset(self):
+        self.a.acks[2] = (b"a2", 0, None)
+        verdict = self.verdict()
+        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertEqual(verdict.figures["acknowledged without an offset"], 1)
+        self.a.acks[2] = (b"a2", 1, None)
+        self.assertOnly("lost")
+
     def test_an_acknowledged_value_stored_elsewhere(self):
         self.b.acks[1] = (b"b1", 1, 0)
         self.assertIn("lost", self.verdict().violations)

@@ -35,6 +35,7 @@ class Verdict:
         self.violations = collections.OrderedDict()
         self.counts = collections.Counter()
         self.figures = collections.OrderedDict()
+        self.unknown_offsets = 0  # acknowledgements that named no offset
 
     def add(self, kind, text):
         self.counts[kind] += 1
@@ -97,6 +98,7 @@ def check(logs, histories, consumed, replicas=None):
                                           for p, e in sorted(stored.items())}
     verdict.figures["values sent"] = sum(len(h.sent) for h in histories)
     verdict.figures["acknowledged"] = acked
+    verdict.figures["acknowledged without an offset"] = verdict.unknown_offsets
     verdict.figures["failed (reported)"] = sum(len(h.failures) for h in histories)
     acked_values = {v for h in histories for v, _, _ in h.acks}
     verdict.figures["stored without acknowledgement"] = sum(
@@ -112,13 +114,20 @@ def _check_producer(verdict, h, where, at):
     send_order = {value: seq for seq, (value, _) in enumerate(h.sent)}
     last_offset = {}  # partition -> (offset, value) of the previous acknowledgement
     for value, partition, offset in h.acks:
+        if offset is None or offset < 0:
+            # librdkafka reports a retry the broker answered DUPLICATE_SEQUENCE_NUMBER as
+            # delivered at an unknown offset: it must be stored in its partition all the same.
+            verdict.unknown_offsets += 1
+            offset = None
         places = where.get(value)
         if not places:
-            verdict.add("lost", "%s: %r acknowledged at %d@%d, not stored; %d@%d holds %r" % (
-                h.name, value, partition, offset, partition, offset,
-                at.get((partition, offset))))
+            verdict.add("lost", "%s: %r acknowledged at %s@%d, not stored; that offset holds "
+                        "%r" % (h.name, value, offset, partition, at.get((partition, offset))))
             continue
-        if (partition, offset) not in places:
+        if offset is None and all(p != partition for p, _ in places):
+            verdict.add("lost", "%s: %r acknowledged in partition %d, stored at %s" % (
+                h.name, value, partition, places))
+        if offset is not None and (partition, offset) not in places:
             verdict.add("lost", "%s: %r acknowledged at %d@%d, stored at %s" % (
                 h.name, value, partition, offset, places))
         stored_at = places[0][1]
