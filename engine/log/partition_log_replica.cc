@@ -178,7 +178,14 @@ Status PartitionLog::TruncateTo(Offset offset) {
                                    std::to_string(offset) + ", below its log start offset " +
                                    std::to_string(log_start_offset()));
   }
-  if (offset >= appended_offset_.load()) return Status::OK();
+  if (offset >= appended_offset_.load()) {
+    // No record to cut, but an epoch this replica led without writing starts at the end: a
+    // leader that never knew it answers that last fetched epoch with the same divergence on
+    // every fetch, and the replica would never catch up.
+    LeaderEpochHistory epochs = epochs_;
+    if (!epochs.TruncateFromEnd(offset)) return Status::OK();
+    return StoreEpochsLocked(std::move(epochs));
+  }
   return TruncateLocked(offset).WithContext("truncate " + id_.ToString() + " to " +
                                             std::to_string(offset));
 }
