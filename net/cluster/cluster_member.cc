@@ -203,10 +203,19 @@ Status ClusterMember::Join(const std::string& host, int32_t port, AdminWorker* a
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     applier_ = std::make_shared<Applier>(options_.broker_id, logs_, groups, admin, roles);
   }
-  RETURN_IF_ERROR(Register());
-  {
+  if (Status registered = Register(); registered.ok()) {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     registered_ = true;
+  } else if (registered.IsBusy()) {
+    // ZooKeeper was lost or the session expired while the broker registered (it may have been
+    // paused): the member thread starts a new session and registers, as after any expiry.
+    LOG(WARNING) << "broker " << options_.broker_id
+                 << " cannot register yet: " << registered.ToString()
+                 << "; it tries again in a new session";
+    std::lock_guard<std::mutex> lock(work_mu_);
+    expired_ = true;
+  } else {
+    return registered;
   }
   if (Status read = Refresh(); !read.ok()) {
     LOG(WARNING) << "cannot read the cluster's metadata yet: " << read.ToString();
@@ -317,7 +326,9 @@ void ClusterMember::OnSessionExpired() {
     stripped = WithoutLeadership(held_, options_.broker_id);
     published_ = stripped;
     ++publications_;
-    applier = applier_;
+    // Before the first read `held_` lists no topics, and applying it would delete every local
+    // topic; the applier has been given no leadership to let go of yet.
+    if (read_once_) applier = applier_;
   }
   snapshot_cv_.notify_all();
   // Leadership ends now, not when the admin worker gets to the stripped snapshot.
@@ -378,6 +389,7 @@ Status ClusterMember::Refresh() {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
     held_ = MergeNewer(held_, std::move(*read));
     if (held_.cluster_id.empty()) held_.cluster_id = cluster_id_;
+    read_once_ = true;
     // Checked under the lock that OnSessionExpired takes, so that a read that raced an expiry
     // cannot publish leadership the broker no longer has.
     published = registered_.load() ? std::make_shared<ClusterSnapshot>(held_)

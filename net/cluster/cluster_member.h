@@ -73,7 +73,9 @@ class ClusterMember final : public ClusterView, public ZkListener {
   // and then take their roles through `roles` (null: no replication, as in tests of the
   // membership alone; otherwise Leads() also requires roles->Leading). `admin`, `groups`
   // and `roles` must outlive the member; `admin` must be stopped before the member is
-  // destroyed or they go. Call once, after Open.
+  // destroyed or they go. ZooKeeper lost or the session expired during the registration
+  // (Busy) is not an error: the member thread registers in a new session, as after any
+  // expiry. Call once, after Open.
   Status Join(const std::string& host, int32_t port, AdminWorker* admin, GroupCoordinator* groups,
               ReplicaRoles* roles = nullptr);
 
@@ -153,6 +155,7 @@ class ClusterMember final : public ClusterView, public ZkListener {
   ClusterSnapshot held_;
   std::shared_ptr<const ClusterSnapshot> published_;
   uint64_t publications_ = 0;  // how many times published_ changed
+  bool read_once_ = false;     // held_ holds a read of ZooKeeper
 
   // The member thread's work.
   std::mutex work_mu_;

@@ -210,6 +210,24 @@ TEST_F(ClusterMemberTest, WaitsForTheRegistrationOfItsPreviousSessionToGo) {
   EXPECT_TRUE(node.member().registered());
 }
 
+TEST_F(ClusterMemberTest, KeepsRegisteringWhenThePreviousSessionOutlastsTheStart) {
+  // The previous session's node stays longer than Join waits for it (the broker was paused,
+  // say): Join does not fail, the member thread registers once the node is gone.
+  std::unique_ptr<ZkClient> killed = Observer();
+  ASSERT_NE(killed, nullptr);
+  ASSERT_TRUE(killed->CreateRecursive(std::string(znodes::kBrokerIds)).ok());
+  ASSERT_TRUE(killed->Create(znodes::BrokerPath(5), "{}", /*ephemeral=*/true).ok());
+  Node node(dir_.Sub("b5"));
+  ASSERT_TRUE(node.Open(connect_, 5).ok());
+  ASSERT_TRUE(node.backend().PutMeta(kSessionMeta, std::to_string(killed->session_id())).ok());
+
+  Status joined = node.Join(19096);
+  ASSERT_TRUE(joined.ok()) << joined.ToString();
+  EXPECT_FALSE(node.member().registered());
+  killed.reset();  // the old session ends
+  EXPECT_TRUE(Eventually([&] { return node.member().registered(); }));
+}
+
 TEST_F(ClusterMemberTest, UnreachableZooKeeperIsAnErrorNamingTheConnectString) {
   Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.Sub("nowhere"));
   ASSERT_TRUE(backend.ok());

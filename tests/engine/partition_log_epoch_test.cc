@@ -54,6 +54,21 @@ TEST_P(PartitionLogEpochTest, AppendStampsTheLeaderEpoch) {
   EXPECT_EQ(log->EndOffsetForEpoch(-1), (EpochEndOffset{}));
 }
 
+TEST_P(PartitionLogEpochTest, TruncatingToTheEndDropsAnEpochWithoutRecords) {
+  // A replica led epoch 5 without writing, then follows a leader that ends epoch 3 at its
+  // log end: the truncation cuts no record but must forget epoch 5, which it fetches with.
+  auto log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  ASSERT_TRUE(log->AssignLeaderEpoch(3).ok());
+  Produce(*log);  // 0..2 at epoch 3
+  ASSERT_TRUE(log->AssignLeaderEpoch(5).ok());
+  EXPECT_EQ(log->latest_epoch(), 5);
+  ASSERT_TRUE(log->TruncateTo(3).ok());
+  EXPECT_EQ(log->latest_epoch(), 3);
+  EXPECT_EQ(log->leader_epochs(), (std::vector<EpochStart>{{3, 0}}));
+  EXPECT_EQ(log->log_end_offset(), 3);
+}
+
 TEST_P(PartitionLogEpochTest, AnOlderEpochIsRefused) {
   auto log = OpenLog();
   ASSERT_NE(log, nullptr);
