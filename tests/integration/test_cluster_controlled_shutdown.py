@@ -20,8 +20,8 @@ import time
 import unittest
 
 from cluster_wire import NONE, NOT_CONTROLLER, Connection
-from idempotent_checks import check_exactly_once, keyed_message
-from kafka_helpers import ck_consume, ck_producer
+from idempotent_checks import RecordingProducer, check_exactly_once
+from kafka_helpers import ck_consume
 from kafka_wire import Reader, read_exact
 from replication_fixture import ReplicationTestCase
 
@@ -83,39 +83,11 @@ class ControlledShutdownTest(ReplicationTestCase):
         assignment = {p: [ids[(p + k) % 3] for k in range(3)] for p in range(PARTITIONS)}
         self.create_topic(TOPIC, assignment, {"min.insync.replicas": "2"})
         self.assertTrue(self.leads_movable(victim))
-        producer = ck_producer(self.cluster.bootstrap(), **{
-            "enable.idempotence": True, "acks": "all", "linger.ms": 2,
-            "batch.num.messages": 50, "message.timeout.ms": 60000,
-            "reconnect.backoff.ms": 20, "reconnect.backoff.max.ms": 200,
-            "retry.backoff.ms": 20, "topic.metadata.refresh.interval.ms": 500})
-        delivered, errors = {}, []
-
-        def on_delivery(err, msg):
-            if err is not None:
-                errors.append(err)
-            else:
-                delivered[msg.value()] = (msg.partition(), msg.offset())
-
-        sent = 0
-
-        def send_for(seconds):
-            nonlocal sent
-            until = time.time() + seconds
-            while time.time() < until:
-                if sent - len(delivered) - len(errors) >= MAX_UNACKNOWLEDGED:
-                    producer.poll(0.002)
-                    continue
-                key, value = keyed_message(sent, KEYS)
-                try:
-                    producer.produce(TOPIC, key=key, value=value, on_delivery=on_delivery)
-                    sent += 1
-                except BufferError:
-                    producer.poll(0.01)
-                producer.poll(0)
-
-        send_for(1.0)
+        producer = RecordingProducer(self.cluster.bootstrap(), TOPIC, KEYS, MAX_UNACKNOWLEDGED,
+                                     **{"linger.ms": 2})
+        producer.send_for(1.0)
         led = self.leads_movable(victim)
-        before = len(delivered)
+        before = len(producer.delivered)
         self.assertGreater(before, 0, "nothing acknowledged before the signal")
 
         # Watches ZooKeeper for the moment the victim leads nothing movable any more.
@@ -138,7 +110,7 @@ class ControlledShutdownTest(ReplicationTestCase):
         proc.terminate()
         watcher.start()
         while proc.poll() is None and time.time() < signalled + 40:
-            send_for(0.05)
+            producer.send_for(0.05)
         stopped = time.time()
         stop_watching.set()
         watcher.join()
@@ -149,7 +121,7 @@ class ControlledShutdownTest(ReplicationTestCase):
         print("broker %d: leaderships moved %.0f ms after SIGTERM, exited after %.0f ms; "
               "%d deliveries before, %d during the shutdown" % (
                   victim, move_s * 1000, (stopped - signalled) * 1000, before,
-                  len(delivered) - before))
+                  len(producer.delivered) - before))
         self.assertLessEqual(move_s, MOVE_BOUND_S)
         # The leaderships moved while the broker was still registered (and serving): each
         # state was last written before its registration went (the last change of the
@@ -162,13 +134,12 @@ class ControlledShutdownTest(ReplicationTestCase):
             self.assertLess(stat.mzxid, gone_at, "partition %d moved after broker %d left: %s" % (
                 p, victim, state))
 
-        send_for(1.0)
+        producer.send_for(1.0)
         self.assertEqual(producer.flush(60), 0, "undelivered after the shutdown")
-        self.assertFalse(errors, "delivery failures: %s" % errors[:3])
+        self.assertFalse(producer.errors, "delivery failures: %s" % producer.errors[:3])
         stored = [(m.partition(), m.offset(), m.key(), m.value())
-                  for m in ck_consume(self.cluster.bootstrap(), TOPIC, sent, timeout=30)]
-        check_exactly_once(self, stored, [keyed_message(i, KEYS) for i in range(sent)],
-                           PARTITIONS, delivered)
+                  for m in ck_consume(self.cluster.bootstrap(), TOPIC, producer.sent, timeout=30)]
+        check_exactly_once(self, stored, producer.expected(), PARTITIONS, producer.delivered)
         log = self.cluster.broker(victim).output()
         self.assertRegex(log, r"controlled shutdown of broker %d: controller \d+ moved" % victim)
         self.assertIn("ringlog stopped cleanly", log)
