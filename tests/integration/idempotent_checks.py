@@ -10,6 +10,7 @@ import time
 
 from kafka.client_async import KafkaClient
 from kafka.protocol.fetch import FetchRequest
+from kafka_helpers import ck_producer
 
 # RecordBatch v2 up to the record count: base offset, batch length, partition leader
 # epoch, magic, CRC, attributes, last offset delta, base and max timestamp, producer id,
@@ -24,6 +25,57 @@ def keyed_message(i, keys):
     key and its place in that key's sequence."""
     key = b"key-%02d" % (i % keys)
     return key, b"%s:%06d" % (key, i // keys)
+
+
+class RecordingProducer:
+    """An idempotent acks=all librdkafka producer sending the keyed_message stream over
+    `keys` keys to `topic`, with at most `window` values unanswered, recording every
+    answer: `delivered` {value: (partition, offset)}, `errors` [error]; `sent` counts the
+    values handed to it. `config` adds to or overrides the producer's settings."""
+
+    def __init__(self, bootstrap, topic, keys, window, **config):
+        settings = {
+            "enable.idempotence": True, "acks": "all", "linger.ms": 1,
+            "batch.num.messages": 50, "message.timeout.ms": 60000,
+            "reconnect.backoff.ms": 20, "reconnect.backoff.max.ms": 200,
+            "retry.backoff.ms": 20, "topic.metadata.refresh.interval.ms": 500}
+        settings.update(config)
+        self.producer = ck_producer(bootstrap, **settings)
+        self.topic, self.keys, self.window = topic, keys, window
+        self.delivered, self.errors, self.sent = {}, [], 0
+
+    def _on_delivery(self, err, msg):
+        if err is not None:
+            self.errors.append(err)
+        else:
+            self.delivered[msg.value()] = (msg.partition(), msg.offset())
+
+    @property
+    def unanswered(self):
+        return self.sent - len(self.delivered) - len(self.errors)
+
+    def send_for(self, seconds):
+        until = time.time() + seconds
+        while time.time() < until:
+            if self.unanswered >= self.window:
+                self.producer.poll(0.002)
+                continue
+            key, value = keyed_message(self.sent, self.keys)
+            try:
+                self.producer.produce(self.topic, key=key, value=value,
+                                      on_delivery=self._on_delivery)
+                self.sent += 1
+            except BufferError:
+                self.producer.poll(0.01)
+            self.producer.poll(0)
+
+    def flush(self, timeout):
+        """The count of values still unanswered after waiting up to `timeout` seconds."""
+        return self.producer.flush(timeout)
+
+    def expected(self):
+        """Every value sent, as keyed_message made it."""
+        return [keyed_message(i, self.keys) for i in range(self.sent)]
 
 
 def fetch_batches(bootstrap, topic, partition, timeout=30.0):

@@ -7,7 +7,8 @@ acknowledged value is stored exactly once where its delivery report says, the le
 moved within a second of the signal and before the broker left (the state znodes were
 written before its registration went), and the broker restarts and rejoins every ISR. The
 same holds when the broker is the controller itself, and a shutdown whose controller does
-not answer gives up after --controlled_shutdown_timeout_ms and stops cleanly all the same.
+not answer gives up after --controlled_shutdown_timeout_ms, or sooner on a second SIGTERM,
+and stops cleanly all the same.
 
 ControlledShutdown on the wire, as a broker's own request would be: version 0 with request
 header v0 (no client id); NOT_CONTROLLER from a broker that is not the controller;
@@ -20,8 +21,8 @@ import time
 import unittest
 
 from cluster_wire import NONE, NOT_CONTROLLER, Connection
-from idempotent_checks import check_exactly_once, keyed_message
-from kafka_helpers import ck_consume, ck_producer
+from idempotent_checks import RecordingProducer, check_exactly_once
+from kafka_helpers import ck_consume
 from kafka_wire import Reader, read_exact
 from replication_fixture import ReplicationTestCase
 
@@ -83,39 +84,11 @@ class ControlledShutdownTest(ReplicationTestCase):
         assignment = {p: [ids[(p + k) % 3] for k in range(3)] for p in range(PARTITIONS)}
         self.create_topic(TOPIC, assignment, {"min.insync.replicas": "2"})
         self.assertTrue(self.leads_movable(victim))
-        producer = ck_producer(self.cluster.bootstrap(), **{
-            "enable.idempotence": True, "acks": "all", "linger.ms": 2,
-            "batch.num.messages": 50, "message.timeout.ms": 60000,
-            "reconnect.backoff.ms": 20, "reconnect.backoff.max.ms": 200,
-            "retry.backoff.ms": 20, "topic.metadata.refresh.interval.ms": 500})
-        delivered, errors = {}, []
-
-        def on_delivery(err, msg):
-            if err is not None:
-                errors.append(err)
-            else:
-                delivered[msg.value()] = (msg.partition(), msg.offset())
-
-        sent = 0
-
-        def send_for(seconds):
-            nonlocal sent
-            until = time.time() + seconds
-            while time.time() < until:
-                if sent - len(delivered) - len(errors) >= MAX_UNACKNOWLEDGED:
-                    producer.poll(0.002)
-                    continue
-                key, value = keyed_message(sent, KEYS)
-                try:
-                    producer.produce(TOPIC, key=key, value=value, on_delivery=on_delivery)
-                    sent += 1
-                except BufferError:
-                    producer.poll(0.01)
-                producer.poll(0)
-
-        send_for(1.0)
+        producer = RecordingProducer(self.cluster.bootstrap(), TOPIC, KEYS, MAX_UNACKNOWLEDGED,
+                                     **{"linger.ms": 2})
+        producer.send_for(1.0)
         led = self.leads_movable(victim)
-        before = len(delivered)
+        before = len(producer.delivered)
         self.assertGreater(before, 0, "nothing acknowledged before the signal")
 
         # Watches ZooKeeper for the moment the victim leads nothing movable any more.
@@ -138,7 +111,7 @@ class ControlledShutdownTest(ReplicationTestCase):
         proc.terminate()
         watcher.start()
         while proc.poll() is None and time.time() < signalled + 40:
-            send_for(0.05)
+            producer.send_for(0.05)
         stopped = time.time()
         stop_watching.set()
         watcher.join()
@@ -149,7 +122,7 @@ class ControlledShutdownTest(ReplicationTestCase):
         print("broker %d: leaderships moved %.0f ms after SIGTERM, exited after %.0f ms; "
               "%d deliveries before, %d during the shutdown" % (
                   victim, move_s * 1000, (stopped - signalled) * 1000, before,
-                  len(delivered) - before))
+                  len(producer.delivered) - before))
         self.assertLessEqual(move_s, MOVE_BOUND_S)
         # The leaderships moved while the broker was still registered (and serving): each
         # state was last written before its registration went (the last change of the
@@ -162,13 +135,12 @@ class ControlledShutdownTest(ReplicationTestCase):
             self.assertLess(stat.mzxid, gone_at, "partition %d moved after broker %d left: %s" % (
                 p, victim, state))
 
-        send_for(1.0)
+        producer.send_for(1.0)
         self.assertEqual(producer.flush(60), 0, "undelivered after the shutdown")
-        self.assertFalse(errors, "delivery failures: %s" % errors[:3])
+        self.assertFalse(producer.errors, "delivery failures: %s" % producer.errors[:3])
         stored = [(m.partition(), m.offset(), m.key(), m.value())
-                  for m in ck_consume(self.cluster.bootstrap(), TOPIC, sent, timeout=30)]
-        check_exactly_once(self, stored, [keyed_message(i, KEYS) for i in range(sent)],
-                           PARTITIONS, delivered)
+                  for m in ck_consume(self.cluster.bootstrap(), TOPIC, producer.sent, timeout=30)]
+        check_exactly_once(self, stored, producer.expected(), PARTITIONS, producer.delivered)
         log = self.cluster.broker(victim).output()
         self.assertRegex(log, r"controlled shutdown of broker %d: controller \d+ moved" % victim)
         self.assertIn("ringlog stopped cleanly", log)
@@ -235,6 +207,41 @@ class BoundedControlledShutdownTest(ReplicationTestCase):
         self.assertLess(took, 8.0)
         self.assertRegex(log, r"controlled shutdown of broker %d did not finish: .*still leading "
                               r"1 partition" % victim)
+        self.assertIn("ringlog stopped cleanly", log)
+
+
+class RepeatedSignalTest(ReplicationTestCase):
+    """A second SIGTERM while the controlled shutdown waits (its controller frozen, its
+    bound a minute away) ends the wait once the request in flight times out (5 s); the
+    broker still stops cleanly."""
+
+    BROKER_ARGS = ("--controlled_shutdown_timeout_ms=60000",)
+
+    def test_a_second_signal_ends_the_wait(self):
+        controller = self.cluster.controller_id()
+        victim = self.non_controllers()[0]
+        others = [i for i in self.cluster.ids if i != victim]
+        self.create_topic(TOPIC, {0: [victim] + others})
+        proc = self.cluster.broker(victim).proc
+        self.cluster.pause(controller)
+        try:
+            proc.terminate()
+            self.wait_until(lambda: "asking controller" in self.cluster.broker(victim).output(),
+                            10, "the controlled shutdown to start")
+            started = time.time()
+            proc.terminate()
+            code = proc.wait(20)
+            took = time.time() - started
+        finally:
+            self.cluster.resume(controller)
+        self.cluster.stop(victim)  # already exited: records it as down
+        log = self.cluster.broker(victim).output()
+        print("broker %d stopped %.0f ms after the second SIGTERM" % (victim, took * 1000))
+        self.assertEqual(code, 0, log[-3000:])
+        self.assertLess(took, 8.0)
+        self.assertIn("again: not waiting for the controlled shutdown any longer", log)
+        self.assertRegex(log, r"controlled shutdown of broker %d did not finish: .*given up; "
+                              r"still leading 1 partition" % victim)
         self.assertIn("ringlog stopped cleanly", log)
 
 

@@ -13,10 +13,12 @@ from nemesis.workload import ProducerHistory
 
 
 def log_of(batches):
-    """Concatenated batches [(values, producer id, base sequence)] at consecutive offsets."""
+    """Concatenated batches [(values, producer id, base sequence[, producer epoch])] at
+    consecutive offsets; the epoch is 0 unless given."""
     out, offset = b"", 0
-    for values, pid, seq in batches:
-        batch = record_batch(values, producer_id=pid, epoch=0 if pid >= 0 else -1,
+    for values, pid, seq, *epoch in batches:
+        batch = record_batch(values, producer_id=pid,
+                             epoch=(epoch[0] if epoch else 0) if pid >= 0 else -1,
                              base_sequence=seq, base_ts=1000)
         out += struct.pack(">q", offset) + batch[8:]
         offset += len(values)
@@ -78,6 +80,29 @@ class CheckerTest(unittest.TestCase):
         self.logs[1] = log_of([([b"b0"], -1, -1), ([b"b1"], -1, -1), ([b"b1"], -1, -1)])
         self.replicas[1] = {1: self.logs[1]}
         self.consumed.append(("s", 1, 2, b"b1"))
+        self.assertIn("duplicated", self.verdict().violations)
+
+    def resend_after_bump(self, second_epoch):
+        """a2, a3 stored again by producer 7 at `second_epoch`, sequence 0."""
+        self.logs[0] = log_of([([b"a0", b"a1"], 7, 0), ([b"a2", b"a3"], 7, 2),
+                               ([b"a2", b"a3"], 7, 0, second_epoch)])
+        self.replicas[0] = {1: self.logs[0]}
+        self.consumed += [("s", 0, 4, b"a2"), ("s", 0, 5, b"a3")]
+
+    def test_a_value_resent_under_a_new_epoch_after_a_bump(self):
+        self.resend_after_bump(1)
+        self.a.epoch_bumps.append((0.0, "drained, bumped epoch to PID{Id:7,Epoch:1}"))
+        verdict = self.verdict()
+        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertEqual(verdict.figures["re-sent under a new producer epoch"], 2)
+
+    def test_a_value_stored_twice_under_new_epoch_without_a_bump(self):
+        self.resend_after_bump(1)
+        self.assertIn("duplicated", self.verdict().violations)
+
+    def test_a_value_stored_twice_under_one_epoch_despite_a_bump(self):
+        self.resend_after_bump(0)
+        self.a.epoch_bumps.append((0.0, "drained, bumped epoch"))
         self.assertIn("duplicated", self.verdict().violations)
 
     def test_acknowledgements_stored_out_of_order(self):

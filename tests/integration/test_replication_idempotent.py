@@ -7,11 +7,10 @@ exactly once, in per-key order, where its delivery report says; the killed broke
 back, rejoins the ISR and holds the same bytes as the others, whose batches carry each
 producer's sequences without gap or repeat."""
 
-import time
 import unittest
 
-from idempotent_checks import check_exactly_once, keyed_message
-from kafka_helpers import ck_consume, ck_producer
+from idempotent_checks import RecordingProducer, check_exactly_once
+from kafka_helpers import ck_consume
 from replication_fixture import ReplicationTestCase, batches
 
 TOPIC = "idem"
@@ -29,50 +28,20 @@ class IdempotentLeaderChangeTest(ReplicationTestCase):
         victim, heir = self.non_controllers()
         replicas = [victim, heir, controller]
         self.create_topic(TOPIC, {p: replicas for p in range(PARTITIONS)})
-        producer = ck_producer(self.cluster.bootstrap(), **{
-            "enable.idempotence": True, "acks": "all", "linger.ms": 1,
-            "batch.num.messages": 50, "message.timeout.ms": 60000,
-            "reconnect.backoff.ms": 20, "reconnect.backoff.max.ms": 200,
-            "retry.backoff.ms": 20, "topic.metadata.refresh.interval.ms": 500})
-        delivered, errors = {}, []
-
-        def on_delivery(err, msg):
-            if err is not None:
-                errors.append(err)
-            else:
-                delivered[msg.value()] = (msg.partition(), msg.offset())
-
-        sent = 0
-
-        def send_for(seconds):
-            nonlocal sent
-            until = time.time() + seconds
-            while time.time() < until:
-                if sent - len(delivered) - len(errors) >= MAX_UNACKNOWLEDGED:
-                    producer.poll(0.002)
-                    continue
-                key, value = keyed_message(sent, KEYS)
-                try:
-                    producer.produce(TOPIC, key=key, value=value, on_delivery=on_delivery)
-                    sent += 1
-                except BufferError:
-                    producer.poll(0.01)
-                producer.poll(0)
-
-        send_for(SEND_SECONDS)
-        in_flight = sent - len(delivered) - len(errors)
+        producer = RecordingProducer(self.cluster.bootstrap(), TOPIC, KEYS, MAX_UNACKNOWLEDGED)
+        producer.send_for(SEND_SECONDS)
+        in_flight = producer.unanswered
         self.cluster.kill(victim)
-        send_for(SEND_SECONDS)
+        producer.send_for(SEND_SECONDS)
         self.assertEqual(producer.flush(60), 0, "undelivered after the leader change")
-        self.assertFalse(errors, "delivery failures: %s" % errors[:3])
+        self.assertFalse(producer.errors, "delivery failures: %s" % producer.errors[:3])
         self.assertGreater(in_flight, 0, "the kill found nothing in flight")
         for p in range(PARTITIONS):
             self.assertEqual(self.leader_serving(TOPIC, p), heir)
 
         stored = [(m.partition(), m.offset(), m.key(), m.value())
-                  for m in ck_consume(self.cluster.bootstrap(), TOPIC, sent, timeout=30)]
-        expected = [keyed_message(i, KEYS) for i in range(sent)]
-        check_exactly_once(self, stored, expected, PARTITIONS, delivered)
+                  for m in ck_consume(self.cluster.bootstrap(), TOPIC, producer.sent, timeout=30)]
+        check_exactly_once(self, stored, producer.expected(), PARTITIONS, producer.delivered)
 
         self.cluster.start_broker(victim)
         self.cluster.wait_ready()

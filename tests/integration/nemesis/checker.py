@@ -5,7 +5,11 @@ the leader. Pure: it takes the records, returns a Verdict, and knows nothing of 
 The properties (issue 16, after Jepsen's Kafka analyses):
 - lost: an acknowledged value is not in the final log, or not at the offset its
   acknowledgement gave;
-- duplicated: a value is stored at more than one offset;
+- duplicated: a value is stored at more than one offset. Copies in batches of one producer
+  id under different epochs, from a producer that logged an epoch bump, are counted apart
+  as re-sent, not as a violation: after a bump the client sends what it may already have
+  stored under new sequence numbers (librdkafka issue 4953), and no broker can tell those
+  from new values, as Kafka's idempotence holds per producer id and epoch;
 - reordered: within one producer and partition, values acknowledged one after the other
   are stored in the other order (and, for an idempotent producer, stored values out of
   send order at all);
@@ -36,6 +40,7 @@ class Verdict:
         self.counts = collections.Counter()
         self.figures = collections.OrderedDict()
         self.unknown_offsets = 0  # acknowledgements that named no offset
+        self.resent = []  # examples of values re-sent under a new producer epoch
 
     def add(self, kind, text):
         self.counts[kind] += 1
@@ -49,6 +54,8 @@ class Verdict:
 
     def summary(self):
         lines = ["%s: %s" % (k, v) for k, v in self.figures.items()]
+        if self.resent:
+            lines.append("re-sent (examples): %s" % "; ".join(self.resent[:EXAMPLES]))
         for kind, examples in self.violations.items():
             lines.append("VIOLATION %s (%d): %s" % (kind, self.counts[kind],
                                                     "; ".join(examples)))
@@ -78,9 +85,18 @@ def check(logs, histories, consumed, replicas=None):
         for seq, (value, partition) in enumerate(h.sent):
             sent_by[value] = (h, seq, partition)
 
+    writer = _batch_writers(logs)
+    resent = 0
     for value, places in where.items():
         if len(places) > 1:
-            verdict.add("duplicated", "%r at %s" % (value, places))
+            copies = [writer.get(place) for place in places]
+            if _resent_after_bump(copies, sent_by.get(value)):
+                resent += 1
+                verdict.resent.append("%r at %s by (producer, epoch) %s" % (value, places,
+                                                                          copies))
+            else:
+                verdict.add("duplicated", "%r at %s by (producer, epoch) %s" % (
+                    value, places, copies))
         if value not in sent_by:
             verdict.add("phantom", "%r at %s" % (value, places))
 
@@ -103,11 +119,33 @@ def check(logs, histories, consumed, replicas=None):
     acked_values = {v for h in histories for v, _, _ in h.acks}
     verdict.figures["stored without acknowledgement"] = sum(
         1 for v in where if v in sent_by and v not in acked_values)
+    verdict.figures["re-sent under a new producer epoch"] = resent
+    verdict.figures["client epoch bumps"] = sum(len(h.epoch_bumps) for h in histories)
     verdict.figures["records read by the group"] = len(consumed)
     read = {(p, o) for _, p, o, _ in consumed}
     for p, o in sorted(set(at) - read):
         verdict.add("unread", "no member of the group read %d@%d" % (p, o))
     return verdict
+
+
+def _batch_writers(logs):
+    """{(partition, offset): (producer id, producer epoch)} of every stored record."""
+    writer = {}
+    for p, log in logs.items():
+        for batch in batches(log):
+            for o in range(batch["base_offset"], batch["base_offset"] + batch["count"]):
+                writer[(p, o)] = (batch["producer_id"], batch["producer_epoch"])
+    return writer
+
+
+def _resent_after_bump(copies, sender):
+    """Whether the copies of one value were written by one producer id under as many
+    epochs, by a producer that bumped its epoch."""
+    if sender is None or not sender[0].epoch_bumps or None in copies:
+        return False
+    ids = {pid for pid, _ in copies}
+    epochs = {epoch for _, epoch in copies}
+    return len(ids) == 1 and min(ids) >= 0 and len(epochs) == len(copies)
 
 
 def _check_producer(verdict, h, where, at):
@@ -140,9 +178,10 @@ def _check_producer(verdict, h, where, at):
     if h.idempotent:
         by_partition = collections.defaultdict(list)
         for value, places in where.items():
+            # The first copy only: a later one is a duplicate, reported as such.
             if value in send_order:
-                for p, o in places:
-                    by_partition[p].append((o, send_order[value], value))
+                p, o = places[0]
+                by_partition[p].append((o, send_order[value], value))
         for p, entries in by_partition.items():
             entries.sort()
             for (o1, s1, v1), (o2, s2, v2) in zip(entries, entries[1:]):

@@ -32,6 +32,10 @@ class ProducerHistory:
         self.acks = []  # (value, partition, offset)
         self.failures = []  # (value, error text)
         self.fatal = []  # errors after which the producer cannot go on
+        # (when, text) of the client's log lines about bumping its producer epoch: after a
+        # bump it may send again, under new sequence numbers, values the broker already
+        # stored, which no broker can tell from new ones (librdkafka issue 4953).
+        self.epoch_bumps = []
 
     def value(self, seq):
         return b"%s-%08d" % (self.name.encode(), seq)
@@ -94,11 +98,12 @@ class CkProducer(_ProducerThread):
                 "log_level": 2}
         conf.update(config)
         self.lines = []
-        if os.environ.get("RINGLOG_NEMESIS_DEBUG"):
-            conf.update({"debug": os.environ["RINGLOG_NEMESIS_DEBUG"], "log_level": 7})
-            self.producer = Producer(conf, logger=_LineLog(self))
-        else:
-            self.producer = Producer(conf)
+        # The "eos" debug context logs the idempotence state changes, epoch bumps among
+        # them; RINGLOG_NEMESIS_DEBUG adds contexts and keeps every line.
+        self.keep_lines = bool(os.environ.get("RINGLOG_NEMESIS_DEBUG"))
+        contexts = ",".join(filter(None, ["eos", os.environ.get("RINGLOG_NEMESIS_DEBUG")]))
+        conf.update({"debug": contexts, "log_level": 7})
+        self.producer = Producer(conf, logger=_LineLog(self))
 
     def _on_error(self, error):
         if error.fatal():
@@ -164,15 +169,20 @@ class KpProducer(_ProducerThread):
 
 
 class _LineLog(logging.Logger):
-    """Keeps the last lines of a client's log in its owner's `lines`."""
+    """Records a producer's epoch bumps in its history and, when its owner keeps lines, the
+    last lines of its log in the owner's `lines`."""
 
     def __init__(self, owner):
         super().__init__("client")
         self.owner = owner
 
     def log(self, level, msg, *args, **kwargs):
-        self.owner.lines.append((time.time(), msg % args if args else msg))
-        del self.owner.lines[:-20000]
+        text = msg % args if args else msg
+        if "bump" in text.lower():
+            self.owner.history.epoch_bumps.append((time.time(), text))
+        if self.owner.keep_lines:
+            self.owner.lines.append((time.time(), text))
+            del self.owner.lines[:-20000]
 
 
 class _ResetLog(logging.Logger):
