@@ -43,6 +43,7 @@ Table* BuildTable() {
                               kIncrementalAlterConfigsApi,
                               kInitProducerIdApi,
                               kDescribeProducersApi,
+                              kWriteTxnMarkersApi,
                               kDescribeClusterApi,
                               kOffsetForLeaderEpochApi,
                               kAlterPartitionApi,

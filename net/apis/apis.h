@@ -47,4 +47,7 @@ extern const ApiSpec kDeleteGroupsApi;
 extern const ApiSpec kInitProducerIdApi;
 extern const ApiSpec kDescribeProducersApi;
 
+// Transactions: the partition leader's side.
+extern const ApiSpec kWriteTxnMarkersApi;
+
 }  // namespace ringlog
