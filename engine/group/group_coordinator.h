@@ -2,7 +2,9 @@
 // membership (engine/group/consumer_group.h) and the committed offsets
 // (engine/group/offset_store.h), and answers the group APIs of Kafka's classic protocol
 // independently of the wire: JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
-// OffsetFetch, ListGroups, DescribeGroups and DeleteGroups.
+// OffsetFetch, ListGroups, DescribeGroups and DeleteGroups; and the group side of
+// transactions: TxnOffsetCommit's pending offsets, which a COMMIT marker in the group's
+// offsets partition makes committed and an ABORT marker drops (CompleteTransaction).
 //
 // Groups are spread over the partitions of the offsets topic (OffsetStore::PartitionFor).
 // The coordinator serves the groups of the partitions loaded in its store: every group
@@ -37,6 +39,9 @@
 
 namespace ringlog {
 
+// The marker type of engine/log/control_batch.h (kAbort = 0, kCommit = 1).
+enum class ControlType : int16_t;
+
 struct GroupCoordinatorOptions {
   // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits
   // for more members to join.
@@ -52,6 +57,18 @@ struct GroupCoordinatorOptions {
 struct OffsetCommitParams {
   std::string group_id;
   int32_t generation_id = -1;  // -1: a commit from outside group management
+  MemberRef member;
+  OffsetStore::Offsets offsets;
+};
+
+// TxnOffsetCommit: offsets a transactional producer commits as part of its transaction.
+struct TxnOffsetCommitParams {
+  std::string group_id;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+  // -1 with an empty member id and no instance id: no membership check (the requests of
+  // TxnOffsetCommit v0-2, and producers outside group management).
+  int32_t generation_id = -1;
   MemberRef member;
   OffsetStore::Offsets offsets;
 };
@@ -104,6 +121,25 @@ class GroupCoordinator {
   // Every offset `group_id` committed, into *offsets: kNone, or kNotCoordinator (and
   // nothing) when the group is not coordinated here, decided atomically with the read.
   GroupError FetchOffsets(const std::string& group_id, OffsetStore::Offsets* offsets) const;
+
+  // TxnOffsetCommit: validates the commit as Kafka does for a transactional one (when the
+  // generation is >= 0, or a member or instance id is given: that member of that
+  // generation, any group state; else no check) and stores `params.offsets` as pending
+  // offsets of producer `producer_id`: a transactional batch (its producer id and epoch,
+  // base sequence -1) in the group's offsets partition, flushed before `callback` runs.
+  // They are not committed offsets until a COMMIT marker of the producer lands in that
+  // partition (CompleteTransaction), and vanish on ABORT. Outcomes per partition: the
+  // membership errors, kOffsetMetadataTooLarge, kInvalidProducerEpoch (an epoch older
+  // than the partition knows for the producer, or a negative producer id or epoch),
+  // kNotCoordinator, kCoordinatorNotAvailable (the log failed).
+  void CommitTxnOffsets(TxnOffsetCommitParams params, CommitCallback callback);
+  // Called by whoever appended a marker to partition `offsets_partition` of the offsets
+  // topic (the WriteTxnMarkers handler), after the append and before it reports the
+  // partition done: COMMIT makes producer `producer_id`'s pending offsets there committed
+  // (each unless a plain commit of the same partition was written after it, as Kafka
+  // does), ABORT drops them. No-op when the partition is not loaded here (loading replays
+  // the marker) or the producer has no pending offsets there.
+  void CompleteTransaction(int32_t offsets_partition, int64_t producer_id, ControlType type);
 
   // Groups with members, or with committed offsets (those show as Empty), sorted by id.
   std::vector<GroupListing> ListGroups() const;

@@ -48,6 +48,7 @@ enum class GroupError : uint8_t {
   kCoordinatorNotAvailable,    // the offsets could not be stored, or shutting down
   kOffsetMetadataTooLarge,     // commit metadata above the coordinator's limit
   kNotCoordinator,             // the group's offsets partition is not loaded on this broker
+  kInvalidProducerEpoch,       // TxnOffsetCommit from a producer epoch older than known
 };
 
 // One assignment protocol a member offers ("range", "roundrobin", ...), with its opaque

@@ -38,6 +38,8 @@ int16_t GroupErrorCode(GroupError error) {
       return kOffsetMetadataTooLarge;
     case GroupError::kNotCoordinator:
       return ToWire(ErrorCode::kNotCoordinator);
+    case GroupError::kInvalidProducerEpoch:
+      return ToWire(ErrorCode::kInvalidProducerEpoch);
   }
   return ToWire(ErrorCode::kUnknownServerError);
 }

@@ -1,0 +1,172 @@
+// TransactionCoordinator: the broker's transaction service (Kafka's TransactionCoordinator
+// and TransactionStateManager), independent of the wire. It answers InitProducerId for a
+// transactional id, AddPartitionsToTxn (and its verify-only form, KIP-890 part 1),
+// AddOffsetsToTxn, EndTxn, ListTransactions and DescribeTransactions, and aborts
+// transactions that outlive their timeout.
+//
+// Every transactional id belongs to one partition of __transaction_state
+// (TxnStateStore::PartitionFor, Kafka's rule); the coordinator serves the ids of the
+// partitions loaded here, and answers kNotCoordinator for the others
+// (kCoordinatorLoadInProgress while their partition loads). Each state change is logged
+// durably (engine/txn/txn_state_store.h) before it takes effect and before the client is
+// answered. EndTxn logs PrepareCommit/PrepareAbort, answers, has the markers written
+// through the TxnMarkerWriter with the partition's coordinator epoch, and logs
+// CompleteCommit/CompleteAbort once every partition has its marker. Loading a partition
+// finishes every Prepare* it replays the same way.
+//
+// Time comes from the injected Clock; timeouts (an Ongoing transaction older than its
+// transaction.timeout.ms is aborted with a bumped epoch, fencing its producer), the
+// expiry of idle transactional ids (transactional.id.expiration.ms) and the retry of
+// failed Complete* writes happen in Tick(), which the owner calls periodically.
+//
+// Callbacks run without the coordinator's lock held: on the calling thread for refusals,
+// else on the thread that made the change durable (a flusher thread, or the caller's when
+// the store has no flusher).
+//
+// Thread safety: thread-safe. The store's flusher and the marker writer must have run
+// every callback they owe before the coordinator is destroyed.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/producer/producer_id_allocator.h"
+#include "engine/txn/txn_marker_writer.h"
+#include "engine/txn/txn_metadata.h"
+#include "engine/txn/txn_state_store.h"
+#include "engine/txn/txn_types.h"
+
+namespace ringlog {
+
+struct TransactionCoordinatorOptions {
+  // transaction.max.timeout.ms: the largest transaction.timeout.ms a producer may ask for.
+  int32_t max_transaction_timeout_ms = 900000;
+  // transactional.id.expiration.ms: an id idle (Empty or Complete*) this long is removed.
+  int64_t transactional_id_expiration_ms = 604800000;
+};
+
+class TransactionCoordinator {
+ public:
+  using InitProducerIdCallback = std::function<void(const InitProducerIdResult&)>;
+  using ErrorCallback = std::function<void(TxnError)>;
+  // The partition of __consumer_offsets that holds a group's offsets
+  // (GroupCoordinator::PartitionFor), for AddOffsetsToTxn.
+  using GroupPartitionFn = std::function<int32_t(std::string_view group)>;
+
+  // `ids`, `markers` and `clock` must outlive the coordinator.
+  TransactionCoordinator(std::unique_ptr<TxnStateStore> store, ProducerIdAllocator* ids,
+                         TxnMarkerWriter* markers, GroupPartitionFn group_partition,
+                         const Clock* clock, const TransactionCoordinatorOptions& options);
+  TransactionCoordinator(const TransactionCoordinator&) = delete;
+  TransactionCoordinator& operator=(const TransactionCoordinator&) = delete;
+
+  // The partition of __transaction_state holding `transactional_id` (FindCoordinator key
+  // type 1 answers its leader), and the topic's partition count.
+  int32_t PartitionFor(std::string_view transactional_id) const;
+  int32_t num_partitions() const;
+
+  // Replays `partition` of __transaction_state and serves its ids from then on, with
+  // `coordinator_epoch` (the partition's leader epoch) on every marker. Each replayed
+  // PrepareCommit/PrepareAbort has its markers written and its Complete* logged. OK when
+  // loaded already at this epoch or a newer one (an older load is replaced); the store's
+  // errors (TxnStateStore::LoadPartition).
+  Status LoadPartition(int32_t partition, int32_t coordinator_epoch);
+  // Stops serving `partition`'s ids and forgets them; markers in flight for them complete
+  // without logging anything. No-op when not loaded.
+  void UnloadPartition(int32_t partition);
+  bool IsLoaded(int32_t partition) const;
+
+  // InitProducerId with a transactional id: a new producer id for an unknown id, else the
+  // epoch bumped (fencing older producers), or a new producer id once the epoch is
+  // exhausted. With params.producer_id/epoch set (KIP-360), a retry of a bump whose answer
+  // was lost gets the same answer, and an older incarnation gets kProducerFenced. An
+  // Ongoing transaction is aborted with a bumped epoch first and the caller told
+  // kConcurrentTransactions (it retries); Prepare* answers kConcurrentTransactions.
+  // kInvalidTransactionTimeout outside (0, max_transaction_timeout_ms].
+  void InitProducerId(const InitProducerIdParams& params, InitProducerIdCallback callback);
+
+  // Adds partitions to the producer's transaction (Empty/Complete* → Ongoing, starting
+  // it), logged before `callback` runs. kNone at once when they are all in an Ongoing
+  // transaction already. kInvalidProducerIdMapping for an unknown id or another producer
+  // id, kProducerFenced for another epoch, kConcurrentTransactions while Prepare* or a
+  // transition is in flight. The one error applies to every partition.
+  void AddPartitions(const AddPartitionsParams& params, ErrorCallback callback);
+  // The verify-only form (AddPartitionsToTxn v4+ from a broker, KIP-890 part 1): logs
+  // nothing; per partition kNone when it is in the transaction, else
+  // kTransactionAbortable. The checks of AddPartitions that refuse the whole request give
+  // that one error for every partition.
+  std::map<PartitionId, TxnError> VerifyPartitions(const AddPartitionsParams& params) const;
+  // AddOffsetsToTxn: adds the partition of __consumer_offsets holding `group_id`.
+  void AddOffsets(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
+                  const std::string& group_id, ErrorCallback callback);
+
+  // Ends the transaction: logs PrepareCommit/PrepareAbort, answers kNone, then writes the
+  // markers and logs Complete*. A retry of an EndTxn that completed answers kNone (same
+  // result) or kInvalidTxnState (other result); one still in Prepare* with the same result
+  // answers kConcurrentTransactions. kInvalidTxnState from Empty.
+  void EndTxn(const EndTxnParams& params, ErrorCallback callback);
+
+  // The transactions of the loaded partitions matching `filter`, sorted by id.
+  TxnListResult ListTransactions(const TxnListFilter& filter) const;
+  TxnDescription DescribeTransaction(const std::string& transactional_id) const;
+
+  // Aborts timed-out transactions, expires idle ids, retries failed Complete* writes and
+  // snapshots the state log when due.
+  void Tick();
+
+  const TransactionCoordinatorOptions& options() const { return options_; }
+
+ private:
+  struct Loaded {
+    int32_t coordinator_epoch = 0;
+    std::map<std::string, TxnMetadata> txns;
+    // Ids whose markers are written but whose Complete* write failed; Tick retries.
+    std::set<std::string> complete_retry;
+  };
+  // What a request found for its id, under mu_.
+  struct Lookup {
+    TxnError error = TxnError::kNone;
+    Loaded* partition = nullptr;
+    TxnMetadata* txn = nullptr;  // nullptr when the id is unknown
+  };
+
+  // REQUIRES: mu_.
+  Lookup FindLocked(const std::string& transactional_id);
+  // Logs `next` for `id` (whose pending is set) and completes or rolls back the transition
+  // under mu_; `done` gets kNone or the error, without mu_.
+  void LogTransition(int32_t partition, int32_t coordinator_epoch, const std::string& id,
+                     const TxnLogEntry& next, ErrorCallback done);
+  // REQUIRES: mu_. Moves an Ongoing (or fenced) transaction to Prepare* at `epoch`;
+  // returns the entry to log.
+  TxnLogEntry PrepareEndLocked(TxnMetadata& txn, bool commit, int16_t epoch);
+  // Logs the Prepare* entry, then answers, then writes the markers and logs Complete*.
+  void EndTransaction(int32_t partition, int32_t coordinator_epoch, const std::string& id,
+                      const TxnLogEntry& prepared, ErrorCallback answer);
+  void WriteMarkers(int32_t partition, int32_t coordinator_epoch, const std::string& id,
+                    const TxnLogEntry& prepared);
+  void LogComplete(int32_t partition, int32_t coordinator_epoch, const std::string& id);
+  void AbortTimedOut();
+  void ExpireIdle();
+  void RetryCompletes();
+
+  const std::unique_ptr<TxnStateStore> store_;
+  ProducerIdAllocator* const ids_;
+  TxnMarkerWriter* const markers_;
+  const GroupPartitionFn group_partition_;
+  const Clock* const clock_;
+  const TransactionCoordinatorOptions options_;
+
+  mutable std::mutex mu_;
+  std::map<int32_t, Loaded> partitions_;
+  std::set<int32_t> loading_;
+};
+
+}  // namespace ringlog
