@@ -46,6 +46,16 @@ std::string_view ApiName(int16_t key) {
       return "InitProducerId";
     case ApiKey::kOffsetForLeaderEpoch:
       return "OffsetForLeaderEpoch";
+    case ApiKey::kAddPartitionsToTxn:
+      return "AddPartitionsToTxn";
+    case ApiKey::kAddOffsetsToTxn:
+      return "AddOffsetsToTxn";
+    case ApiKey::kEndTxn:
+      return "EndTxn";
+    case ApiKey::kWriteTxnMarkers:
+      return "WriteTxnMarkers";
+    case ApiKey::kTxnOffsetCommit:
+      return "TxnOffsetCommit";
     case ApiKey::kDescribeConfigs:
       return "DescribeConfigs";
     case ApiKey::kAlterConfigs:
@@ -68,6 +78,10 @@ std::string_view ApiName(int16_t key) {
       return "DescribeCluster";
     case ApiKey::kDescribeProducers:
       return "DescribeProducers";
+    case ApiKey::kDescribeTransactions:
+      return "DescribeTransactions";
+    case ApiKey::kListTransactions:
+      return "ListTransactions";
   }
   return "Unknown";
 }

@@ -29,6 +29,11 @@ enum class ApiKey : int16_t {
   kDeleteRecords = 21,
   kInitProducerId = 22,
   kOffsetForLeaderEpoch = 23,
+  kAddPartitionsToTxn = 24,
+  kAddOffsetsToTxn = 25,
+  kEndTxn = 26,
+  kWriteTxnMarkers = 27,
+  kTxnOffsetCommit = 28,
   kDescribeConfigs = 32,
   kAlterConfigs = 33,
   kCreatePartitions = 37,
@@ -40,10 +45,12 @@ enum class ApiKey : int16_t {
   kAlterPartition = 56,
   kDescribeCluster = 60,
   kDescribeProducers = 61,
+  kDescribeTransactions = 65,
+  kListTransactions = 66,
 };
 
 // One past the largest key above: the size of tables indexed by key.
-inline constexpr int16_t kApiKeyLimit = 62;
+inline constexpr int16_t kApiKeyLimit = 67;
 
 // "Produce", "Fetch", ...; "Unknown" for a key not listed.
 std::string_view ApiName(int16_t key);
