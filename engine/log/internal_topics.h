@@ -10,6 +10,11 @@ namespace ringlog {
 // The committed offsets of every consumer group (engine/group/offset_store.h), as Kafka names it.
 inline constexpr std::string_view kConsumerOffsetsTopic = "__consumer_offsets";
 
-inline bool IsInternalTopic(std::string_view topic) { return topic == kConsumerOffsetsTopic; }
+// Every transactional id's state (engine/txn/txn_state_store.h), as Kafka names it.
+inline constexpr std::string_view kTransactionStateTopic = "__transaction_state";
+
+inline bool IsInternalTopic(std::string_view topic) {
+  return topic == kConsumerOffsetsTopic || topic == kTransactionStateTopic;
+}
 
 }  // namespace ringlog

@@ -103,8 +103,8 @@ class TxnStateStore {
   std::optional<int32_t> TopicPartitions() const;
   // REQUIRES: mu_. Gives `partition` its log, creating the topic on first use.
   Status EnsureLogLocked(int32_t index, Partition& partition);
-  // REQUIRES: mu_. Appends one batch of `records` (id, entry or tombstone) to `index`,
-  // applies them, and returns the last offset written.
+  // REQUIRES: mu_ and `records` not empty. Appends `records` (id, entry or tombstone) to
+  // `index` in batches of bounded size, applies them, and returns the last offset written.
   Result<Offset> AppendLocked(int32_t index, Partition& partition,
                               const std::map<std::string, std::optional<TxnLogEntry>>& records);
   Status CompactPartition(int32_t index);
