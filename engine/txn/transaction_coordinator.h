@@ -70,17 +70,24 @@ class TransactionCoordinator {
 
   // The partition of __transaction_state holding `transactional_id` (FindCoordinator key
   // type 1 answers its leader), and the topic's partition count.
+  //
+  // Every request below answers kInvalidRequest for an empty transactional id,
+  // kNotCoordinator or kCoordinatorLoadInProgress when its partition is not served here,
+  // and, when its state change cannot be logged, kCoordinatorNotAvailable (kNotCoordinator
+  // when the partition was unloaded meanwhile) with nothing changed.
   int32_t PartitionFor(std::string_view transactional_id) const;
   int32_t num_partitions() const;
 
   // Replays `partition` of __transaction_state and serves its ids from then on, with
   // `coordinator_epoch` (the partition's leader epoch) on every marker. Each replayed
   // PrepareCommit/PrepareAbort has its markers written and its Complete* logged. OK when
-  // loaded already at this epoch or a newer one (an older load is replaced); the store's
-  // errors (TxnStateStore::LoadPartition).
+  // loaded already at this epoch or a newer one (an older load is replaced); Busy while
+  // another load of it runs or when UnloadPartition cancelled this one; the store's errors
+  // (TxnStateStore::LoadPartition). Requests for its ids answer kCoordinatorLoadInProgress
+  // meanwhile.
   Status LoadPartition(int32_t partition, int32_t coordinator_epoch);
-  // Stops serving `partition`'s ids and forgets them; markers in flight for them complete
-  // without logging anything. No-op when not loaded.
+  // Stops serving `partition`'s ids and forgets them (a load in progress is cancelled);
+  // markers in flight for them complete without logging anything. No-op when not loaded.
   void UnloadPartition(int32_t partition);
   bool IsLoaded(int32_t partition) const;
 
@@ -131,25 +138,41 @@ class TransactionCoordinator {
     // Ids whose markers are written but whose Complete* write failed; Tick retries.
     std::set<std::string> complete_retry;
   };
-  // What a request found for its id, under mu_.
+  // What a request found for its id.
   struct Lookup {
     TxnError error = TxnError::kNone;
+    int32_t partition_index = 0;
     Loaded* partition = nullptr;
     TxnMetadata* txn = nullptr;  // nullptr when the id is unknown
   };
 
-  // REQUIRES: mu_.
-  Lookup FindLocked(const std::string& transactional_id);
-  // Logs `next` for `id` (whose pending is set) and completes or rolls back the transition
-  // under mu_; `done` gets kNone or the error, without mu_.
+  // REQUIRES: mu_. The id's loaded partition and metadata, or why there are none.
+  Lookup FindLocked(const std::string& transactional_id) const;
+  // REQUIRES: mu_. The metadata of `id` when `partition` is still loaded at
+  // `coordinator_epoch`, else nullptr: what every asynchronous completion checks first.
+  TxnMetadata* FindCurrentLocked(int32_t partition, int32_t coordinator_epoch,
+                                 const std::string& id);
+  // kInvalidProducerIdMapping, kProducerFenced or kNone for a request naming a producer.
+  static TxnError CheckProducer(const TxnMetadata* txn, int64_t producer_id,
+                                int16_t producer_epoch);
+  // REQUIRES: mu_. Kafka's prepareInitProducerIdTransit: sets *next to the state to log
+  // (and *fence when it is the abort of an Ongoing transaction) and marks `txn` pending.
+  TxnError PrepareInitLocked(const InitProducerIdParams& params, TxnMetadata& txn,
+                             TxnMetadata* next, bool* fence);
+  // REQUIRES: mu_. The Prepare* state ending `txn`'s Ongoing transaction; marks it pending.
+  TxnMetadata PrepareEndLocked(TxnMetadata& txn, bool commit);
+  // REQUIRES: mu_. Bumps `txn`'s epoch (fencing its producer) and prepares the abort.
+  TxnMetadata FenceLocked(TxnMetadata& txn);
+  void MarkFailedFence(int32_t partition, int32_t coordinator_epoch, const std::string& id);
+  // Logs `next` for `id` (marked pending), then applies it, or clears pending on failure;
+  // `done` gets kNone or the error, without mu_.
   void LogTransition(int32_t partition, int32_t coordinator_epoch, const std::string& id,
-                     const TxnLogEntry& next, ErrorCallback done);
-  // REQUIRES: mu_. Moves an Ongoing (or fenced) transaction to Prepare* at `epoch`;
-  // returns the entry to log.
-  TxnLogEntry PrepareEndLocked(TxnMetadata& txn, bool commit, int16_t epoch);
-  // Logs the Prepare* entry, then answers, then writes the markers and logs Complete*.
+                     const TxnMetadata& next, ErrorCallback done);
+  // Logs `prepared` (a Prepare*), answers, then has the markers written.
   void EndTransaction(int32_t partition, int32_t coordinator_epoch, const std::string& id,
-                      const TxnLogEntry& prepared, ErrorCallback answer);
+                      const TxnMetadata& prepared, ErrorCallback answer);
+  // Marks `id` pending Complete* and has the markers of `prepared` written, unless the id
+  // moved on meanwhile; logs Complete* once they are.
   void WriteMarkers(int32_t partition, int32_t coordinator_epoch, const std::string& id,
                     const TxnLogEntry& prepared);
   void LogComplete(int32_t partition, int32_t coordinator_epoch, const std::string& id);
@@ -166,7 +189,10 @@ class TransactionCoordinator {
 
   mutable std::mutex mu_;
   std::map<int32_t, Loaded> partitions_;
-  std::set<int32_t> loading_;
+  // Partitions being loaded, each with its load's number; Unload cancels a load by
+  // removing it.
+  std::map<int32_t, uint64_t> loading_;
+  uint64_t loads_ = 0;
 };
 
 }  // namespace ringlog

@@ -1,15 +1,15 @@
 // One transactional id's state as the coordinator keeps it (Kafka's TransactionMetadata),
-// and the state machine its transitions follow:
+// and the state machine its transitions follow (IsValidTxnTransition):
 //
-//   Empty ──AddPartitions──▶ Ongoing ──EndTxn──▶ PrepareCommit ──markers──▶ CompleteCommit
-//     ▲                        │  │                                              │
-//     │                        │  └──EndTxn(abort) / timeout──▶ PrepareAbort ──▶ CompleteAbort
-//     │                        └──InitProducerId──▶ PrepareEpochFence ──▶ PrepareAbort
-//     └──InitProducerId── Empty / CompleteCommit / CompleteAbort ──AddPartitions──▶ Ongoing
-//   Empty / CompleteCommit / CompleteAbort ──expiration──▶ Dead
+//   Empty, CompleteCommit, CompleteAbort ──AddPartitions──▶ Ongoing (and Ongoing ▶ Ongoing)
+//   Ongoing ──EndTxn(commit)──▶ PrepareCommit ──markers written──▶ CompleteCommit
+//   Ongoing ──EndTxn(abort)───▶ PrepareAbort ──markers written──▶ CompleteAbort
+//   Ongoing ──InitProducerId or timeout──▶ (PrepareEpochFence) ──▶ PrepareAbort
+//   Empty, CompleteCommit, CompleteAbort ──InitProducerId──▶ Empty (a new epoch or id)
+//   Empty, CompleteCommit, CompleteAbort ──transactional.id.expiration.ms──▶ Dead
 //
-// PrepareEpochFence is never logged: it only marks, in memory, that the abort of an
-// older incarnation's transaction bumps the epoch.
+// Neither PrepareEpochFence nor Dead is ever logged or held: the fence bumps the epoch in
+// memory on its way to PrepareAbort, and Dead is logged as a tombstone that removes the id.
 #pragma once
 
 #include <cstdint>
