@@ -32,6 +32,8 @@ std::string_view CodeName(Status::Code code) {
       return "InvalidProducerEpoch";
     case Status::Code::kUnknownProducerId:
       return "UnknownProducerId";
+    case Status::Code::kTransactionCoordinatorFenced:
+      return "TransactionCoordinatorFenced";
   }
   return "Unknown";
 }

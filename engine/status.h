@@ -35,6 +35,8 @@ class [[nodiscard]] Status {
     kOutOfOrderSequence,
     kInvalidProducerEpoch,  // from a producer epoch older than the partition knows
     kUnknownProducerId,     // a producer the partition has no state for, mid-sequence
+    // A transaction marker from a coordinator epoch older than the producer's last marker's.
+    kTransactionCoordinatorFenced,
   };
 
   Status() noexcept = default;
@@ -59,6 +61,9 @@ class [[nodiscard]] Status {
   static Status UnknownProducerId(std::string_view msg) {
     return Status(Code::kUnknownProducerId, msg);
   }
+  static Status TransactionCoordinatorFenced(std::string_view msg) {
+    return Status(Code::kTransactionCoordinatorFenced, msg);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -74,6 +79,9 @@ class [[nodiscard]] Status {
   bool IsOutOfOrderSequence() const { return code_ == Code::kOutOfOrderSequence; }
   bool IsInvalidProducerEpoch() const { return code_ == Code::kInvalidProducerEpoch; }
   bool IsUnknownProducerId() const { return code_ == Code::kUnknownProducerId; }
+  bool IsTransactionCoordinatorFenced() const {
+    return code_ == Code::kTransactionCoordinatorFenced;
+  }
 
   // The errno behind an IOError, or 0.
   int err_no() const { return err_no_; }

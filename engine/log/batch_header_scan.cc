@@ -13,8 +13,8 @@ constexpr size_t kScanReadBytes = 1 << 20;
 
 }  // namespace
 
-Status ForEachBatchHeader(const Segment& segment, Offset from,
-                          const std::function<void(const BatchHeader&)>& fn) {
+Status ForEachBatch(const Segment& segment, Offset from,
+                    const std::function<void(const RecordBatchView&)>& fn) {
   const std::vector<DamagedRange> damaged = segment.damaged_ranges();
   Offset at = std::max(from, segment.base_offset());
   while (at < segment.next_offset()) {
@@ -30,11 +30,11 @@ Status ForEachBatchHeader(const Segment& segment, Offset from,
     const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
     size_t pos = 0;
     while (pos < bytes.size()) {
-      ASSIGN_OR_RETURN(BatchHeader header,
-                       DecodeBatchHeader(std::span(data + pos, bytes.size() - pos)));
+      ASSIGN_OR_RETURN(RecordBatchView batch,
+                       RecordBatchView::Parse(std::span(data + pos, bytes.size() - pos)));
       // A read starts at the batch holding `at`, which may begin below `from`.
-      if (header.base_offset >= from) fn(header);
-      pos += header.size_bytes();
+      if (batch.header().base_offset >= from) fn(batch);
+      pos += batch.size_bytes();
     }
     if (read.next_offset <= at) {
       return Status::Corruption("scanning batch headers made no progress at offset " +
@@ -43,6 +43,11 @@ Status ForEachBatchHeader(const Segment& segment, Offset from,
     at = read.next_offset;
   }
   return Status::OK();
+}
+
+Status ForEachBatchHeader(const Segment& segment, Offset from,
+                          const std::function<void(const BatchHeader&)>& fn) {
+  return ForEachBatch(segment, from, [&fn](const RecordBatchView& batch) { fn(batch.header()); });
 }
 
 }  // namespace ringlog

@@ -11,6 +11,11 @@
 
 namespace ringlog {
 
+// Calls `fn` with every whole batch of `segment` that starts at or after `from`, in offset
+// order; damaged ranges are skipped. Stops at the first read error, which it returns.
+Status ForEachBatch(const Segment& segment, Offset from,
+                    const std::function<void(const RecordBatchView&)>& fn);
+
 // Calls `fn` with the header of every batch of `segment` that starts at or after `from`,
 // in offset order; damaged ranges are skipped (their headers cannot be trusted). Stops at
 // the first read error, which it returns.

@@ -200,18 +200,30 @@ Status PartitionLog::Recover() {
   active_created_ms_ = clock_->NowMs();
   RETURN_IF_ERROR(LoadLeaderEpochsLocked());
   RETURN_IF_ERROR(LoadHighWatermarkLocked());
+  map_lock.unlock();
   return LoadProducerStateLocked();
 }
 
 Status PartitionLog::LoadProducerStateLocked() {
   producers_.Clear();
+  AbortedTxnIndex aborted;
   const Offset end = appended_offset_.load();
   Offset from = segments_.begin()->first;
   bool from_snapshot = false;
   const std::string name = ProducerStateMetaName(id_);
+  const std::string aborted_name = AbortedTxnMetaName(id_);
   Result<std::string> blob = backend_->GetMeta(name);
+  Result<std::string> aborted_blob = backend_->GetMeta(aborted_name);
+  if (!aborted_blob.ok() && !aborted_blob.status().IsNotFound()) return aborted_blob.status();
   if (blob.ok()) {
     Result<ProducerSnapshot> snapshot = DecodeProducerSnapshot(*blob);
+    // The aborted transactions below the snapshot's end, which must be the same.
+    Result<AbortedTxnSnapshot> index = Status::NotFound("no aborted transaction index");
+    if (aborted_blob.ok()) {
+      index = DecodeAbortedTxnIndex(*aborted_blob);
+    } else if (snapshot.ok() && snapshot->before_txns) {
+      index = AbortedTxnSnapshot{snapshot->end, {}};
+    }
     if (!snapshot.ok()) {
       LOG(WARNING) << id_.ToString() << ": ignoring the producer state snapshot ("
                    << snapshot.status().ToString() << "); rebuilding it from the log";
@@ -219,25 +231,57 @@ Status PartitionLog::LoadProducerStateLocked() {
       LOG(WARNING) << id_.ToString() << ": ignoring the producer state snapshot of offsets below "
                    << snapshot->end << ", past the log end " << end
                    << " (lost in a crash); rebuilding it from the log";
+    } else if (!index.ok() || index->end != snapshot->end) {
+      LOG(WARNING) << id_.ToString() << ": ignoring the producer state snapshot, whose aborted "
+                   << "transaction index is missing, damaged or of other offsets ("
+                   << index.status().ToString() << "); rebuilding both from the log";
     } else {
       producers_ = std::move(snapshot->state);
+      aborted = std::move(index->index);
       from = std::max(from, snapshot->end);
       from_snapshot = true;
     }
     if (!from_snapshot) {
       // Once the log grows past its end again, it would pass for valid.
-      Status removed = backend_->DeleteMeta(name);
-      if (!removed.ok() && !removed.IsNotFound()) return removed;
+      for (const std::string& stale : {name, aborted_name}) {
+        Status removed = backend_->DeleteMeta(stale);
+        if (!removed.ok() && !removed.IsNotFound()) return removed;
+      }
     }
   } else if (!blob.status().IsNotFound()) {
     return blob.status();
   }
+  // Transactions that ended below the high watermark hold nothing back.
+  const Offset hw = high_watermark();
+  std::vector<CompletedTxn> completed;
   for (const auto& [base, segment] : segments_) {
     if (segment->next_offset() <= from) continue;
-    RETURN_IF_ERROR(ReplayProducerBatches(*segment, from, producers_)
-                        .WithContext("rebuild the producer state of " + id_.ToString()));
+    RETURN_IF_ERROR(ReplayProducerBatches(*segment, from, producers_, [&](const CompletedTxn& txn) {
+                      if (txn.aborted) {
+                        aborted.Add({txn.producer_id, txn.first_offset, txn.last_offset,
+                                     producers_.OldestOngoingTxn().value_or(txn.last_offset + 1)});
+                      }
+                      if (txn.last_offset >= hw) completed.push_back(txn);
+                    }).WithContext("rebuild the producer state of " + id_.ToString()));
   }
   producers_.DropBefore(log_start_offset_);
+  aborted.DropBefore(log_start_offset_);
+  {
+    std::unique_lock map_lock(map_mu_);
+    aborted_txns_ = std::move(aborted);
+    unstable_txns_.Clear();
+    // What ended after the snapshot may end above the high watermark, which a
+    // read_committed consumer must not pass yet.
+    for (const CompletedTxn& txn : completed) {
+      unstable_txns_.Begin(txn.producer_id, txn.first_offset);
+      unstable_txns_.End(txn.first_offset, txn.last_offset);
+    }
+    for (const auto& [producer_id, entry] : producers_.entries()) {
+      if (entry.txn_first_offset != kNoTxn) {
+        unstable_txns_.Begin(producer_id, entry.txn_first_offset);
+      }
+    }
+  }
   // A snapshot at the next close spares the next open a replay of more than the active
   // segment.
   producer_snapshot_stale_ = from < ActiveLocked()->base_offset();
@@ -245,6 +289,14 @@ Status PartitionLog::LoadProducerStateLocked() {
 }
 
 Status PartitionLog::WriteProducerSnapshotLocked(Offset end) {
+  // The index first: a snapshot is used only beside an index of the same end.
+  std::string index;
+  {
+    std::shared_lock map_lock(map_mu_);
+    index = EncodeAbortedTxnIndex(aborted_txns_, end);
+  }
+  RETURN_IF_ERROR(backend_->PutMeta(AbortedTxnMetaName(id_), index)
+                      .WithContext("store the aborted transactions of " + id_.ToString()));
   RETURN_IF_ERROR(
       backend_->PutMeta(ProducerStateMetaName(id_), EncodeProducerSnapshot(producers_, end))
           .WithContext("snapshot the producer state of " + id_.ToString()));
@@ -318,10 +370,11 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
         std::span<uint8_t>(reinterpret_cast<uint8_t*>(recompressed.data()), recompressed.size());
   }
   const BatchHeader& header = view.header();
-  const int32_t last_delta = header.last_offset_delta;
-  const int32_t record_count = header.record_count;
   std::optional<ProducerBatch> producer_batch = ProducerBatchOf(header);
-  if (producer_batch && (header.producer_epoch < 0 || header.base_sequence < 0)) {
+  // Only the broker writes transactional batches without sequences (TxnOffsetCommit).
+  const bool sequenced = header.base_sequence >= 0 ||
+                         (header.is_transactional() && header.base_sequence == kNoSequence);
+  if (producer_batch && (header.producer_epoch < 0 || !sequenced)) {
     return Status::InvalidArgument("batch of producer " + std::to_string(header.producer_id) +
                                    " without an epoch or a sequence");
   }
@@ -340,6 +393,16 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
       return Refusal(check.verdict, header, *producer_batch, id_);
     }
   }
+  return WriteBatchLocked(batch, header, producer_batch, nullptr, std::move(written));
+}
+
+Result<AppendResult> PartitionLog::WriteBatchLocked(std::span<uint8_t> batch,
+                                                    const BatchHeader& header,
+                                                    std::optional<ProducerBatch> producer_batch,
+                                                    const ControlMarker* marker,
+                                                    Segment::WrittenCallback written) {
+  const int32_t last_delta = header.last_offset_delta;
+  const int32_t record_count = header.record_count;
   const TimestampMs now = clock_->NowMs();
   const Offset base = appended_offset_.load();
   if (ShouldRollLocked(batch.size(), base + last_delta, now)) RETURN_IF_ERROR(RollLocked(now));
@@ -360,6 +423,14 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   const Offset end = result.last_offset + 1;
   const uint64_t end_bytes = appended_active_bytes_ + batch.size();
   const bool flush_now = unflushed_messages_ + record_count >= options_.flush_interval_messages;
+  // A batch that starts a transaction holds the last stable offset down before any
+  // reader can see it.
+  const bool starts_txn = producer_batch && header.is_transactional() &&
+                          producers_.OngoingTxn(header.producer_id) == kNoTxn;
+  if (starts_txn) {
+    std::unique_lock map_lock(map_mu_);
+    unstable_txns_.Begin(header.producer_id, base);
+  }
   {
     std::lock_guard lock(writes_mu_);
     ++writes_in_flight_;
@@ -392,6 +463,10 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
       LOG(WARNING) << id_.ToString() << ": undoing a failed append: " << cut.ToString();
       write_failed_ = true;
     }
+    if (starts_txn) {
+      std::unique_lock map_lock(map_mu_);
+      unstable_txns_.Forget(base);
+    }
     return appended.WithContext("append to " + id_.ToString());
   }
   if (!flush_now) {
@@ -404,7 +479,16 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
     producer_batch->first_offset = base;
     producer_batch->last_offset = result.last_offset;
     if (result.log_append_time != kNoTimestamp) producer_batch->max_timestamp = now;
-    producers_.Record(header.producer_id, header.producer_epoch, *producer_batch);
+    producers_.Record(header.producer_id, header.producer_epoch, *producer_batch,
+                      header.is_transactional());
+    producer_snapshot_stale_ = true;
+  }
+  if (marker != nullptr) {
+    const TimestampMs time = result.log_append_time != kNoTimestamp ? now : header.max_timestamp;
+    std::optional<CompletedTxn> completed = producers_.RecordMarker(
+        marker->producer_id, marker->producer_epoch, marker->coordinator_epoch,
+        marker->type == ControlType::kAbort, base, time);
+    if (completed) CompleteTxnLocked(*completed);
     producer_snapshot_stale_ = true;
   }
   {
@@ -533,7 +617,14 @@ Result<ReadResult> PartitionLog::Read(Offset offset, size_t max_bytes, ReadBound
                                 std::to_string(log_start_offset_) + ", " +
                                 std::to_string(next_offset_) + "] of " + id_.ToString());
     }
-    if (replicated_ && bound == ReadBound::kHighWatermark) {
+    const Offset stable = bound == ReadBound::kLastStable ? LastStableLocked() : -1;
+    if (stable >= 0 && stable < (replicated_ ? read_cut_.offset : next_offset_)) {
+      // The last stable offset is a batch boundary: a transaction's first batch.
+      const ReadCut cut = CutAtLocked(stable);
+      end = cut.offset;
+      cut_base = cut.segment_base;
+      cut_bytes = cut.bytes;
+    } else if (replicated_ && bound != ReadBound::kLogEnd) {
       end = read_cut_.offset;
       cut_base = read_cut_.segment_base;
       cut_bytes = read_cut_.bytes;
@@ -779,6 +870,7 @@ Result<size_t> PartitionLog::ApplyRetention() {
     return s->base_offset() < segments_.begin()->first;
   });
   if (producers_.DropBefore(log_start_offset_) > 0) producer_snapshot_stale_ = true;
+  DropTxnsBeforeLocked(log_start_offset_);
   TrimEpochsLocked();
   // Readers that still hold a removed segment keep what they already read.
   Status first_error;
@@ -816,6 +908,7 @@ Status PartitionLog::DeleteRecordsBefore(Offset offset) {
     log_start_offset_ = offset;
   }
   if (producers_.DropBefore(offset) > 0) producer_snapshot_stale_ = true;
+  DropTxnsBeforeLocked(offset);
   TrimEpochsLocked();
   return Status::OK();
 }
@@ -849,8 +942,9 @@ Status PartitionLog::Delete() {
   if (deleted_) return Status::OK();
   // The blobs go first: a partition recreated under the same name must never inherit
   // them, while leftover segments are found and removed on the next open.
-  for (const std::string& blob : {LogStartMetaName(id_), ProducerStateMetaName(id_),
-                                  LeaderEpochMetaName(id_), HighWatermarkMetaName(id_)}) {
+  for (const std::string& blob :
+       {LogStartMetaName(id_), ProducerStateMetaName(id_), AbortedTxnMetaName(id_),
+        LeaderEpochMetaName(id_), HighWatermarkMetaName(id_)}) {
     Status meta = backend_->DeleteMeta(blob);
     if (!meta.ok() && !meta.IsNotFound()) return meta;
   }

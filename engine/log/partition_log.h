@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <shared_mutex>
 #include <span>
 #include <string>
@@ -20,11 +21,14 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/log/aborted_txn_index.h"
+#include "engine/log/control_batch.h"
 #include "engine/log/leader_epoch_history.h"
 #include "engine/log/log_options.h"
 #include "engine/log/read_result.h"
 #include "engine/log/segment.h"
 #include "engine/log/storage_backend.h"
+#include "engine/log/unstable_txns.h"
 #include "engine/producer/producer_state.h"
 #include "engine/status.h"
 #include "engine/types.h"
@@ -42,9 +46,18 @@ struct AppendResult {
   bool duplicate = false;
 };
 
-// Which end a read stops at: consumers read below the high watermark, followers up to the
-// log end.
-enum class ReadBound { kHighWatermark, kLogEnd };
+// Which end a read stops at: consumers read below the high watermark (read_committed ones
+// below the last stable offset), followers up to the log end.
+enum class ReadBound { kHighWatermark, kLogEnd, kLastStable };
+
+// An aborted transaction whose records a read_committed consumer must skip: the
+// producer's records from first_offset up to its ABORT marker.
+struct AbortedTxn {
+  int64_t producer_id;
+  Offset first_offset;
+
+  bool operator==(const AbortedTxn&) const = default;
+};
 
 class PartitionLog final {
  public:
@@ -76,7 +89,21 @@ class PartitionLog final {
   // InvalidProducerEpoch, a producer the partition does not know starting past sequence 0
   // is UnknownProducerId, and a producer id with a negative epoch or sequence is
   // InvalidArgument. Busy when the batch retries one whose write is failing.
+  //
+  // A transactional batch (attribute bit 0x10) starts the producer's ongoing transaction
+  // on the partition at its base offset unless one is ongoing. One the broker writes for
+  // a transactional producer (TxnOffsetCommit into __consumer_offsets) has base_sequence
+  // -1: it is only checked for its epoch, never for sequences.
   Result<AppendResult> Append(std::span<uint8_t> batch);
+
+  // Appends the control batch of `marker`, ending the producer's ongoing transaction on
+  // this partition (an ABORT adds it to the aborted-transaction index). InvalidProducerEpoch
+  // when marker.producer_epoch is older than the producer's current epoch,
+  // TransactionCoordinatorFenced when marker.coordinator_epoch is older than the one of
+  // the producer's last marker, InvalidArgument for a negative producer id or epoch. A
+  // marker for a producer with no ongoing transaction is still written (as Kafka does).
+  // Returns once the marker is written, as Append does.
+  Result<AppendResult> AppendMarker(const ControlMarker& marker);
 
   // Append without waiting for the write: on OK the batch has its offsets and its place in
   // the log, and `written` runs once with the write's outcome — from a backend thread, or
@@ -95,7 +122,8 @@ class PartitionLog final {
   // next_offset says where reading goes on.
   // The result pins its segment, so it stays valid while retention deletes the segment.
   // `bound` says where reading stops: below the high watermark (consumers; an offset in
-  // [high_watermark(), log_end_offset()] reads empty) or at the log end (followers).
+  // [high_watermark(), log_end_offset()] reads empty), below last_stable_offset()
+  // (read_committed consumers) or at the log end (followers).
   Result<ReadResult> Read(Offset offset, size_t max_bytes,
                           ReadBound bound = ReadBound::kHighWatermark) const;
 
@@ -217,6 +245,26 @@ class PartitionLog final {
   // The idempotent producers this partition knows (DescribeProducers), by id.
   std::vector<ProducerInfo> ActiveProducers() const;
 
+  // --- Transactions ---
+  //
+  // The producers' ongoing transactions live in the producer state (and its snapshot).
+  // The aborted-transaction index is stored beside the snapshot, in
+  // kAbortedTxnMetaPrefix + "<topic>-<partition>" (engine/log/aborted_txn_index.h), covering
+  // the same offsets; the log after them rebuilds the rest on open, and both are rebuilt
+  // from the whole log when either is missing, damaged or does not match the other.
+  // Truncation cuts it, retention and DeleteRecords drop the transactions whose marker
+  // lies below the new log start, and a follower builds it from the batches it replicates.
+
+  // min(first offset of the oldest ongoing transaction, high_watermark()), never below
+  // the log start offset. A transaction counts as ongoing until its marker is below the
+  // high watermark.
+  Offset last_stable_offset() const;
+  // The aborted transactions that may hold records in [from, upto): those whose
+  // last_offset >= from and first_offset < upto, oldest first.
+  std::vector<AbortedTxn> AbortedTransactions(Offset from, Offset upto) const;
+  static constexpr std::string_view kAbortedTxnMetaPrefix = "aborted-txns.";
+  static std::string AbortedTxnMetaName(const PartitionId& id);
+
   const PartitionId& id() const { return id_; }
   Offset log_start_offset() const;
   // One past the last written batch (the log end offset). Batches appended with
@@ -254,12 +302,29 @@ class PartitionLog final {
   void TrimEpochsLocked();
   // REQUIRES: append_mu_. Stores `history` and then makes it the log's.
   Status StoreEpochsLocked(LeaderEpochHistory history);
-  // REQUIRES: append_mu_, and no write in flight. Rebuilds producers_ from the snapshot
-  // and the batches after it (or from the whole log), as described at
-  // kProducerStateMetaPrefix.
+  // REQUIRES: append_mu_, not map_mu_, and no write in flight. Rebuilds producers_ and the
+  // transactions from the snapshot and the batches after it (or from the whole log), as
+  // described at kProducerStateMetaPrefix and kAbortedTxnMetaPrefix.
   Status LoadProducerStateLocked();
-  // REQUIRES: append_mu_. Stores producers_ as the snapshot of everything below `end`.
+  // REQUIRES: append_mu_. Stores producers_ and the aborted-transaction index as the
+  // snapshot of everything below `end`.
   Status WriteProducerSnapshotLocked(Offset end);
+  // REQUIRES: append_mu_. Assigns the batch its offsets and appends it (AppendAsync after
+  // its checks), recording it in the producer state; `marker` is the marker of a control
+  // batch (AppendMarker).
+  Result<AppendResult> WriteBatchLocked(std::span<uint8_t> batch, const BatchHeader& header,
+                                        std::optional<ProducerBatch> producer_batch,
+                                        const ControlMarker* marker,
+                                        Segment::WrittenCallback written);
+  // REQUIRES: append_mu_, not map_mu_. A marker ended `txn`: it stops holding the last
+  // stable offset once the marker is below the high watermark, and an abort goes to the
+  // index.
+  void CompleteTxnLocked(const CompletedTxn& txn);
+  // REQUIRES: append_mu_, not map_mu_. After producers went (retention, DeleteRecords),
+  // their ongoing transactions and the aborts below the log start go too.
+  void DropTxnsBeforeLocked(Offset log_start);
+  // REQUIRES: map_mu_ (shared or exclusive).
+  Offset LastStableLocked() const;
   // REQUIRES: append_mu_. The answer to a retry of `original`: its offsets, and `written`
   // once its write is done.
   Result<AppendResult> AnswerDuplicateLocked(const ProducerBatch& original,
@@ -389,6 +454,10 @@ class PartitionLog final {
   // the stored snapshot (or that snapshot covers less than the closed segments).
   ProducerState producers_;
   bool producer_snapshot_stale_ = false;
+  // Changed under append_mu_ and map_mu_ (exclusive); read under either: the aborted
+  // transactions, and the transactions that hold the last stable offset.
+  AbortedTxnIndex aborted_txns_;
+  UnstableTxns unstable_txns_;
   // Retries of batches not yet written wait here for them: the end offset of the original
   // batch and the retry's written callback. Publish runs them; a failed write fails them.
   // Guarded by waiters_mu_, taken before map_mu_, never while running a callback.

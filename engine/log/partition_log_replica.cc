@@ -161,10 +161,23 @@ Result<Offset> PartitionLog::AppendReplicated(std::span<const uint8_t> batches) 
   }
   for (const RecordBatchView& view : views) {
     const BatchHeader& h = view.header();
-    if (std::optional<ProducerBatch> batch = ProducerBatchOf(h)) {
-      producers_.Record(h.producer_id, h.producer_epoch, *batch);
-      producer_snapshot_stale_ = true;
+    if (h.producer_id < 0) continue;
+    const bool starts_txn =
+        h.is_transactional() && !h.is_control() && producers_.OngoingTxn(h.producer_id) == kNoTxn;
+    Result<std::optional<CompletedTxn>> completed = RecordStoredBatch(view, producers_);
+    if (!completed.ok()) {
+      // The leader wrote it and its CRC holds: a marker this broker cannot read still
+      // takes nothing from the log.
+      LOG(ERROR) << id_.ToString() << ": replicated marker at " << h.base_offset << ": "
+                 << completed.status().ToString();
+    } else if (*completed) {
+      CompleteTxnLocked(**completed);
     }
+    if (starts_txn) {
+      std::unique_lock map_lock(map_mu_);
+      unstable_txns_.Begin(h.producer_id, h.base_offset);
+    }
+    producer_snapshot_stale_ = true;
   }
   return appended_offset_.load();
 }
@@ -260,7 +273,7 @@ Status PartitionLog::TruncateFullyAndStartAt(Offset offset) {
                    backend_->CreateSegment(id_, offset, {options_.index_interval_bytes}));
   RETURN_IF_ERROR(fresh->Flush());
   RETURN_IF_ERROR(PersistLogStartOffset(offset));
-  for (const std::string& blob : {ProducerStateMetaName(id_)}) {
+  for (const std::string& blob : {ProducerStateMetaName(id_), AbortedTxnMetaName(id_)}) {
     Status removed = backend_->DeleteMeta(blob);
     if (!removed.ok() && !removed.IsNotFound()) return removed;
   }
@@ -274,6 +287,8 @@ Status PartitionLog::TruncateFullyAndStartAt(Offset offset) {
     published_active_bytes_ = 0;
     batch_ends_.clear();
     if (replicated_) SetHighWatermarkLocked(offset, {offset, offset, 0});
+    aborted_txns_.Clear();
+    unstable_txns_.Clear();
   }
   active_created_ms_ = clock_->NowMs();
   unflushed_closed_.clear();

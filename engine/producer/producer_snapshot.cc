@@ -11,9 +11,11 @@ namespace ringlog {
 namespace {
 
 constexpr std::string_view kMagic = "RLPS";
-constexpr int16_t kVersion = 1;
+constexpr int16_t kVersion = 2;
+constexpr int16_t kVersionWithoutTxns = 1;
 constexpr size_t kHeaderSize = 4 + 2 + 8 + 4;
-constexpr size_t kProducerSize = 8 + 2 + 1;
+constexpr size_t kProducerSizeV1 = 8 + 2 + 1;
+constexpr size_t kProducerSize = 8 + 2 + 4 + 8 + 8 + 1;
 constexpr size_t kBatchSize = 4 + 4 + 8 + 8 + 8;
 constexpr size_t kCrcSize = 4;
 
@@ -63,6 +65,9 @@ std::string EncodeProducerSnapshot(const ProducerState& state, Offset end) {
   for (const auto& [id, entry] : state.entries()) {
     w.Put<int64_t>(id);
     w.Put<int16_t>(entry.epoch);
+    w.Put<int32_t>(entry.coordinator_epoch);
+    w.Put<int64_t>(entry.txn_first_offset);
+    w.Put<int64_t>(entry.last_timestamp);
     w.Put<int8_t>(static_cast<int8_t>(entry.batches.size()));
     for (const ProducerBatch& b : entry.batches) {
       w.Put<int32_t>(b.first_sequence);
@@ -85,24 +90,36 @@ Result<ProducerSnapshot> DecodeProducerSnapshot(std::string_view blob) {
     return Status::Corruption("producer state snapshot fails its CRC (torn or damaged)");
   }
   Reader r(body.substr(kMagic.size()));
-  if (const int16_t version = r.Get<int16_t>(); version != kVersion) {
+  const int16_t version = r.Get<int16_t>();
+  if (version != kVersion && version != kVersionWithoutTxns) {
     return Status::Corruption("producer state snapshot of unknown version " +
                               std::to_string(version));
   }
+  const bool v1 = version == kVersionWithoutTxns;
   ProducerSnapshot snapshot;
   snapshot.end = r.Get<int64_t>();
+  snapshot.before_txns = v1;
   const int32_t producers = r.Get<int32_t>();
   if (snapshot.end < 0 || producers < 0) {
     return Status::Corruption("producer state snapshot with a negative end or count");
   }
   for (int32_t i = 0; i < producers; ++i) {
-    if (r.remaining() < kProducerSize)
+    if (r.remaining() < (v1 ? kProducerSizeV1 : kProducerSize)) {
       return Status::Corruption("producer state snapshot cut short");
+    }
     const int64_t id = r.Get<int64_t>();
     ProducerEntry entry;
     entry.epoch = r.Get<int16_t>();
+    if (!v1) {
+      entry.coordinator_epoch = r.Get<int32_t>();
+      entry.txn_first_offset = r.Get<int64_t>();
+      entry.last_timestamp = r.Get<int64_t>();
+      if (entry.txn_first_offset < kNoTxn || entry.txn_first_offset >= snapshot.end) {
+        return Status::Corruption("producer state snapshot with a transaction outside its range");
+      }
+    }
     const int8_t batches = r.Get<int8_t>();
-    if (batches < 1 || static_cast<size_t>(batches) > ProducerState::kMaxCachedBatches ||
+    if (batches < (v1 ? 1 : 0) || static_cast<size_t>(batches) > ProducerState::kMaxCachedBatches ||
         r.remaining() < batches * kBatchSize) {
       return Status::Corruption("producer state snapshot with a bad batch list for producer " +
                                 std::to_string(id));
@@ -119,6 +136,7 @@ Result<ProducerSnapshot> DecodeProducerSnapshot(std::string_view blob) {
       }
       entry.batches.push_back(batch);
     }
+    if (v1) entry.last_timestamp = entry.batches.back().max_timestamp;
     snapshot.state.Restore(id, std::move(entry));
   }
   if (r.remaining() != 0) return Status::Corruption("trailing bytes in producer state snapshot");

@@ -30,6 +30,8 @@ ErrorCode ToErrorCode(const Status& status) {
       return ErrorCode::kInvalidProducerEpoch;
     case Status::Code::kUnknownProducerId:
       return ErrorCode::kUnknownProducerId;
+    case Status::Code::kTransactionCoordinatorFenced:
+      return ErrorCode::kTransactionCoordinatorFenced;
   }
   return ErrorCode::kUnknownServerError;
 }

@@ -49,6 +49,7 @@ enum class ErrorCode : int16_t {
   kOutOfOrderSequenceNumber = 45,
   kDuplicateSequenceNumber = 46,
   kInvalidProducerEpoch = 47,
+  kTransactionCoordinatorFenced = 52,
   kOperationNotAttempted = 55,
   kKafkaStorageError = 56,  // the storage medium failed
   kUnknownProducerId = 59,

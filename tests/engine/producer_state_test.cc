@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <optional>
 
 namespace ringlog {
 namespace {
@@ -83,6 +84,70 @@ TEST(ProducerStateTest, ProducersAreIndependent) {
   Append(state, 0, 0, 3, 0);
   EXPECT_EQ(state.Check(kProducer + 1, 0, 0, 0).verdict, Verdict::kAppend);
   EXPECT_EQ(state.Check(kProducer + 1, 0, 3, 3).verdict, Verdict::kUnknownProducerId);
+  EXPECT_EQ(state.producer_count(), 1u);
+}
+
+TEST(ProducerStateTxnTest, ATransactionalBatchStartsATransactionAMarkerEndsIt) {
+  ProducerState state;
+  state.Record(kProducer, 0, Batch(0, 3, 10), /*transactional=*/true);
+  state.Record(kProducer, 0, Batch(3, 3, 20), /*transactional=*/true);
+  EXPECT_EQ(state.OngoingTxn(kProducer), 10);
+  EXPECT_EQ(state.OldestOngoingTxn(), 10);
+  state.Record(kProducer + 1, 0, Batch(0, 1, 5), /*transactional=*/true);
+  EXPECT_EQ(state.OldestOngoingTxn(), 5);
+  const std::optional<CompletedTxn> done = state.RecordMarker(kProducer, 0, 7, true, 30, 99);
+  EXPECT_EQ(done, (CompletedTxn{kProducer, 10, 30, true}));
+  EXPECT_EQ(state.OngoingTxn(kProducer), kNoTxn);
+  EXPECT_EQ(state.OldestOngoingTxn(), 5);
+  const ProducerInfo info = state.Producers()[0];
+  EXPECT_EQ(info.coordinator_epoch, 7);
+  EXPECT_EQ(info.last_timestamp, 99);
+  EXPECT_EQ(info.current_txn_start_offset, kNoTxn);
+  EXPECT_EQ(state.Producers()[1].current_txn_start_offset, 5);
+  // A marker without a transaction ends none, and still leaves an entry.
+  EXPECT_EQ(state.RecordMarker(kProducer + 2, 0, 1, false, 40, 99), std::nullopt);
+  EXPECT_EQ(state.producer_count(), 3u);
+}
+
+TEST(ProducerStateTxnTest, MarkersAreCheckedForBothEpochs) {
+  ProducerState state;
+  EXPECT_EQ(state.CheckMarker(kProducer, 0, 0), MarkerCheck::kAppend);
+  state.Record(kProducer, 2, Batch(0, 1, 0), true);
+  state.RecordMarker(kProducer, 2, 5, false, 1, 1);
+  EXPECT_EQ(state.CheckMarker(kProducer, 1, 5), MarkerCheck::kInvalidProducerEpoch);
+  EXPECT_EQ(state.CheckMarker(kProducer, 2, 4), MarkerCheck::kCoordinatorFenced);
+  EXPECT_EQ(state.CheckMarker(kProducer, 3, 5), MarkerCheck::kAppend);
+}
+
+TEST(ProducerStateTxnTest, AMarkerAtANewEpochRestartsTheSequences) {
+  ProducerState state;
+  Append(state, 0, 0, 5, 0);
+  state.RecordMarker(kProducer, 1, 0, true, 5, 1);
+  EXPECT_EQ(state.Check(kProducer, 1, 5, 5).verdict, Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 1, 0, 0).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 0, 5, 5).verdict, Verdict::kInvalidProducerEpoch);
+  EXPECT_EQ(state.Producers()[0].last_sequence, kNoSequence);
+  EXPECT_EQ(state.Producers()[0].last_offset, -1);
+}
+
+TEST(ProducerStateTxnTest, BatchesWithoutSequencesAreCheckedForTheirEpochOnly) {
+  ProducerState state;
+  EXPECT_EQ(state.Check(kProducer, 3, kNoSequence, kNoSequence).verdict, Verdict::kAppend);
+  state.Record(kProducer, 3, {kNoSequence, kNoSequence, 0, 1, 1}, true);
+  EXPECT_EQ(state.Check(kProducer, 3, kNoSequence, kNoSequence).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 2, kNoSequence, kNoSequence).verdict,
+            Verdict::kInvalidProducerEpoch);
+  EXPECT_EQ(state.OngoingTxn(kProducer), 0);
+}
+
+TEST(ProducerStateTxnTest, OngoingTransactionsNeverExpireAndEmptyEntriesGoWithRetention) {
+  ProducerState state;
+  state.Record(kProducer, 0, Batch(0, 1, 0), /*transactional=*/true);
+  state.Record(kProducer + 1, 0, Batch(0, 1, 1));
+  EXPECT_EQ(state.Expire(1'800'000'000'000, 1000), 1u);
+  EXPECT_EQ(state.OngoingTxn(kProducer), 0);
+  state.RecordMarker(kProducer + 2, 0, 0, false, 5, 1);
+  EXPECT_EQ(state.DropBefore(0), 1u);  // the marker-only entry
   EXPECT_EQ(state.producer_count(), 1u);
 }
 

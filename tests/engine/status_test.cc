@@ -44,6 +44,8 @@ TEST(StatusTest, EachFactorySetsItsCodeAndPredicate) {
        &Status::IsInvalidProducerEpoch, "InvalidProducerEpoch"},
       {Status::UnknownProducerId("m"), Status::Code::kUnknownProducerId,
        &Status::IsUnknownProducerId, "UnknownProducerId"},
+      {Status::TransactionCoordinatorFenced("m"), Status::Code::kTransactionCoordinatorFenced,
+       &Status::IsTransactionCoordinatorFenced, "TransactionCoordinatorFenced"},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(c.status.ok()) << c.name;
