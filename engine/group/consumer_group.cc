@@ -336,6 +336,16 @@ GroupError ConsumerGroup::CheckCommit(const MemberRef& ref, int32_t generation_i
   return GroupError::kNone;
 }
 
+GroupError ConsumerGroup::CheckTxnCommit(const MemberRef& ref, int32_t generation_id) const {
+  if (generation_id < 0 && ref.member_id.empty() && !ref.group_instance_id) {
+    return GroupError::kNone;
+  }
+  if (IsFenced(ref)) return GroupError::kFencedInstanceId;
+  if (!members_.contains(ref.member_id)) return GroupError::kUnknownMemberId;
+  if (generation_id != generation_) return GroupError::kIllegalGeneration;
+  return GroupError::kNone;
+}
+
 void ConsumerGroup::DropMember(const std::string& member_id, Completions& done) {
   auto it = members_.find(member_id);
   CHECK(it != members_.end());

@@ -59,6 +59,10 @@ class ConsumerGroup {
   // May a commit by `member` of `generation_id` be stored? Generation -1 with an empty
   // group is a commit from outside group management (standalone consumers).
   GroupError CheckCommit(const MemberRef& member, int32_t generation_id, TimestampMs now);
+  // May a transactional commit (TxnOffsetCommit) by `member` of `generation_id` be stored?
+  // Kafka checks the member and generation only when the request names one (generation
+  // >= 0, a member id or an instance id), in any state of the group.
+  GroupError CheckTxnCommit(const MemberRef& member, int32_t generation_id) const;
 
   // Expires silent members and pending member ids, and ends rebalances whose time is up.
   void Tick(TimestampMs now, Completions& done);

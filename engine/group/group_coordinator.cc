@@ -169,9 +169,57 @@ void GroupCoordinator::CommitOffsets(OffsetCommitParams params, CommitCallback c
       group_error = GroupError::kIllegalGeneration;
     }
   }
+  OffsetStore* store = offsets_.get();
+  const std::string& group_id = params.group_id;
+  Store(
+      group_id, group_error, std::move(params.offsets),
+      [store, group_id](const OffsetStore::Offsets& accepted, OffsetStore::DoneCallback done) {
+        store->Commit(group_id, accepted, std::move(done));
+      },
+      std::move(callback));
+}
+
+void GroupCoordinator::CommitTxnOffsets(TxnOffsetCommitParams params, CommitCallback callback) {
+  GroupError group_error = GroupError::kNone;
+  if (params.group_id.empty()) {
+    group_error = GroupError::kInvalidGroupId;
+  } else {
+    std::lock_guard lock(mu_);
+    ConsumerGroup* group = FindLocked(params.group_id);
+    if (!offsets_->Owns(params.group_id)) {
+      group_error = GroupError::kNotCoordinator;
+    } else if (params.producer_id < 0 || params.producer_epoch < 0) {
+      group_error = GroupError::kInvalidProducerEpoch;
+    } else if (group != nullptr) {
+      group_error = group->CheckTxnCommit(params.member, params.generation_id);
+    } else if (params.generation_id >= 0 || !params.member.member_id.empty() ||
+               params.member.group_instance_id) {
+      // Kafka makes the unknown group Empty first: it has no such member.
+      group_error = GroupError::kUnknownMemberId;
+    }
+  }
+  OffsetStore* store = offsets_.get();
+  Store(
+      params.group_id, group_error, std::move(params.offsets),
+      [store, group_id = params.group_id, producer_id = params.producer_id,
+       producer_epoch = params.producer_epoch](const OffsetStore::Offsets& accepted,
+                                               OffsetStore::DoneCallback done) {
+        store->CommitPending(group_id, producer_id, producer_epoch, accepted, std::move(done));
+      },
+      std::move(callback));
+}
+
+void GroupCoordinator::CompleteTransaction(int32_t offsets_partition, int64_t producer_id,
+                                           ControlType type) {
+  offsets_->CompleteTransaction(offsets_partition, producer_id, type);
+}
+
+void GroupCoordinator::Store(const std::string& group_id, GroupError group_error,
+                             OffsetStore::Offsets offsets, const StoreFunction& store,
+                             CommitCallback callback) const {
   std::map<PartitionId, GroupError> outcome;
   OffsetStore::Offsets accepted;
-  for (auto& [partition, offset] : params.offsets) {
+  for (auto& [partition, offset] : offsets) {
     GroupError error = group_error;
     if (error == GroupError::kNone && offset.metadata &&
         offset.metadata->size() > options_.max_offset_metadata_bytes) {
@@ -184,21 +232,22 @@ void GroupCoordinator::CommitOffsets(OffsetCommitParams params, CommitCallback c
     callback(outcome);
     return;
   }
-  offsets_->Commit(
-      params.group_id, accepted,
-      [outcome = std::move(outcome), callback = std::move(callback),
-       group_id = params.group_id](Status status) mutable {
-        if (!status.ok()) {
-          LOG(WARNING) << "storing offsets of group " << group_id << ": " << status.ToString();
-          // NotFound: the group's partition was unloaded meanwhile.
-          const GroupError failed = status.IsNotFound() ? GroupError::kNotCoordinator
-                                                        : GroupError::kCoordinatorNotAvailable;
-          for (auto& [partition, error] : outcome) {
-            if (error == GroupError::kNone) error = failed;
-          }
-        }
-        callback(outcome);
-      });
+  store(accepted, [outcome = std::move(outcome), callback = std::move(callback),
+                   group_id](Status status) mutable {
+    if (!status.ok()) {
+      LOG(WARNING) << "storing offsets of group " << group_id << ": " << status.ToString();
+      GroupError failed = GroupError::kCoordinatorNotAvailable;
+      if (status.IsNotFound()) {
+        failed = GroupError::kNotCoordinator;  // the group's partition was unloaded meanwhile
+      } else if (status.IsInvalidProducerEpoch()) {
+        failed = GroupError::kInvalidProducerEpoch;
+      }
+      for (auto& [partition, error] : outcome) {
+        if (error == GroupError::kNone) error = failed;
+      }
+    }
+    callback(outcome);
+  });
 }
 
 std::optional<CommittedOffset> GroupCoordinator::FetchOffset(const std::string& group_id,
@@ -211,8 +260,9 @@ OffsetStore::Offsets GroupCoordinator::FetchAllOffsets(const std::string& group_
 }
 
 GroupError GroupCoordinator::FetchOffsets(const std::string& group_id,
-                                          OffsetStore::Offsets* offsets) const {
-  std::optional<OffsetStore::Offsets> owned = offsets_->GetAllIfOwned(group_id);
+                                          OffsetStore::Offsets* offsets,
+                                          std::set<PartitionId>* pending) const {
+  std::optional<OffsetStore::Offsets> owned = offsets_->GetAllIfOwned(group_id, pending);
   if (!owned) return GroupError::kNotCoordinator;
   *offsets = std::move(*owned);
   return GroupError::kNone;

@@ -28,6 +28,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,11 +37,9 @@
 #include "engine/group/consumer_group.h"
 #include "engine/group/group_types.h"
 #include "engine/group/offset_store.h"
+#include "engine/log/control_batch.h"
 
 namespace ringlog {
-
-// The marker type of engine/log/control_batch.h (kAbort = 0, kCommit = 1).
-enum class ControlType : int16_t;
 
 struct GroupCoordinatorOptions {
   // group.initial.rebalance.delay.ms: how long the first rebalance of an empty group waits
@@ -120,7 +119,11 @@ class GroupCoordinator {
   OffsetStore::Offsets FetchAllOffsets(const std::string& group_id) const;
   // Every offset `group_id` committed, into *offsets: kNone, or kNotCoordinator (and
   // nothing) when the group is not coordinated here, decided atomically with the read.
-  GroupError FetchOffsets(const std::string& group_id, OffsetStore::Offsets* offsets) const;
+  // With `pending`, also the partitions for which the group has transactional offsets
+  // waiting for their transaction's marker (OffsetFetch require_stable answers those
+  // UNSTABLE_OFFSET_COMMIT); they may have no committed offset yet.
+  GroupError FetchOffsets(const std::string& group_id, OffsetStore::Offsets* offsets,
+                          std::set<PartitionId>* pending = nullptr) const;
 
   // TxnOffsetCommit: validates the commit as Kafka does for a transactional one (when the
   // generation is >= 0, or a member or instance id is given: that member of that
@@ -159,6 +162,11 @@ class GroupCoordinator {
   const GroupCoordinatorOptions& options() const { return options_; }
 
  private:
+  using StoreFunction = std::function<void(const OffsetStore::Offsets&, OffsetStore::DoneCallback)>;
+  // Answers a commit whose checks gave `group_error`: refused partitions at once, the
+  // others (within the metadata limit) once `store` wrote them and reported.
+  void Store(const std::string& group_id, GroupError group_error, OffsetStore::Offsets offsets,
+             const StoreFunction& store, CommitCallback callback) const;
   // REQUIRES: mu_. The group, or nullptr.
   ConsumerGroup* FindLocked(const std::string& group_id) const;
   // kNone, or why a JoinGroup is refused before its group sees it.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "engine/group/group_partition.h"
+#include "engine/log/format.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/read_result.h"
 #include "engine/log/record_batch_builder.h"
@@ -19,12 +20,19 @@ constexpr size_t kReplayReadBytes = 1 << 20;
 // The offsets topic's own max.message.bytes, whatever the broker default is.
 constexpr int64_t kTopicMaxMessageBytes = 1 << 20;
 
-std::string_view AsString(std::span<const uint8_t> bytes) {
-  return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-}
-
 PartitionId OffsetsPartition(int32_t index) {
   return PartitionId{std::string(kConsumerOffsetsTopic), index};
+}
+
+// The records of a commit of `offsets` by `group`.
+std::vector<std::pair<OffsetKey, std::optional<CommittedOffset>>> Entries(
+    const std::string& group, const OffsetStore::Offsets& offsets) {
+  std::vector<std::pair<OffsetKey, std::optional<CommittedOffset>>> entries;
+  entries.reserve(offsets.size());
+  for (const auto& [partition, value] : offsets) {
+    entries.emplace_back(OffsetKey{group, partition}, value);
+  }
+  return entries;
 }
 
 }  // namespace
@@ -109,8 +117,9 @@ Status OffsetStore::LoadPartition(int32_t partition) {
   ASSIGN_OR_RETURN(Partition loaded, Replay(partition));
   // The single broker loads every partition at Open, which logs the sum.
   if (!options_.create_topic) {
-    LOG(INFO) << "loaded offsets partition " << partition << ": " << Live(loaded) << " offsets of "
-              << loaded.offsets.size() << " groups from " << loaded.log_records << " records";
+    LOG(INFO) << "loaded offsets partition " << partition << ": " << loaded.state.live()
+              << " offsets of " << loaded.state.Groups().size() << " groups from "
+              << loaded.log_records << " records";
   }
   std::lock_guard lock(mu_);
   partitions_.emplace(partition, std::move(loaded));
@@ -144,7 +153,7 @@ Result<OffsetStore::Partition> OffsetStore::Replay(int32_t index) const {
     BatchIterator batches(
         std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
     while (std::optional<RecordBatchView> batch = batches.Next()) {
-      ReplayBatch(*batch, start, partition);
+      partition.log_records += partition.state.Replay(*batch, start);
     }
     if (!batches.status().ok()) {
       LOG(ERROR) << "offsets log " << index << " at " << offset << ": "
@@ -153,53 +162,6 @@ Result<OffsetStore::Partition> OffsetStore::Replay(int32_t index) const {
     offset = read.next_offset;
   }
   return partition;
-}
-
-void OffsetStore::ReplayBatch(const RecordBatchView& batch, Offset log_start, Partition& into) {
-  if (Status crc = batch.VerifyCrc(); !crc.ok()) {
-    LOG(ERROR) << "skipping offsets batch at " << batch.header().base_offset << ": "
-               << crc.ToString();
-    return;
-  }
-  Result<std::vector<Record>> records = DecodeRecords(batch);
-  if (!records.ok()) {
-    LOG(ERROR) << "skipping offsets batch at " << batch.header().base_offset << ": "
-               << records.status().ToString();
-    return;
-  }
-  for (const Record& record : *records) {
-    if (record.offset < log_start) continue;
-    ++into.log_records;
-    Result<OffsetKey> key =
-        record.key ? DecodeOffsetKey(AsString(*record.key)) : Status::Corruption("null key");
-    if (!key.ok()) {
-      LOG(ERROR) << "skipping offsets record " << record.offset << ": " << key.status().ToString();
-      continue;
-    }
-    if (!record.value) {
-      Apply(into, *key, std::nullopt);
-      continue;
-    }
-    Result<CommittedOffset> value = DecodeOffsetValue(AsString(*record.value));
-    if (!value.ok()) {
-      LOG(ERROR) << "skipping offsets record " << record.offset << ": "
-                 << value.status().ToString();
-      continue;
-    }
-    Apply(into, *key, *value);
-  }
-}
-
-void OffsetStore::Apply(Partition& partition, const OffsetKey& key,
-                        const std::optional<CommittedOffset>& value) {
-  if (value) {
-    partition.offsets[key.group].insert_or_assign(key.partition, *value);
-    return;
-  }
-  auto group = partition.offsets.find(key.group);
-  if (group == partition.offsets.end()) return;
-  group->second.erase(key.partition);
-  if (group->second.empty()) partition.offsets.erase(group);
 }
 
 Status OffsetStore::EnsureLogLocked(int32_t index, Partition& partition) {
@@ -225,10 +187,19 @@ Status OffsetStore::EnsureLogLocked(int32_t index, Partition& partition) {
 }
 
 Result<std::optional<Offset>> OffsetStore::AppendLocked(int32_t index, Partition& partition,
-                                                        std::span<const Entry> entries) {
+                                                        std::span<const Entry> entries,
+                                                        std::optional<TxnProducer> txn) {
   RETURN_IF_ERROR(EnsureLogLocked(index, partition));
   std::optional<Offset> last;
   const TimestampMs now = clock_->NowMs();
+  BatchOptions options;
+  if (txn) {
+    // As Kafka's coordinator writes them: no sequence, so no idempotence check.
+    options.attributes = kBatchAttrTransactional;
+    options.producer_id = txn->id;
+    options.producer_epoch = txn->epoch;
+    options.base_sequence = -1;
+  }
   size_t first = 0;
   while (first < entries.size()) {
     std::vector<RecordData> records;
@@ -242,11 +213,19 @@ Result<std::optional<Offset>> OffsetStore::AppendLocked(int32_t index, Partition
       record.timestamp = now;
       bytes += record.key->size() + (record.value ? record.value->size() : 0);
     }
-    std::string batch = BuildRecordBatch(records);
+    std::string batch = BuildRecordBatch(records, options);
     ASSIGN_OR_RETURN(AppendResult appended,
                      partition.log->Append(std::span<uint8_t>(
                          reinterpret_cast<uint8_t*>(batch.data()), batch.size())));
-    for (size_t i = first; i < end; ++i) Apply(partition, entries[i].first, entries[i].second);
+    for (size_t i = first; i < end; ++i) {
+      const auto& [key, value] = entries[i];
+      const Offset at = appended.base_offset + static_cast<Offset>(i - first);
+      if (txn) {
+        partition.state.ApplyPending(txn->id, key, value, at);
+      } else {
+        partition.state.Apply(key, value, at);
+      }
+    }
     partition.log_records += static_cast<int64_t>(end - first);
     last = appended.last_offset;
     first = end;
@@ -255,11 +234,23 @@ Result<std::optional<Offset>> OffsetStore::AppendLocked(int32_t index, Partition
 }
 
 void OffsetStore::Commit(const std::string& group, const Offsets& offsets, DoneCallback done) {
-  std::vector<Entry> entries;
-  entries.reserve(offsets.size());
-  for (const auto& [partition, value] : offsets) {
-    entries.emplace_back(OffsetKey{group, partition}, value);
-  }
+  CommitEntries(group, Entries(group, offsets), std::nullopt, std::move(done));
+}
+
+void OffsetStore::CommitPending(const std::string& group, int64_t producer_id,
+                                int16_t producer_epoch, const Offsets& offsets, DoneCallback done) {
+  CommitEntries(group, Entries(group, offsets), TxnProducer{producer_id, producer_epoch},
+                std::move(done));
+}
+
+void OffsetStore::CompleteTransaction(int32_t partition, int64_t producer_id, ControlType type) {
+  std::lock_guard lock(mu_);
+  auto it = partitions_.find(partition);
+  if (it != partitions_.end()) it->second.state.Complete(producer_id, type);
+}
+
+void OffsetStore::CommitEntries(const std::string& group, std::vector<Entry> entries,
+                                std::optional<TxnProducer> txn, DoneCallback done) {
   const int32_t index = PartitionFor(group);
   std::shared_ptr<PartitionLog> log;
   Result<std::optional<Offset>> last = std::optional<Offset>();
@@ -270,7 +261,7 @@ void OffsetStore::Commit(const std::string& group, const Offsets& offsets, DoneC
       last = Status::NotFound("offsets partition " + std::to_string(index) + " of group " + group +
                               " is not loaded here");
     } else {
-      last = AppendLocked(index, it->second, entries);
+      last = AppendLocked(index, it->second, entries, txn);
       log = it->second.log;
     }
   }
@@ -294,36 +285,34 @@ std::optional<CommittedOffset> OffsetStore::Get(const std::string& group,
   std::lock_guard lock(mu_);
   const Partition* partition = FindLocked(group);
   if (partition == nullptr) return std::nullopt;
-  auto it = partition->offsets.find(group);
-  if (it == partition->offsets.end()) return std::nullopt;
-  auto offset = it->second.find(p);
-  if (offset == it->second.end()) return std::nullopt;
-  return offset->second;
+  return partition->state.Get(group, p);
 }
 
 OffsetStore::Offsets OffsetStore::GetAll(const std::string& group) const {
   return GetAllIfOwned(group).value_or(Offsets());
 }
 
-std::optional<OffsetStore::Offsets> OffsetStore::GetAllIfOwned(const std::string& group) const {
+std::optional<OffsetStore::Offsets> OffsetStore::GetAllIfOwned(
+    const std::string& group, std::set<PartitionId>* pending) const {
   std::lock_guard lock(mu_);
   const Partition* partition = FindLocked(group);
   if (partition == nullptr) return std::nullopt;
-  auto it = partition->offsets.find(group);
-  return it == partition->offsets.end() ? Offsets() : it->second;
+  if (pending != nullptr) *pending = partition->state.PendingPartitions(group);
+  return partition->state.GetAll(group);
 }
 
 bool OffsetStore::HasGroup(const std::string& group) const {
   std::lock_guard lock(mu_);
   const Partition* partition = FindLocked(group);
-  return partition != nullptr && partition->offsets.contains(group);
+  return partition != nullptr && partition->state.HasGroup(group);
 }
 
 std::vector<std::string> OffsetStore::Groups() const {
   std::lock_guard lock(mu_);
   std::vector<std::string> groups;
   for (const auto& [index, partition] : partitions_) {
-    for (const auto& [group, offsets] : partition.offsets) groups.push_back(group);
+    std::vector<std::string> some = partition.state.Groups();
+    groups.insert(groups.end(), some.begin(), some.end());
   }
   std::sort(groups.begin(), groups.end());
   return groups;
@@ -340,11 +329,8 @@ Status OffsetStore::DeleteWhere(std::optional<int32_t> only,
     for (auto& [index, partition] : partitions_) {
       if (only && index != *only) continue;
       std::vector<Entry> tombstones;
-      for (const auto& [group, offsets] : partition.offsets) {
-        for (const auto& [topic_partition, value] : offsets) {
-          OffsetKey key{group, topic_partition};
-          if (select(key)) tombstones.emplace_back(std::move(key), std::nullopt);
-        }
+      for (OffsetKey& key : partition.state.Keys(select)) {
+        tombstones.emplace_back(std::move(key), std::nullopt);
       }
       if (tombstones.empty()) continue;
       RETURN_IF_ERROR(AppendLocked(index, partition, tombstones).status());
@@ -383,34 +369,40 @@ Status OffsetStore::MaybeCompact() {
 Status OffsetStore::CompactPartition(int32_t index) {
   std::shared_ptr<PartitionLog> log;
   Offset snapshot_start = 0;
+  Offset new_start = 0;
   {
     std::lock_guard lock(mu_);
     auto it = partitions_.find(index);
     if (it == partitions_.end()) return Status::OK();  // unloaded meanwhile
     Partition& partition = it->second;
-    const auto live = static_cast<int64_t>(Live(partition));
+    const auto live = static_cast<int64_t>(partition.state.live());
     if (partition.log == nullptr || partition.log_records < options_.compact_min_records ||
         partition.log_records < 2 * live) {
       return Status::OK();
     }
     snapshot_start = partition.log->next_offset();
+    new_start = std::min(snapshot_start, partition.state.OldestNeeded().value_or(snapshot_start));
     std::vector<Entry> snapshot;
-    snapshot.reserve(static_cast<size_t>(live));
-    for (const auto& [group, offsets] : partition.offsets) {
-      for (const auto& [topic_partition, value] : offsets) {
-        snapshot.emplace_back(OffsetKey{group, topic_partition}, value);
-      }
+    for (auto& [key, value] : partition.state.Restatable()) {
+      snapshot.emplace_back(std::move(key), std::move(value));
+    }
+    // Held back by an old transaction, a snapshot may drop less than it writes: not yet.
+    if (new_start - partition.log->log_start_offset() < static_cast<Offset>(snapshot.size()) ||
+        new_start <= partition.log->log_start_offset()) {
+      return Status::OK();
     }
     RETURN_IF_ERROR(AppendLocked(index, partition, snapshot).status());
-    partition.log_records = live;
+    // Offsets stand in for the records kept before the snapshot (markers count too).
+    partition.log_records = static_cast<int64_t>(snapshot.size()) + (snapshot_start - new_start);
     log = partition.log;
   }
   // Only once the snapshot is durable may the records it supersedes go.
   RETURN_IF_ERROR(log->Flush());
-  RETURN_IF_ERROR(log->DeleteRecordsBefore(snapshot_start));
+  RETURN_IF_ERROR(log->DeleteRecordsBefore(new_start));
   ASSIGN_OR_RETURN(const size_t removed, log->ApplyRetention());
-  LOG(INFO) << "offsets snapshot of partition " << index << " at " << snapshot_start << ": "
-            << removed << " segments removed, " << log->size_bytes() << " bytes left";
+  LOG(INFO) << "offsets snapshot of partition " << index << " at " << snapshot_start
+            << ", log start " << new_start << ": " << removed << " segments removed, "
+            << log->size_bytes() << " bytes left";
   return Status::OK();
 }
 
@@ -424,13 +416,7 @@ int64_t OffsetStore::log_records() const {
 size_t OffsetStore::live_offsets() const {
   std::lock_guard lock(mu_);
   size_t live = 0;
-  for (const auto& [index, partition] : partitions_) live += Live(partition);
-  return live;
-}
-
-size_t OffsetStore::Live(const Partition& partition) {
-  size_t live = 0;
-  for (const auto& [group, offsets] : partition.offsets) live += offsets.size();
+  for (const auto& [index, partition] : partitions_) live += partition.state.live();
   return live;
 }
 

@@ -5,6 +5,12 @@
 // leader coordinates its groups. Each commit appends records (engine/group/offset_record.h)
 // and is acknowledged once flushed (acks=all); deletions append tombstones.
 //
+// Transactional producers' commits (TxnOffsetCommit) go into a transactional batch of the
+// producer (its id and epoch, base sequence -1) and stay pending until a marker of the
+// producer lands in the same partition: the one who appends the marker calls
+// CompleteTransaction, and a replay applies the markers it meets
+// (engine/group/offset_partition_state.h has the rules).
+//
 // Partitions are loaded (replayed from their log start, their groups served) and unloaded
 // (their groups forgotten from memory; the log stays) one by one. A group whose partition
 // is not loaded is not owned here: reads see nothing and writes fail with NotFound. With
@@ -17,8 +23,10 @@
 // The log is kept small by snapshots, per partition: once a partition holds many more
 // records than it has live offsets, MaybeCompact appends its live offsets again, flushes,
 // and moves its log start to the snapshot (DeleteRecordsBefore), so retention drops the
-// segments before it. A crash in between leaves the old records readable and the snapshot
-// (partial or whole) after them, which replays to the same state.
+// segments before it — or only to the oldest record that pending transactional offsets
+// still need (OffsetPartitionState::OldestNeeded). A crash in between leaves the old
+// records readable and the snapshot (partial or whole) after them, which replays to the
+// same state.
 //
 // Thread safety: thread-safe. Appends are serialised, so each partition's order is the
 // order in which commits became visible.
@@ -30,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +46,7 @@
 #include <vector>
 
 #include "engine/clock.h"
+#include "engine/group/offset_partition_state.h"
 #include "engine/group/offset_record.h"
 #include "engine/log/flusher.h"
 #include "engine/log/log_manager.h"
@@ -96,21 +106,33 @@ class OffsetStore {
   // are durable (OK) or with the append's or flush's error — NotFound when the group's
   // partition is not loaded — on a flusher thread or on this one.
   void Commit(const std::string& group, const Offsets& offsets, DoneCallback done);
+  // Stores `offsets` for `group` as pending offsets of transactional producer
+  // `producer_id` at `producer_epoch`: visible to PendingPartitions at once, to Get once a
+  // COMMIT completes them. `done` as for Commit; InvalidProducerEpoch when the partition
+  // knows a newer epoch of the producer (nothing stored then).
+  void CommitPending(const std::string& group, int64_t producer_id, int16_t producer_epoch,
+                     const Offsets& offsets, DoneCallback done);
+  // A marker of `producer_id` is in the log of `partition`: commits or drops the
+  // producer's pending offsets there. No-op when `partition` is not loaded.
+  void CompleteTransaction(int32_t partition, int64_t producer_id, ControlType type);
 
   std::optional<CommittedOffset> Get(const std::string& group, const PartitionId& p) const;
   // Every partition `group` has an offset for.
   Offsets GetAll(const std::string& group) const;
-  // As GetAll, but nullopt when the group's partition is not loaded here.
-  std::optional<Offsets> GetAllIfOwned(const std::string& group) const;
+  // As GetAll, but nullopt when the group's partition is not loaded here. With `pending`,
+  // also the partitions for which `group` has pending offsets, read atomically with them.
+  std::optional<Offsets> GetAllIfOwned(const std::string& group,
+                                       std::set<PartitionId>* pending = nullptr) const;
+  // True when `group` has a committed or a pending offset here.
   bool HasGroup(const std::string& group) const;
-  // Groups of the loaded partitions with at least one committed offset, sorted.
+  // Groups of the loaded partitions with at least one committed or pending offset, sorted.
   std::vector<std::string> Groups() const;
 
-  // Removes every offset of `group`, durably, before returning. OK when it has none;
-  // NotFound when its partition is not loaded.
+  // Removes every offset of `group`, pending ones included, durably, before returning. OK
+  // when it has none; NotFound when its partition is not loaded.
   Status DeleteGroup(const std::string& group);
-  // Removes every group's offsets for `topic` (a deleted topic) in the loaded partitions,
-  // durably.
+  // Removes every group's offsets for `topic` (a deleted topic), pending ones included, in
+  // the loaded partitions, durably.
   Status DeleteTopic(std::string_view topic);
 
   // Writes a snapshot and drops the log before it in every loaded partition that holds
@@ -130,17 +152,19 @@ class OffsetStore {
   // One loaded partition of the offsets topic.
   struct Partition {
     std::shared_ptr<PartitionLog> log;  // nullptr until the topic exists
-    std::map<std::string, Offsets> offsets;
+    OffsetPartitionState state;
     int64_t log_records = 0;
+  };
+  // The transactional producer whose batch an append writes.
+  struct TxnProducer {
+    int64_t id = -1;
+    int16_t epoch = -1;
   };
 
   OffsetStore(LogManager* logs, Flusher* flusher, const Clock* clock,
               const OffsetStoreOptions& options);
   // Reads `index`'s log into a new Partition; nullptr log when the topic does not exist.
   Result<Partition> Replay(int32_t index) const;
-  static void ReplayBatch(const RecordBatchView& batch, Offset log_start, Partition& into);
-  static void Apply(Partition& partition, const OffsetKey& key,
-                    const std::optional<CommittedOffset>& value);
   // The offsets topic's partition count when the topic exists.
   std::optional<int32_t> TopicPartitions() const;
   // REQUIRES: mu_. The loaded partition holding `group`, or nullptr.
@@ -149,15 +173,20 @@ class OffsetStore {
   // REQUIRES: mu_. Gives `partition` its log, creating the topic on first use.
   Status EnsureLogLocked(int32_t index, Partition& partition);
   // REQUIRES: mu_. Appends `entries` to `index` in batches of bounded size and applies each
-  // batch once stored; the last offset written (nullopt when `entries` is empty).
+  // batch once stored — as pending offsets of `txn` when given; the last offset written
+  // (nullopt when `entries` is empty).
   Result<std::optional<Offset>> AppendLocked(int32_t index, Partition& partition,
-                                             std::span<const Entry> entries);
+                                             std::span<const Entry> entries,
+                                             std::optional<TxnProducer> txn = std::nullopt);
+  // Commit and CommitPending: appends under mu_, then flushes (on the flusher when there
+  // is one) and reports to `done`.
+  void CommitEntries(const std::string& group, std::vector<Entry> entries,
+                     std::optional<TxnProducer> txn, DoneCallback done);
   // Appends tombstones for the keys `select` picks in the loaded partitions (only
   // `only` when set), then flushes. NotFound when `only` is not loaded.
   Status DeleteWhere(std::optional<int32_t> only,
                      const std::function<bool(const OffsetKey&)>& select);
   Status CompactPartition(int32_t index);
-  static size_t Live(const Partition& partition);
 
   LogManager* const logs_;
   Flusher* const flusher_;

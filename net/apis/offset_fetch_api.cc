@@ -4,8 +4,11 @@
 // (or null for all), and each is answered in its own entry with its own error code; v9's
 // member id and epoch belong to KIP-848 consumer groups, and ringlog's groups are all
 // classic, which do not check them. Served from memory; membership plays no part. A
-// group another broker coordinates gets NOT_COORDINATOR.
+// group another broker coordinates gets NOT_COORDINATOR. With require_stable (v7+) a
+// partition whose offsets a transaction still holds (TxnOffsetCommit before its marker)
+// answers UNSTABLE_OFFSET_COMMIT and no offset, as Kafka does; the client retries.
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -35,28 +38,46 @@ OffsetFetchResponse::Partition Answer(int32_t index,
   return p;
 }
 
+// Partitions whose offsets a transaction holds, when the request requires stable ones.
+using Unstable = std::optional<std::set<PartitionId>>;
+
+OffsetFetchResponse::Partition AnswerStable(const PartitionId& partition,
+                                            const std::optional<CommittedOffset>& committed,
+                                            const Unstable& unstable) {
+  if (unstable && unstable->contains(partition)) {
+    OffsetFetchResponse::Partition p = Answer(partition.partition, std::nullopt);
+    p.error_code = ToWire(ErrorCode::kUnstableOffsetCommit);
+    return p;
+  }
+  return Answer(partition.partition, committed);
+}
+
 Topics FetchListed(const OffsetStore::Offsets& offsets,
-                   const std::vector<OffsetFetchRequest::Topic>& topics) {
+                   const std::vector<OffsetFetchRequest::Topic>& topics, const Unstable& unstable) {
   Topics out;
   for (const OffsetFetchRequest::Topic& topic : topics) {
     OffsetFetchResponse::Topic& answer = out.emplace_back();
     answer.name = topic.name;
     for (int32_t index : topic.partition_indexes) {
-      auto it = offsets.find(PartitionId{topic.name, index});
-      answer.partitions.push_back(Answer(
-          index, it == offsets.end() ? std::nullopt : std::optional<CommittedOffset>(it->second)));
+      const PartitionId partition{topic.name, index};
+      auto it = offsets.find(partition);
+      answer.partitions.push_back(AnswerStable(
+          partition,
+          it == offsets.end() ? std::nullopt : std::optional<CommittedOffset>(it->second),
+          unstable));
     }
   }
   return out;
 }
 
-Topics FetchAll(const OffsetStore::Offsets& offsets) {
+// Every committed partition, as Kafka lists them (pending-only partitions do not show).
+Topics FetchAll(const OffsetStore::Offsets& offsets, const Unstable& unstable) {
   Topics out;
   for (const auto& [partition, committed] : offsets) {
     if (out.empty() || out.back().name != partition.topic) {
       out.emplace_back().name = partition.topic;
     }
-    out.back().partitions.push_back(Answer(partition.partition, committed));
+    out.back().partitions.push_back(AnswerStable(partition, committed, unstable));
   }
   return out;
 }
@@ -66,12 +87,15 @@ Topics FetchAll(const OffsetStore::Offsets& offsets) {
 // which have no group-level error) into every listed partition too.
 Topics FetchGroup(const GroupCoordinator* groups, const std::string& group_id,
                   const std::optional<std::vector<OffsetFetchRequest::Topic>>& topics,
-                  int16_t* error_code) {
+                  bool require_stable, int16_t* error_code) {
   OffsetStore::Offsets offsets;
-  const GroupError group_error = groups == nullptr ? GroupError::kCoordinatorNotAvailable
-                                                   : groups->FetchOffsets(group_id, &offsets);
+  Unstable unstable;
+  if (require_stable) unstable.emplace();
+  const GroupError group_error =
+      groups == nullptr ? GroupError::kCoordinatorNotAvailable
+                        : groups->FetchOffsets(group_id, &offsets, unstable ? &*unstable : nullptr);
   if (group_error == GroupError::kNone) {
-    return topics ? FetchListed(offsets, *topics) : FetchAll(offsets);
+    return topics ? FetchListed(offsets, *topics, unstable) : FetchAll(offsets, unstable);
   }
   const int16_t error = GroupErrorCode(group_error);
   *error_code = error;
@@ -101,10 +125,12 @@ void HandleOffsetFetch(RequestContext& ctx) {
     for (const OffsetFetchRequest::Group& group : request->groups) {
       OffsetFetchResponse::Group& answer = response.groups.emplace_back();
       answer.group_id = group.group_id;
-      answer.topics = FetchGroup(groups, group.group_id, group.topics, &answer.error_code);
+      answer.topics = FetchGroup(groups, group.group_id, group.topics, request->require_stable,
+                                 &answer.error_code);
     }
   } else {
-    response.topics = FetchGroup(groups, request->group_id, request->topics, &response.error_code);
+    response.topics = FetchGroup(groups, request->group_id, request->topics,
+                                 request->require_stable, &response.error_code);
   }
   ctx.responder().Respond(
       [&](WireWriter& writer) { EncodeOffsetFetchResponse(writer, response, version); });

@@ -70,6 +70,7 @@ enum class ErrorCode : int16_t {
   kElectionNotNeeded = 84,            // ElectLeaders: the partition already has that leader
   kNoReassignmentInProgress = 85,     // a cancelled reassignment that is not in progress
   kInvalidRecord = 87,
+  kUnstableOffsetCommit = 88,  // OffsetFetch require_stable: a transaction holds offsets
   kProducerFenced = 90,        // a newer epoch of the transactional id exists
   kInvalidUpdateVersion = 95,  // AlterPartition: the partition epoch is stale
   kUnknownTopicId = 100,
