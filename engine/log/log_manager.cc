@@ -113,6 +113,7 @@ Status LogManager::RemoveLeftovers() {
     for (const auto& log : topic.partitions) {
       known_blobs.insert(PartitionLog::LogStartMetaName(log->id()));
       known_blobs.insert(PartitionLog::ProducerStateMetaName(log->id()));
+      known_blobs.insert(PartitionLog::AbortedTxnMetaName(log->id()));
       known_blobs.insert(PartitionLog::LeaderEpochMetaName(log->id()));
       known_blobs.insert(PartitionLog::HighWatermarkMetaName(log->id()));
     }
@@ -129,7 +130,8 @@ Status LogManager::RemoveLeftovers() {
   }
   for (std::string_view prefix :
        {PartitionLog::kLogStartMetaPrefix, PartitionLog::kProducerStateMetaPrefix,
-        PartitionLog::kLeaderEpochMetaPrefix, PartitionLog::kHighWatermarkMetaPrefix}) {
+        PartitionLog::kAbortedTxnMetaPrefix, PartitionLog::kLeaderEpochMetaPrefix,
+        PartitionLog::kHighWatermarkMetaPrefix}) {
     ASSIGN_OR_RETURN(std::vector<std::string> blobs, backend_->ListMeta(prefix));
     for (const std::string& blob : blobs) {
       if (known_blobs.contains(blob)) continue;

@@ -40,7 +40,7 @@ void DelayedFetch::Watch(const FetchPass& pass) {
       [self = shared_from_this()](PartitionWatchers::Wake w) { self->OnWake(w); });
   for (size_t i = 0; i < partitions_.size() && i < seen_ends_.size(); ++i) {
     std::shared_ptr<PartitionLog> log = services_->logs->GetPartition(partitions_[i]);
-    const Offset now = log != nullptr ? FetchableEnd(*log, replica_) : -1;
+    const Offset now = log != nullptr ? FetchableEnd(*log, replica_, request_.isolation_level) : -1;
     if (now != seen_ends_[i]) {
       loop_->Post([weak] {
         if (auto self = weak.lock()) self->OnWake(PartitionWatchers::Wake::kData);

@@ -1,7 +1,7 @@
 // DescribeProducers: the idempotent producers each asked partition knows, with each
-// one's epoch, last sequence and the max timestamp of its last batch. There are no
-// transactions, so the coordinator epoch and the transaction start offset are -1 for
-// every producer. A topic or partition that does not exist is
+// one's epoch, last sequence, the time of its last batch or marker, the epoch of the
+// coordinator that wrote its last marker (-1: none yet) and the first offset of its open
+// transaction (-1: none). A topic or partition that does not exist is
 // UNKNOWN_TOPIC_OR_PARTITION for that partition.
 #include <memory>
 #include <string>
@@ -39,8 +39,8 @@ PartitionAnswer Describe(const LogManager& logs, const ClusterView* cluster,
     producer.producer_epoch = info.epoch;
     producer.last_sequence = info.last_sequence;
     producer.last_timestamp = info.last_timestamp;
-    producer.coordinator_epoch = -1;
-    producer.current_txn_start_offset = -1;
+    producer.coordinator_epoch = info.coordinator_epoch;
+    producer.current_txn_start_offset = info.current_txn_start_offset;
   }
   return answer;
 }

@@ -146,9 +146,10 @@ class PassBuilder {
       pass_.has_error = true;  // answered now: the follower must truncate first
       return answer;
     }
-    if (request_.isolation_level == kReadCommitted) answer.aborted_transactions.emplace();
+    const bool committed = replica_ < 0 && request_.isolation_level == kReadCommitted;
+    if (committed) answer.aborted_transactions.emplace();
     // Read before the records: a write after it wakes a long poll (DelayedFetch).
-    pass_.seen_ends.back() = FetchableEnd(*log, replica_);
+    pass_.seen_ends.back() = FetchableEnd(*log, replica_, request_.isolation_level);
     Result<ReadResult> read = ReadRecords(*log, asked);
     if (read.ok() && replica_ >= 0) {
       // After the read, as Kafka: a follower's progress counts only for an offset it could
@@ -173,6 +174,12 @@ class PassBuilder {
     answer.error_code = ToWire(FitToVersion(*read, version_));
     if (answer.error_code != ToWire(ErrorCode::kNone)) return answer;
     pass_.record_bytes += read->size_bytes();
+    if (committed && !read->empty()) {
+      for (const AbortedTxn& txn :
+           log->AbortedTransactions(asked.fetch_offset, read->next_offset)) {
+        answer.aborted_transactions->push_back({txn.producer_id, txn.first_offset});
+      }
+    }
     answer.records = std::move(*read);
     return answer;
   }
@@ -218,8 +225,7 @@ class PassBuilder {
 
   static void FillWatermarks(const PartitionLog& log, FetchResponse::Partition& answer) {
     answer.high_watermark = log.high_watermark();
-    // No transaction is ever open: the last stable offset is the high watermark.
-    answer.last_stable_offset = answer.high_watermark;
+    answer.last_stable_offset = log.last_stable_offset();
     answer.log_start_offset = log.log_start_offset();
   }
 
@@ -231,7 +237,10 @@ class PassBuilder {
     if (!first && left == 0) return ReadResult{};
     const uint64_t limit =
         std::min<uint64_t>(left, static_cast<uint64_t>(std::max(asked.partition_max_bytes, 0)));
-    const ReadBound bound = replica_ >= 0 ? ReadBound::kLogEnd : ReadBound::kHighWatermark;
+    const ReadBound bound = replica_ >= 0 ? ReadBound::kLogEnd
+                            : request_.isolation_level == kReadCommitted
+                                ? ReadBound::kLastStable
+                                : ReadBound::kHighWatermark;
     ASSIGN_OR_RETURN(ReadResult read,
                      log.Read(asked.fetch_offset, static_cast<size_t>(limit), bound));
     // Only the response's first batch may exceed the limits.
@@ -263,8 +272,9 @@ int32_t FetchingReplica(const FetchRequest& request, int16_t version) {
   return id >= 0 ? id : -1;
 }
 
-Offset FetchableEnd(const PartitionLog& log, int32_t replica) {
-  return replica >= 0 ? log.log_end_offset() : log.high_watermark();
+Offset FetchableEnd(const PartitionLog& log, int32_t replica, int8_t isolation_level) {
+  if (replica >= 0) return log.log_end_offset();
+  return isolation_level == kReadCommitted ? log.last_stable_offset() : log.high_watermark();
 }
 
 FetchPass ReadFetch(const BrokerServices& services, const FetchRequest& request, int16_t version) {

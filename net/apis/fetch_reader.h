@@ -22,6 +22,11 @@
 // diverging_epoch and no records, and truncates. A current_leader_epoch (v9+) older than
 // the one served is FENCED_LEADER_EPOCH, a newer one UNKNOWN_LEADER_EPOCH; from v12 such
 // errors and NOT_LEADER_OR_FOLLOWER name the current leader (current_leader).
+//
+// Transactions: a read_committed consumer (isolation_level 1, v4+) reads below the last
+// stable offset and gets the aborted transactions among the records it is sent (an empty
+// list with no records); a read_uncommitted one gets null. Every answer carries the last
+// stable offset.
 #pragma once
 
 #include <cstdint>
@@ -40,18 +45,17 @@ struct FetchPass {
   uint64_t record_bytes = 0;  // bytes of records in the response
   // Some partition answers now: with an error, or with a diverging epoch.
   bool has_error = false;
-  // Per partition in request order, the end its read stopped at (the log end for a
-  // follower, the high watermark for a consumer); -1 where it answered an error. A long
-  // poll wakes when one of them moved.
+  // Per partition in request order, the end its read stopped at (FetchableEnd); -1 where
+  // it answered an error. A long poll wakes when one of them moved.
   std::vector<Offset> seen_ends;
 };
 
 // The broker id of the replica sending `request`, or -1 for a consumer.
 int32_t FetchingReplica(const FetchRequest& request, int16_t version);
 
-// Where `replica` (-1: a consumer) reads `log` up to now: the log end or the high
-// watermark.
-Offset FetchableEnd(const PartitionLog& log, int32_t replica);
+// Where `replica` (-1: a consumer at `isolation_level`) reads `log` up to now: the log
+// end, the high watermark, or (read_committed) the last stable offset.
+Offset FetchableEnd(const PartitionLog& log, int32_t replica, int8_t isolation_level);
 
 // From v13 a request names its topics by id: fills in each topic's name, or leaves it
 // empty for an id no topic has (ReadFetch answers those UNKNOWN_TOPIC_ID).

@@ -1,8 +1,8 @@
 // ListOffsets: a partition's earliest offset (-2: the log start; -4, the earliest local
 // offset, is the same here, where every segment is local), its latest (-1: the high
-// watermark, which is also the last stable offset since ringlog has no open transactions),
-// the record with the largest timestamp (-3, v7+), or the first offset whose record is at
-// least as new as a timestamp, below the high watermark.
+// watermark, or for isolation_level 1, read_committed, the last stable offset), the record
+// with the largest timestamp (-3, v7+), or the first offset whose record is at least as
+// new as a timestamp, below that same end.
 //
 // Leader epochs (v4+): a current_leader_epoch other than the one this broker leads at is
 // fenced as in Fetch (net/apis/leader_epoch_check.h); an answer's leader_epoch is the
@@ -61,8 +61,9 @@ int64_t RecordTimestamp(const PartitionLog& log, Offset offset) {
 // Timestamps with a meaning of their own, beside Latest and Earliest.
 constexpr int64_t kEarliestLocalTimestamp = -4;
 
-Found Lookup(const PartitionLog& log, int64_t timestamp) {
-  if (timestamp == kListOffsetsLatestTimestamp) return {ErrorCode::kNone, -1, log.high_watermark()};
+// `readable_end`: where the asker's reads stop, the high watermark or the last stable offset.
+Found Lookup(const PartitionLog& log, int64_t timestamp, Offset readable_end) {
+  if (timestamp == kListOffsetsLatestTimestamp) return {ErrorCode::kNone, -1, readable_end};
   if (timestamp == kListOffsetsEarliestTimestamp || timestamp == kEarliestLocalTimestamp) {
     return {ErrorCode::kNone, -1, log.log_start_offset()};
   }
@@ -77,8 +78,8 @@ Found Lookup(const PartitionLog& log, int64_t timestamp) {
     timestamp = largest;
   }
   Result<Offset> offset = log.OffsetForTimestamp(timestamp);
-  // Only what consumers may read counts: a record above the high watermark is not found yet.
-  if (offset.ok() && *offset >= log.high_watermark()) return {};
+  // Only what the asker may read counts: a record above its end is not found yet.
+  if (offset.ok() && *offset >= readable_end) return {};
   if (offset.ok()) return {ErrorCode::kNone, RecordTimestamp(log, *offset), *offset};
   if (offset.status().IsNotFound()) return {};
   LOG(WARNING) << "offset lookup by time in " << log.id().ToString() << ": "
@@ -97,8 +98,11 @@ int32_t EpochOf(const PartitionLog& log, Offset offset, int32_t fallback) {
   return epoch;
 }
 
+constexpr int8_t kReadCommitted = 1;
+
 ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::string& topic,
-                                             const ListOffsetsRequest::Partition& asked) {
+                                             const ListOffsetsRequest::Partition& asked,
+                                             int8_t isolation_level) {
   ListOffsetsResponse::Partition answer;
   answer.partition_index = asked.partition_index;
   const PartitionId id{topic, asked.partition_index};
@@ -118,7 +122,9 @@ ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::str
     answer.error_code = ToWire(fenced);
     return answer;
   }
-  const Found found = Lookup(*log, asked.timestamp);
+  const Offset readable_end =
+      isolation_level == kReadCommitted ? log->last_stable_offset() : log->high_watermark();
+  const Found found = Lookup(*log, asked.timestamp, readable_end);
   answer.error_code = ToWire(found.error);
   answer.timestamp = found.timestamp;
   answer.offset = found.offset;
@@ -131,7 +137,7 @@ ListOffsetsResponse::Partition ListPartition(RequestContext& ctx, const std::str
   if (ctx.version() == 0 && found.error == ErrorCode::kNone && asked.max_num_offsets > 0) {
     // Version 0 lists "offsets before the time": when no record is that new, every
     // record is older, so the answer is the end of the log.
-    answer.old_style_offsets.push_back(found.offset >= 0 ? found.offset : log->high_watermark());
+    answer.old_style_offsets.push_back(found.offset >= 0 ? found.offset : readable_end);
   }
   return answer;
 }
@@ -148,7 +154,7 @@ void HandleListOffsets(RequestContext& ctx) {
     ListOffsetsResponse::Topic& answer = response.topics.emplace_back();
     answer.name = topic.name;
     for (const ListOffsetsRequest::Partition& p : topic.partitions) {
-      answer.partitions.push_back(ListPartition(ctx, topic.name, p));
+      answer.partitions.push_back(ListPartition(ctx, topic.name, p, request->isolation_level));
     }
   }
   const int16_t version = ctx.version();

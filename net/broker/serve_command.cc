@@ -135,11 +135,13 @@ Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogM
 
 // Has the controller move this broker's leaderships to other in-sync replicas while it
 // still serves (controlled_shutdown_client.h); a shutdown that cannot finish in time stops
-// anyway.
-void ShutDownControlled(ClusterMember& member, const ServeOptions& options) {
+// anyway, and so does one the operator will not wait for (a second stop signal).
+void ShutDownControlled(ClusterMember& member, const ServeOptions& options,
+                        const StopSignals& signals) {
   ControlledShutdownOptions shutdown;
   shutdown.broker_id = options.broker_id;
   shutdown.timeout = std::chrono::milliseconds(options.controlled_shutdown_timeout_ms);
+  shutdown.give_up = [&signals] { return signals.Repeated(); };
   const Status moved = RunControlledShutdown(member, member.zk_source(), shutdown);
   if (!moved.ok()) {
     LOG(WARNING) << "controlled shutdown of broker " << options.broker_id
@@ -279,7 +281,9 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
 
   const int signal_number = signals->WaitForStop();
   LOG(INFO) << "received " << strsignal(signal_number) << ", stopping";
-  if (member != nullptr && options.controlled_shutdown_enable) ShutDownControlled(*member, options);
+  if (member != nullptr && options.controlled_shutdown_enable) {
+    ShutDownControlled(*member, options, *signals);
+  }
   server.Stop();
   // The registration (and /controller, if held) go at once, so that the cluster moves on
   // without waiting for the session to time out.

@@ -63,19 +63,29 @@ int StopSignals::WaitForStop() {
 
 void StopSignals::Watch() {
   const sigset_t set = StopSet();
-  int signal_number = 0;
-  // sigwait fails only for a set without valid signals.
-  CHECK_EQ(sigwait(&set, &signal_number), 0);
-  std::lock_guard lock(mu_);
-  watcher_done_ = true;
-  if (closing_) return;
-  if (!startup_done_) {
-    LOG(WARNING) << "received " << strsignal(signal_number)
-                 << " during start-up: exiting without serving; the next start recovers";
-    DieOf(signal_number);
+  while (true) {
+    int signal_number = 0;
+    // sigwait fails only for a set without valid signals.
+    CHECK_EQ(sigwait(&set, &signal_number), 0);
+    std::lock_guard lock(mu_);
+    if (closing_) {
+      watcher_done_ = true;
+      return;
+    }
+    if (!startup_done_) {
+      LOG(WARNING) << "received " << strsignal(signal_number)
+                   << " during start-up: exiting without serving; the next start recovers";
+      DieOf(signal_number);
+    }
+    if (received_ == 0) {
+      received_ = signal_number;
+      received_cv_.notify_all();
+    } else {
+      LOG(WARNING) << "received " << strsignal(signal_number)
+                   << " again: not waiting for the controlled shutdown any longer";
+      repeated_.store(true, std::memory_order_release);
+    }
   }
-  received_ = signal_number;
-  received_cv_.notify_all();
 }
 
 }  // namespace ringlog

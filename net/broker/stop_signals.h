@@ -1,7 +1,10 @@
 // StopSignals: what SIGTERM and SIGINT do to `ringlog serve`, from the first instruction of
 // start-up to the end.
 //
-// While the broker serves, a stop signal starts the orderly stop (WaitForStop returns).
+// While the broker serves, a stop signal starts the orderly stop (WaitForStop returns). A
+// second one while it stops means the operator will not wait: Repeated() turns true, and
+// the waits that may be skipped (the controlled shutdown's) end early; the stop itself stays
+// orderly, so that what was acknowledged is flushed.
 // During start-up (opening the data dir, recovering the logs, replaying group offsets,
 // which may take minutes on a big data dir), a stop signal ends the process at once, as
 // the default action of the signal would: no client has been answered yet, so nothing is
@@ -23,6 +26,7 @@
 // Thread safety: thread-safe. One StopSignals per process.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -44,6 +48,8 @@ class StopSignals {
   // Blocks until SIGTERM or SIGINT arrived and returns its number.
   // REQUIRES: StartupDone() was called.
   int WaitForStop();
+  // True once another stop signal arrived after the one WaitForStop returned.
+  bool Repeated() const { return repeated_.load(std::memory_order_acquire); }
 
  private:
   void Watch();
@@ -52,9 +58,10 @@ class StopSignals {
   std::condition_variable received_cv_;
   bool startup_done_ = false;
   bool closing_ = false;
-  // Set by the watcher once its sigwait returned; it waits no more after that.
+  // Set by the watcher when it ends (on closing_); it waits no more after that.
   bool watcher_done_ = false;
   int received_ = 0;
+  std::atomic<bool> repeated_{false};
   std::thread watcher_;
 };
 

@@ -112,9 +112,11 @@ Status RunControlledShutdown(ClusterView& cluster, const ZkClientSource& zk,
       return Status::OK();
     }
     const SteadyClock::time_point now = SteadyClock::now();
-    if (now >= deadline) {
-      return Status::Busy("still leading " + std::to_string(movable.size()) + " partition(s) (" +
-                          Names(movable) + ") after " + std::to_string(MsSince(start)) + " ms");
+    const bool given_up = options.give_up && options.give_up();
+    if (now >= deadline || given_up) {
+      return Status::Busy((given_up ? "given up; " : "") + std::string("still leading ") +
+                          std::to_string(movable.size()) + " partition(s) (" + Names(movable) +
+                          ") after " + std::to_string(MsSince(start)) + " ms");
     }
     // A new controller knows nothing of the request; one that took it but moved nothing for
     // a while is asked again (its pass may have failed).

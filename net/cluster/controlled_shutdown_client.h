@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ struct ControlledShutdownOptions {
   // The bound of one exchange with the controller, and the pause after a failed one.
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds retry_backoff{200};
+  // Asked between the steps of the wait (at least once a second, and after each exchange
+  // with the controller, which may take request_timeout); true ends it early, as an
+  // operator's second stop signal does.
+  std::function<bool()> give_up;
 };
 
 // The partitions `broker_id` leads in `snapshot` that have another live (registered) ISR
@@ -45,9 +50,9 @@ std::vector<PartitionId> MovableLeaderships(const ClusterSnapshot& snapshot, int
 // registration is read through `zk` (its czxid is the broker epoch), and waits until
 // MovableLeaderships of the snapshot is empty. OK when it is (or when there was nothing to
 // move and the controller was asked once); Busy naming what is left when options.timeout
-// passes; NotFound when the broker is not registered (there is nothing to ask for then).
-// Blocks; logs each step.
-// `cluster` must be this broker's view and outlive the call.
+// passes or options.give_up says so; NotFound when the broker is not registered (there is nothing
+// to ask for then). Blocks; logs each step. `cluster` must be this broker's view and outlive the
+// call.
 Status RunControlledShutdown(ClusterView& cluster, const ZkClientSource& zk,
                              const ControlledShutdownOptions& options);
 

@@ -208,6 +208,9 @@ class Controller final : public ClusterAdmin {
   ZkStatus ForgetGoneShuttingDown(const std::set<int32_t>& live);
   // The brokers in controlled shutdown. REQUIRES: work_mu_ held.
   std::set<int32_t> ShuttingDown() const;
+  // The brokers of `live` that are not in controlled shutdown: those a move may make
+  // leader. REQUIRES: work_mu_ held.
+  std::set<int32_t> MayLead(const std::set<int32_t>& live) const;
   // Whether `broker` may be in `new_isr` of a partition whose ISR is `isr`: a broker in
   // controlled shutdown may stay but not join. REQUIRES: work_mu_ held.
   bool MayBeInIsr(int32_t broker, const std::vector<int32_t>& isr) const;

@@ -117,7 +117,7 @@ ZkStatus Controller::MoveTopic(const std::string& topic,
       next.controller_epoch = epoch_.load();
       if (!Moving(assignment, partition)) {
         std::optional<znodes::PartitionState> led =
-            MoveLeader(assignment.partitions[partition], *state, live, epoch_.load());
+            MoveLeader(assignment.partitions[partition], *state, MayLead(live), epoch_.load());
         if (led) next = std::move(*led);
       }
       ops.push_back(ZkOp::SetData(path, znodes::EncodePartitionState(next), state_stat.version));
@@ -156,7 +156,7 @@ Controller::PassResult Controller::AdvanceMoves(const std::string& topic,
     if (!read.ok() && read.code != ZkCode::kNoNode) return Failure(read);
     std::optional<znodes::PartitionState> next;
     if (state.ok() && MoveCaughtUp(target, *state)) {
-      next = MoveLeader(target, *state, live, epoch_.load());
+      next = MoveLeader(target, *state, MayLead(live), epoch_.load());
     }
     if (!next) {
       *moving = true;

@@ -107,6 +107,14 @@ std::set<int32_t> Controller::ShuttingDown() const {
   return ids;
 }
 
+std::set<int32_t> Controller::MayLead(const std::set<int32_t>& live) const {
+  std::set<int32_t> ids;
+  for (int32_t id : live) {
+    if (!shutting_down_.contains(id)) ids.insert(id);
+  }
+  return ids;
+}
+
 bool Controller::MayBeInIsr(int32_t broker, const std::vector<int32_t>& isr) const {
   return !shutting_down_.contains(broker) || std::find(isr.begin(), isr.end(), broker) != isr.end();
 }

@@ -89,7 +89,7 @@ std::vector<int32_t> MoveTarget(const znodes::TopicAssignment& assignment, int32
 
 std::optional<znodes::PartitionState> MoveLeader(const std::vector<int32_t>& target,
                                                  const znodes::PartitionState& state,
-                                                 const std::set<int32_t>& live,
+                                                 const std::set<int32_t>& may_lead,
                                                  int32_t controller_epoch) {
   znodes::PartitionState next = state;
   next.controller_epoch = controller_epoch;
@@ -98,7 +98,7 @@ std::optional<znodes::PartitionState> MoveLeader(const std::vector<int32_t>& tar
     if (Contains(target, broker)) next.isr.push_back(broker);
   }
   auto can_lead = [&](int32_t broker) {
-    return live.contains(broker) && Contains(next.isr, broker);
+    return may_lead.contains(broker) && Contains(next.isr, broker);
   };
   int32_t leader = -1;
   if (can_lead(target.front())) {

@@ -88,15 +88,17 @@ std::vector<int32_t> MoveTarget(const znodes::TopicAssignment& assignment, int32
 
 // The state of a partition whose replicas become `target`, from `state`: the ISR keeps its
 // members that are in `target`; the leader is the preferred replica (the first of
-// `target`) when it is live and in that ISR, else the current leader when it stays in it
-// and is live, else the first live ISR member in `target` order. A new leader gets
-// leader_epoch + 1. nullopt when no member of `target` can lead (none is live and in the
-// ISR). ringlog moves leadership to the preferred replica as a move ends (Kafka leaves
-// that to its next preferred-leader election), so that one reassignment spreads the
-// leaders too. The state carries `controller_epoch`.
+// `target`) when it may lead and is in that ISR, else the current leader when it stays in
+// it and may lead, else the first ISR member in `target` order that may lead. `may_lead`:
+// the live brokers that are not shutting down (a broker in a controlled shutdown is
+// leaving, as in Kafka's reassignment election). A new leader gets leader_epoch + 1.
+// nullopt when no member of `target` can lead (none may lead and is in the ISR). ringlog moves
+// leadership to the preferred replica as a move ends (Kafka leaves that to its next
+// preferred-leader election), so that one reassignment spreads the leaders too. The state carries
+// `controller_epoch`.
 std::optional<znodes::PartitionState> MoveLeader(const std::vector<int32_t>& target,
                                                  const znodes::PartitionState& state,
-                                                 const std::set<int32_t>& live,
+                                                 const std::set<int32_t>& may_lead,
                                                  int32_t controller_epoch);
 
 // Whether the move of a partition with `target` may finish given `state`: every target

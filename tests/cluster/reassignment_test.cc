@@ -4,7 +4,8 @@
 // stays in progress until every target replica is in the ISR, then finishes in one write
 // (replicas, ISR, leader to the preferred target replica with a leader epoch bump); a
 // cancellation restores the origin; bad targets get Kafka's error codes; a controller that
-// lost its seat answers NOT_CONTROLLER.
+// lost its seat answers NOT_CONTROLLER; a move never makes a broker in controlled shutdown
+// leader.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -126,6 +127,19 @@ TEST_F(ReassignmentTest, CancellationRestoresTheOriginAndANewOrderEndsAtOnce) {
   EXPECT_EQ(assignment.partitions[1], (std::vector<int32_t>{3, 1, 2}));
   EXPECT_TRUE(assignment.adding.empty());
   EXPECT_EQ(State("t", 1).leader, 3);
+}
+
+TEST_F(ReassignmentTest, AMoveDoesNotMakeABrokerInControlledShutdownLeader) {
+  Controller* controller = Start();
+  ASSERT_NE(controller, nullptr);
+  ASSERT_EQ(controller->ControlledShutdown(2, -1).error, ErrorCode::kNone);
+  // Broker 2 back in t-0's ISR, as a leader's AlterPartition written just before the
+  // shutdown would have left it; the new order prefers it.
+  SetIsr(0, {1, 2, 3});
+  ASSERT_EQ(controller->AlterPartitionReassignments({{"t", 0, {{2, 1, 3}}}}).results[0].error,
+            ErrorCode::kNone);
+  EXPECT_EQ(Assignment("t").partitions[0], (std::vector<int32_t>{2, 1, 3}));
+  EXPECT_EQ(State("t", 0).leader, 1);
 }
 
 TEST_F(ReassignmentTest, BadTargetsGetKafkasErrorsEachOnItsOwn) {

@@ -104,7 +104,7 @@ TEST_F(GroupTxnTest, MembersAreCheckedOnlyWhenTheRequestNamesOne) {
       << "a member id alone is checked too";
   EXPECT_EQ(TxnCommit(kGroup, -1, {}, 5), GroupError::kNone)
       << "no member and no generation: a producer outside the group (TxnOffsetCommit v0-2)";
-  EXPECT_EQ(Commit(kGroup, -1, "", 6), GroupError::kUnknownMemberId)
+  EXPECT_EQ(Commit(kGroup, -1, "", 6), GroupError::kRebalanceInProgress)
       << "which a plain commit to a group with members may not do";
 }
 

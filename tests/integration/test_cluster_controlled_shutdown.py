@@ -7,7 +7,8 @@ acknowledged value is stored exactly once where its delivery report says, the le
 moved within a second of the signal and before the broker left (the state znodes were
 written before its registration went), and the broker restarts and rejoins every ISR. The
 same holds when the broker is the controller itself, and a shutdown whose controller does
-not answer gives up after --controlled_shutdown_timeout_ms and stops cleanly all the same.
+not answer gives up after --controlled_shutdown_timeout_ms, or sooner on a second SIGTERM,
+and stops cleanly all the same.
 
 ControlledShutdown on the wire, as a broker's own request would be: version 0 with request
 header v0 (no client id); NOT_CONTROLLER from a broker that is not the controller;
@@ -206,6 +207,41 @@ class BoundedControlledShutdownTest(ReplicationTestCase):
         self.assertLess(took, 8.0)
         self.assertRegex(log, r"controlled shutdown of broker %d did not finish: .*still leading "
                               r"1 partition" % victim)
+        self.assertIn("ringlog stopped cleanly", log)
+
+
+class RepeatedSignalTest(ReplicationTestCase):
+    """A second SIGTERM while the controlled shutdown waits (its controller frozen, its
+    bound a minute away) ends the wait once the request in flight times out (5 s); the
+    broker still stops cleanly."""
+
+    BROKER_ARGS = ("--controlled_shutdown_timeout_ms=60000",)
+
+    def test_a_second_signal_ends_the_wait(self):
+        controller = self.cluster.controller_id()
+        victim = self.non_controllers()[0]
+        others = [i for i in self.cluster.ids if i != victim]
+        self.create_topic(TOPIC, {0: [victim] + others})
+        proc = self.cluster.broker(victim).proc
+        self.cluster.pause(controller)
+        try:
+            proc.terminate()
+            self.wait_until(lambda: "asking controller" in self.cluster.broker(victim).output(),
+                            10, "the controlled shutdown to start")
+            started = time.time()
+            proc.terminate()
+            code = proc.wait(20)
+            took = time.time() - started
+        finally:
+            self.cluster.resume(controller)
+        self.cluster.stop(victim)  # already exited: records it as down
+        log = self.cluster.broker(victim).output()
+        print("broker %d stopped %.0f ms after the second SIGTERM" % (victim, took * 1000))
+        self.assertEqual(code, 0, log[-3000:])
+        self.assertLess(took, 8.0)
+        self.assertIn("again: not waiting for the controlled shutdown any longer", log)
+        self.assertRegex(log, r"controlled shutdown of broker %d did not finish: .*given up; "
+                              r"still leading 1 partition" % victim)
         self.assertIn("ringlog stopped cleanly", log)
 
 

@@ -185,6 +185,9 @@ class NemesisTest(unittest.TestCase):
             for _, error in h.failures:
                 failures[error] = failures.get(error, 0) + 1
         say("failed deliveries by error: %s" % failures)
+        for h in workload.histories:
+            for t, text in h.epoch_bumps[:5]:
+                say("%s epoch bump at %.1fs: %s" % (h.name, t - nemesis.t0, text))
         say("group read errors: %s" % {k: v for r in workload.readers
                                        for k, v in r.errors.items()})
         for r in workload.readers:
@@ -212,6 +215,9 @@ class NemesisTest(unittest.TestCase):
                     figures=verdict.figures,
                     violations=verdict.violations, violation_counts=dict(verdict.counts),
                     failed_deliveries=failures, leaderless=leaderless,
+                    resent=verdict.resent[:20],
+                    epoch_bumps={h.name: h.epoch_bumps for h in workload.histories
+                                 if h.epoch_bumps},
                     stop_codes=stop_codes), default=str) + "\n")
 
 

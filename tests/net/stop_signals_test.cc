@@ -41,6 +41,22 @@ TEST_F(StopSignalsDeathTest, SignalAfterStartupIsHandedToWaitForStop) {
       ::testing::ExitedWithCode(7), "");
 }
 
+TEST_F(StopSignalsDeathTest, ASecondSignalMarksTheStopRepeated) {
+  EXPECT_EXIT(
+      {
+        StopSignals signals;
+        signals.StartupDone();
+        ::kill(::getpid(), SIGTERM);
+        if (signals.WaitForStop() != SIGTERM || signals.Repeated()) std::_Exit(1);
+        ::kill(::getpid(), SIGINT);
+        for (int i = 0; i < 500 && !signals.Repeated(); ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        std::_Exit(signals.Repeated() ? 7 : 2);
+      },
+      ::testing::ExitedWithCode(7), "again");
+}
+
 TEST_F(StopSignalsDeathTest, DestroyedWithoutASignalEndsItsWatcher) {
   EXPECT_EXIT(
       {

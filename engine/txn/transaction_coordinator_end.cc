@@ -1,0 +1,257 @@
+// The end of transactions: EndTxn, the markers and Complete* after it, and the
+// time-driven work of Tick() (timeouts, expiry, retries).
+#include <glog/logging.h>
+
+#include <limits>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "engine/txn/transaction_coordinator.h"
+
+namespace ringlog {
+namespace {
+
+TxnState CompleteOf(TxnState prepared) {
+  return prepared == TxnState::kPrepareCommit ? TxnState::kCompleteCommit
+                                              : TxnState::kCompleteAbort;
+}
+
+}  // namespace
+
+TxnMetadata TransactionCoordinator::PrepareEndLocked(TxnMetadata& txn, bool commit) {
+  TxnMetadata next = txn;
+  next.entry.state = commit ? TxnState::kPrepareCommit : TxnState::kPrepareAbort;
+  next.entry.last_update_timestamp = clock_->NowMs();
+  next.pending.reset();
+  txn.pending = next.entry.state;
+  return next;
+}
+
+TxnMetadata TransactionCoordinator::FenceLocked(TxnMetadata& txn) {
+  // A fence whose write failed was never answered to anyone: its epoch is reused. At the
+  // largest epoch there is nothing to bump to; the abort still ends the transaction.
+  if (!txn.failed_epoch_fence && txn.entry.producer_epoch < std::numeric_limits<int16_t>::max()) {
+    ++txn.entry.producer_epoch;
+  }
+  txn.last_producer_epoch = kNoProducerEpoch;
+  return PrepareEndLocked(txn, /*commit=*/false);
+}
+
+void TransactionCoordinator::MarkFailedFence(int32_t partition, int32_t coordinator_epoch,
+                                             const std::string& id) {
+  std::lock_guard lock(mu_);
+  if (TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id)) {
+    txn->failed_epoch_fence = true;
+  }
+}
+
+void TransactionCoordinator::EndTxn(const EndTxnParams& params, ErrorCallback callback) {
+  TxnMetadata next;
+  int32_t partition = 0;
+  int32_t coordinator_epoch = 0;
+  TxnError error = TxnError::kNone;
+  bool log = false;
+  {
+    std::lock_guard lock(mu_);
+    Lookup found = FindLocked(params.transactional_id);
+    error = found.error;
+    if (error == TxnError::kNone) {
+      error = CheckProducer(found.txn, params.producer_id, params.producer_epoch);
+    }
+    if (error == TxnError::kNone && found.txn->pending) {
+      error = TxnError::kConcurrentTransactions;
+    }
+    if (error == TxnError::kNone) {
+      TxnMetadata& txn = *found.txn;
+      const bool commit = params.commit;
+      // A retry of an EndTxn is answered by the state it left behind.
+      switch (txn.entry.state) {
+        case TxnState::kOngoing:
+          next = PrepareEndLocked(txn, commit);
+          partition = found.partition_index;
+          coordinator_epoch = found.partition->coordinator_epoch;
+          log = true;
+          break;
+        case TxnState::kCompleteCommit:
+          error = commit ? TxnError::kNone : TxnError::kInvalidTxnState;
+          break;
+        case TxnState::kCompleteAbort:
+          error = commit ? TxnError::kInvalidTxnState : TxnError::kNone;
+          break;
+        case TxnState::kPrepareCommit:
+          error = commit ? TxnError::kConcurrentTransactions : TxnError::kInvalidTxnState;
+          break;
+        case TxnState::kPrepareAbort:
+          error = commit ? TxnError::kInvalidTxnState : TxnError::kConcurrentTransactions;
+          break;
+        case TxnState::kEmpty:
+        case TxnState::kDead:
+        case TxnState::kPrepareEpochFence:
+          error = TxnError::kInvalidTxnState;
+          break;
+      }
+    }
+  }
+  if (!log) {
+    callback(error);
+    return;
+  }
+  EndTransaction(partition, coordinator_epoch, params.transactional_id, next, std::move(callback));
+}
+
+void TransactionCoordinator::EndTransaction(int32_t partition, int32_t coordinator_epoch,
+                                            const std::string& id, const TxnMetadata& prepared,
+                                            ErrorCallback answer) {
+  LogTransition(partition, coordinator_epoch, id, prepared,
+                [this, partition, coordinator_epoch, id, prepared,
+                 answer = std::move(answer)](TxnError logged) {
+                  // Prepare* is durable: the outcome is decided, so the client hears it
+                  // now, and the markers follow.
+                  answer(logged);
+                  if (logged == TxnError::kNone) {
+                    WriteMarkers(partition, coordinator_epoch, id, prepared.entry);
+                  }
+                });
+}
+
+void TransactionCoordinator::WriteMarkers(int32_t partition, int32_t coordinator_epoch,
+                                          const std::string& id, const TxnLogEntry& prepared) {
+  {
+    std::lock_guard lock(mu_);
+    TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
+    // Another load, or another transition meanwhile, owns what follows.
+    if (txn == nullptr || txn->pending || txn->entry != prepared) return;
+    txn->pending = CompleteOf(prepared.state);
+  }
+  TxnMarkerRequest request{
+      .producer_id = prepared.producer_id,
+      .producer_epoch = prepared.producer_epoch,
+      .type =
+          prepared.state == TxnState::kPrepareCommit ? ControlType::kCommit : ControlType::kAbort,
+      .coordinator_epoch = coordinator_epoch,
+      .partitions =
+          std::vector<PartitionId>(prepared.partitions.begin(), prepared.partitions.end()),
+  };
+  if (request.partitions.empty()) {
+    LogComplete(partition, coordinator_epoch, id);
+    return;
+  }
+  markers_->WriteMarkers(std::move(request), [this, partition, coordinator_epoch, id] {
+    LogComplete(partition, coordinator_epoch, id);
+  });
+}
+
+void TransactionCoordinator::LogComplete(int32_t partition, int32_t coordinator_epoch,
+                                         const std::string& id) {
+  TxnLogEntry complete;
+  {
+    std::lock_guard lock(mu_);
+    TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
+    if (txn == nullptr) return;
+    complete = txn->entry;
+    complete.state = CompleteOf(complete.state);
+    complete.partitions.clear();
+    complete.last_update_timestamp = clock_->NowMs();
+  }
+  store_->Write(id, complete, [this, partition, coordinator_epoch, id, complete](Status written) {
+    std::lock_guard lock(mu_);
+    TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
+    if (txn == nullptr) return;
+    if (written.ok()) {
+      txn->entry = complete;
+      txn->pending.reset();
+      return;
+    }
+    // The markers are written; only the record of it is missing. Tick writes it again.
+    LOG(WARNING) << "logging " << TxnStateName(complete.state) << " of transactional id " << id
+                 << ": " << written.ToString();
+    partitions_.at(partition).complete_retry.insert(id);
+  });
+}
+
+void TransactionCoordinator::Tick() {
+  AbortTimedOut();
+  ExpireIdle();
+  RetryCompletes();
+  if (Status compacted = store_->MaybeCompact(); !compacted.ok()) {
+    LOG(WARNING) << "transaction state snapshot: " << compacted.ToString();
+  }
+}
+
+void TransactionCoordinator::AbortTimedOut() {
+  std::vector<std::tuple<int32_t, int32_t, std::string, TxnMetadata>> aborts;
+  const TimestampMs now = clock_->NowMs();
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [index, loaded] : partitions_) {
+      for (auto& [id, txn] : loaded.txns) {
+        if (txn.entry.state != TxnState::kOngoing || txn.pending ||
+            txn.entry.start_timestamp + txn.entry.transaction_timeout_ms >= now) {
+          continue;
+        }
+        LOG(INFO) << "aborting transaction " << id << " of producer " << txn.entry.producer_id
+                  << ": older than its timeout of " << txn.entry.transaction_timeout_ms << " ms";
+        aborts.emplace_back(index, loaded.coordinator_epoch, id, FenceLocked(txn));
+      }
+    }
+  }
+  for (auto& [partition, coordinator_epoch, id, prepared] : aborts) {
+    EndTransaction(partition, coordinator_epoch, id, prepared,
+                   [this, partition, coordinator_epoch, id](TxnError error) {
+                     if (error != TxnError::kNone) {
+                       MarkFailedFence(partition, coordinator_epoch, id);
+                     }
+                   });
+  }
+}
+
+void TransactionCoordinator::ExpireIdle() {
+  std::vector<std::tuple<int32_t, int32_t, std::string>> expired;
+  const TimestampMs now = clock_->NowMs();
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [index, loaded] : partitions_) {
+      for (auto& [id, txn] : loaded.txns) {
+        const TxnState state = txn.entry.state;
+        if (txn.pending || !IsValidTxnTransition(state, TxnState::kDead) ||
+            txn.entry.last_update_timestamp + options_.transactional_id_expiration_ms > now) {
+          continue;
+        }
+        txn.pending = TxnState::kDead;
+        expired.emplace_back(index, loaded.coordinator_epoch, id);
+      }
+    }
+  }
+  for (auto& [partition, coordinator_epoch, id] : expired) {
+    store_->Write(id, std::nullopt, [this, partition, coordinator_epoch, id](Status written) {
+      std::lock_guard lock(mu_);
+      if (FindCurrentLocked(partition, coordinator_epoch, id) == nullptr) return;
+      Loaded& loaded = partitions_.at(partition);
+      if (written.ok()) {
+        LOG(INFO) << "transactional id " << id << " expired";
+        loaded.txns.erase(id);
+      } else {
+        loaded.txns.at(id).pending.reset();
+      }
+    });
+  }
+}
+
+void TransactionCoordinator::RetryCompletes() {
+  std::vector<std::tuple<int32_t, int32_t, std::string>> retries;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [index, loaded] : partitions_) {
+      for (const std::string& id : loaded.complete_retry) {
+        retries.emplace_back(index, loaded.coordinator_epoch, id);
+      }
+      loaded.complete_retry.clear();
+    }
+  }
+  for (const auto& [partition, coordinator_epoch, id] : retries) {
+    LogComplete(partition, coordinator_epoch, id);
+  }
+}
+
+}  // namespace ringlog
