@@ -49,6 +49,7 @@ Table* BuildTable() {
                               kTxnOffsetCommitApi,
                               kListTransactionsApi,
                               kDescribeTransactionsApi,
+                              kWriteTxnMarkersApi,
                               kDescribeClusterApi,
                               kOffsetForLeaderEpochApi,
                               kAlterPartitionApi,

@@ -55,4 +55,7 @@ extern const ApiSpec kTxnOffsetCommitApi;
 extern const ApiSpec kListTransactionsApi;
 extern const ApiSpec kDescribeTransactionsApi;
 
+// Transactions: the partition leader's side.
+extern const ApiSpec kWriteTxnMarkersApi;
+
 }  // namespace ringlog
