@@ -8,7 +8,9 @@
 #include <mutex>
 #include <utility>
 
+#include "engine/group/group_coordinator.h"
 #include "engine/log/flusher.h"
+#include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
 #include "net/apis/partition_route.h"
 #include "net/broker/partition_watchers.h"
@@ -78,6 +80,12 @@ void AppendLocalMarker(const BrokerServices& services, const PartitionId& partit
   }
 
   std::function<void()> on_written;
+  if (partition.topic == kConsumerOffsetsTopic && services.groups != nullptr) {
+    on_written = [groups = services.groups, partition = partition.partition,
+                  producer_id = marker.producer_id, type = marker.type] {
+      groups->CompleteTransaction(partition, producer_id, type);
+    };
+  }
   const bool flush = services.flusher != nullptr && services.config.flush_on_acks_all;
   // One count for this function, so that no wait can finish the marker before both started.
   auto waits = std::make_shared<MarkerWaits>(1 + (flush ? 1 : 0) + (replication ? 1 : 0),
