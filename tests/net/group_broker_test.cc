@@ -1,11 +1,14 @@
 // The group APIs behind the real Server on loopback, driven with raw frames built by the
 // codecs: FindCoordinator, the JoinGroup v5 MEMBER_ID_REQUIRED round trip through
-// SyncGroup, Heartbeat, OffsetCommit, OffsetFetch and the admin APIs, the error codes
+// SyncGroup, Heartbeat, OffsetCommit, OffsetFetch (require_stable against pending
+// transactional offsets too) and the admin APIs, the error codes
 // Kafka returns for requests that do not fit the group, the internal offsets topic, and a
 // malformed body that must close the connection without hurting the broker.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +16,7 @@
 #include "engine/clock.h"
 #include "engine/group/group_coordinator.h"
 #include "engine/group/offset_store.h"
+#include "engine/log/control_batch.h"
 #include "engine/log/flusher.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
@@ -434,6 +438,76 @@ TEST_F(GroupBrokerTest, OffsetFetchV8ServesEveryGroupOfTheBatch) {
   EXPECT_TRUE(fetched.groups[2].topics.empty());
   for (const OffsetFetchResponse::Group& group : fetched.groups) EXPECT_EQ(group.error_code, 0);
   EXPECT_TRUE(fetched.topics.empty());
+}
+
+TEST_F(GroupBrokerTest, RequireStableWaitsOutPendingTransactionalOffsets) {
+  ASSERT_EQ(OffsetCommit(Commit(-1, "", "orders", 5), 8).topics[0].partitions[0].error_code, 0);
+  constexpr int64_t kProducer = 77;
+  TxnOffsetCommitParams txn;
+  txn.group_id = "g";
+  txn.producer_id = kProducer;
+  txn.producer_epoch = 0;
+  txn.offsets[PartitionId{"orders", 0}] = CommittedOffset{9, -1, "txn", 0};
+  txn.offsets[PartitionId{"orders", 1}] = CommittedOffset{3, -1, "txn", 0};
+  std::promise<std::map<PartitionId, GroupError>> stored;
+  groups_->CommitTxnOffsets(
+      txn, [&](const std::map<PartitionId, GroupError>& outcome) { stored.set_value(outcome); });
+  for (const auto& [partition, error] : stored.get_future().get()) {
+    EXPECT_EQ(error, GroupError::kNone) << partition.partition;
+  }
+
+  OffsetFetchRequest listed;
+  listed.group_id = "g";
+  listed.topics = std::vector<OffsetFetchRequest::Topic>{{"orders", {0, 1}}};
+  const OffsetFetchResponse unstable = [&] {
+    OffsetFetchRequest request = listed;
+    request.require_stable = true;
+    return OffsetFetch(request, 7);
+  }();
+  EXPECT_EQ(unstable.error_code, 0);
+  ASSERT_EQ(unstable.topics.size(), 1u);
+  ASSERT_EQ(unstable.topics[0].partitions.size(), 2u);
+  for (const OffsetFetchResponse::Partition& p : unstable.topics[0].partitions) {
+    EXPECT_EQ(p.error_code, Code(ErrorCode::kUnstableOffsetCommit)) << p.partition_index;
+    EXPECT_EQ(p.committed_offset, -1);
+  }
+  const OffsetFetchResponse uncommitted = OffsetFetch(listed, 7);
+  ASSERT_EQ(uncommitted.topics[0].partitions.size(), 2u);
+  EXPECT_EQ(uncommitted.topics[0].partitions[0].committed_offset, 5) << "without require_stable";
+  EXPECT_EQ(uncommitted.topics[0].partitions[0].error_code, 0);
+  EXPECT_EQ(uncommitted.topics[0].partitions[1].committed_offset, -1);
+
+  OffsetFetchRequest all;
+  all.groups.push_back({.group_id = "g"});
+  all.require_stable = true;
+  const OffsetFetchResponse all_unstable = OffsetFetch(all, 8);
+  ASSERT_EQ(all_unstable.groups.size(), 1u);
+  ASSERT_EQ(all_unstable.groups[0].topics.size(), 1u);
+  ASSERT_EQ(all_unstable.groups[0].topics[0].partitions.size(), 1u)
+      << "all offsets: the committed partitions, as Kafka lists them";
+  EXPECT_EQ(all_unstable.groups[0].topics[0].partitions[0].error_code,
+            Code(ErrorCode::kUnstableOffsetCommit));
+
+  // The COMMIT marker lands, and the WriteTxnMarkers handler tells the coordinator.
+  const int32_t partition = groups_->PartitionFor("g");
+  ControlMarker marker;
+  marker.producer_id = kProducer;
+  marker.producer_epoch = 0;
+  marker.type = ControlType::kCommit;
+  ASSERT_TRUE(logs_->GetPartition(PartitionId{std::string(kConsumerOffsetsTopic), partition})
+                  ->AppendMarker(marker)
+                  .ok());
+  groups_->CompleteTransaction(partition, kProducer, ControlType::kCommit);
+  OffsetFetchRequest stable_request = listed;
+  stable_request.require_stable = true;
+  const OffsetFetchResponse stable = OffsetFetch(stable_request, 7);
+  ASSERT_EQ(stable.topics[0].partitions.size(), 2u);
+  EXPECT_EQ(stable.topics[0].partitions[0].committed_offset, 9);
+  EXPECT_EQ(stable.topics[0].partitions[0].metadata, "txn");
+  EXPECT_EQ(stable.topics[0].partitions[1].committed_offset, 3);
+  for (const OffsetFetchResponse::Partition& p : stable.topics[0].partitions) {
+    EXPECT_EQ(p.error_code, 0);
+  }
 }
 
 TEST_F(GroupBrokerTest, AdminAnswersAtTheFlexibleVersions) {
