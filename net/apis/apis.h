@@ -47,6 +47,14 @@ extern const ApiSpec kDeleteGroupsApi;
 extern const ApiSpec kInitProducerIdApi;
 extern const ApiSpec kDescribeProducersApi;
 
+// Transactions.
+extern const ApiSpec kAddPartitionsToTxnApi;
+extern const ApiSpec kAddOffsetsToTxnApi;
+extern const ApiSpec kEndTxnApi;
+extern const ApiSpec kTxnOffsetCommitApi;
+extern const ApiSpec kListTransactionsApi;
+extern const ApiSpec kDescribeTransactionsApi;
+
 // Transactions: the partition leader's side.
 extern const ApiSpec kWriteTxnMarkersApi;
 

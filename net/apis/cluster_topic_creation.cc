@@ -80,6 +80,17 @@ NewTopic OffsetsTopic(const BrokerConfig& config, size_t live_brokers) {
   return topic;
 }
 
+NewTopic TransactionStateTopic(const BrokerConfig& config, size_t live_brokers) {
+  NewTopic topic;
+  topic.name = std::string(kTransactionStateTopic);
+  topic.partitions = config.transaction_state_num_partitions;
+  const auto cap = static_cast<int16_t>(std::clamp<size_t>(live_brokers, 1, INT16_MAX));
+  topic.replication_factor = std::min(config.transaction_state_replication_factor, cap);
+  // The store drops superseded records itself (TxnStateStore::MaybeCompact).
+  topic.configs = {{"retention.ms", "-1"}, {"retention.bytes", "-1"}};
+  return topic;
+}
+
 AdminOutcome CreateTopicByController(BrokerServices& services, const NewTopic& topic,
                                      std::chrono::milliseconds timeout) {
   ClusterView* cluster = services.cluster;

@@ -1,6 +1,6 @@
 // Topics a broker of a cluster creates without a client asking for them by CreateTopics:
 // auto-created topics (Metadata and Produce with auto.create.topics.enable) and the
-// offsets topic (FindCoordinator). The controller creates them, as every topic.
+// coordinators' topics (FindCoordinator). The controller creates them, as every topic.
 #pragma once
 
 #include <chrono>
@@ -21,6 +21,11 @@ NewTopic AutoCreatedTopic(const BrokerConfig& config, std::string name);
 // factor is capped at the `live_brokers` (at least 1), so that the groups of a cluster
 // started with fewer brokers than that still get their coordinators.
 NewTopic OffsetsTopic(const BrokerConfig& config, size_t live_brokers);
+
+// __transaction_state with transaction.state.log.num.partitions partitions of
+// transaction.state.log.replication.factor replicas, capped at `live_brokers` as the
+// offsets topic's; the transaction coordinator keeps it small by its own snapshots.
+NewTopic TransactionStateTopic(const BrokerConfig& config, size_t live_brokers);
 
 // Has the controller create `topic`: through ClusterAdmin when this broker is the
 // controller, else by a CreateTopics request sent to it within `timeout`. ok() when it

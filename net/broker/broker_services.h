@@ -18,6 +18,7 @@ class GroupCoordinator;
 class LeaderReplicas;
 class PartitionWatchers;
 class ProducerIdAllocator;
+class TransactionCoordinator;
 
 struct BrokerConfig {
   int32_t node_id = 0;
@@ -36,6 +37,10 @@ struct BrokerConfig {
   int16_t default_replication_factor = 1;
   int32_t offsets_topic_num_partitions = 50;
   int16_t offsets_topic_replication_factor = 1;
+  // Cluster mode only: __transaction_state's partition count and replication factor
+  // (transaction.state.log.num.partitions / .replication.factor).
+  int32_t transaction_state_num_partitions = 50;
+  int16_t transaction_state_replication_factor = 1;
   // replica.lag.time.max.ms: a follower that has not caught up for this long leaves the ISR.
   int64_t replica_lag_time_max_ms = 30000;
 };
@@ -50,6 +55,9 @@ struct BrokerServices {
   const Clock* clock = nullptr;
   // InitProducerId's producer ids; null: InitProducerId answers COORDINATOR_NOT_AVAILABLE.
   ProducerIdAllocator* producer_ids = nullptr;
+  // Transactions (FindCoordinator key type 1, InitProducerId with a transactional id, the
+  // transaction APIs); null: they are refused.
+  TransactionCoordinator* txns = nullptr;
   // The cluster this broker belongs to (net/cluster/cluster_view.h); null for the single
   // broker without ZooKeeper.
   ClusterView* cluster = nullptr;

@@ -16,6 +16,8 @@
 #include "engine/log/log_manager.h"
 #include "engine/periodic_task.h"
 #include "engine/producer/producer_id_allocator.h"
+#include "engine/txn/transaction_coordinator.h"
+#include "engine/txn/txn_state_store.h"
 #include "net/broker/admin_worker.h"
 #include "net/broker/broker.h"
 #include "net/broker/housekeeper.h"
@@ -29,6 +31,7 @@
 #include "net/replication/replica_roles.h"
 #include "net/server/server.h"
 #include "net/server/server_options.h"
+#include "net/txn/broker_txn_marker_writer.h"
 
 namespace ringlog {
 namespace {
@@ -36,6 +39,9 @@ namespace {
 constexpr int kMaxNetworkThreads = 256;
 // How often group sessions and rebalance deadlines are checked.
 constexpr std::chrono::milliseconds kGroupTickInterval(50);
+// How often the transaction coordinator looks for timed-out transactions and idle ids
+// (Kafka checks every 10 s; a shorter pass keeps timeouts close to what producers asked).
+constexpr std::chrono::milliseconds kTxnTickInterval(1000);
 // How often a cluster broker stores its partitions' high watermarks (Kafka's
 // replica.high.watermark.checkpoint.interval.ms).
 constexpr std::chrono::milliseconds kHighWatermarkCheckpointInterval(5000);
@@ -133,6 +139,35 @@ Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogM
   return std::make_unique<GroupCoordinator>(std::move(offsets), SystemClock::Get(), options);
 }
 
+// The transaction coordinator over __transaction_state in `logs`. The single broker
+// coordinates every partition of the topic, with coordinator epoch 0 (no other coordinator
+// can write markers meanwhile); in a cluster the local replicas load the partitions this
+// broker leads (local_replicas.h).
+Result<std::unique_ptr<TransactionCoordinator>> OpenTransactions(const ServeOptions& o,
+                                                                 LogManager* logs, Flusher* flusher,
+                                                                 ProducerIdAllocator* ids,
+                                                                 TxnMarkerWriter* markers,
+                                                                 GroupCoordinator* groups) {
+  const bool single = o.zookeeper_connect.empty();
+  TxnStateStoreOptions store;
+  store.num_partitions = o.transaction_state_log_num_partitions;
+  store.create_topic = single;
+  ASSIGN_OR_RETURN(std::unique_ptr<TxnStateStore> states,
+                   TxnStateStore::Open(logs, flusher, SystemClock::Get(), store));
+  TransactionCoordinatorOptions options;
+  options.max_transaction_timeout_ms = o.transaction_max_timeout_ms;
+  auto txns = std::make_unique<TransactionCoordinator>(
+      std::move(states), ids, markers,
+      [groups](std::string_view group) { return groups->PartitionFor(group); }, SystemClock::Get(),
+      options);
+  if (single) {
+    for (int32_t p = 0; p < txns->num_partitions(); ++p) {
+      RETURN_IF_ERROR(txns->LoadPartition(p, /*coordinator_epoch=*/0));
+    }
+  }
+  return txns;
+}
+
 // Has the controller move this broker's leaderships to other in-sync replicas while it
 // still serves (controlled_shutdown_client.h); a shutdown that cannot finish in time stops
 // anyway, and so does one the operator will not wait for (a second stop signal).
@@ -197,6 +232,9 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   services.config.default_replication_factor =
       static_cast<int16_t>(options.default_replication_factor);
   services.config.offsets_topic_num_partitions = options.offsets_topic_num_partitions;
+  services.config.transaction_state_num_partitions = options.transaction_state_log_num_partitions;
+  services.config.transaction_state_replication_factor =
+      static_cast<int16_t>(options.transaction_state_log_replication_factor);
   services.config.offsets_topic_replication_factor =
       static_cast<int16_t>(options.offsets_topic_replication_factor);
   services.config.advertised_host = AdvertisedHost(options, listen.host);
@@ -226,6 +264,18 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     roles = std::make_unique<ReplicaRoles>(FetcherOptions(options), logs.get(), replication.get());
     services.replication = replication.get();
   }
+  // Transactions: the markers go out through the services set above.
+  auto markers = std::make_unique<BrokerTxnMarkerWriter>(&services);
+  Result<std::unique_ptr<TransactionCoordinator>> opened_txns = OpenTransactions(
+      options, logs.get(), flusher.get(), producer_ids->get(), markers.get(), groups.get());
+  if (!opened_txns.ok()) {
+    markers.reset();
+    groups.reset();
+    logs->Close().IgnoreError();  // the transaction log's error is the one to report
+    return opened_txns.status();
+  }
+  std::unique_ptr<TransactionCoordinator> txns = std::move(*opened_txns);
+  services.txns = txns.get();
   Broker broker(&services);
 
   ServerOptions server_options;
@@ -238,6 +288,9 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   Server server(server_options, &broker);
   signals->StartupDone();
   if (Status started = server.Start(); !started.ok()) {
+    markers->Stop();
+    flusher.reset();
+    txns.reset();                 // it holds the transaction log
     groups.reset();               // it holds the offsets log
     logs->Close().IgnoreError();  // the listen error is the one to report
     return started;
@@ -247,12 +300,15 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   if (listen.port == 0) services.config.advertised_port = server.bound_port();
   if (member != nullptr) {
     Status joined = member->Join(services.config.advertised_host, services.config.advertised_port,
-                                 &admin, groups.get(), roles.get());
+                                 &admin, groups.get(), roles.get(), txns.get());
     if (!joined.ok()) {
       server.Stop();
       member->Close();
       admin.Stop();
+      markers->Stop();
       roles->Stop();
+      flusher.reset();
+      txns.reset();
       groups.reset();
       logs->Close().IgnoreError();  // the registration error is the one to report
       return joined;
@@ -262,6 +318,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   housekeeper.Start();
   PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
   group_timer.Start();
+  PeriodicTask txn_timer(kTxnTickInterval, [&txns] { txns->Tick(); });
+  txn_timer.Start();
   PeriodicTask checkpoints(kHighWatermarkCheckpointInterval, [&logs] {
     if (Status stored = logs->CheckpointHighWatermarks(); !stored.ok()) {
       LOG(WARNING) << "cannot store the high watermarks: " << stored.ToString();
@@ -289,6 +347,10 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   // without waiting for the session to time out.
   if (member != nullptr) member->Close();
   admin.Stop();  // a topic change in progress completes; queued ones are dropped
+  txn_timer.Stop();
+  // Markers not yet written are dropped: the coordinator that loads their state partition
+  // next writes them again.
+  markers->Stop();
   // The followers stop writing before the logs close.
   if (roles != nullptr) roles->Stop();
   replication.reset();  // its thread ends before the logs close
@@ -296,7 +358,9 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   checkpoints.Stop();
   housekeeper.Stop();
   flusher.reset();  // serves the flushes still pending
-  groups.reset();   // releases the offsets log before the logs close
+  txns.reset();     // releases the transaction log before the logs close
+  markers.reset();
+  groups.reset();  // releases the offsets log before the logs close
   RETURN_IF_ERROR(logs->Close());
   LOG(INFO) << "ringlog stopped cleanly";
   return Status::OK();
@@ -366,6 +430,11 @@ Status ValidateServeOptions(const ServeOptions& o) {
       ReplicationFactor("offsets_topic_replication_factor", o.offsets_topic_replication_factor));
   RETURN_IF_ERROR(ValidatePartitionCount(o.offsets_topic_num_partitions)
                       .WithContext("offsets_topic_num_partitions"));
+  RETURN_IF_ERROR(ReplicationFactor("transaction_state_log_replication_factor",
+                                    o.transaction_state_log_replication_factor));
+  RETURN_IF_ERROR(ValidatePartitionCount(o.transaction_state_log_num_partitions)
+                      .WithContext("transaction_state_log_num_partitions"));
+  RETURN_IF_ERROR(Positive("transaction_max_timeout_ms", o.transaction_max_timeout_ms));
   return ToLogOptions(o).Validate();
 }
 

@@ -59,6 +59,11 @@ struct ServeOptions {
   int32_t offsets_topic_replication_factor = 1;
   // offsets.topic.num.partitions: the partitions of __consumer_offsets.
   int32_t offsets_topic_num_partitions = 50;
+  // Transactions: transaction.state.log.num.partitions, its replication factor (cluster
+  // mode), and transaction.max.timeout.ms.
+  int32_t transaction_state_log_num_partitions = 50;
+  int32_t transaction_state_log_replication_factor = 1;
+  int32_t transaction_max_timeout_ms = 900000;
   // Replication (cluster mode): replica.lag.time.max.ms, the broker's min.insync.replicas,
   // and the followers' fetches (replica.fetch.wait.max.ms, replica.fetch.max.bytes,
   // replica.fetch.response.max.bytes).

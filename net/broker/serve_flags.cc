@@ -42,6 +42,11 @@ DEFINE_int32(default_replication_factor, 1,
 DEFINE_int32(offsets_topic_num_partitions, 50, "partitions of __consumer_offsets");
 DEFINE_int32(offsets_topic_replication_factor, 1,
              "replicas of each __consumer_offsets partition (cluster mode)");
+DEFINE_int32(transaction_state_log_num_partitions, 50, "partitions of __transaction_state");
+DEFINE_int32(transaction_state_log_replication_factor, 1,
+             "replicas of each __transaction_state partition (cluster mode)");
+DEFINE_int32(transaction_max_timeout_ms, 900000,
+             "the largest transaction.timeout.ms a transactional producer may ask for");
 DEFINE_int64(replica_lag_time_max_ms, 30000,
              "a follower not caught up with its leader for this long leaves the ISR");
 DEFINE_int32(min_insync_replicas, 1,
@@ -97,6 +102,9 @@ ServeOptions ServeOptionsFromFlags() {
   o.default_replication_factor = FLAGS_default_replication_factor;
   o.offsets_topic_num_partitions = FLAGS_offsets_topic_num_partitions;
   o.offsets_topic_replication_factor = FLAGS_offsets_topic_replication_factor;
+  o.transaction_state_log_num_partitions = FLAGS_transaction_state_log_num_partitions;
+  o.transaction_state_log_replication_factor = FLAGS_transaction_state_log_replication_factor;
+  o.transaction_max_timeout_ms = FLAGS_transaction_max_timeout_ms;
   o.replica_lag_time_max_ms = FLAGS_replica_lag_time_max_ms;
   o.min_insync_replicas = FLAGS_min_insync_replicas;
   o.replica_fetch_wait_max_ms = FLAGS_replica_fetch_wait_max_ms;

@@ -132,9 +132,9 @@ class ClusterMember::AdminProxy final : public ClusterAdmin {
 // so it outlives the member if they do. A burst of snapshots makes one task, which applies the
 // newest.
 struct ClusterMember::Applier {
-  Applier(int32_t broker_id, LogManager* logs, GroupCoordinator* groups, AdminWorker* worker,
-          ReplicaRoles* replica_roles)
-      : replicas(broker_id, logs, groups), roles(replica_roles), admin(worker) {}
+  Applier(int32_t broker_id, LogManager* logs, GroupCoordinator* groups,
+          TransactionCoordinator* txns, AdminWorker* worker, ReplicaRoles* replica_roles)
+      : replicas(broker_id, logs, groups, txns), roles(replica_roles), admin(worker) {}
 
   static void Offer(const std::shared_ptr<Applier>& self,
                     std::shared_ptr<const ClusterSnapshot> snapshot) {
@@ -195,13 +195,14 @@ Result<std::unique_ptr<ClusterMember>> ClusterMember::Open(const ClusterMemberOp
 ClusterMember::~ClusterMember() { Close(); }
 
 Status ClusterMember::Join(const std::string& host, int32_t port, AdminWorker* admin,
-                           GroupCoordinator* groups, ReplicaRoles* roles) {
+                           GroupCoordinator* groups, ReplicaRoles* roles,
+                           TransactionCoordinator* txns) {
   host_ = host;
   port_ = port;
   roles_ = roles;
   {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
-    applier_ = std::make_shared<Applier>(options_.broker_id, logs_, groups, admin, roles);
+    applier_ = std::make_shared<Applier>(options_.broker_id, logs_, groups, txns, admin, roles);
   }
   if (Status registered = Register(); registered.ok()) {
     std::lock_guard<std::mutex> lock(snapshot_mu_);
@@ -340,7 +341,7 @@ void ClusterMember::OnSessionExpired() {
     }
     roles->SessionLost(last);
   }
-  // The coordinator lets go of the groups of the offsets partitions this broker led.
+  // The coordinators let go of the partitions of their topics this broker led.
   if (applier != nullptr) Applier::Offer(applier, std::move(stripped));
   {
     std::lock_guard<std::mutex> lock(work_mu_);

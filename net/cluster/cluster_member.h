@@ -46,6 +46,7 @@ class AdminWorker;
 class GroupCoordinator;
 class LocalReplicas;
 class ReplicaRoles;
+class TransactionCoordinator;
 
 struct ClusterMemberOptions {
   int32_t broker_id = 0;
@@ -69,15 +70,16 @@ class ClusterMember final : public ClusterView, public ZkListener {
 
   // Registers as host:port (AlreadyExists "broker id N is already registered" when another
   // live broker has the id), starts the controller and publishes the first snapshot. The
-  // local replicas follow each snapshot on `admin`, through `groups` for the offsets topic,
-  // and then take their roles through `roles` (null: no replication, as in tests of the
-  // membership alone; otherwise Leads() also requires roles->Leading). `admin`, `groups`
-  // and `roles` must outlive the member; `admin` must be stopped before the member is
+  // local replicas follow each snapshot on `admin`, through `groups` for the offsets topic
+  // and `txns` (may be null) for the transaction state topic, and then take their roles
+  // through `roles` (null: no replication, as in tests of the membership alone; otherwise
+  // Leads() also requires roles->Leading). `admin`, `groups`, `txns` and `roles` must
+  // outlive the member; `admin` must be stopped before the member is
   // destroyed or they go. ZooKeeper lost or the session expired during the registration
   // (Busy) is not an error: the member thread registers in a new session, as after any
   // expiry. Call once, after Open.
   Status Join(const std::string& host, int32_t port, AdminWorker* admin, GroupCoordinator* groups,
-              ReplicaRoles* roles = nullptr);
+              ReplicaRoles* roles = nullptr, TransactionCoordinator* txns = nullptr);
 
   // Stops the member thread and the controller and closes the session, so that the
   // registration and a held /controller go at once. Leads() is false afterwards. Idempotent.

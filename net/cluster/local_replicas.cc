@@ -28,8 +28,9 @@ std::string Describe(const ConfigMap& configs) {
 
 }  // namespace
 
-LocalReplicas::LocalReplicas(int32_t broker_id, LogManager* logs, GroupCoordinator* groups)
-    : broker_id_(broker_id), logs_(logs), groups_(groups) {}
+LocalReplicas::LocalReplicas(int32_t broker_id, LogManager* logs, GroupCoordinator* groups,
+                             TransactionCoordinator* txns)
+    : broker_id_(broker_id), logs_(logs), groups_(groups), txns_(txns) {}
 
 Status LocalReplicas::Apply(const ClusterSnapshot& snapshot) {
   if (snapshot.cluster_id.empty()) {
@@ -38,6 +39,7 @@ Status LocalReplicas::Apply(const ClusterSnapshot& snapshot) {
   Status first = DeleteStale(snapshot);
   for (const auto& [name, topic] : snapshot.topics) Keep(first, Reconcile(name, topic));
   Keep(first, Coordinate(snapshot));
+  Keep(first, CoordinateTransactions(snapshot));
   return first;
 }
 
@@ -51,6 +53,7 @@ Status LocalReplicas::DeleteStale(const ClusterSnapshot& snapshot) {
     }
     if (topic != nullptr && topic->id == local.id) continue;
     if (local.name == kConsumerOffsetsTopic) UnloadAllGroups();
+    if (local.name == kTransactionStateTopic) UnloadAllTransactions();
     Status deleted = logs_->DeleteTopic(local.name);
     if (!deleted.ok()) {
       LOG(WARNING) << "deleting local topic " << local.name << ": " << deleted.ToString();
@@ -60,7 +63,7 @@ Status LocalReplicas::DeleteStale(const ClusterSnapshot& snapshot) {
     LOG(INFO) << "deleted local topic " << local.name << " (id " << local.id.ToString() << "): "
               << (topic == nullptr ? "no longer in the cluster"
                                    : "re-created in the cluster with id " + topic->id.ToString());
-    if (groups_ != nullptr && local.name != kConsumerOffsetsTopic) {
+    if (groups_ != nullptr && !IsInternalTopic(local.name)) {
       groups_->OnTopicDeleted(local.name);
     }
   }
@@ -183,6 +186,54 @@ void LocalReplicas::UnloadGroups(int32_t partition) {
   LOG(INFO) << "unloading the groups of " << kConsumerOffsetsTopic << "-" << partition
             << ": this broker no longer leads it";
   groups_->UnloadPartition(partition);
+}
+
+Status LocalReplicas::CoordinateTransactions(const ClusterSnapshot& snapshot) {
+  if (txns_ == nullptr) return Status::OK();
+  // Each led partition with its leader epoch.
+  std::map<int32_t, int32_t> led;
+  if (const ClusterTopic* topic = snapshot.FindTopic(kTransactionStateTopic); topic != nullptr) {
+    for (size_t p = 0; p < topic->partitions.size(); ++p) {
+      const PartitionId id{std::string(kTransactionStateTopic), static_cast<int32_t>(p)};
+      const znodes::PartitionState& state = topic->partitions[p].state;
+      if (state.leader == broker_id_ && logs_->GetPartition(id) != nullptr) {
+        led.emplace(id.partition, state.leader_epoch);
+      }
+    }
+  }
+  for (auto it = txn_loaded_.begin(); it != txn_loaded_.end();) {
+    if (led.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    LOG(INFO) << "unloading the transactions of " << kTransactionStateTopic << "-" << it->first
+              << ": this broker no longer leads it";
+    txns_->UnloadPartition(it->first);
+    it = txn_loaded_.erase(it);
+  }
+  Status first;
+  for (const auto& [partition, epoch] : led) {
+    auto loaded = txn_loaded_.find(partition);
+    if (loaded != txn_loaded_.end() && loaded->second == epoch) continue;
+    LOG(INFO) << "loading the transactions of " << kTransactionStateTopic << "-" << partition
+              << " with coordinator epoch " << epoch << ": this broker leads it";
+    Status status = txns_->LoadPartition(partition, epoch);
+    if (!status.ok()) {
+      LOG(WARNING) << "loading the transactions of " << kTransactionStateTopic << "-" << partition
+                   << ": " << status.ToString();
+      Keep(first, std::move(status));
+      continue;
+    }
+    txn_loaded_[partition] = epoch;
+  }
+  return first;
+}
+
+void LocalReplicas::UnloadAllTransactions() {
+  if (txns_ != nullptr) {
+    for (const auto& [partition, epoch] : txn_loaded_) txns_->UnloadPartition(partition);
+  }
+  txn_loaded_.clear();
 }
 
 }  // namespace ringlog

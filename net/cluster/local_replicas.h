@@ -7,26 +7,33 @@
 //
 // The group coordinator lives in the leaders of `__consumer_offsets`' partitions: after
 // each Apply the broker's GroupCoordinator has loaded exactly the partitions of that topic
-// this broker leads, and unloaded the ones it led before and leads no more.
+// this broker leads, and unloaded the ones it led before and leads no more. The
+// transaction coordinator likewise lives in the leaders of `__transaction_state`'s
+// partitions, each loaded with its leader epoch as the coordinator epoch (reloaded when a
+// new term of this broker's leadership raises it), as Kafka's does.
 //
 // Thread safety: thread-compatible (one Apply at a time: the admin worker).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 
 #include "engine/group/group_coordinator.h"
 #include "engine/log/log_manager.h"
 #include "engine/status.h"
+#include "engine/txn/transaction_coordinator.h"
 #include "net/cluster/cluster_snapshot.h"
 
 namespace ringlog {
 
 class LocalReplicas {
  public:
-  // `logs` and `groups` (may be null: no coordinator to tell) must outlive this object.
-  LocalReplicas(int32_t broker_id, LogManager* logs, GroupCoordinator* groups);
+  // `logs`, `groups` and `txns` (each may be null: no coordinator to tell) must outlive
+  // this object.
+  LocalReplicas(int32_t broker_id, LogManager* logs, GroupCoordinator* groups,
+                TransactionCoordinator* txns = nullptr);
   LocalReplicas(const LocalReplicas&) = delete;
   LocalReplicas& operator=(const LocalReplicas&) = delete;
 
@@ -36,7 +43,7 @@ class LocalReplicas {
   // from the snapshot or whose id differs (re-created in the cluster: deleted, then made
   // anew), telling the coordinator to forget their offsets. Topics named in
   // snapshot.unreadable_topics are left as they are. Then loads and unloads the
-  // coordinator's offsets partitions by leadership.
+  // coordinators' partitions by leadership.
   //
   // Idempotent: a second Apply of the same snapshot changes nothing. Each change is logged
   // at INFO, each failed one at WARNING; a failure does not stop the others, the first is
@@ -56,6 +63,8 @@ class LocalReplicas {
   // Unloads every offsets partition loaded, for a broker that lost its ZooKeeper session
   // and so may lead nothing until it has read the cluster again.
   void UnloadAllGroups();
+  // The same for the transaction state partitions.
+  void UnloadAllTransactions();
 
  private:
   // Deletes local topics the snapshot does not hold (or holds under another id).
@@ -66,12 +75,18 @@ class LocalReplicas {
   Status Coordinate(const ClusterSnapshot& snapshot);
   Status LoadGroups(int32_t partition);
   void UnloadGroups(int32_t partition);
+  // Loads the transaction state partitions this broker leads at their leader epochs,
+  // unloads the others.
+  Status CoordinateTransactions(const ClusterSnapshot& snapshot);
 
   const int32_t broker_id_;
   LogManager* const logs_;
   GroupCoordinator* const groups_;
+  TransactionCoordinator* const txns_;
   // The offsets partitions the coordinator holds loaded.
   std::set<int32_t> loaded_;
+  // The transaction state partitions loaded, with their coordinator epochs.
+  std::map<int32_t, int32_t> txn_loaded_;
 };
 
 }  // namespace ringlog

@@ -49,6 +49,10 @@ enum class ErrorCode : int16_t {
   kOutOfOrderSequenceNumber = 45,
   kDuplicateSequenceNumber = 46,
   kInvalidProducerEpoch = 47,
+  kInvalidTxnState = 48,           // the transaction request does not fit its state
+  kInvalidProducerIdMapping = 49,  // the transactional id has another producer id
+  kInvalidTransactionTimeout = 50,
+  kConcurrentTransactions = 51,  // a transaction of the id is completing; retry
   kTransactionCoordinatorFenced = 52,
   kOperationNotAttempted = 55,
   kKafkaStorageError = 56,  // the storage medium failed
@@ -67,10 +71,13 @@ enum class ErrorCode : int16_t {
   kNoReassignmentInProgress = 85,     // a cancelled reassignment that is not in progress
   kInvalidRecord = 87,
   kUnstableOffsetCommit = 88,  // OffsetFetch require_stable: a transaction holds offsets
+  kProducerFenced = 90,        // a newer epoch of the transactional id exists
   kInvalidUpdateVersion = 95,  // AlterPartition: the partition epoch is stale
   kUnknownTopicId = 100,
+  kTransactionalIdNotFound = 105,
   kIneligibleReplica = 107,  // AlterPartition: a proposed ISR member may not join
   kUnsupportedEndpointType = 119,
+  kTransactionAbortable = 120,  // KIP-890: the transaction must be aborted
 };
 
 // The code a client should see for an engine failure:

@@ -197,10 +197,12 @@ class IdempotentWireTest(BrokerTestCase):
         # An id without an epoch is malformed.
         self.assertEqual(self.init_producer_id(4, None, second, -1)[0], INVALID_REQUEST)
 
-        # Transactions are not served: a clear refusal, no id, and a log line saying why.
-        for version in (0, 4):
-            self.assertEqual(self.init_producer_id(version, "txn-app"), (INVALID_REQUEST, -1, 0))
-        self.assertIn("does not serve transactions", self.broker.output())
+        # A transactional id gets an id of its own from the transaction coordinator, and
+        # each new incarnation the next epoch of it (issue 17).
+        error, txn_id, epoch = self.init_producer_id(0, "txn-app")
+        self.assertEqual((error, epoch), (NONE, 0))
+        self.assertNotIn(txn_id, (first, second, exhausted, fresh))
+        self.assertEqual(self.init_producer_id(4, "txn-app"), (NONE, txn_id, 1))
 
         # Ids are never handed out twice, across a restart too.
         self.broker.restart()

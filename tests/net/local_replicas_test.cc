@@ -1,7 +1,8 @@
 // LocalReplicas on every backend: the local topics follow the cluster's (ids, partitions,
 // configs), deleted and re-created topics are deleted locally, unreadable ones are left
-// alone, a second Apply of the same snapshot changes nothing, and the group coordinator
-// serves the offsets partitions this broker leads.
+// alone, a second Apply of the same snapshot changes nothing, the group coordinator
+// serves the offsets partitions this broker leads, and the transaction coordinator the
+// transaction state partitions it leads, at their leader epochs.
 #include "net/cluster/local_replicas.h"
 
 #include <gtest/gtest.h>
@@ -18,6 +19,9 @@
 #include "engine/group/offset_store.h"
 #include "engine/log/log_manager.h"
 #include "engine/log/record_batch_builder.h"
+#include "engine/producer/producer_id_allocator.h"
+#include "engine/txn/transaction_coordinator.h"
+#include "engine/txn/txn_state_store.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -321,6 +325,142 @@ TEST_P(LocalReplicasGroupsTest, AGroupsOffsetsFollowItsPartitionsLeadership) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, LocalReplicasGroupsTest, ::testing::ValuesIn(AllTestBackends()),
                          BackendParamName());
+
+// Completes every marker request at once, remembering each.
+class RecordingMarkerWriter final : public TxnMarkerWriter {
+ public:
+  void WriteMarkers(TxnMarkerRequest request, std::function<void()> done) override {
+    requests.push_back(std::move(request));
+    done();
+  }
+  std::vector<TxnMarkerRequest> requests;
+};
+
+// The same with a transaction coordinator whose store never creates the topic (a
+// cluster's): it serves exactly the transaction state partitions this broker leads, with
+// each partition's leader epoch as the coordinator epoch of its markers.
+class LocalReplicasTransactionsTest : public LocalReplicasTest {
+ protected:
+  static constexpr int32_t kStatePartitions = 3;
+
+  void SetUp() override {
+    LocalReplicasTest::SetUp();
+    auto ids = ProducerIdAllocator::Open(backend_.get());
+    ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+    ids_ = std::move(*ids);
+    TxnStateStoreOptions options;
+    options.create_topic = false;
+    options.num_partitions = kStatePartitions;
+    auto store = TxnStateStore::Open(logs_.get(), nullptr, &clock_, options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    txns_ = std::make_unique<TransactionCoordinator>(
+        std::move(*store), ids_.get(), &markers_, [](std::string_view) { return 0; }, &clock_,
+        TransactionCoordinatorOptions());
+    replicas_ = std::make_unique<LocalReplicas>(kSelf, logs_.get(), nullptr, txns_.get());
+    snapshot_.topics["__transaction_state"] = Topic(Uuid::Random(), kStatePartitions);
+    snapshot_.topics["a"] = Topic(Uuid::Random(), 1);
+  }
+
+  void TearDown() override {
+    replicas_.reset();
+    txns_.reset();
+    LocalReplicasTest::TearDown();
+  }
+
+  // Makes `leader` the leader of state partition `p`, at a new leader epoch.
+  void Lead(int32_t p, int32_t leader) {
+    znodes::PartitionState& state =
+        snapshot_.topics.at("__transaction_state").partitions.at(p).state;
+    state = {leader, state.leader_epoch + 1, state.controller_epoch, {leader}};
+  }
+  int32_t LeaderEpoch(int32_t p) {
+    return snapshot_.topics.at("__transaction_state").partitions.at(p).state.leader_epoch;
+  }
+
+  std::vector<int32_t> Loaded() {
+    std::vector<int32_t> loaded;
+    for (int32_t p = 0; p < kStatePartitions; ++p) {
+      if (txns_->IsLoaded(p)) loaded.push_back(p);
+    }
+    return loaded;
+  }
+
+  // A transactional id that lives in state partition `p`.
+  std::string IdIn(int32_t p) {
+    for (int i = 0;; ++i) {
+      std::string id = "txn-" + std::to_string(i);
+      if (txns_->PartitionFor(id) == p) return id;
+    }
+  }
+
+  // Runs one committed transaction of `id` on partition a-0; the coordinator epoch of its
+  // markers, or -1 when something was refused.
+  int32_t CommitOne(const std::string& id) {
+    InitProducerIdParams init;
+    init.transactional_id = id;
+    InitProducerIdResult producer;
+    txns_->InitProducerId(init, [&](const InitProducerIdResult& r) { producer = r; });
+    if (producer.error != TxnError::kNone) return -1;
+    AddPartitionsParams add{id, producer.producer_id, producer.producer_epoch, {{"a", 0}}};
+    TxnError added = TxnError::kCoordinatorNotAvailable;
+    txns_->AddPartitions(add, [&](TxnError e) { added = e; });
+    if (added != TxnError::kNone) return -1;
+    const size_t before = markers_.requests.size();
+    TxnError ended = TxnError::kCoordinatorNotAvailable;
+    txns_->EndTxn({id, producer.producer_id, producer.producer_epoch, /*commit=*/true},
+                  [&](TxnError e) { ended = e; });
+    if (ended != TxnError::kNone || markers_.requests.size() != before + 1) return -1;
+    EXPECT_EQ(markers_.requests.back().type, ControlType::kCommit);
+    return markers_.requests.back().coordinator_epoch;
+  }
+
+  RecordingMarkerWriter markers_;
+  std::unique_ptr<ProducerIdAllocator> ids_;
+  std::unique_ptr<TransactionCoordinator> txns_;
+};
+
+TEST_P(LocalReplicasTransactionsTest, TheCoordinatorServesThePartitionsThisBrokerLeads) {
+  Lead(0, kSelf);
+  Lead(1, 2);
+  Lead(2, -1);
+  Apply();
+  EXPECT_EQ(Loaded(), (std::vector<int32_t>{0}));
+
+  Lead(0, 2);
+  Lead(1, kSelf);
+  Lead(2, kSelf);
+  Apply();
+  EXPECT_EQ(Loaded(), (std::vector<int32_t>{1, 2}));
+
+  snapshot_.topics.erase("__transaction_state");
+  Apply();
+  EXPECT_EQ(Loaded(), (std::vector<int32_t>{}));
+}
+
+TEST_P(LocalReplicasTransactionsTest, MarkersCarryTheLeaderEpochOfTheStatePartition) {
+  Lead(1, kSelf);
+  Apply();
+  const std::string id = IdIn(1);
+  EXPECT_EQ(CommitOne(id), LeaderEpoch(1));
+
+  // Another broker leads for a term, then this one again, at a higher epoch: the
+  // partition is loaded again with it, and the id's state survived in the log.
+  Lead(1, 2);
+  Apply();
+  InitProducerIdParams init;
+  init.transactional_id = id;
+  TxnError elsewhere = TxnError::kNone;
+  txns_->InitProducerId(init, [&](const InitProducerIdResult& r) { elsewhere = r.error; });
+  EXPECT_EQ(elsewhere, TxnError::kNotCoordinator);
+  Lead(1, kSelf);
+  Apply();
+  EXPECT_EQ(txns_->DescribeTransaction(id).state, TxnState::kCompleteCommit);
+  EXPECT_EQ(CommitOne(id), LeaderEpoch(1));
+  EXPECT_EQ(LeaderEpoch(1), 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, LocalReplicasTransactionsTest,
+                         ::testing::ValuesIn(AllTestBackends()), BackendParamName());
 
 }  // namespace
 }  // namespace ringlog::testing
