@@ -196,9 +196,12 @@ void TransactionCoordinator::AbortTimedOut() {
       }
     }
   }
+  // The lambdas below init-capture the bindings: clang 14 (the fuzz build) cannot capture
+  // structured bindings.
   for (auto& [partition, coordinator_epoch, id, prepared] : aborts) {
     EndTransaction(partition, coordinator_epoch, id, prepared,
-                   [this, partition, coordinator_epoch, id](TxnError error) {
+                   [this, partition = partition, coordinator_epoch = coordinator_epoch,
+                    id = id](TxnError error) {
                      if (error != TxnError::kNone) {
                        MarkFailedFence(partition, coordinator_epoch, id);
                      }
@@ -224,17 +227,19 @@ void TransactionCoordinator::ExpireIdle() {
     }
   }
   for (auto& [partition, coordinator_epoch, id] : expired) {
-    store_->Write(id, std::nullopt, [this, partition, coordinator_epoch, id](Status written) {
-      std::lock_guard lock(mu_);
-      if (FindCurrentLocked(partition, coordinator_epoch, id) == nullptr) return;
-      Loaded& loaded = partitions_.at(partition);
-      if (written.ok()) {
-        LOG(INFO) << "transactional id " << id << " expired";
-        loaded.txns.erase(id);
-      } else {
-        loaded.txns.at(id).pending.reset();
-      }
-    });
+    store_->Write(id, std::nullopt,
+                  [this, partition = partition, coordinator_epoch = coordinator_epoch,
+                   id = id](Status written) {
+                    std::lock_guard lock(mu_);
+                    if (FindCurrentLocked(partition, coordinator_epoch, id) == nullptr) return;
+                    Loaded& loaded = partitions_.at(partition);
+                    if (written.ok()) {
+                      LOG(INFO) << "transactional id " << id << " expired";
+                      loaded.txns.erase(id);
+                    } else {
+                      loaded.txns.at(id).pending.reset();
+                    }
+                  });
   }
 }
 
