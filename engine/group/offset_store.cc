@@ -7,21 +7,16 @@
 #include "engine/group/group_partition.h"
 #include "engine/log/format.h"
 #include "engine/log/internal_topics.h"
-#include "engine/log/read_result.h"
 #include "engine/log/record_batch_builder.h"
 
 namespace ringlog {
 namespace {
 
-// Batches the store writes stay below this, well under any max.message.bytes.
-constexpr size_t kMaxBatchBytes = 256 << 10;
-// Bytes read per step while replaying.
-constexpr size_t kReplayReadBytes = 1 << 20;
-// The offsets topic's own max.message.bytes, whatever the broker default is.
-constexpr int64_t kTopicMaxMessageBytes = 1 << 20;
-
-PartitionId OffsetsPartition(int32_t index) {
-  return PartitionId{std::string(kConsumerOffsetsTopic), index};
+InternalTopicOptions TopicOptions(const OffsetStoreOptions& options) {
+  return {.topic = std::string(kConsumerOffsetsTopic),
+          .num_partitions = options.offsets_topic_num_partitions,
+          .create_topic = options.create_topic,
+          .segment_bytes = options.segment_bytes};
 }
 
 // The records of a commit of `offsets` by `group`.
@@ -39,11 +34,7 @@ std::vector<std::pair<OffsetKey, std::optional<CommittedOffset>>> Entries(
 
 OffsetStore::OffsetStore(LogManager* logs, Flusher* flusher, const Clock* clock,
                          const OffsetStoreOptions& options)
-    : logs_(logs),
-      flusher_(flusher),
-      clock_(clock),
-      options_(options),
-      num_partitions_(options.offsets_topic_num_partitions) {}
+    : clock_(clock), options_(options), topic_(logs, flusher, TopicOptions(options)) {}
 
 Result<std::unique_ptr<OffsetStore>> OffsetStore::Open(LogManager* logs, Flusher* flusher,
                                                        const Clock* clock,
@@ -54,9 +45,7 @@ Result<std::unique_ptr<OffsetStore>> OffsetStore::Open(LogManager* logs, Flusher
     return Status::InvalidArgument("offsets topic needs at least one partition");
   }
   std::unique_ptr<OffsetStore> store(new OffsetStore(logs, flusher, clock, options));
-  if (std::optional<int32_t> existing = store->TopicPartitions()) {
-    store->num_partitions_ = *existing;
-  }
+  store->topic_.Refresh();
   if (options.create_topic) {
     for (int32_t p = 0; p < store->num_partitions(); ++p) {
       RETURN_IF_ERROR(store->LoadPartition(p));
@@ -66,12 +55,6 @@ Result<std::unique_ptr<OffsetStore>> OffsetStore::Open(LogManager* logs, Flusher
               << store->num_partitions() << " partitions";
   }
   return store;
-}
-
-std::optional<int32_t> OffsetStore::TopicPartitions() const {
-  Result<TopicInfo> topic = logs_->GetTopic(kConsumerOffsetsTopic);
-  if (!topic.ok()) return std::nullopt;
-  return topic->partitions;
 }
 
 int32_t OffsetStore::PartitionFor(std::string_view group) const {
@@ -100,19 +83,7 @@ const OffsetStore::Partition* OffsetStore::FindLocked(std::string_view group) co
 
 Status OffsetStore::LoadPartition(int32_t partition) {
   std::lock_guard load_lock(load_mu_);
-  if (std::optional<int32_t> existing = TopicPartitions()) {
-    if (*existing != num_partitions()) {
-      LOG(WARNING) << "offsets topic has " << *existing << " partitions, not " << num_partitions();
-      num_partitions_ = *existing;
-    }
-  } else if (!options_.create_topic) {
-    return Status::NotFound("offsets topic " + std::string(kConsumerOffsetsTopic) +
-                            " does not exist");
-  }
-  if (partition < 0 || partition >= num_partitions()) {
-    return Status::InvalidArgument("offsets partition " + std::to_string(partition) +
-                                   " outside [0, " + std::to_string(num_partitions()) + ")");
-  }
+  RETURN_IF_ERROR(topic_.CheckLoadable(partition));
   if (IsLoaded(partition)) return Status::OK();
   ASSIGN_OR_RETURN(Partition loaded, Replay(partition));
   // The single broker loads every partition at Open, which logs the sum.
@@ -135,63 +106,22 @@ void OffsetStore::UnloadPartition(int32_t partition) {
 
 Result<OffsetStore::Partition> OffsetStore::Replay(int32_t index) const {
   Partition partition;
-  if (!TopicPartitions().has_value()) return partition;
-  partition.log = logs_->GetPartition(OffsetsPartition(index));
-  if (partition.log == nullptr) {
-    return Status::Corruption("offsets topic without partition " + std::to_string(index));
-  }
-  PartitionLog& log = *partition.log;
-  const Offset start = log.log_start_offset();
-  const Offset end = log.next_offset();
-  Offset offset = start;
-  while (offset < end) {
-    // To the log end, as Kafka's coordinator loads: on a replicated log the high watermark
-    // is only as new as its last checkpoint, behind the commits this coordinator answered.
-    ASSIGN_OR_RETURN(ReadResult read, log.Read(offset, kReplayReadBytes, ReadBound::kLogEnd));
-    if (read.next_offset <= offset) break;
-    ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(read));
-    BatchIterator batches(
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-    while (std::optional<RecordBatchView> batch = batches.Next()) {
-      partition.log_records += partition.state.Replay(*batch, start);
-    }
-    if (!batches.status().ok()) {
-      LOG(ERROR) << "offsets log " << index << " at " << offset << ": "
-                 << batches.status().ToString();
-    }
-    offset = read.next_offset;
-  }
+  ASSIGN_OR_RETURN(partition.log, topic_.Existing(index));
+  if (partition.log == nullptr) return partition;
+  const Offset start = partition.log->log_start_offset();
+  RETURN_IF_ERROR(topic_.Replay(*partition.log, [&](const RecordBatchView& batch) {
+    partition.log_records += partition.state.Replay(batch, start);
+  }));
   return partition;
-}
-
-Status OffsetStore::EnsureLogLocked(int32_t index, Partition& partition) {
-  if (partition.log != nullptr) return Status::OK();
-  if (!options_.create_topic) {
-    return Status::NotFound("offsets partition " + std::to_string(index) + " has no log");
-  }
-  const ConfigMap configs = {
-      {"segment.bytes", std::to_string(options_.segment_bytes)},
-      // Offsets live until their group or topic is deleted; only snapshots drop records.
-      {"retention.ms", "-1"},
-      {"retention.bytes", "-1"},
-      {"max.message.bytes", std::to_string(kTopicMaxMessageBytes)},
-  };
-  Status created = logs_->CreateTopic(kConsumerOffsetsTopic, num_partitions(), configs);
-  if (!created.ok() && !created.IsAlreadyExists()) return created;
-  partition.log = logs_->GetPartition(OffsetsPartition(index));
-  if (partition.log == nullptr) {
-    return Status::NotFound("offsets partition " + std::to_string(index) +
-                            " vanished while being created");
-  }
-  return Status::OK();
 }
 
 Result<std::optional<Offset>> OffsetStore::AppendLocked(int32_t index, Partition& partition,
                                                         std::span<const Entry> entries,
                                                         std::optional<TxnProducer> txn) {
-  RETURN_IF_ERROR(EnsureLogLocked(index, partition));
-  std::optional<Offset> last;
-  const TimestampMs now = clock_->NowMs();
+  if (entries.empty()) return std::optional<Offset>();
+  if (partition.log == nullptr) {
+    ASSIGN_OR_RETURN(partition.log, topic_.Ensure(index));
+  }
   BatchOptions options;
   if (txn) {
     // As Kafka's coordinator writes them: no sequence, so no idempotence check.
@@ -200,37 +130,30 @@ Result<std::optional<Offset>> OffsetStore::AppendLocked(int32_t index, Partition
     options.producer_epoch = txn->epoch;
     options.base_sequence = -1;
   }
-  size_t first = 0;
-  while (first < entries.size()) {
-    std::vector<RecordData> records;
-    size_t bytes = 0;
-    size_t end = first;
-    for (; end < entries.size() && (end == first || bytes < kMaxBatchBytes); ++end) {
-      const auto& [key, value] = entries[end];
-      RecordData& record = records.emplace_back();
-      record.key = EncodeOffsetKey(key);
-      if (value) record.value = EncodeOffsetValue(*value);
-      record.timestamp = now;
-      bytes += record.key->size() + (record.value ? record.value->size() : 0);
-    }
-    std::string batch = BuildRecordBatch(records, options);
-    ASSIGN_OR_RETURN(AppendResult appended,
-                     partition.log->Append(std::span<uint8_t>(
-                         reinterpret_cast<uint8_t*>(batch.data()), batch.size())));
-    for (size_t i = first; i < end; ++i) {
-      const auto& [key, value] = entries[i];
-      const Offset at = appended.base_offset + static_cast<Offset>(i - first);
-      if (txn) {
-        partition.state.ApplyPending(txn->id, key, value, at);
-      } else {
-        partition.state.Apply(key, value, at);
-      }
-    }
-    partition.log_records += static_cast<int64_t>(end - first);
-    last = appended.last_offset;
-    first = end;
+  const TimestampMs now = clock_->NowMs();
+  std::vector<RecordData> records;
+  records.reserve(entries.size());
+  for (const auto& [key, value] : entries) {
+    RecordData& record = records.emplace_back();
+    record.key = EncodeOffsetKey(key);
+    if (value) record.value = EncodeOffsetValue(*value);
+    record.timestamp = now;
   }
-  return last;
+  ASSIGN_OR_RETURN(
+      const Offset last,
+      topic_.Append(*partition.log, records, options, [&](size_t begin, size_t end, Offset base) {
+        for (size_t i = begin; i < end; ++i) {
+          const auto& [key, value] = entries[i];
+          const Offset at = base + static_cast<Offset>(i - begin);
+          if (txn) {
+            partition.state.ApplyPending(txn->id, key, value, at);
+          } else {
+            partition.state.Apply(key, value, at);
+          }
+        }
+        partition.log_records += static_cast<int64_t>(end - begin);
+      }));
+  return std::optional<Offset>(last);
 }
 
 void OffsetStore::Commit(const std::string& group, const Offsets& offsets, DoneCallback done) {
@@ -273,11 +196,7 @@ void OffsetStore::CommitEntries(const std::string& group, std::vector<Entry> ent
     done(Status::OK());
     return;
   }
-  if (flusher_ != nullptr) {
-    flusher_->FlushAsync(std::move(log), **last, std::move(done));
-  } else {
-    done(log->Flush());
-  }
+  topic_.FlushThen(std::move(log), **last, std::move(done));
 }
 
 std::optional<CommittedOffset> OffsetStore::Get(const std::string& group,
@@ -396,10 +315,7 @@ Status OffsetStore::CompactPartition(int32_t index) {
     partition.log_records = static_cast<int64_t>(snapshot.size()) + (snapshot_start - new_start);
     log = partition.log;
   }
-  // Only once the snapshot is durable may the records it supersedes go.
-  RETURN_IF_ERROR(log->Flush());
-  RETURN_IF_ERROR(log->DeleteRecordsBefore(new_start));
-  ASSIGN_OR_RETURN(const size_t removed, log->ApplyRetention());
+  ASSIGN_OR_RETURN(const size_t removed, topic_.DropBefore(*log, new_start));
   LOG(INFO) << "offsets snapshot of partition " << index << " at " << snapshot_start
             << ", log start " << new_start << ": " << removed << " segments removed, "
             << log->size_bytes() << " bytes left";

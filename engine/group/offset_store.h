@@ -20,19 +20,18 @@
 // topic's (data dirs from before this split have one partition, and keep it), else
 // `offsets_topic_num_partitions`.
 //
-// The log is kept small by snapshots, per partition: once a partition holds many more
-// records than it has live offsets, MaybeCompact appends its live offsets again, flushes,
-// and moves its log start to the snapshot (DeleteRecordsBefore), so retention drops the
-// segments before it — or only to the oldest record that pending transactional offsets
-// still need (OffsetPartitionState::OldestNeeded). A crash in between leaves the old
-// records readable and the snapshot (partial or whole) after them, which replays to the
-// same state.
+// The log side (topic, replay, batches, flushes) is engine/log/internal_topic_log.h, shared
+// with the transaction state store. The log is kept small by snapshots, per partition: once a
+// partition holds many more records than it has live offsets, MaybeCompact appends its live offsets
+// again, flushes, and moves its log start to the snapshot (DeleteRecordsBefore), so retention drops
+// the segments before it — or only to the oldest record that pending transactional offsets still
+// need (OffsetPartitionState::OldestNeeded). A crash in between leaves the old records readable and
+// the snapshot (partial or whole) after them, which replays to the same state.
 //
 // Thread safety: thread-safe. Appends are serialised, so each partition's order is the
 // order in which commits became visible.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -49,6 +48,7 @@
 #include "engine/group/offset_partition_state.h"
 #include "engine/group/offset_record.h"
 #include "engine/log/flusher.h"
+#include "engine/log/internal_topic_log.h"
 #include "engine/log/log_manager.h"
 #include "engine/log/partition_log.h"
 #include "engine/log/record_batch.h"
@@ -90,7 +90,7 @@ class OffsetStore {
   int32_t PartitionFor(std::string_view group) const;
   // The offsets topic's partition count: the topic's own once it exists (or was seen by
   // Open or LoadPartition), else the option.
-  int32_t num_partitions() const { return num_partitions_.load(); }
+  int32_t num_partitions() const { return topic_.num_partitions(); }
   // True when the partition holding `group` is loaded here.
   bool Owns(std::string_view group) const;
   bool IsLoaded(int32_t partition) const;
@@ -165,16 +165,12 @@ class OffsetStore {
               const OffsetStoreOptions& options);
   // Reads `index`'s log into a new Partition; nullptr log when the topic does not exist.
   Result<Partition> Replay(int32_t index) const;
-  // The offsets topic's partition count when the topic exists.
-  std::optional<int32_t> TopicPartitions() const;
   // REQUIRES: mu_. The loaded partition holding `group`, or nullptr.
   Partition* FindLocked(std::string_view group);
   const Partition* FindLocked(std::string_view group) const;
-  // REQUIRES: mu_. Gives `partition` its log, creating the topic on first use.
-  Status EnsureLogLocked(int32_t index, Partition& partition);
-  // REQUIRES: mu_. Appends `entries` to `index` in batches of bounded size and applies each
-  // batch once stored — as pending offsets of `txn` when given; the last offset written
-  // (nullopt when `entries` is empty).
+  // REQUIRES: mu_. Appends `entries` to `index`, creating the topic on first use, and
+  // applies each batch once stored — as pending offsets of `txn` when given; the last offset
+  // written (nullopt when `entries` is empty).
   Result<std::optional<Offset>> AppendLocked(int32_t index, Partition& partition,
                                              std::span<const Entry> entries,
                                              std::optional<TxnProducer> txn = std::nullopt);
@@ -188,11 +184,9 @@ class OffsetStore {
                      const std::function<bool(const OffsetKey&)>& select);
   Status CompactPartition(int32_t index);
 
-  LogManager* const logs_;
-  Flusher* const flusher_;
   const Clock* const clock_;
   const OffsetStoreOptions options_;
-  std::atomic<int32_t> num_partitions_;
+  InternalTopicLog topic_;
 
   // Held by LoadPartition and MaybeCompact: one replay or snapshot at a time. Taken
   // before mu_.

@@ -6,37 +6,27 @@
 
 #include "engine/group/group_partition.h"
 #include "engine/log/internal_topics.h"
-#include "engine/log/read_result.h"
-#include "engine/log/record_batch_builder.h"
 #include "engine/txn/txn_record.h"
 
 namespace ringlog {
 namespace {
 
-// Batches the store writes stay below this.
-constexpr size_t kMaxBatchBytes = 256 << 10;
-// Bytes read per step while replaying.
-constexpr size_t kReplayReadBytes = 1 << 20;
-// The topic's own max.message.bytes, whatever the broker default is.
-constexpr int64_t kTopicMaxMessageBytes = 1 << 20;
-
 std::string_view AsString(std::span<const uint8_t> bytes) {
   return std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-PartitionId StatePartition(int32_t index) {
-  return PartitionId{std::string(kTransactionStateTopic), index};
+InternalTopicOptions TopicOptions(const TxnStateStoreOptions& options) {
+  return {.topic = std::string(kTransactionStateTopic),
+          .num_partitions = options.num_partitions,
+          .create_topic = options.create_topic,
+          .segment_bytes = options.segment_bytes};
 }
 
 }  // namespace
 
 TxnStateStore::TxnStateStore(LogManager* logs, Flusher* flusher, const Clock* clock,
                              const TxnStateStoreOptions& options)
-    : logs_(logs),
-      flusher_(flusher),
-      clock_(clock),
-      options_(options),
-      num_partitions_(options.num_partitions) {}
+    : clock_(clock), options_(options), topic_(logs, flusher, TopicOptions(options)) {}
 
 Result<std::unique_ptr<TxnStateStore>> TxnStateStore::Open(LogManager* logs, Flusher* flusher,
                                                            const Clock* clock,
@@ -47,16 +37,8 @@ Result<std::unique_ptr<TxnStateStore>> TxnStateStore::Open(LogManager* logs, Flu
     return Status::InvalidArgument("transaction state topic needs at least one partition");
   }
   std::unique_ptr<TxnStateStore> store(new TxnStateStore(logs, flusher, clock, options));
-  if (std::optional<int32_t> existing = store->TopicPartitions()) {
-    store->num_partitions_ = *existing;
-  }
+  store->topic_.Refresh();
   return store;
-}
-
-std::optional<int32_t> TxnStateStore::TopicPartitions() const {
-  Result<TopicInfo> topic = logs_->GetTopic(kTransactionStateTopic);
-  if (!topic.ok()) return std::nullopt;
-  return topic->partitions;
 }
 
 int32_t TxnStateStore::PartitionFor(std::string_view transactional_id) const {
@@ -71,15 +53,7 @@ bool TxnStateStore::IsLoaded(int32_t partition) const {
 
 Result<TxnStateStore::Entries> TxnStateStore::LoadPartition(int32_t partition) {
   std::lock_guard load_lock(load_mu_);
-  if (std::optional<int32_t> existing = TopicPartitions()) {
-    num_partitions_ = *existing;
-  } else if (!options_.create_topic) {
-    return Status::NotFound("topic " + std::string(kTransactionStateTopic) + " does not exist");
-  }
-  if (partition < 0 || partition >= num_partitions()) {
-    return Status::InvalidArgument("transaction state partition " + std::to_string(partition) +
-                                   " outside [0, " + std::to_string(num_partitions()) + ")");
-  }
+  RETURN_IF_ERROR(topic_.CheckLoadable(partition));
   ASSIGN_OR_RETURN(Partition loaded, Replay(partition));
   LOG(INFO) << "loaded transaction state partition " << partition << ": " << loaded.entries.size()
             << " ids from " << loaded.log_records << " records";
@@ -98,31 +72,11 @@ void TxnStateStore::UnloadPartition(int32_t partition) {
 
 Result<TxnStateStore::Partition> TxnStateStore::Replay(int32_t index) const {
   Partition partition;
-  if (!TopicPartitions().has_value()) return partition;
-  partition.log = logs_->GetPartition(StatePartition(index));
-  if (partition.log == nullptr) {
-    return Status::Corruption("transaction state topic without partition " + std::to_string(index));
-  }
-  PartitionLog& log = *partition.log;
-  const Offset start = log.log_start_offset();
-  const Offset end = log.next_offset();
-  Offset offset = start;
-  while (offset < end) {
-    // To the log end, as Kafka's coordinator loads (see OffsetStore::Replay).
-    ASSIGN_OR_RETURN(ReadResult read, log.Read(offset, kReplayReadBytes, ReadBound::kLogEnd));
-    if (read.next_offset <= offset) break;
-    ASSIGN_OR_RETURN(std::string bytes, CopyReadBytes(read));
-    BatchIterator batches(
-        std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
-    while (std::optional<RecordBatchView> batch = batches.Next()) {
-      ReplayBatch(*batch, start, partition);
-    }
-    if (!batches.status().ok()) {
-      LOG(ERROR) << "transaction state log " << index << " at " << offset << ": "
-                 << batches.status().ToString();
-    }
-    offset = read.next_offset;
-  }
+  ASSIGN_OR_RETURN(partition.log, topic_.Existing(index));
+  if (partition.log == nullptr) return partition;
+  const Offset start = partition.log->log_start_offset();
+  RETURN_IF_ERROR(topic_.Replay(
+      *partition.log, [&](const RecordBatchView& batch) { ReplayBatch(batch, start, partition); }));
   return partition;
 }
 
@@ -154,63 +108,33 @@ void TxnStateStore::ReplayBatch(const RecordBatchView& batch, Offset log_start, 
   }
 }
 
-Status TxnStateStore::EnsureLogLocked(int32_t index, Partition& partition) {
-  if (partition.log != nullptr) return Status::OK();
-  if (!options_.create_topic) {
-    return Status::NotFound("transaction state partition " + std::to_string(index) + " has no log");
-  }
-  const ConfigMap configs = {
-      {"segment.bytes", std::to_string(options_.segment_bytes)},
-      // Entries live until their id expires; only snapshots drop records.
-      {"retention.ms", "-1"},
-      {"retention.bytes", "-1"},
-      {"max.message.bytes", std::to_string(kTopicMaxMessageBytes)},
-  };
-  Status created = logs_->CreateTopic(kTransactionStateTopic, num_partitions(), configs);
-  if (!created.ok() && !created.IsAlreadyExists()) return created;
-  partition.log = logs_->GetPartition(StatePartition(index));
-  if (partition.log == nullptr) {
-    return Status::NotFound("transaction state partition " + std::to_string(index) +
-                            " vanished while being created");
-  }
-  return Status::OK();
-}
-
 Result<Offset> TxnStateStore::AppendLocked(
     int32_t index, Partition& partition,
     const std::map<std::string, std::optional<TxnLogEntry>>& records) {
-  RETURN_IF_ERROR(EnsureLogLocked(index, partition));
+  if (partition.log == nullptr) {
+    ASSIGN_OR_RETURN(partition.log, topic_.Ensure(index));
+  }
   const TimestampMs now = clock_->NowMs();
-  Offset last = 0;
-  auto first = records.begin();
-  while (first != records.end()) {
-    // Batches of bounded size, well under the topic's max.message.bytes.
-    std::vector<RecordData> batch_records;
-    size_t bytes = 0;
-    auto end = first;
-    for (; end != records.end() && (end == first || bytes < kMaxBatchBytes); ++end) {
-      RecordData& record = batch_records.emplace_back();
-      record.key = EncodeTxnKey(end->first);
-      if (end->second) record.value = EncodeTxnValue(*end->second);
-      record.timestamp = now;
-      bytes += record.key->size() + (record.value ? record.value->size() : 0);
-    }
-    std::string batch = BuildRecordBatch(batch_records);
-    ASSIGN_OR_RETURN(AppendResult appended,
-                     partition.log->Append(std::span<uint8_t>(
-                         reinterpret_cast<uint8_t*>(batch.data()), batch.size())));
-    for (auto it = first; it != end; ++it) {
-      if (it->second) {
-        partition.entries.insert_or_assign(it->first, *it->second);
+  std::vector<RecordData> data;
+  std::vector<decltype(records.begin())> order;
+  for (auto it = records.begin(); it != records.end(); ++it) {
+    RecordData& record = data.emplace_back();
+    record.key = EncodeTxnKey(it->first);
+    if (it->second) record.value = EncodeTxnValue(*it->second);
+    record.timestamp = now;
+    order.push_back(it);
+  }
+  return topic_.Append(*partition.log, data, {}, [&](size_t begin, size_t end, Offset) {
+    for (size_t i = begin; i < end; ++i) {
+      const auto& [id, entry] = *order[i];
+      if (entry) {
+        partition.entries.insert_or_assign(id, *entry);
       } else {
-        partition.entries.erase(it->first);
+        partition.entries.erase(id);
       }
     }
-    partition.log_records += static_cast<int64_t>(batch_records.size());
-    last = appended.last_offset;
-    first = end;
-  }
-  return last;
+    partition.log_records += static_cast<int64_t>(end - begin);
+  });
 }
 
 void TxnStateStore::Write(const std::string& transactional_id,
@@ -231,10 +155,8 @@ void TxnStateStore::Write(const std::string& transactional_id,
   }
   if (!last.ok()) {
     done(last.status());
-  } else if (flusher_ != nullptr) {
-    flusher_->FlushAsync(std::move(log), *last, std::move(done));
   } else {
-    done(log->Flush());
+    topic_.FlushThen(std::move(log), *last, std::move(done));
   }
 }
 
@@ -276,10 +198,7 @@ Status TxnStateStore::CompactPartition(int32_t index) {
     partition.log_records = live;
     log = partition.log;
   }
-  // Only once the snapshot is durable may the records it supersedes go.
-  RETURN_IF_ERROR(log->Flush());
-  RETURN_IF_ERROR(log->DeleteRecordsBefore(snapshot_start));
-  ASSIGN_OR_RETURN(const size_t removed, log->ApplyRetention());
+  ASSIGN_OR_RETURN(const size_t removed, topic_.DropBefore(*log, snapshot_start));
   LOG(INFO) << "transaction state snapshot of partition " << index << " at " << snapshot_start
             << ": " << removed << " segments removed";
   return Status::OK();

@@ -13,12 +13,12 @@
 //
 // The log is kept small by snapshots, per partition, as engine/group/offset_store.h does:
 // once a partition holds many more records than live ids, MaybeCompact appends the live
-// entries again, flushes, and moves the log start to the snapshot.
+// entries again, flushes, and moves the log start to the snapshot. The log side (topic,
+// replay, batches, flushes) is engine/log/internal_topic_log.h, shared with OffsetStore.
 //
 // Thread safety: thread-safe. Appends are serialised.
 #pragma once
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -29,6 +29,7 @@
 
 #include "engine/clock.h"
 #include "engine/log/flusher.h"
+#include "engine/log/internal_topic_log.h"
 #include "engine/log/log_manager.h"
 #include "engine/log/partition_log.h"
 #include "engine/log/record_batch.h"
@@ -63,7 +64,7 @@ class TxnStateStore {
   TxnStateStore& operator=(const TxnStateStore&) = delete;
 
   int32_t PartitionFor(std::string_view transactional_id) const;
-  int32_t num_partitions() const { return num_partitions_.load(); }
+  int32_t num_partitions() const { return topic_.num_partitions(); }
   bool IsLoaded(int32_t partition) const;
 
   // Replays `partition` and returns its live entries (the last record of each id that
@@ -100,20 +101,16 @@ class TxnStateStore {
                 const TxnStateStoreOptions& options);
   Result<Partition> Replay(int32_t index) const;
   static void ReplayBatch(const RecordBatchView& batch, Offset log_start, Partition& into);
-  std::optional<int32_t> TopicPartitions() const;
-  // REQUIRES: mu_. Gives `partition` its log, creating the topic on first use.
-  Status EnsureLogLocked(int32_t index, Partition& partition);
   // REQUIRES: mu_ and `records` not empty. Appends `records` (id, entry or tombstone) to
-  // `index` in batches of bounded size, applies them, and returns the last offset written.
+  // `index`, creating the topic on first use, applies them, and returns the last offset
+  // written.
   Result<Offset> AppendLocked(int32_t index, Partition& partition,
                               const std::map<std::string, std::optional<TxnLogEntry>>& records);
   Status CompactPartition(int32_t index);
 
-  LogManager* const logs_;
-  Flusher* const flusher_;
   const Clock* const clock_;
   const TxnStateStoreOptions options_;
-  std::atomic<int32_t> num_partitions_;
+  InternalTopicLog topic_;
 
   std::mutex load_mu_;  // one replay or snapshot at a time; taken before mu_
   mutable std::mutex mu_;
