@@ -9,11 +9,9 @@
 #include <utility>
 
 #include "engine/group/group_coordinator.h"
-#include "engine/log/log_manager.h"
 #include "net/apis/apis.h"
-#include "net/apis/group_error_code.h"
+#include "net/apis/offset_commit_parts.h"
 #include "net/apis/request_context.h"
-#include "net/codec/error_code.h"
 #include "net/codec/txn_offset_commit_codec.h"
 
 namespace ringlog {
@@ -36,43 +34,18 @@ void HandleTxnOffsetCommit(RequestContext& ctx) {
   params.generation_id = request->generation_id;
   params.member = MemberRef{request->member_id, request->group_instance_id};
   TxnOffsetCommitResponse response;
-  for (const TxnOffsetCommitRequest::Topic& topic : request->topics) {
-    TxnOffsetCommitResponse::Topic& topic_answer = response.topics.emplace_back();
-    topic_answer.name = topic.name;
-    for (const TxnOffsetCommitRequest::Partition& p : topic.partitions) {
-      TxnOffsetCommitResponse::Partition& answer = topic_answer.partitions.emplace_back();
-      answer.partition_index = p.partition_index;
-      const PartitionId id{topic.name, p.partition_index};
-      if (services.logs->GetPartition(id) == nullptr) {
-        answer.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
-        continue;
-      }
-      CommittedOffset offset;
-      offset.offset = p.committed_offset;
-      offset.leader_epoch = p.committed_leader_epoch;
-      offset.metadata = p.committed_metadata;
-      offset.commit_time = now;
-      params.offsets.insert_or_assign(id, std::move(offset));
-    }
-  }
+  params.offsets =
+      CollectCommitOffsets(*services.logs, *request, response,
+                           [now](const TxnOffsetCommitRequest::Partition&) { return now; });
   const Responder responder = ctx.responder();
   auto answer = [response = std::move(response), responder,
                  version](const std::map<PartitionId, GroupError>& outcome) mutable {
-    for (TxnOffsetCommitResponse::Topic& topic : response.topics) {
-      for (TxnOffsetCommitResponse::Partition& p : topic.partitions) {
-        auto it = outcome.find(PartitionId{topic.name, p.partition_index});
-        if (it != outcome.end()) p.error_code = GroupErrorCode(it->second);
-      }
-    }
+    ApplyGroupOutcome(response, outcome);
     responder.Respond(
         [&](WireWriter& writer) { EncodeTxnOffsetCommitResponse(writer, response, version); });
   };
   if (services.groups == nullptr || params.offsets.empty()) {
-    std::map<PartitionId, GroupError> refused;
-    for (const auto& [id, offset] : params.offsets) {
-      refused.emplace(id, GroupError::kCoordinatorNotAvailable);
-    }
-    answer(refused);
+    answer(RefuseAll(params.offsets));
     return;
   }
   services.groups->CommitTxnOffsets(std::move(params), std::move(answer));
