@@ -15,6 +15,7 @@
 #include "bench/harness/bench_flags.h"
 #include "net/broker/serve_command.h"
 #include "net/broker/serve_flags.h"
+#include "net/broker/server_properties.h"
 #include "net/cli/reassign_command.h"
 
 DECLARE_bool(help);  // gflags' own
@@ -37,11 +38,14 @@ constexpr char kUsage[] =
     "the libraries' (glog's, gflags') too.\n";
 
 int RunServe(int /*argc*/, char** /*argv*/) {
+  const ringlog::Result<ringlog::ServeOptions> options =
+      ringlog::ServeOptionsFromConfigAndFlags(FLAGS_config);
   const ringlog::Status status =
-      ringlog::Serve(ringlog::ServeOptionsFromFlags(),
-                     [](const std::string& backend, const std::string& data_dir) {
-                       return ringlog::OpenBackend(backend, ringlog::BackendOptions{data_dir});
-                     });
+      !options.ok()
+          ? options.status()
+          : ringlog::Serve(*options, [](const std::string& backend, const std::string& data_dir) {
+              return ringlog::OpenBackend(backend, ringlog::BackendOptions{data_dir});
+            });
   if (!status.ok()) {
     std::fprintf(stderr, "ringlog serve: %s\n", status.ToString().c_str());
     return 1;

@@ -8,6 +8,9 @@ DEFINE_string(listen, "127.0.0.1:9092", "host:port to accept Kafka clients on (:
 DEFINE_string(advertised_host, "", "host clients are told to connect to; default: --listen's");
 DEFINE_string(data_dir, "./data", "directory holding all topic data");
 DEFINE_string(backend, "uring", "storage backend: uring (segment files) or rocksdb");
+DEFINE_string(config, "",
+              "a Kafka server.properties file whose settings are the defaults of these flags "
+              "(flags given here win); empty: none");
 DEFINE_bool(auto_create_topics_enable, true, "create unknown topics on Metadata/Produce");
 DEFINE_int32(num_partitions, 1, "partitions of an auto-created topic");
 DEFINE_int64(log_segment_bytes, 1073741824, "roll a segment before it grows past this");

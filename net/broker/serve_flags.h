@@ -8,6 +8,9 @@
 
 #include "net/broker/serve_command.h"
 
+// --config: a server.properties file (server_properties.h).
+DECLARE_string(config);
+
 namespace ringlog {
 
 // ServeOptions from the parsed command line (gflags::ParseCommandLine*Flags has run).
