@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "net/apis/api_table.h"
+#include "net/apis/live_peer_requests.h"
 #include "net/apis/request_context.h"
 #include "net/apis/responder.h"
 #include "net/broker/partition_watchers.h"
@@ -72,6 +73,8 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
                      services_, std::move(responder));
   spec->handle(ctx);
 }
+
+bool Broker::NeedsLivePeer(std::string_view frame) const { return ringlog::NeedsLivePeer(frame); }
 
 void Broker::OnConnectionClosed(const ConnectionInfo& conn) {
   if (services_->watchers != nullptr) services_->watchers->CloseConnection(conn.id);

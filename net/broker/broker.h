@@ -17,6 +17,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "net/broker/broker_services.h"
 #include "net/server/request_handler.h"
@@ -32,6 +33,8 @@ class Broker final : public RequestHandler {
 
   void Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor& loop,
               ReplyFn reply) override;
+  // The requests that change a transaction (net/apis/live_peer_requests.h).
+  bool NeedsLivePeer(std::string_view frame) const override;
   // Ends the connection's long-polling fetches.
   void OnConnectionClosed(const ConnectionInfo& conn) override;
 

@@ -1,6 +1,7 @@
 #include "net/server/connection.h"
 
 #include <liburing.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -82,11 +83,24 @@ void Connection::DispatchFrames() {
       return;
     }
     if (!frame->has_value()) return;
+    if (handler_->NeedsLivePeer((*frame)->bytes) && PeerHungUp()) {
+      // Its answer could not be delivered, and its sender's retry went elsewhere: acting
+      // on this stale copy could undo what the retry did. Its lease goes back here.
+      VLOG(1) << "connection " << info_.id << " from " << info_.peer
+              << " closed by the peer: dropping a request it can no longer hear the answer to";
+      continue;
+    }
     const uint64_t sequence = replies_.Reserve();
     leases_.push_back(std::move((*frame)->lease));
     handler_->Handle(info_, std::move((*frame)->bytes), *loop_,
                      loop_->MakeReplyFn(info_.id, sequence));
   }
+}
+
+bool Connection::PeerHungUp() const {
+  // POLLRDHUP reports the peer's FIN even while bytes sent before it are still unread.
+  pollfd peer{.fd = socket_.get(), .events = POLLRDHUP, .revents = 0};
+  return ::poll(&peer, 1, 0) == 1 && (peer.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }
 
 void Connection::QueueReadyReplies() {

@@ -20,6 +20,9 @@
 // Every event (a receive, a send, a reply) updates the state and then calls Pump(), the one
 // place that decides what to start next.
 //
+// A request the handler marks NeedsLivePeer is dropped unanswered, instead of handed out,
+// when the peer has already closed its end (the bytes before the close are still read).
+//
 // Each request holds its memory (a ConnectionMemory::Lease) from its first byte until its
 // reply comes up in order; then the memory goes back to the pool.
 //
@@ -74,6 +77,8 @@ class Connection {
   void DispatchFrames();
   void QueueReadyReplies();
   bool UnderBounds() const;
+  // True when the peer has closed (or reset) its end, even with bytes still unread.
+  bool PeerHungUp() const;
   void ArmRecv();
   void OnRecvDone(int32_t result);
   void OnSendDone(int32_t result);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "net/server/outbound_frame.h"
 
@@ -64,6 +65,15 @@ class RequestHandler {
   // and ends with a `reply` call.
   virtual void Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor& loop,
                       ReplyFn reply) = 0;
+  // True when `frame` is a request that must not be acted on once its sender has closed
+  // the connection: a client that gave up on it retried elsewhere, and this copy may now
+  // be out of order with the retry. The connection drops such a frame unanswered, instead
+  // of calling Handle, when it sees the peer's close already. Called on the loop thread
+  // before Handle; must be cheap, as every frame passes it.
+  virtual bool NeedsLivePeer(std::string_view frame) const {
+    (void)frame;
+    return false;
+  }
   // Called on the loop thread once a connection is gone (closed by the peer, by an error,
   // by Reply::Close, or by Server::Stop); replies still pending for it may be delivered or
   // not, they are dropped either way.
