@@ -10,8 +10,9 @@ After each ordering a read_committed reader must see every committed record once
 aborted one, and a last stable offset at the high watermark (no transaction left open).
 
 The copies released on a connection that is still open show what the coordinator answers a
-stale request in each state; the ones released with the close show that the broker drops
-the stale copy (net/apis/live_peer_requests.h). A stale EndTxn, or a stale Produce after
+stale request in each state; the ones released with the close (AddPartitionsToTxn, EndTxn,
+InitProducerId, transactional Produce) show that the broker drops the stale copy
+(net/apis/live_peer_requests.h), which it would otherwise apply to the next transaction. A stale EndTxn, or a stale Produce after
 the next transaction added its partition, released on a connection that stays open cannot
 be told from a fresh one before KIP-890 part 2 (an epoch per transaction), so those two
 orderings are not here."""
@@ -238,6 +239,17 @@ class TxnRetriesTest(BrokerTestCase):
         self.producer.end(commit=True)
         self.assert_committed(0, ["a", "c"])
         self.assert_committed(1, ["b", "d"])
+
+    def test_init_producer_id_overtaken_by_its_retry(self):
+        # Acting on the stale copy would fence the producer that its retry started, and
+        # abort its transaction.
+        late = self.connection()
+        late.hold(init_producer_id(self.producer.id))
+        self.producer.add(0)
+        self.producer.produce(0, "a")
+        self.release_after_hang_up(late)
+        self.producer.end(commit=True)
+        self.assert_committed(0, ["a"])
 
     def test_delayed_produce_after_the_next_transaction_added_its_partition(self):
         self.producer.add(0)
