@@ -12,10 +12,10 @@ else; the group's committed offsets are the input's end offsets.
 
 The transformer is a static group member (group.instance.id, KIP-345), so that a restart
 takes over its partitions at once instead of waiting for the killed member's session to
-expire. The second test runs two dynamic members side by side: when one is killed the
-other takes its partitions after a rebalance, while the killed one's transaction may still
-hold offsets for them (OffsetFetch require_stable answers UNSTABLE_OFFSET_COMMIT until the
-transaction ends).
+expire. The second test runs two dynamic members side by side and kills one while its
+transaction holds the offsets it sent: the other is given its partitions after a
+rebalance, but may not read their offsets (OffsetFetch require_stable answers
+UNSTABLE_OFFSET_COMMIT) until the coordinator aborts that transaction at its timeout.
 
 Environment: RINGLOG_CTP_KILLS (kills of the first test, default 6), RINGLOG_CTP_VALUES
 (input values, default 2000), RINGLOG_CTP_SEED (the kill moments' seed, default random,
@@ -41,6 +41,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from kafka_helpers import ck_producer
 from ringlog_fixture import CLUSTER_SIZE, BrokerTestCase
+from txn_transformer import TRANSACTION_TIMEOUT_MS
 
 INPUT_PARTITIONS = 4
 OUTPUT_PARTITIONS = 3
@@ -57,12 +58,10 @@ def transformed(value):
 class Incarnation:
     """One run of txn_transformer.py, its output (JSON lines) in a file of its own."""
 
-    def __init__(self, bootstrap, topics, group, transactional_id, instance_id=None):
+    def __init__(self, bootstrap, topics, group, transactional_id, *options):
         self.out = tempfile.NamedTemporaryFile(prefix="ringlog-ctp-", suffix=".log")
         args = [sys.executable, TRANSFORMER, bootstrap, topics[0], topics[1], group,
-                transactional_id]
-        if instance_id:
-            args += ["--instance-id", instance_id]
+                transactional_id] + list(options)
         self.proc = subprocess.Popen(args, stdout=self.out, stderr=subprocess.STDOUT)
 
     def text(self):
@@ -193,8 +192,9 @@ class ConsumeTransformProduceTest(BrokerTestCase):
         self.assertFalse(errors, errors[:3])
         return sources
 
-    def incarnation(self, transactional_id, instance_id=None):
-        run = Incarnation(self.bootstrap, self.topics, self.group, transactional_id, instance_id)
+    def incarnation(self, transactional_id, *options):
+        """txn_transformer.py with `options` (see its usage)."""
+        run = Incarnation(self.bootstrap, self.topics, self.group, transactional_id, *options)
         self.addCleanup(run.close)
         return run
 
@@ -281,14 +281,18 @@ class ConsumeTransformProduceTest(BrokerTestCase):
         return {"committed_records": len(committed), "uncommitted_records": len(everything),
                 "aborted_extras": len(everything) - len(committed)}
 
-    def finish(self, incarnations, figures):
-        """The group's offsets, the output, and the figures (printed, and logged)."""
+    def finish(self, incarnations):
+        """Once the group has committed the whole input: the transformers stopped, the
+        group's offsets and the output checked; the output's figures."""
         committed, ends = self.wait_for_whole_input(incarnations)
         for run in incarnations:
             self.assertEqual(run.stop(), 0, run.text()[-3000:])
         self.assertEqual(committed, ends, "the group's committed offsets")
         self.assertEqual(self.committed(self.observer()), ends, "after the transformers left")
-        figures.update(self.check_output())
+        return self.check_output()
+
+    def log(self, figures):
+        """The test's figures, printed and appended to $RINGLOG_CTP_LOG when it is set."""
         figures.update(test=self._testMethodName, backend=self.broker.backend,
                        brokers=CLUSTER_SIZE or 1, values=VALUES,
                        seconds=round(time.time() - self.started, 1))
@@ -304,7 +308,7 @@ class ConsumeTransformProduceTest(BrokerTestCase):
         answered or not; the markers on their way)."""
         moments, records_before_kills = collections.Counter(), 0
         for _ in range(KILLS):
-            run = self.incarnation("ctp-txn", instance_id="ctp-0")
+            run = self.incarnation("ctp-txn", "--instance-id=ctp-0")
             moment = self.rng.choice(["start", "running", "committing", "committing"])
             moments[moment] += 1
             if moment == "start":
@@ -319,33 +323,43 @@ class ConsumeTransformProduceTest(BrokerTestCase):
                 time.sleep(self.rng.uniform(0.0, 0.015))
             run.kill()
             records_before_kills += run.committed_records()
-        last = self.incarnation("ctp-txn", instance_id="ctp-0")
-        self.finish([last], {"kills": KILLS, "kill_moments": dict(moments),
-                             "records_committed_before_kills": records_before_kills})
+        last = self.incarnation("ctp-txn", "--instance-id=ctp-0")
+        figures = self.finish([last])
         self.assertGreater(last.committed_records(), 0,
                            "the input ran out before the last kill: raise RINGLOG_CTP_VALUES")
+        figures.update(kills=KILLS, kill_moments=dict(moments),
+                       records_committed_before_kills=records_before_kills)
+        self.log(figures)
 
-    def test_partitions_move_to_the_survivor(self):
-        """Two dynamic members: one is killed while it commits; the survivor takes over
-        its partitions once its session expires, and the killed one comes back with its
-        transactional id (ending what it left open) and rejoins."""
-        runs = [self.incarnation("ctp-txn-%d" % i) for i in range(2)]
-        for run in runs:
-            run.wait_for("commit", 30)
-        # While it commits: its offsets may be pending in the group when it dies.
-        runs[0].wait_for("committing", 30, more_than=runs[0].count("committing"),
-                         interval=0.0005)
-        time.sleep(self.rng.uniform(0.0, 0.003))
-        runs[0].kill()
-        # The survivor is given every partition after the killed member's session expires.
-        deadline = time.time() + 30
-        while not any(e["event"] == "ready" and len(e["partitions"]) == INPUT_PARTITIONS
-                      for e in runs[1].events()):
-            self.assertLess(time.time(), deadline, "no rebalance to the survivor:\n%s" %
-                            runs[1].text()[-3000:])
-            time.sleep(0.05)
-        runs.append(self.incarnation("ctp-txn-0"))
-        self.finish(runs[1:], {"kills": 1})
+    def test_survivor_waits_for_the_killed_members_pending_offsets(self):
+        """Two dynamic members; the second to join pauses between sending a transaction's
+        offsets and committing it, and is killed there. Once its session expires the
+        survivor is given its partitions, but reads their offsets only after the
+        coordinator has aborted that transaction at its timeout (transaction.timeout.ms
+        after it began, which was after the victim's assignment); then it goes on from
+        the offsets committed before."""
+        survivor = self.incarnation("ctp-txn-1")
+        survivor.wait_for("commit", 30)
+        victim = self.incarnation("ctp-txn-0", "--commit-delay=60")
+        victim.wait_for("committing", 30)
+        killed_at = time.time()
+        victim.kill()
+        events = victim.events()
+        assigned_at = [e["at"] for e in events if e["event"] == "ready"][-1]
+        pending = {int(p) for p in events[-1]["offsets"]}
+        self.assertEqual(events[-1]["event"], "committing")
+        figures = self.finish([survivor])
+
+        taken_over = [e["at"] for e in survivor.events() if e["event"] == "commit"
+                      and e["at"] > killed_at and pending & {int(p) for p in e["offsets"]}]
+        self.assertTrue(taken_over, "the survivor never committed partitions %s" % pending)
+        waited = min(taken_over) - assigned_at
+        self.assertGreaterEqual(
+            waited, TRANSACTION_TIMEOUT_MS / 1000.0,
+            "the survivor read partitions %s's offsets while a transaction held them" % pending)
+        figures.update(kills=1, pending_partitions=sorted(pending),
+                       taken_over_after_victims_assignment_s=round(waited, 1))
+        self.log(figures)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,23 @@ what an exactly-once application does with confluent-kafka (1.7.0 on librdkafka 
 
 It reads the input topic in a consumer group and, per batch of records, in one
 transaction: writes each record transformed to the output topic (value T(<input value>),
-keyed by the input value, so that a transaction spans the output's partitions), sends the consumed positions with send_offsets_to_transaction and
-commits. The test kills it with SIGKILL at random moments and starts it again with the
-same transactional id, whose init_transactions aborts what the killed one left open.
+keyed by the input value, so that a transaction spans the output's partitions), sends the
+consumed positions with send_offsets_to_transaction and commits. The test kills it with
+SIGKILL at random moments and starts it again with the same transactional id, whose
+init_transactions ends what the killed one left open (an abort, or a commit already
+decided).
 
-On SIGTERM it stops between transactions and leaves the group; exit code 0. An abortable
-transaction error aborts and rewinds the consumer to the group's committed offsets, as an
-application must; any other error exits non-zero. Progress goes to stdout as JSON lines
-(ready, committing, commit, abort, stopped), which the test reads to time its kills.
+On SIGTERM it stops between transactions and closes its consumer; exit code 0. An
+abortable transaction error aborts and rewinds the consumer to the group's committed
+offsets, as an application must; any other error exits non-zero. Progress goes to stdout
+as JSON lines (ready, committing, commit, abort, stopped; each with its time since the
+start, t, and the wall-clock time, at), which the test reads to time its kills.
 
 Usage: txn_transformer.py BOOTSTRAP INPUT OUTPUT GROUP TRANSACTIONAL_ID [--instance-id ID]
+                          [--commit-delay SECONDS]
+  --instance-id: a static member (group.instance.id) of that id
+  --commit-delay: a pause between sending a transaction's offsets and committing it (an
+      application's slow step), in which the test kills it with the offsets pending
 """
 
 import argparse
@@ -25,6 +32,7 @@ from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, Producer
 from confluent_kafka import TopicPartition
 
 BATCH = 50
+TRANSACTION_TIMEOUT_MS = 10000
 TIMEOUT = 30.0
 STARTED = time.time()
 
@@ -32,6 +40,7 @@ STARTED = time.time()
 def say(event, **fields):
     fields["event"] = event
     fields["t"] = round(time.time() - STARTED, 3)
+    fields["at"] = round(time.time(), 3)
     print(json.dumps(fields), flush=True)
 
 
@@ -46,7 +55,7 @@ class Transformer:
         self.stopping = False
         self.producer = Producer({
             "bootstrap.servers": args.bootstrap, "transactional.id": args.transactional_id,
-            "transaction.timeout.ms": 10000, "linger.ms": 5,
+            "transaction.timeout.ms": TRANSACTION_TIMEOUT_MS, "linger.ms": 5,
             "reconnect.backoff.ms": 20, "reconnect.backoff.max.ms": 200})
         consumer_conf = {
             "bootstrap.servers": args.bootstrap, "group.id": args.group,
@@ -90,7 +99,8 @@ class Transformer:
         try:
             self.producer.send_offsets_to_transaction(
                 offsets, self.consumer.consumer_group_metadata(), TIMEOUT)
-            say("committing")
+            say("committing", offsets=positions)
+            time.sleep(self.args.commit_delay)
             self.commit()
         except KafkaException as e:
             if not e.args[0].txn_requires_abort():
@@ -99,7 +109,7 @@ class Transformer:
             self.rewind(sorted(positions))
             say("abort", error=str(e.args[0]))
             return
-        say("commit", records=len(records), offsets={p: o for p, o in sorted(positions.items())})
+        say("commit", records=len(records), offsets=positions)
 
     def produce(self, key, value):
         while True:
@@ -134,6 +144,7 @@ def main():
     for name in ("bootstrap", "input", "output", "group", "transactional_id"):
         parser.add_argument(name)
     parser.add_argument("--instance-id", dest="instance_id")
+    parser.add_argument("--commit-delay", dest="commit_delay", type=float, default=0.0)
     transformer = Transformer(parser.parse_args())
 
     def stop(signum, frame):
