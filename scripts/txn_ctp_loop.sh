@@ -21,8 +21,8 @@ shift 2 || shift $#
 forms=("$@")
 ((${#forms[@]})) || forms=(uring rocksdb cluster)
 binary="$(realpath "${RINGLOG_BINARY:-build/ringlog}")"
-# Enough input that the last kill still finds work: about 130 values go per kill.
-values=$((2000 + kills * 150))
+# Enough input that the last kill still finds work: 60-100 values go per kill on average.
+values=$((3000 + kills * 150))
 
 sha="$(git rev-parse --short HEAD 2>/dev/null || echo nogit)"
 if [[ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]]; then sha="$sha-dirty"; fi

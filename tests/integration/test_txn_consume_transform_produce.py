@@ -18,7 +18,7 @@ rebalance, but may not read their offsets (OffsetFetch require_stable answers
 UNSTABLE_OFFSET_COMMIT) until the coordinator aborts that transaction at its timeout.
 
 Environment: RINGLOG_CTP_KILLS (kills of the first test, default 6), RINGLOG_CTP_VALUES
-(input values, default 2000), RINGLOG_CTP_SEED (the kill moments' seed, default random,
+(input values, default 3000), RINGLOG_CTP_SEED (the kill moments' seed, default random,
 printed), RINGLOG_CTP_LOG (a file to append one JSON line of figures per passed test).
 The long form is scripts/txn_ctp_loop.sh. With RINGLOG_CLUSTER=3 it runs on a 3-broker
 cluster: coordinators, data leaders and markers on different brokers, everything with
@@ -46,7 +46,7 @@ from txn_transformer import TRANSACTION_TIMEOUT_MS
 INPUT_PARTITIONS = 4
 OUTPUT_PARTITIONS = 3
 KILLS = int(os.environ.get("RINGLOG_CTP_KILLS", "6"))
-VALUES = int(os.environ.get("RINGLOG_CTP_VALUES", "2000"))
+VALUES = int(os.environ.get("RINGLOG_CTP_VALUES", "3000"))
 TRANSFORMER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "txn_transformer.py")
 REPLICAS = 3 if CLUSTER_SIZE else 1
 
