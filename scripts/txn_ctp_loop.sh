@@ -43,7 +43,8 @@ for form in "${forms[@]}"; do
     if (cd tests/integration &&
       RINGLOG_BINARY="$binary" RINGLOG_BACKEND="$backend" RINGLOG_CLUSTER="$cluster" \
         RINGLOG_CTP_KILLS="$kills" RINGLOG_CTP_VALUES="$values" RINGLOG_CTP_LOG="$out/runs.jsonl" \
-        PYTHONDONTWRITEBYTECODE=1 /usr/bin/python3 -m unittest -v test_txn_consume_transform_produce) \
+        PYTHONDONTWRITEBYTECODE=1 \
+        /usr/bin/python3 -m unittest -v test_txn_consume_transform_produce) \
       >"$out/test-$form-$n.log" 2>&1; then
       passed=$((passed + 1))
     else
