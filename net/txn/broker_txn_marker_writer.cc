@@ -14,6 +14,7 @@
 #include "net/cluster/cluster_view.h"
 #include "net/txn/local_marker_append.h"
 #include "net/txn/marker_frames.h"
+#include "net/txn/marker_test_hook.h"
 
 namespace ringlog {
 
@@ -90,7 +91,9 @@ struct BrokerTxnMarkerWriter::State {
 
 BrokerTxnMarkerWriter::BrokerTxnMarkerWriter(const BrokerServices* services,
                                              TxnMarkerWriterOptions options)
-    : services_(services), state_(std::make_shared<State>(options)) {
+    : services_(services),
+      state_(std::make_shared<State>(options)),
+      test_markers_limit_(TxnMarkersLimitFromEnvironment()) {
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -107,6 +110,15 @@ void BrokerTxnMarkerWriter::Stop() {
 }
 
 void BrokerTxnMarkerWriter::WriteMarkers(TxnMarkerRequest request, std::function<void()> done) {
+  if (test_markers_limit_) {
+    LOG(WARNING) << "TEST HOOK: markers of producer " << request.producer_id << " go to "
+                 << std::min(*test_markers_limit_, request.partitions.size()) << " of "
+                 << request.partitions.size() << " partitions; the transaction stays prepared";
+    if (request.partitions.size() > *test_markers_limit_) {
+      request.partitions.resize(*test_markers_limit_);
+    }
+    done = [] {};
+  }
   if (request.partitions.empty()) {
     done();
     return;

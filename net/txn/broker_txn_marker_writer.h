@@ -10,6 +10,9 @@
 // abandons its request, as Kafka does: a newer producer or coordinator has taken over, and
 // the request's `done` never runs.
 //
+// The test hook of net/txn/marker_test_hook.h, read from the environment at construction,
+// may cut requests short; it is off unless its variable is set.
+//
 // One thread of its own routes and sends; local appends finish on flusher or replication
 // threads, and `done` runs on whichever thread settled the last partition.
 //
@@ -21,6 +24,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,6 +80,8 @@ class BrokerTxnMarkerWriter final : public TxnMarkerWriter {
 
   const BrokerServices* const services_;
   const std::shared_ptr<State> state_;
+  // The test hook's partition limit; nullopt (always, outside the crash tests): none.
+  const std::optional<size_t> test_markers_limit_;
   // The worker's connections, by broker id; used by the worker thread only.
   std::map<int32_t, std::unique_ptr<ControllerChannel>> channels_;
   int32_t next_correlation_id_ = 1;
