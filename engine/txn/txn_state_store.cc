@@ -155,9 +155,16 @@ void TxnStateStore::Write(const std::string& transactional_id,
   }
   if (!last.ok()) {
     done(last.status());
-  } else {
-    topic_.FlushThen(std::move(log), *last, std::move(done));
+    return;
   }
+  if (options_.await_replicas) {
+    // Flushed, then replicated: the replicas' wait starts from the flush's thread.
+    done = [this, log, end = *last + 1, done = std::move(done)](Status flushed) mutable {
+      if (!flushed.ok()) return done(flushed);
+      options_.await_replicas(log, end, std::move(done));
+    };
+  }
+  topic_.FlushThen(std::move(log), *last, std::move(done));
 }
 
 Status TxnStateStore::MaybeCompact() {

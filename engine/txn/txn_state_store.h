@@ -3,7 +3,8 @@
 // id's records go to one partition of it, PartitionFor(id) (Kafka's rule:
 // abs(javaHashCode(id)) % partitions), so that in a cluster each partition's leader
 // coordinates its ids. Each write appends one record (engine/txn/txn_record.h) and is
-// acknowledged once flushed; removing an id appends a tombstone.
+// acknowledged once flushed and, in a cluster, on the partition's in-sync replicas
+// (TxnStateStoreOptions::await_replicas); removing an id appends a tombstone.
 //
 // Partitions are loaded (replayed from their log start) and unloaded one by one; writes
 // to an id whose partition is not loaded fail with NotFound. With `create_topic` (the
@@ -48,6 +49,15 @@ struct TxnStateStoreOptions {
   // True (the single broker): the store creates the topic on first use. False (a
   // cluster): it never creates it.
   bool create_topic = true;
+  // A cluster's wait for the replication of the state log: runs `done` once `log`'s records
+  // before `end` are on its in-sync replicas (OK), else with why not (NotFound when this
+  // broker no longer leads the partition). A write is acknowledged only then, as Kafka's
+  // coordinator appends with acks=all, so that the broker that takes over the partition
+  // after this one crashed replays every state a client was answered on. Unset (the single
+  // broker): a flushed write is durable.
+  std::function<void(const std::shared_ptr<PartitionLog>& log, Offset end,
+                     std::function<void(Status)> done)>
+      await_replicas;
 };
 
 class TxnStateStore {
@@ -77,8 +87,9 @@ class TxnStateStore {
   void UnloadPartition(int32_t partition);
 
   // Logs `entry` for `transactional_id` (nullopt: removes it). `done` runs once durable
-  // (OK) or with the append's or flush's error — NotFound when the id's partition is not
-  // loaded — on a flusher thread or on this one.
+  // (OK) or with the append's, flush's or replication's error — NotFound when the id's
+  // partition is not loaded (or no longer led) — on a flusher or replication thread or on
+  // this one.
   void Write(const std::string& transactional_id, const std::optional<TxnLogEntry>& entry,
              DoneCallback done);
 

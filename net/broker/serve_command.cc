@@ -32,6 +32,7 @@
 #include "net/server/server.h"
 #include "net/server/server_options.h"
 #include "net/txn/broker_txn_marker_writer.h"
+#include "net/txn/state_log_replication.h"
 
 namespace ringlog {
 namespace {
@@ -143,15 +144,19 @@ Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogM
 // coordinates every partition of the topic, with coordinator epoch 0 (no other coordinator
 // can write markers meanwhile); in a cluster the local replicas load the partitions this
 // broker leads (local_replicas.h).
-Result<std::unique_ptr<TransactionCoordinator>> OpenTransactions(const ServeOptions& o,
-                                                                 LogManager* logs, Flusher* flusher,
-                                                                 ProducerIdAllocator* ids,
-                                                                 TxnMarkerWriter* markers,
-                                                                 GroupCoordinator* groups) {
+Result<std::unique_ptr<TransactionCoordinator>> OpenTransactions(
+    const ServeOptions& o, LogManager* logs, Flusher* flusher, ProducerIdAllocator* ids,
+    TxnMarkerWriter* markers, GroupCoordinator* groups, StateLogReplication* replicas) {
   const bool single = o.zookeeper_connect.empty();
   TxnStateStoreOptions store;
   store.num_partitions = o.transaction_state_log_num_partitions;
   store.create_topic = single;
+  if (replicas != nullptr) {
+    store.await_replicas = [replicas](const std::shared_ptr<PartitionLog>& log, Offset end,
+                                      std::function<void(Status)> done) {
+      replicas->Await(log, end, std::move(done));
+    };
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<TxnStateStore> states,
                    TxnStateStore::Open(logs, flusher, SystemClock::Get(), store));
   TransactionCoordinatorOptions options;
@@ -254,6 +259,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   // fetchers) that each snapshot gives the local replicas.
   std::unique_ptr<LeaderReplicas> replication;
   std::unique_ptr<ReplicaRoles> roles;
+  // The transaction state log's wait for its ISR, detached before the replication goes.
+  std::unique_ptr<StateLogReplication> state_replicas;
   if (member != nullptr) {
     services.config.cluster_id = member->cluster_id();
     services.cluster = member.get();
@@ -263,11 +270,13 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     replication = MakeLeaderReplicas(leader_options, SystemClock::Get(), member.get(), &watchers);
     roles = std::make_unique<ReplicaRoles>(FetcherOptions(options), logs.get(), replication.get());
     services.replication = replication.get();
+    state_replicas = std::make_unique<StateLogReplication>(replication.get());
   }
   // Transactions: the markers go out through the services set above.
   auto markers = std::make_unique<BrokerTxnMarkerWriter>(&services);
-  Result<std::unique_ptr<TransactionCoordinator>> opened_txns = OpenTransactions(
-      options, logs.get(), flusher.get(), producer_ids->get(), markers.get(), groups.get());
+  Result<std::unique_ptr<TransactionCoordinator>> opened_txns =
+      OpenTransactions(options, logs.get(), flusher.get(), producer_ids->get(), markers.get(),
+                       groups.get(), state_replicas.get());
   if (!opened_txns.ok()) {
     markers.reset();
     groups.reset();
@@ -353,6 +362,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   markers->Stop();
   // The followers stop writing before the logs close.
   if (roles != nullptr) roles->Stop();
+  if (state_replicas != nullptr) state_replicas->Detach();
   replication.reset();  // its thread ends before the logs close
   group_timer.Stop();
   checkpoints.Stop();

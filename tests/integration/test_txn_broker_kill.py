@@ -20,13 +20,14 @@ import unittest
 
 from ringlog_fixture import Broker
 from txn_kill_checks import (READ_COMMITTED, READ_UNCOMMITTED, begin_and_write,
-                             check_visibility, end_or_abort, offsets, read_values, stable,
-                             transaction, txn_producer, txn_values)
+                             check_visibility, end_or_abort, offsets, read_values, slots,
+                             stable, transaction, txn_producer, txn_values)
 
 TOPIC = "txn-kill"
 PARTITIONS = 3
 PER_PARTITION = 20
 TXN_ID = "txn-kill-producer"
+SLOTS = slots(TOPIC, PARTITIONS)  # in the order the hook's limit counts them
 HOOK = "RINGLOG_TEST_TXN_MARKERS_LIMIT"
 BROKER_ARGS = ("--num_partitions=%d" % PARTITIONS, "--transaction_state_log_num_partitions=3")
 
@@ -92,20 +93,23 @@ class TxnBrokerKillTest(unittest.TestCase):
         self.producers.append(producer)
         return producer
 
+    def ports(self):
+        return {slot: self.broker.port for slot in SLOTS}
+
     def views(self):
         """(read_committed, read_uncommitted) once no partition has an open transaction."""
-        wait_until(lambda: stable(self.broker.port, TOPIC, PARTITIONS), 20,
+        wait_until(lambda: stable(self.ports()), 20,
                    "every last stable offset at its high watermark")
-        return (read_values(self.broker.bootstrap, TOPIC, PARTITIONS, READ_COMMITTED),
-                read_values(self.broker.bootstrap, TOPIC, PARTITIONS, READ_UNCOMMITTED))
+        return (read_values(self.broker.bootstrap, SLOTS, READ_COMMITTED),
+                read_values(self.broker.bootstrap, SLOTS, READ_UNCOMMITTED))
 
     def kill_mid_transaction(self, reinit):
         self.start()
-        txns = {name: txn_values(name, PARTITIONS, PER_PARTITION)
+        txns = {name: txn_values(name, SLOTS, PER_PARTITION)
                 for name in ("before", "open", "after")}
         producer = self.producer()
-        transaction(producer, TOPIC, txns["before"])
-        begin_and_write(producer, TOPIC, txns["open"])
+        transaction(producer, txns["before"])
+        begin_and_write(producer, txns["open"])
         self.restart_killed()
         if reinit:
             # The new incarnation aborts what the killed broker left Ongoing.
@@ -115,7 +119,7 @@ class TxnBrokerKillTest(unittest.TestCase):
             # The coordinator logged the transaction's partitions before it was killed: the
             # same producer may end it.
             committed_open = end_or_abort(producer, commit=True)
-        transaction(producer, TOPIC, txns["after"])
+        transaction(producer, txns["after"])
         committed, uncommitted = self.views()
         check_visibility(self, committed, uncommitted, txns,
                          {"before": True, "open": committed_open, "after": True})
@@ -132,11 +136,12 @@ class TxnBrokerKillTest(unittest.TestCase):
         """EndTxn answered, markers on the first `markers_limit` partitions only, kill -9,
         restart: the transaction ends as EndTxn said, on every partition."""
         self.start(markers_limit)
-        txns = {name: txn_values(name, PARTITIONS, PER_PARTITION) for name in ("ended", "next")}
+        txns = {name: txn_values(name, SLOTS, PER_PARTITION) for name in ("ended", "next")}
         producer = self.producer()
-        begin_and_write(producer, TOPIC, txns["ended"])
-        start = offsets(self.broker.port, TOPIC, PARTITIONS, READ_UNCOMMITTED)
-        start = {p: offset - PER_PARTITION for p, offset in start.items()}
+        begin_and_write(producer, txns["ended"])
+        start = offsets(self.ports(), READ_UNCOMMITTED)
+        start = {slot: offset - PER_PARTITION for slot, offset in start.items()}
+        marked = set(SLOTS[:markers_limit])
         if commit:
             producer.commit_transaction(30)
         else:
@@ -144,15 +149,12 @@ class TxnBrokerKillTest(unittest.TestCase):
         # The partitions without a marker hold their last stable offset at the
         # transaction's first record: read_committed sees none of it there.
         wait_until(lambda: all(
-            offset == start[p] for p, offset in
-            offsets(self.broker.port, TOPIC, PARTITIONS, READ_COMMITTED).items()
-            if p >= markers_limit) and all(
-            offset > start[p] for p, offset in
-            offsets(self.broker.port, TOPIC, PARTITIONS, READ_COMMITTED).items()
-            if p < markers_limit), 10, "the markers the hook lets through")
+            (offset > start[slot]) == (slot in marked)
+            for slot, offset in offsets(self.ports(), READ_COMMITTED).items()),
+            10, "the markers the hook lets through, and only those")
         self.restart_killed()
         producer = self.producer()
-        transaction(producer, TOPIC, txns["next"])
+        transaction(producer, txns["next"])
         committed, uncommitted = self.views()
         check_visibility(self, committed, uncommitted, txns, {"ended": commit, "next": True})
 

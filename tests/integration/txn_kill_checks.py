@@ -1,7 +1,7 @@
 """What the transaction crash tests share (test_txn_broker_kill.py on one broker,
 test_cluster_txn_kill.py on a cluster): confluent-kafka 1.7.0 (librdkafka 2.0.2)
 transactional producers whose transactions write known values to every partition of a
-topic, readers with either isolation level, the last stable offsets and high watermarks
+few topics (each a "slot", (topic, partition)), readers with either isolation level, the last stable offsets and high watermarks
 by ListOffsets v2, and the check that each transaction is visible to read_committed
 whole or not at all."""
 
@@ -30,14 +30,19 @@ def txn_producer(bootstrap, transactional_id, **config):
     return producer
 
 
-def txn_values(name, partitions, per_partition):
-    """{partition: values} of transaction `name`."""
-    return {p: [b"%s-p%d-%03d" % (name.encode(), p, i) for i in range(per_partition)]
-            for p in range(partitions)}
+def slots(topic, partitions):
+    """The slots of `partitions` partitions of `topic`."""
+    return [(topic, p) for p in range(partitions)]
 
 
-def begin_and_write(producer, topic, values):
-    """Begins a transaction and writes `values` ({partition: values}), every one of them
+def txn_values(name, slots, per_partition):
+    """{slot: values} of transaction `name` over `slots`."""
+    return {(t, p): [b"%s-%s-%d-%03d" % (name.encode(), t.encode(), p, i)
+                     for i in range(per_partition)] for t, p in slots}
+
+
+def begin_and_write(producer, values):
+    """Begins a transaction and writes `values` ({slot: values}), every one of them
     acknowledged (flushed) before this returns."""
     producer.begin_transaction()
     errors = []
@@ -46,7 +51,7 @@ def begin_and_write(producer, topic, values):
         if err is not None:
             errors.append(err)
 
-    for partition, items in values.items():
+    for (topic, partition), items in values.items():
         for value in items:
             producer.produce(topic, value=value, partition=partition, on_delivery=on_delivery)
     remaining = producer.flush(30)
@@ -55,8 +60,8 @@ def begin_and_write(producer, topic, values):
                              (errors[:3], remaining))
 
 
-def transaction(producer, topic, values, commit=True):
-    begin_and_write(producer, topic, values)
+def transaction(producer, values, commit=True):
+    begin_and_write(producer, values)
     if commit:
         producer.commit_transaction(30)
     else:
@@ -79,31 +84,36 @@ def end_or_abort(producer, commit):
         return False
 
 
-def offsets(port, topic, partitions, isolation):
-    """{partition: latest offset} by ListOffsets v2 to the broker on `port`: the last stable
-    offset with READ_COMMITTED, the high watermark with READ_UNCOMMITTED. Raises when a
-    partition answers an error."""
-    body = (struct.pack(">ib", -1, isolation) + struct.pack(">i", 1) + string(topic) +
-            struct.pack(">i", partitions) +
-            b"".join(struct.pack(">iq", p, -1) for p in range(partitions)))
-    with Connection(port) as conn:
-        r = conn.call(2, 2, body)
-    r.take(">i")  # throttle_time_ms
-    assert r.take(">i") == 1 and r.string() == topic
+def offsets(ports, isolation):
+    """{slot: latest offset} by ListOffsets v2 for the slots of `ports` ({slot: port of the
+    broker to ask, its leader}): the last stable offset with READ_COMMITTED, the high
+    watermark with READ_UNCOMMITTED. Raises when a partition answers an error."""
+    by_port = {}
+    for slot, port in ports.items():
+        by_port.setdefault(port, {}).setdefault(slot[0], []).append(slot[1])
     found = {}
-    for _ in range(r.take(">i")):
-        partition, error, _timestamp, offset = r.take(">ihqq")
-        if error != 0:
-            raise AssertionError("ListOffsets %s-%d: error %d" % (topic, partition, error))
-        found[partition] = offset
+    for port, topics in by_port.items():
+        body = struct.pack(">ib", -1, isolation) + struct.pack(">i", len(topics))
+        for topic, asked in topics.items():
+            body += (string(topic) + struct.pack(">i", len(asked)) +
+                     b"".join(struct.pack(">iq", p, -1) for p in asked))
+        with Connection(port) as conn:
+            r = conn.call(2, 2, body)
+        r.take(">i")  # throttle_time_ms
+        for _ in range(r.take(">i")):
+            topic = r.string()
+            for _ in range(r.take(">i")):
+                partition, error, _timestamp, offset = r.take(">ihqq")
+                if error != 0:
+                    raise AssertionError("ListOffsets %s-%d: error %d" % (topic, partition, error))
+                found[(topic, partition)] = offset
     return found
 
 
-def stable(port, topic, partitions):
-    """True when no partition has an open transaction: every last stable offset equals the
-    high watermark."""
-    return (offsets(port, topic, partitions, READ_COMMITTED) ==
-            offsets(port, topic, partitions, READ_UNCOMMITTED))
+def stable(ports):
+    """True when no slot of `ports` (as for offsets()) has an open transaction: every last
+    stable offset equals the high watermark."""
+    return offsets(ports, READ_COMMITTED) == offsets(ports, READ_UNCOMMITTED)
 
 
 def txn_coordinator(port, transactional_id):
@@ -115,32 +125,32 @@ def txn_coordinator(port, transactional_id):
     return error, r.take(">i")
 
 
-def read_values(bootstrap, topic, partitions, isolation, timeout=30.0):
-    """{partition: [values]} of every partition of `topic` from its start up to its end
-    (the last stable offset for READ_COMMITTED), read by librdkafka with the partitions
-    assigned by hand."""
+def read_values(bootstrap, slots, isolation, timeout=30.0):
+    """{slot: [values]} of every slot from its start up to its end (the last stable offset
+    for READ_COMMITTED), read by librdkafka with the partitions assigned by hand."""
     consumer = Consumer({
         "bootstrap.servers": bootstrap, "group.id": "txn-kill-reader",
         "enable.auto.commit": False, "enable.partition.eof": True,
         "isolation.level": "read_committed" if isolation == READ_COMMITTED else
         "read_uncommitted"})
     try:
-        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in range(partitions)])
-        values = {p: [] for p in range(partitions)}
+        consumer.assign([TopicPartition(t, p, OFFSET_BEGINNING) for t, p in slots])
+        values = {slot: [] for slot in slots}
         at_end = set()
         deadline = time.time() + timeout
-        while len(at_end) < partitions:
+        while len(at_end) < len(slots):
             if time.time() > deadline:
-                raise AssertionError("%s: no end of partitions %s within %.0fs" % (
-                    topic, sorted(set(range(partitions)) - at_end), timeout))
+                raise AssertionError("no end of %s within %.0fs" % (
+                    sorted(set(slots) - at_end), timeout))
             for msg in consumer.consume(num_messages=1000, timeout=0.2):
+                slot = (msg.topic(), msg.partition())
                 if msg.error():
                     if msg.error().code() == KafkaError._PARTITION_EOF:
-                        at_end.add(msg.partition())
+                        at_end.add(slot)
                         continue
                     raise AssertionError("consume error: %s" % msg.error())
-                at_end.discard(msg.partition())
-                values[msg.partition()].append(msg.value())
+                at_end.discard(slot)
+                values[slot].append(msg.value())
         return values
     finally:
         consumer.close()
@@ -148,7 +158,7 @@ def read_values(bootstrap, topic, partitions, isolation, timeout=30.0):
 
 def check_visibility(test, committed, uncommitted, txns, outcomes):
     """`committed` and `uncommitted` are the read_committed and read_uncommitted views
-    ({partition: [values]}); `txns` {name: {partition: values}}; `outcomes` {name: True
+    ({slot: [values]}); `txns` {name: {slot: values}}; `outcomes` {name: True
     (committed), False (aborted) or None (either, but whole)}. read_committed holds exactly
     the values of the committed transactions, each whole and in order; read_uncommitted
     holds every value written."""
@@ -170,11 +180,10 @@ def check_visibility(test, committed, uncommitted, txns, outcomes):
             outcome = bool(visible)
         if outcome:
             expected |= written
-        for partition, items in values.items():
+        for slot, items in values.items():
             if outcome:
-                test.assertEqual([v for v in committed[partition] if v in written], items,
-                                 "read_committed order of %s in partition %d" %
-                                 (name, partition))
+                test.assertEqual([v for v in committed[slot] if v in written], items,
+                                 "read_committed order of %s in %s" % (name, slot))
     test.assertEqual(sorted(seen), sorted(expected), "read_committed: not exactly the "
                      "committed transactions (extra: %s, missing: %s)" % (
                          sorted(seen - expected)[:5], sorted(expected - seen)[:5]))

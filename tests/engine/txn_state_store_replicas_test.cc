@@ -1,0 +1,119 @@
+// The transaction state log's wait for its in-sync replicas (a cluster's
+// TxnStateStoreOptions::await_replicas) on every backend: a write is acknowledged only once
+// the wait reports its record replicated, with the wait's error otherwise, and only after
+// its flush.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/log/internal_topics.h"
+#include "engine/log/log_manager.h"
+#include "engine/txn/txn_state_store.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/test_backends.h"
+
+namespace ringlog::testing {
+namespace {
+
+constexpr int32_t kPartitions = 3;
+
+TxnLogEntry PrepareCommit(int64_t producer_id) {
+  TxnLogEntry entry;
+  entry.producer_id = producer_id;
+  entry.producer_epoch = 1;
+  entry.transaction_timeout_ms = 1000;
+  entry.state = TxnState::kPrepareCommit;
+  entry.partitions = {{"t", 0}};
+  entry.last_update_timestamp = 10;
+  return entry;
+}
+
+// One call of the replicas' wait, held until the test answers it.
+struct Wait {
+  PartitionId partition;
+  Offset end = 0;
+  Offset flushed_before = 0;  // the log's flushed offset when the wait began
+  std::function<void(Status)> done;
+};
+
+class TxnStateStoreReplicasTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
+    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+    backend_ = std::move(*backend);
+    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
+    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
+    logs_ = std::move(*logs);
+    TxnStateStoreOptions options;
+    options.num_partitions = kPartitions;
+    options.await_replicas = [this](const std::shared_ptr<PartitionLog>& log, Offset end,
+                                    std::function<void(Status)> done) {
+      waits_.push_back({log->id(), end, log->flushed_offset(), std::move(done)});
+    };
+    Result<std::unique_ptr<TxnStateStore>> store =
+        TxnStateStore::Open(logs_.get(), nullptr, &clock_, options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(*store);
+    for (int32_t p = 0; p < kPartitions; ++p) ASSERT_TRUE(store_->LoadPartition(p).ok());
+  }
+
+  void TearDown() override {
+    store_.reset();
+    EXPECT_TRUE(logs_->Close().ok());
+  }
+
+  ManualClock clock_{5'000'000};
+  TempDir dir_;
+  std::unique_ptr<StorageBackend> backend_;
+  std::unique_ptr<LogManager> logs_;
+  std::unique_ptr<TxnStateStore> store_;
+  std::vector<Wait> waits_;
+};
+
+TEST_P(TxnStateStoreReplicasTest, AWriteIsAcknowledgedOnceReplicated) {
+  std::optional<Status> answer;
+  store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
+  ASSERT_EQ(waits_.size(), 1u);
+  EXPECT_FALSE(answer.has_value()) << "acknowledged before its replicas have it";
+  EXPECT_EQ(waits_[0].partition,
+            (PartitionId{std::string(kTransactionStateTopic), store_->PartitionFor("a")}));
+  EXPECT_EQ(waits_[0].end, 1);
+  EXPECT_GE(waits_[0].flushed_before, 1) << "the wait starts after the flush";
+  waits_[0].done(Status::OK());
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_TRUE(answer->ok()) << answer->ToString();
+
+  store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
+  ASSERT_EQ(waits_.size(), 2u);
+  EXPECT_EQ(waits_[1].end, 2);
+}
+
+TEST_P(TxnStateStoreReplicasTest, TheWaitsErrorIsTheWrites) {
+  std::optional<Status> answer;
+  store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
+  ASSERT_EQ(waits_.size(), 1u);
+  waits_[0].done(Status::NotFound("no longer the leader"));
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_TRUE(answer->IsNotFound()) << answer->ToString();
+}
+
+TEST_P(TxnStateStoreReplicasTest, AWriteThatFailsWaitsForNothing) {
+  store_->UnloadPartition(store_->PartitionFor("a"));
+  std::optional<Status> answer;
+  store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
+  EXPECT_TRUE(waits_.empty());
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_TRUE(answer->IsNotFound()) << answer->ToString();
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TxnStateStoreReplicasTest,
+                         ::testing::ValuesIn(AllTestBackends()), BackendParamName());
+
+}  // namespace
+}  // namespace ringlog::testing
