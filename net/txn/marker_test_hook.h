@@ -6,11 +6,12 @@
 //
 // Inert unless the environment variable RINGLOG_TEST_TXN_MARKERS_LIMIT is set when the
 // broker starts. Its value N (a non-negative integer) limits every marker request to its
-// first N partitions (in the request's order, sorted by topic and partition): those get
-// their marker, the others never do, and the request is never reported done, so the
-// coordinator never logs Complete*. The test kills the broker and restarts it without the
-// variable; the coordinator then replays the Prepare* state and finishes the transaction.
-// A value that is not a non-negative integer is ignored with a warning.
+// first N partitions in the request's order (the coordinator's requests list them sorted by
+// topic and partition): those get their marker, the others never do, and the request is
+// never reported done, so the coordinator never logs Complete*. The test kills the broker
+// and restarts it without the variable; the coordinator then replays the Prepare* state
+// and finishes the transaction. A value that is not a non-negative integer is ignored with
+// a warning.
 #pragma once
 
 #include <cstddef>
