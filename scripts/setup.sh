@@ -14,6 +14,7 @@ APT_PACKAGES=(
   nodejs npm gnuplot-nox
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   zookeeper libzookeeper-mt-dev python3-kazoo nlohmann-json3-dev
+  libmicrohttpd-dev python3-prometheus-client curl
 )
 
 missing=()

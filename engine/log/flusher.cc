@@ -1,6 +1,7 @@
 #include "engine/log/flusher.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace ringlog {
 
@@ -46,7 +47,13 @@ void Flusher::Run() {
     }
     // PartitionLog::Flush covers everything appended before it starts, so one call
     // serves every request taken above.
+    const auto start = std::chrono::steady_clock::now();
     Status status = batch.front().log->Flush();
+    flush_latency_.Observe(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::steady_clock::now() - start)
+                                  .count()));
+    flush_batch_requests_.Observe(batch.size());
     for (Request& r : batch) r.done(status);
   }
 }

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/histogram.h"
 #include "engine/log/partition_log.h"
 #include "engine/status.h"
 #include "engine/types.h"
@@ -36,6 +37,11 @@ class Flusher {
   // `log` alive until then.
   void FlushAsync(std::shared_ptr<PartitionLog> log, Offset last_offset, Callback done);
 
+  // How long each flush took (nanoseconds), and how many requests it answered (the
+  // group commit's size), for the broker's metrics.
+  const Histogram& flush_latency() const { return flush_latency_; }
+  const Histogram& flush_batch_requests() const { return flush_batch_requests_; }
+
  private:
   struct Request {
     std::shared_ptr<PartitionLog> log;
@@ -49,6 +55,8 @@ class Flusher {
   std::condition_variable cv_;
   std::vector<Request> pending_;
   bool stopping_ = false;
+  Histogram flush_latency_{LatencyBoundsNanos()};
+  Histogram flush_batch_requests_{PowerOfTwoBounds()};
   std::vector<std::thread> threads_;
 };
 

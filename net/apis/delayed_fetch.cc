@@ -4,6 +4,8 @@
 #include <chrono>
 #include <utility>
 
+#include "net/apis/fetch_metrics.h"
+
 namespace ringlog {
 
 void DelayedFetch::Start(RequestContext& ctx, FetchRequest request, const FetchPass& first) {
@@ -76,6 +78,7 @@ void DelayedFetch::ReadAgain(bool final) {
 }
 
 void DelayedFetch::Answer(const FetchPass& pass) {
+  CountFetchResponse(services_->metrics, request_, pass.response);
   OutboundFrame frame = responder_.StartFrame();
   EncodeFetchResponse(frame, pass.response, version_);
   responder_.Send(std::move(frame));

@@ -9,6 +9,7 @@
 
 #include "net/apis/apis.h"
 #include "net/apis/delayed_fetch.h"
+#include "net/apis/fetch_metrics.h"
 #include "net/apis/fetch_reader.h"
 #include "net/apis/request_context.h"
 #include "net/codec/fetch_codec.h"
@@ -31,6 +32,7 @@ void HandleFetch(RequestContext& ctx) {
     DelayedFetch::Start(ctx, std::move(*request), pass);
     return;
   }
+  CountFetchResponse(ctx.services().metrics, *request, pass.response);
   OutboundFrame frame = ctx.responder().StartFrame();
   EncodeFetchResponse(frame, pass.response, ctx.version());
   ctx.responder().Send(std::move(frame));

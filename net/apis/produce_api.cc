@@ -45,6 +45,7 @@
 #include "net/broker/partition_watchers.h"
 #include "net/codec/error_code.h"
 #include "net/codec/produce_codec.h"
+#include "net/metrics/request_metrics.h"
 #include "net/replication/leader_replicas.h"
 #include "net/server/peer_log.h"
 
@@ -72,6 +73,16 @@ ErrorCode CheckRecords(const std::optional<std::span<const uint8_t>>& records, i
   return ErrorCode::kNone;
 }
 
+// Counts the error code of every partition of `response` into `metrics` (may be null).
+void CountErrors(RequestMetrics* metrics, const ProduceResponse& response) {
+  if (metrics == nullptr) return;
+  for (const ProduceResponse::Topic& topic : response.topics) {
+    for (const ProduceResponse::Partition& p : topic.partitions) {
+      metrics->RecordError(static_cast<int16_t>(ApiKey::kProduce), p.error_code);
+    }
+  }
+}
+
 // The answer of a produce that waits: for its partitions' writes (acks=1, and acks=all
 // when the broker does not flush for it) or for their flushes (acks=all), and in a cluster
 // for acks=all also for the high watermark to pass them. Each awaited event counts down
@@ -79,8 +90,12 @@ ErrorCode CheckRecords(const std::optional<std::span<const uint8_t>>& records, i
 // last one to count down (acquire-release) sees every result and answers.
 class PendingAnswer {
  public:
-  PendingAnswer(size_t partitions, Responder responder, int16_t version)
-      : results_(partitions), responder_(std::move(responder)), version_(version) {}
+  // `metrics` (may be null) counts the answer's error codes.
+  PendingAnswer(size_t partitions, Responder responder, int16_t version, RequestMetrics* metrics)
+      : results_(partitions),
+        responder_(std::move(responder)),
+        version_(version),
+        metrics_(metrics) {}
 
   // Registers one more event to wait for, before it can happen.
   void Expect() { remaining_.fetch_add(1, std::memory_order_relaxed); }
@@ -135,6 +150,7 @@ class PendingAnswer {
         }
       }
     }
+    CountErrors(metrics_, response_);
     responder_.Respond(
         [this](WireWriter& writer) { EncodeProduceResponse(writer, response_, version_); });
   }
@@ -145,6 +161,7 @@ class PendingAnswer {
   std::atomic<size_t> remaining_{1};  // Finish() counts too
   const Responder responder_;
   const int16_t version_;
+  RequestMetrics* const metrics_;
 };
 
 // How a produce's partitions are answered.
@@ -219,6 +236,11 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
         ToWire(status.IsInvalidArgument() ? ErrorCode::kInvalidRecord : ToErrorCode(status));
     answer.error_message = status.message();  // v8+: the client logs why
     return;
+  }
+  if (RequestMetrics* metrics = ctx.services().metrics) {
+    metrics->RecordBytesIn(
+        topic, batch.size(),
+        static_cast<uint64_t>(appended->last_offset - appended->base_offset + 1));
   }
   answer.base_offset = appended->base_offset;
   answer.log_append_time_ms = appended->log_append_time;
@@ -313,8 +335,8 @@ void ServeProduce(RequestContext& ctx, bool on_admin) {
   }
   ProduceWaits waits;
   if (request->acks != 0) {
-    waits.writes =
-        std::make_shared<PendingAnswer>(CountPartitions(*request), ctx.responder(), ctx.version());
+    waits.writes = std::make_shared<PendingAnswer>(CountPartitions(*request), ctx.responder(),
+                                                   ctx.version(), ctx.services().metrics);
     if (request->acks == -1 && ctx.services().config.flush_on_acks_all) {
       waits.flusher = ctx.services().flusher;
     }
@@ -329,6 +351,7 @@ void ServeProduce(RequestContext& ctx, bool on_admin) {
     waits.writes->Finish(std::move(response));
     return;
   }
+  CountErrors(ctx.services().metrics, response);
   // The producer reads no response; closing the connection is how Kafka tells it that
   // something failed.
   if (AnyError(response)) {

@@ -2,6 +2,7 @@
 
 #include <glog/logging.h>
 
+#include <chrono>
 #include <span>
 #include <utility>
 
@@ -13,6 +14,7 @@
 #include "net/codec/api_versions_fallback.h"
 #include "net/codec/request_header.h"
 #include "net/codec/wire_reader.h"
+#include "net/metrics/request_metrics.h"
 
 namespace ringlog {
 namespace {
@@ -26,6 +28,18 @@ void AnswerUnsupportedApiVersions(const ApiSpec& spec, int32_t correlation_id, R
   const ApiVersionRange own{static_cast<int16_t>(spec.key), spec.min_version, spec.max_version};
   Responder(correlation_id, /*flexible_header=*/false, std::move(reply))
       .Respond([&](WireWriter& writer) { EncodeApiVersionsFallbackResponse(writer, own); });
+}
+
+// `reply`, counting the request and its latency (arrival to answer) when it is called.
+ReplyFn TimedReply(RequestMetrics* metrics, int16_t key, ReplyFn reply) {
+  return [metrics, key, reply = std::move(reply),
+          arrived = std::chrono::steady_clock::now()](Reply answer) {
+    const auto waited = std::chrono::steady_clock::now() - arrived;
+    metrics->RecordRequest(
+        key, static_cast<uint64_t>(
+                 std::chrono::duration_cast<std::chrono::nanoseconds>(waited).count()));
+    reply(std::move(answer));
+  };
 }
 
 }  // namespace
@@ -57,6 +71,7 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
                                "-" + std::to_string(spec->max_version));
     return;
   }
+  if (services_->metrics != nullptr) reply = TimedReply(services_->metrics, key, std::move(reply));
   const bool flexible = spec->IsFlexible(version);
   if (RequestHeaderHasRest(key, version)) {
     if (Status rest = DecodeRequestHeaderRest(reader, flexible, &*header); !rest.ok()) {
@@ -78,6 +93,11 @@ bool Broker::NeedsLivePeer(std::string_view frame) const { return ringlog::Needs
 
 void Broker::OnConnectionClosed(const ConnectionInfo& conn) {
   if (services_->watchers != nullptr) services_->watchers->CloseConnection(conn.id);
+  if (services_->metrics != nullptr) services_->metrics->RecordConnectionClosed();
+}
+
+void Broker::OnConnectionOpened(const ConnectionInfo& /*conn*/) {
+  if (services_->metrics != nullptr) services_->metrics->RecordConnectionOpened();
 }
 
 }  // namespace ringlog

@@ -37,6 +37,7 @@ class Broker final : public RequestHandler {
   bool NeedsLivePeer(std::string_view frame) const override;
   // Ends the connection's long-polling fetches.
   void OnConnectionClosed(const ConnectionInfo& conn) override;
+  void OnConnectionOpened(const ConnectionInfo& conn) override;
 
  private:
   BrokerServices* const services_;

@@ -18,6 +18,7 @@ class GroupCoordinator;
 class LeaderReplicas;
 class PartitionWatchers;
 class ProducerIdAllocator;
+class RequestMetrics;
 class TransactionCoordinator;
 
 struct BrokerConfig {
@@ -64,6 +65,9 @@ struct BrokerServices {
   // The leader side of replication in a cluster (net/replication/leader_replicas.h): replica
   // fetches, the high watermark, acks=all. Null on the single broker.
   LeaderReplicas* replication = nullptr;
+  // What the protocol layer counts for /metrics (net/metrics/request_metrics.h); null:
+  // nothing is counted.
+  RequestMetrics* metrics = nullptr;
 };
 
 }  // namespace ringlog

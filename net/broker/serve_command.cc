@@ -27,6 +27,9 @@
 #include "net/cluster/cluster_member.h"
 #include "net/cluster/controlled_shutdown_client.h"
 #include "net/cluster/zk_producer_id_blocks.h"
+#include "net/metrics/broker_metrics.h"
+#include "net/metrics/metrics_server.h"
+#include "net/metrics/request_metrics.h"
 #include "net/replication/leader_replicas.h"
 #include "net/replication/replica_roles.h"
 #include "net/server/server.h"
@@ -189,6 +192,22 @@ void ShutDownControlled(ClusterMember& member, const ServeOptions& options,
   }
 }
 
+// Starts serving /metrics where the options say. A listener that cannot start is an
+// error only when the address was asked for (ServeOptions::metrics_listen_required).
+Status StartMetrics(const ServeOptions& options, MetricsServer* server) {
+  if (options.metrics_listen.empty()) return Status::OK();
+  ASSIGN_OR_RETURN(ListenAddress address, ParseListenAddress(options.metrics_listen));
+  Status started = server->Start(address.host, address.port);
+  if (!started.ok()) {
+    if (options.metrics_listen_required) return started;
+    LOG(WARNING) << started.ToString() << "; serving without /metrics";
+    return Status::OK();
+  }
+  LOG(INFO) << "metrics on http://" << (address.host.empty() ? "*" : address.host) << ":"
+            << server->bound_port() << "/metrics";
+  return Status::OK();
+}
+
 // Everything that runs while serving, in construction order; destroyed in reverse.
 Status RunBroker(const ServeOptions& options, const ListenAddress& listen, StorageBackend* backend,
                  StopSignals* signals) {
@@ -285,6 +304,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   }
   std::unique_ptr<TransactionCoordinator> txns = std::move(*opened_txns);
   services.txns = txns.get();
+  RequestMetrics request_metrics;
+  services.metrics = &request_metrics;
   Broker broker(&services);
 
   ServerOptions server_options;
@@ -323,6 +344,21 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
       return joined;
     }
   }
+  // Stopped (by its destructor) before the services it reads go.
+  MetricsServer metrics_server(
+      [&services, &request_metrics] { return RenderBrokerMetrics(services, &request_metrics); });
+  if (Status serving = StartMetrics(options, &metrics_server); !serving.ok()) {
+    server.Stop();
+    if (member != nullptr) member->Close();
+    admin.Stop();
+    markers->Stop();
+    if (roles != nullptr) roles->Stop();
+    flusher.reset();
+    txns.reset();
+    groups.reset();
+    logs->Close().IgnoreError();  // the metrics listener's error is the one to report
+    return serving;
+  }
   Housekeeper housekeeper(logs.get(), HousekeepingInterval(options));
   housekeeper.Start();
   PeriodicTask group_timer(kGroupTickInterval, [&groups] { groups->Tick(); });
@@ -352,6 +388,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     ShutDownControlled(*member, options, *signals);
   }
   server.Stop();
+  metrics_server.Stop();  // scrapes read what is torn down below
   // The registration (and /controller, if held) go at once, so that the cluster moves on
   // without waiting for the session to time out.
   if (member != nullptr) member->Close();
@@ -381,6 +418,9 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
 Status ValidateServeOptions(const ServeOptions& o) {
   RETURN_IF_ERROR(ParseListenAddress(o.listen).status());
   if (o.data_dir.empty()) return Status::InvalidArgument("data_dir must not be empty");
+  if (!o.metrics_listen.empty()) {
+    RETURN_IF_ERROR(ParseListenAddress(o.metrics_listen).status().WithContext("metrics_listen"));
+  }
   RETURN_IF_ERROR(ValidatePartitionCount(o.num_partitions).WithContext("num_partitions"));
   RETURN_IF_ERROR(Positive("log_segment_bytes", o.log_segment_bytes));
   RETURN_IF_ERROR(Positive("log_flush_interval_messages", o.log_flush_interval_messages));

@@ -83,6 +83,12 @@ struct ServeOptions {
   bool auto_leader_rebalance_enable = true;
   int32_t leader_imbalance_check_interval_seconds = 300;
   int32_t leader_imbalance_per_broker_percentage = 10;
+  // Where /metrics is served (Prometheus text format): "host:port" (IPv4 or a name), empty:
+  // not at all. When the address cannot be listened on, start-up fails if it was asked
+  // for (`metrics_listen_required`), else the broker serves without metrics and warns
+  // (brokers sharing a machine would otherwise all fail on the default port).
+  std::string metrics_listen = "127.0.0.1:9644";
+  bool metrics_listen_required = false;
 };
 
 // Opens the storage backend named `backend` on `data_dir` (backends/backend_factory.h;

@@ -72,6 +72,8 @@ DEFINE_int32(leader_imbalance_check_interval_seconds, 300,
              "how often the controller checks the preferred leaders");
 DEFINE_int32(leader_imbalance_per_broker_percentage, 10,
              "share of a broker's preferred partitions led by others above which they move back");
+DEFINE_string(metrics_listen, "127.0.0.1:9644",
+              "host:port serving /metrics for Prometheus; empty: no metrics endpoint");
 
 namespace ringlog {
 
@@ -119,6 +121,8 @@ ServeOptions ServeOptionsFromFlags() {
   o.auto_leader_rebalance_enable = FLAGS_auto_leader_rebalance_enable;
   o.leader_imbalance_check_interval_seconds = FLAGS_leader_imbalance_check_interval_seconds;
   o.leader_imbalance_per_broker_percentage = FLAGS_leader_imbalance_per_broker_percentage;
+  o.metrics_listen = FLAGS_metrics_listen;
+  o.metrics_listen_required = !gflags::GetCommandLineFlagInfoOrDie("metrics_listen").is_default;
   return o;
 }
 

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "net/metrics/isr_counters.h"
+
 namespace ringlog {
 
 std::string FormatIds(const std::vector<int32_t>& ids) {
@@ -251,6 +253,7 @@ bool PartitionLeader::InIsr(int32_t id) const {
 
 void PartitionLeader::LogIsrChange(const std::vector<int32_t>& before,
                                    const std::string& why) const {
+  CountIsrChange(before.size(), isr_.size());
   LOG(INFO) << id_.ToString() << " ISR " << FormatIds(before) << " -> " << FormatIds(isr_) << ": "
             << why << " (partition epoch " << partition_epoch_ << ")";
   const bool was_under = before.size() < replicas_.size();

@@ -34,6 +34,7 @@ Connection::~Connection() {
 
 void Connection::Start() {
   started_ = true;
+  handler_->OnConnectionOpened(info_);
   Pump();
 }
 

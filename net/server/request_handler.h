@@ -78,6 +78,8 @@ class RequestHandler {
   // by Reply::Close, or by Server::Stop); replies still pending for it may be delivered or
   // not, they are dropped either way.
   virtual void OnConnectionClosed(const ConnectionInfo& conn) { (void)conn; }
+  // Called on the loop thread when a connection starts being served.
+  virtual void OnConnectionOpened(const ConnectionInfo& conn) { (void)conn; }
 };
 
 }  // namespace ringlog
