@@ -13,7 +13,7 @@ import unittest
 from ringlog_fixture import BACKEND, BINARY
 
 SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka", "replication",
-          "failover"]
+          "failover", "metrics"]
 FIELDS = ["suite", "name", "backend", "params", "mb_per_s", "records_per_s", "latency",
           "repetitions", "baseline_name", "baseline_mb_per_s", "ratio", "git_revision",
           "date", "machine"]
@@ -170,6 +170,15 @@ class BenchSmokeTest(unittest.TestCase):
             self.assertRegex(move["params"]["outcome"], r"^refused: ")
             self.assertEqual((move["mb_per_s"], move["records_per_s"], move["latency"]),
                              (0, 0, None))
+
+    def test_metrics(self):
+        # Produce with /metrics scraped every second beside produce without, same broker.
+        lines = self.run_suite("metrics")
+        cases = {m["name"]: m for m in lines}
+        scraped = cases["produce, /metrics scraped every 1 s"]
+        self.assertEqual(scraped["baseline_name"], "produce, /metrics not scraped")
+        self.assertEqual(scraped["params"]["target_ratio"], "0.98")
+        self.assertIn("scrapes", scraped["params"])
 
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")

@@ -1,0 +1,208 @@
+// Suite `metrics`: what serving /metrics costs the produce path. One broker per backend,
+// the load generator's producers at full speed (4 connections, 4 partitions, acks=1,
+// batches of 16 records of 100 B, 5 requests in flight each), measured in turns with
+// nobody scraping and with a scraper fetching /metrics every second over a new connection
+// (as Prometheus does); the repetitions alternate the two so drift falls on both alike.
+// The target: the scraped rate is at least 0.98 of the unscraped one.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/harness/loadgen/broker_process.h"
+#include "bench/harness/loadgen/free_port.h"
+#include "bench/harness/loadgen/http_get.h"
+#include "bench/harness/loadgen/kafka_connection.h"
+#include "bench/harness/loadgen/producer.h"
+#include "bench/harness/loadgen/topic_admin.h"
+#include "bench/harness/median.h"
+#include "bench/harness/progress_reporter.h"
+#include "bench/harness/scratch_dir.h"
+#include "bench/harness/suite.h"
+
+namespace ringlog::bench {
+namespace {
+
+constexpr char kTopic[] = "metrics-bench";
+constexpr int kPartitions = 4;
+constexpr int kConnections = 4;
+constexpr int kRecordsPerBatch = 16;
+constexpr int kRecordBytes = 100;
+constexpr int kInFlight = 5;
+constexpr auto kScrapeInterval = std::chrono::seconds(1);
+constexpr double kTarget = 0.98;
+
+// Scrapes /metrics every kScrapeInterval on its own thread until destroyed.
+class Scraper {
+ public:
+  Scraper(std::string host, int port) : host_(std::move(host)), port_(port) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Scraper() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  Scraper(const Scraper&) = delete;
+  Scraper& operator=(const Scraper&) = delete;
+
+  // What the scrapes found: OK, or the first failure (a non-200 answer included).
+  Status status() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+  int scrapes() const { return scrapes_.load(); }
+  size_t last_body_bytes() const { return last_body_bytes_.load(); }
+  // Milliseconds each scrape took, client side.
+  std::vector<double> durations_ms() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return durations_ms_;
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      const auto start = std::chrono::steady_clock::now();
+      Result<HttpAnswer> answer = HttpGet(host_, port_, "/metrics");
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
+      lock.lock();
+      durations_ms_.push_back(ms);
+      if (!answer.ok()) {
+        if (status_.ok()) status_ = answer.status();
+      } else if (answer->status != 200) {
+        if (status_.ok())
+          status_ = Status::IOError("/metrics answered " + std::to_string(answer->status));
+      } else {
+        scrapes_.fetch_add(1);
+        last_body_bytes_.store(answer->body.size());
+      }
+      cv_.wait_for(lock, kScrapeInterval, [this] { return stopping_; });
+    }
+  }
+
+  const std::string host_;
+  const int port_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  Status status_ = Status::OK();
+  std::vector<double> durations_ms_;
+  std::atomic<int> scrapes_{0};
+  std::atomic<size_t> last_body_bytes_{0};
+  std::thread thread_;
+};
+
+Result<ProducerResult> Produce(const SuiteOptions& options, const BrokerProcess& broker,
+                               const std::string& label) {
+  ProducerOptions p;
+  p.host = broker.host();
+  p.port = broker.port();
+  p.topic = kTopic;
+  p.partitions = kPartitions;
+  p.connections = kConnections;
+  p.records_per_batch = kRecordsPerBatch;
+  p.record_bytes = kRecordBytes;
+  p.acks = 1;
+  p.max_in_flight = kInFlight;
+  p.seconds = options.seconds_per_measurement;
+  ProgressReporter progress("metrics " + label);
+  return RunProducer(p, &progress);
+}
+
+Status MeasureBackend(const SuiteOptions& options, const ScratchDir& scratch,
+                      const std::string& backend, MeasurementSink& sink) {
+  ASSIGN_OR_RETURN(const int metrics_port, FreeLoopbackPort());
+  BrokerOptions b;
+  b.binary = options.ringlog_binary;
+  b.data_dir = scratch.path() + "/broker";
+  b.backend = backend;
+  b.flags = {"--metrics_listen=127.0.0.1:" + std::to_string(metrics_port)};
+  ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker, BrokerProcess::Start(b));
+  {
+    ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> admin,
+                     KafkaConnection::Connect(broker->host(), broker->port()));
+    RETURN_IF_ERROR(CreateTopic(*admin, kTopic, kPartitions));
+  }
+  std::vector<double> plain_rates, plain_mb, scraped_rates, scraped_mb, scrape_ms;
+  int scrapes = 0;
+  size_t body_bytes = 0;
+  for (int rep = 0; rep < options.repetitions; ++rep) {
+    for (int turn = 0; turn < 2; ++turn) {
+      const bool scraped = (turn + rep) % 2 == 1;
+      const std::string label = backend + (scraped ? " scraped every 1 s" : " not scraped");
+      std::unique_ptr<Scraper> scraper;
+      if (scraped) scraper = std::make_unique<Scraper>(broker->host(), metrics_port);
+      ASSIGN_OR_RETURN(const ProducerResult result, Produce(options, *broker, label));
+      if (scraper != nullptr) {
+        RETURN_IF_ERROR(scraper->status());
+        scrapes += scraper->scrapes();
+        body_bytes = scraper->last_body_bytes();
+        for (double ms : scraper->durations_ms()) scrape_ms.push_back(ms);
+        scraper.reset();
+      }
+      (scraped ? scraped_rates : plain_rates).push_back(result.records_per_s());
+      (scraped ? scraped_mb : plain_mb).push_back(result.mb_per_s());
+    }
+  }
+  RETURN_IF_ERROR(broker->Stop());
+  RETURN_IF_ERROR(scratch.Clear());
+
+  auto measurement = [&](const std::string& name, const std::vector<double>& rates,
+                         const std::vector<double>& mb) {
+    Measurement m;
+    m.suite = "metrics";
+    m.name = name;
+    m.backend = backend;
+    m.params = {{"client", "loadgen"},
+                {"connections", std::to_string(kConnections)},
+                {"partitions", std::to_string(kPartitions)},
+                {"records_per_batch", std::to_string(kRecordsPerBatch)},
+                {"record_bytes", std::to_string(kRecordBytes)},
+                {"max_in_flight", std::to_string(kInFlight)},
+                {"acks", "1"}};
+    m.records_per_s = Median(rates);
+    m.mb_per_s = Median(mb);
+    m.repetitions = options.repetitions;
+    return m;
+  };
+  Measurement plain = measurement("produce, /metrics not scraped", plain_rates, plain_mb);
+  Measurement scraped =
+      measurement("produce, /metrics scraped every 1 s", scraped_rates, scraped_mb);
+  char figure[32];
+  std::snprintf(figure, sizeof(figure), "%.2f", kTarget);
+  scraped.params["target_ratio"] = figure;
+  scraped.params["scrapes"] = std::to_string(scrapes);
+  scraped.params["scrape_body_bytes"] = std::to_string(body_bytes);
+  std::snprintf(figure, sizeof(figure), "%.2f", scrape_ms.empty() ? 0.0 : Median(scrape_ms));
+  scraped.params["scrape_median_ms"] = figure;
+  scraped.CompareWith(plain.name, plain.mb_per_s);
+  sink.Add(plain);
+  sink.Add(scraped);
+  return Status::OK();
+}
+
+}  // namespace
+
+Status RunMetricsSuite(const SuiteOptions& options, MeasurementSink& sink) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ScratchDir> scratch,
+                   ScratchDir::Create(options.data_dir, "metrics-"));
+  for (const std::string& backend : options.backends) {
+    RETURN_IF_ERROR(MeasureBackend(options, *scratch, backend, sink));
+  }
+  return Status::OK();
+}
+
+}  // namespace ringlog::bench
