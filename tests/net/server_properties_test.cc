@@ -139,8 +139,9 @@ TEST_F(ServerPropertiesTest, EveryServeFlagWithAKafkaEquivalentIsMapped) {
   std::set<std::string> mapped;
   for (const ServerPropertyMapping& m : ServerPropertyMappings())
     mapped.insert(std::string(m.flag));
-  const std::set<std::string> ringlog_only = {"backend", "config", "controlled_shutdown_timeout_ms",
-                                              "flush_on_acks_all", "zero_copy"};
+  const std::set<std::string> ringlog_only = {
+      "backend",           "config",         "controlled_shutdown_timeout_ms",
+      "flush_on_acks_all", "metrics_listen", "zero_copy"};
   for (const gflags::CommandLineFlagInfo& flag : ServeFlags()) {
     EXPECT_TRUE(mapped.contains(flag.name) || ringlog_only.contains(flag.name))
         << "--" << flag.name << " has no server.properties key";
