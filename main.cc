@@ -16,6 +16,7 @@
 #include "net/broker/serve_command.h"
 #include "net/broker/serve_flags.h"
 #include "net/broker/server_properties.h"
+#include "net/cli/dump_log_command.h"
 #include "net/cli/reassign_command.h"
 
 DECLARE_bool(help);  // gflags' own
@@ -32,6 +33,7 @@ constexpr char kUsage[] =
     "  serve     run the broker\n"
     "  bench     run benchmark suites: ringlog bench <suite>|all\n"
     "  reassign  move partitions between a cluster's brokers (grow it online)\n"
+    "  dump-log  print the record batches of segment files, offline\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -70,6 +72,11 @@ int RunReassign(int argc, char** argv) {
   return ringlog::RunReassign(ringlog::ReassignOptionsFromFlags());
 }
 
+int RunDumpLog(int argc, char** argv) {
+  return ringlog::RunDumpLog(
+      ringlog::DumpLogOptionsFromFlags(std::vector<std::string>(argv + 2, argv + argc)));
+}
+
 std::string ServeUsage() {
   return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
 }
@@ -92,6 +99,7 @@ const std::vector<Command>& Commands() {
       {"serve", ServeUsage, ringlog::ServeFlags, RunServe},
       {"bench", BenchUsage, ringlog::bench::BenchFlags, RunBench},
       {"reassign", ringlog::ReassignUsage, ringlog::ReassignFlags, RunReassign},
+      {"dump-log", ringlog::DumpLogUsage, ringlog::DumpLogFlags, RunDumpLog},
   };
   return commands;
 }

@@ -1,0 +1,107 @@
+"""The operator commands of `ringlog` (issue 18, the CLI) against the real binary: each
+command's output, exit codes and errors. dump-log reads segment files the test had a broker
+write (uring backend only: RocksDB keeps no segment files)."""
+
+import os
+import subprocess
+import unittest
+
+from confluent_kafka import Producer
+
+from ringlog_fixture import BACKEND, BINARY, Broker
+
+
+def run(*args, timeout=30):
+    return subprocess.run([BINARY] + list(args), capture_output=True, timeout=timeout, text=True)
+
+
+def segment_of(data_dir, topic, partition=0):
+    return os.path.join(data_dir, "%s-%d" % (topic, partition), "%020d.log" % 0)
+
+
+@unittest.skipUnless(BACKEND == "uring", "dump-log reads the uring backend's segment files")
+class DumpLogTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # A transaction (3 records with headers, then its commit marker) and a plain record,
+        # written by a broker that is then stopped: dump-log works on the data dir offline.
+        cls.broker = Broker(backend="uring").start()
+        txn = Producer({"bootstrap.servers": cls.broker.bootstrap, "transactional.id": "dl"})
+        txn.init_transactions(20)
+        txn.begin_transaction()
+        for i in range(3):
+            txn.produce("dump", key=b"k%d" % i, value=b"v%d" % i, headers=[("h", b"x")],
+                        partition=0)
+        txn.commit_transaction(20)
+        plain = Producer({"bootstrap.servers": cls.broker.bootstrap})
+        plain.produce("dump", value=b"plain", partition=0)
+        assert plain.flush(20) == 0
+        cls.broker.stop()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.broker.close()
+
+    def test_batches_of_a_segment(self):
+        result = run("dump-log", segment_of(self.broker.data_dir, "dump"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = [l for l in result.stdout.splitlines() if l.startswith("baseOffset:")]
+        self.assertEqual(len(lines), 3, result.stdout)
+        self.assertIn("baseOffset: 0 lastOffset: 2 count: 3 baseSequence: 0 lastSequence: 2",
+                      lines[0])
+        self.assertIn("isTransactional: true isControl: false position: 0", lines[0])
+        self.assertIn("baseOffset: 3 lastOffset: 3", lines[1])
+        self.assertIn("isControl: true", lines[1])
+        self.assertIn("| endTxnMarker: COMMIT", result.stdout)
+        self.assertIn("producerId: -1 producerEpoch: -1", lines[2])
+        for line in lines:
+            self.assertIn("isvalid: true", line)
+        self.assertNotIn("payload:", result.stdout)
+        self.assertIn("Summary: 3 batches, 5 records, 0 bad CRC", result.stdout)
+
+    def test_records_with_print_data_log(self):
+        result = run("dump-log", "--print_data_log", os.path.join(self.broker.data_dir, "dump-0"))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("key: k1 payload: v1 headers: h=x", result.stdout)
+        self.assertIn("key: null payload: plain", result.stdout)
+
+    def test_a_whole_data_dir(self):
+        result = run("dump-log", self.broker.data_dir)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Dumping " + segment_of(self.broker.data_dir, "dump"), result.stdout)
+        self.assertIn("__transaction_state-", result.stdout)  # every partition's segments
+
+    def test_a_bad_crc_and_a_torn_tail_are_reported(self):
+        with open(segment_of(self.broker.data_dir, "dump"), "rb") as f:
+            data = bytearray(f.read())
+        damaged_dir = self.broker.data_dir + "-damaged"
+        os.makedirs(damaged_dir)
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", damaged_dir]))
+        flipped = bytearray(data)
+        flipped[100] ^= 0xFF  # inside the first batch's records: its CRC no longer matches
+        with open(os.path.join(damaged_dir, "%020d.log" % 0), "wb") as f:
+            f.write(flipped)
+        with open(os.path.join(damaged_dir, "%020d.log" % 1), "wb") as f:
+            f.write(data[:-10])  # the last batch cut short
+        result = run("dump-log", damaged_dir)
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("isvalid: false", result.stdout)
+        self.assertIn("1 bad CRC", result.stdout)
+        self.assertIn("runs past the end of the file", result.stdout)
+        self.assertIn("bad CRC", result.stderr)
+
+    def test_usage_errors(self):
+        result = run("dump-log")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("name a segment file", result.stderr)
+        result = run("dump-log", "/nonexistent/ringlog")
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("no such file", result.stderr)
+        result = run("dump-log", "--help")
+        self.assertEqual(result.returncode, 0)
+        self.assertIn("usage: ringlog dump-log", result.stdout)
+        self.assertIn("print_data_log", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
