@@ -18,6 +18,7 @@
 #include "net/broker/server_properties.h"
 #include "net/cli/dump_log_command.h"
 #include "net/cli/reassign_command.h"
+#include "net/cli/topics_command.h"
 
 DECLARE_bool(help);  // gflags' own
 DECLARE_bool(helpshort);
@@ -34,6 +35,7 @@ constexpr char kUsage[] =
     "  bench     run benchmark suites: ringlog bench <suite>|all\n"
     "  reassign  move partitions between a cluster's brokers (grow it online)\n"
     "  dump-log  print the record batches of segment files, offline\n"
+    "  topics    list, describe, create, delete and alter topics\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -77,6 +79,22 @@ int RunDumpLog(int argc, char** argv) {
       ringlog::DumpLogOptionsFromFlags(std::vector<std::string>(argv + 2, argv + argc)));
 }
 
+// `ringlog <command> <action>`: the action and nothing after it.
+int RunWithAction(int argc, char** argv, int (*run)(std::string action)) {
+  if (argc > 3) {
+    std::fprintf(stderr, "ringlog %s: unexpected argument '%s' (flags start with --)\n", argv[1],
+                 argv[3]);
+    return 2;
+  }
+  return run(argc > 2 ? argv[2] : "");
+}
+
+int RunTopics(int argc, char** argv) {
+  return RunWithAction(argc, argv, [](std::string action) {
+    return ringlog::RunTopics(ringlog::TopicsOptionsFromFlags(std::move(action)));
+  });
+}
+
 std::string ServeUsage() {
   return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
 }
@@ -100,6 +118,7 @@ const std::vector<Command>& Commands() {
       {"bench", BenchUsage, ringlog::bench::BenchFlags, RunBench},
       {"reassign", ringlog::ReassignUsage, ringlog::ReassignFlags, RunReassign},
       {"dump-log", ringlog::DumpLogUsage, ringlog::DumpLogFlags, RunDumpLog},
+      {"topics", ringlog::TopicsUsage, ringlog::TopicsFlags, RunTopics},
   };
   return commands;
 }

@@ -4,11 +4,12 @@ write (uring backend only: RocksDB keeps no segment files)."""
 
 import os
 import subprocess
+import time
 import unittest
 
 from confluent_kafka import Producer
 
-from ringlog_fixture import BACKEND, BINARY, Broker
+from ringlog_fixture import BACKEND, BINARY, Broker, BrokerTestCase
 
 
 def run(*args, timeout=30):
@@ -36,6 +37,7 @@ class DumpLogTest(unittest.TestCase):
         plain = Producer({"bootstrap.servers": cls.broker.bootstrap})
         plain.produce("dump", value=b"plain", partition=0)
         assert plain.flush(20) == 0
+        del txn, plain  # closed before the broker stops: no reconnect noise
         cls.broker.stop()
 
     @classmethod
@@ -101,6 +103,60 @@ class DumpLogTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0)
         self.assertIn("usage: ringlog dump-log", result.stdout)
         self.assertIn("print_data_log", result.stdout)
+
+
+class TopicsTest(BrokerTestCase):
+    def topics(self, *args, expect=0):
+        result = run("topics", *args, "--bootstrap_server=" + self.broker.bootstrap)
+        self.assertEqual(result.returncode, expect, result.stdout + result.stderr)
+        return result
+
+    def test_create_describe_alter_delete(self):
+        self.topics("create", "--topic=orders", "--partitions=3", "--configs=retention.ms=60000")
+        self.assertIn("orders", self.topics("list").stdout.split())
+        text = self.topics("describe", "--topic=orders").stdout
+        self.assertIn("Topic: orders\tPartitionCount: 3\tReplicationFactor: 1", text)
+        self.assertIn("Configs: retention.ms=60000", text)
+        self.assertEqual(text.count("\tTopic: orders\tPartition: "), 3)
+        self.assertIn("Partition: 2\tLeader: ", text)
+
+        self.topics("alter", "--topic=orders", "--partitions=5", "--configs=segment.bytes=1048576",
+                    "--delete_configs=retention.ms")
+        text = self.topics("describe", "--topic=orders").stdout
+        self.assertIn("PartitionCount: 5", text)
+        self.assertIn("Configs: segment.bytes=1048576", text)
+        self.assertNotIn("retention.ms", text)
+
+        self.assertIn("deleted topic orders", self.topics("delete", "--topic=orders").stdout)
+        deadline = time.time() + 10
+        while "orders" in self.topics("list").stdout.split() and time.time() < deadline:
+            time.sleep(0.1)
+        self.assertNotIn("orders", self.topics("list").stdout.split())
+        # describe must not create it again (a metadata request naming it would).
+        result = self.topics("describe", "--topic=orders", expect=1)
+        self.assertIn("orders: no such topic", result.stderr)
+
+    def test_errors(self):
+        self.topics("create", "--topic=twice")
+        result = self.topics("create", "--topic=twice", expect=1)
+        self.assertIn("TOPIC_ALREADY_EXISTS", result.stderr)
+        result = self.topics("alter", "--topic=missing", "--partitions=3", expect=1)
+        self.assertIn("missing", result.stderr)
+        result = self.topics("alter", "--topic=twice", "--partitions=1", expect=1)  # fewer
+        self.assertIn("twice", result.stderr)
+        self.assertIn("needs --topic", self.topics("create", expect=2).stderr)
+        self.assertIn("unknown action 'frob'", self.topics("frob", expect=2).stderr)
+        self.assertIn("not key=value", self.topics("create", "--topic=x", "--configs=a",
+                                                   expect=2).stderr)
+        result = run("topics", "list", "--bootstrap_server=127.0.0.1:1", "--request_timeout_ms=2000")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("ringlog topics:", result.stderr)
+        result = run("topics", "--help")
+        self.assertEqual(result.returncode, 0)
+        for flag in ("-topic", "-partitions", "-replication_factor", "-configs",
+                     "-delete_configs", "-bootstrap_server"):
+            self.assertIn(flag, result.stdout)
+        self.assertNotIn("-listen", result.stdout)
 
 
 if __name__ == "__main__":
