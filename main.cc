@@ -17,6 +17,7 @@
 #include "net/broker/serve_flags.h"
 #include "net/broker/server_properties.h"
 #include "net/cli/dump_log_command.h"
+#include "net/cli/groups_command.h"
 #include "net/cli/reassign_command.h"
 #include "net/cli/topics_command.h"
 
@@ -36,6 +37,7 @@ constexpr char kUsage[] =
     "  reassign  move partitions between a cluster's brokers (grow it online)\n"
     "  dump-log  print the record batches of segment files, offline\n"
     "  topics    list, describe, create, delete and alter topics\n"
+    "  groups    list, describe (with lag), delete consumer groups, reset their offsets\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -95,6 +97,12 @@ int RunTopics(int argc, char** argv) {
   });
 }
 
+int RunGroups(int argc, char** argv) {
+  return RunWithAction(argc, argv, [](std::string action) {
+    return ringlog::RunGroups(ringlog::GroupsOptionsFromFlags(std::move(action)));
+  });
+}
+
 std::string ServeUsage() {
   return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
 }
@@ -119,6 +127,7 @@ const std::vector<Command>& Commands() {
       {"reassign", ringlog::ReassignUsage, ringlog::ReassignFlags, RunReassign},
       {"dump-log", ringlog::DumpLogUsage, ringlog::DumpLogFlags, RunDumpLog},
       {"topics", ringlog::TopicsUsage, ringlog::TopicsFlags, RunTopics},
+      {"groups", ringlog::GroupsUsage, ringlog::GroupsFlags, RunGroups},
   };
   return commands;
 }

@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from ringlog_fixture import BACKEND, BINARY, Broker, BrokerTestCase
 
@@ -157,6 +157,143 @@ class TopicsTest(BrokerTestCase):
                      "-delete_configs", "-bootstrap_server"):
             self.assertIn(flag, result.stdout)
         self.assertNotIn("-listen", result.stdout)
+
+
+class GroupsTest(BrokerTestCase):
+    def groups(self, *args, expect=0):
+        result = run("groups", *args, "--bootstrap_server=" + self.broker.bootstrap)
+        self.assertEqual(result.returncode, expect, result.stdout + result.stderr)
+        return result
+
+    def consumer(self, group):
+        consumer = Consumer({"bootstrap.servers": self.broker.bootstrap, "group.id": group,
+                             "auto.offset.reset": "earliest", "enable.auto.commit": False})
+        self.addCleanup(consumer.close)
+        return consumer
+
+    def produce(self, topic, count, partitions, timestamps=None):
+        producer = Producer({"bootstrap.servers": self.broker.bootstrap})
+        for i in range(count):
+            producer.produce(topic, value=b"v%d" % i, partition=i % partitions,
+                             timestamp=timestamps[i] if timestamps else 0)
+        self.assertEqual(producer.flush(20), 0)
+
+    def consume_and_commit(self, consumer, topic, count):
+        consumer.subscribe([topic])
+        got = []
+        deadline = time.time() + 30
+        while len(got) < count and time.time() < deadline:
+            message = consumer.poll(0.5)
+            if message is not None and not message.error():
+                got.append(message)
+        self.assertEqual(len(got), count)
+        consumer.commit(asynchronous=False)
+        return got
+
+    def committed(self, group, topic, partitions):
+        consumer = Consumer({"bootstrap.servers": self.broker.bootstrap, "group.id": group})
+        try:
+            tps = consumer.committed([TopicPartition(topic, p) for p in range(partitions)], 20)
+            return {tp.partition: tp.offset for tp in tps}
+        finally:
+            consumer.close()
+
+    def table(self, text, columns):
+        """describe's rows by partition (the third column)."""
+        rows = {}
+        for line in text.splitlines():
+            fields = line.split()
+            if len(fields) >= columns and fields[2].isdigit():
+                rows[int(fields[2])] = fields
+        return rows
+
+    def test_describe_shows_lag_and_reset_offsets_moves_the_group(self):
+        created = run("topics", "create", "--topic=lagged", "--partitions=2",
+                      "--bootstrap_server=" + self.broker.bootstrap)
+        self.assertEqual(created.returncode, 0, created.stderr)
+        self.produce("lagged", 10, 2)
+        consumer = self.consumer("lag-group")
+        self.consume_and_commit(consumer, "lagged", 6)
+
+        # Active: describe names the owner; reset-offsets is refused as Kafka refuses it.
+        text = self.groups("describe", "--group=lag-group").stdout
+        self.assertIn("State: Stable", text)
+        result = self.groups("reset-offsets", "--group=lag-group", "--topic=lagged",
+                             "--to_earliest", "--execute", expect=1)
+        self.assertIn("can only be reset if the group 'lag-group' is inactive", result.stderr)
+        consumer.close()
+
+        committed = self.committed("lag-group", "lagged", 2)
+        rows = self.table(self.groups("describe", "--group=lag-group").stdout, 6)
+        self.assertEqual(sorted(rows), [0, 1])
+        for partition, fields in rows.items():
+            current, end, lag = int(fields[3]), int(fields[4]), int(fields[5])
+            self.assertEqual(current, committed[partition])
+            self.assertEqual(end, 5)  # the high watermark: 10 records over 2 partitions
+            self.assertEqual(lag, end - current)
+        self.assertIn("lag-group", self.groups("list").stdout.split())
+
+        # Dry run: nothing moves.
+        text = self.groups("reset-offsets", "--group=lag-group", "--topic=lagged",
+                           "--to_earliest").stdout
+        self.assertIn("dry run", text)
+        self.assertEqual(self.committed("lag-group", "lagged", 2), committed)
+
+        self.groups("reset-offsets", "--group=lag-group", "--topic=lagged", "--to_offset=3",
+                    "--execute")
+        self.assertEqual(self.committed("lag-group", "lagged", 2), {0: 3, 1: 3})
+        self.groups("reset-offsets", "--group=lag-group", "--topic=lagged", "--to_latest",
+                    "--execute")
+        self.assertEqual(self.committed("lag-group", "lagged", 2), {0: 5, 1: 5})
+        self.groups("reset-offsets", "--group=lag-group", "--topic=lagged", "--to_offset=99",
+                    "--execute")  # clamped to the high watermark
+        self.assertEqual(self.committed("lag-group", "lagged", 2), {0: 5, 1: 5})
+        self.groups("reset-offsets", "--group=lag-group", "--to_earliest", "--execute")
+        self.assertEqual(self.committed("lag-group", "lagged", 2), {0: 0, 1: 0})
+
+        # The group really moved: its next member reads everything again.
+        again = self.consumer("lag-group")
+        self.assertEqual(len(self.consume_and_commit(again, "lagged", 10)), 10)
+        again.close()
+
+        self.assertIn("deleted group lag-group",
+                      self.groups("delete", "--group=lag-group").stdout)
+        self.assertNotIn("lag-group", self.groups("list").stdout.split())
+        self.assertIn("does not exist", self.groups("describe", "--group=lag-group",
+                                                    expect=1).stderr)
+
+    def test_reset_to_datetime(self):
+        run("topics", "create", "--topic=timed", "--partitions=1",
+            "--bootstrap_server=" + self.broker.bootstrap)
+        base = 1_700_000_000_000
+        self.produce("timed", 5, 1, timestamps=[base + 1000 * i for i in range(5)])
+        consumer = self.consumer("timed-group")
+        self.consume_and_commit(consumer, "timed", 5)
+        consumer.close()
+        # 2023-11-14T22:13:22Z is base + 2000 ms: the record at offset 2.
+        self.groups("reset-offsets", "--group=timed-group", "--topic=timed",
+                    "--to_datetime=2023-11-14T22:13:22.000Z", "--execute")
+        self.assertEqual(self.committed("timed-group", "timed", 1), {0: 2})
+        self.groups("reset-offsets", "--group=timed-group", "--topic=timed",
+                    "--to_datetime=%d" % (base + 3500), "--execute")
+        self.assertEqual(self.committed("timed-group", "timed", 1), {0: 4})
+        self.groups("reset-offsets", "--group=timed-group", "--topic=timed",
+                    "--to_datetime=2099-01-01T00:00:00", "--execute")
+        self.assertEqual(self.committed("timed-group", "timed", 1), {0: 5})
+
+    def test_usage_errors(self):
+        self.assertIn("needs --group", self.groups("describe", expect=2).stderr)
+        self.assertIn("needs one of", self.groups("reset-offsets", "--group=g", expect=2).stderr)
+        self.assertIn("needs one of", self.groups("reset-offsets", "--group=g", "--to_latest",
+                                                  "--to_earliest", expect=2).stderr)
+        self.assertIn("is not YYYY", self.groups("reset-offsets", "--group=g",
+                                                 "--to_datetime=yesterday", expect=2).stderr)
+        self.assertIn("unknown action", self.groups("frob", expect=2).stderr)
+        result = run("groups", "--help")
+        self.assertEqual(result.returncode, 0)
+        for flag in ("-group", "-to_earliest", "-to_latest", "-to_offset", "-to_datetime",
+                     "-dry_run", "-execute", "-topic"):
+            self.assertIn(flag, result.stdout)
 
 
 if __name__ == "__main__":
