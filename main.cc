@@ -16,6 +16,7 @@
 #include "net/broker/serve_command.h"
 #include "net/broker/serve_flags.h"
 #include "net/broker/server_properties.h"
+#include "net/cli/cluster_command.h"
 #include "net/cli/dump_log_command.h"
 #include "net/cli/groups_command.h"
 #include "net/cli/reassign_command.h"
@@ -38,6 +39,7 @@ constexpr char kUsage[] =
     "  dump-log  print the record batches of segment files, offline\n"
     "  topics    list, describe, create, delete and alter topics\n"
     "  groups    list, describe (with lag), delete consumer groups, reset their offsets\n"
+    "  cluster   the brokers, the controller, under-replicated and offline partitions\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -103,6 +105,15 @@ int RunGroups(int argc, char** argv) {
   });
 }
 
+int RunCluster(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "ringlog cluster: unexpected argument '%s' (flags start with --)\n",
+                 argv[2]);
+    return 2;
+  }
+  return ringlog::RunCluster(ringlog::ClusterOptionsFromFlags());
+}
+
 std::string ServeUsage() {
   return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
 }
@@ -128,6 +139,7 @@ const std::vector<Command>& Commands() {
       {"dump-log", ringlog::DumpLogUsage, ringlog::DumpLogFlags, RunDumpLog},
       {"topics", ringlog::TopicsUsage, ringlog::TopicsFlags, RunTopics},
       {"groups", ringlog::GroupsUsage, ringlog::GroupsFlags, RunGroups},
+      {"cluster", ringlog::ClusterUsage, ringlog::ClusterFlags, RunCluster},
   };
   return commands;
 }

@@ -296,5 +296,27 @@ class GroupsTest(BrokerTestCase):
             self.assertIn(flag, result.stdout)
 
 
+class ClusterCommandTest(BrokerTestCase):
+    def test_brokers_and_controller(self):
+        result = run("cluster", "--bootstrap_server=" + self.broker.bootstrap)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("Controller: ", result.stdout)
+        for broker in self.brokers:
+            self.assertRegex(result.stdout, r"\n\d+ +127\.0\.0\.1 +%d " % broker.port)
+        self.assertIn("controller", result.stdout.split("ROLE", 1)[1])
+        self.assertIn("Under-replicated partitions: 0", result.stdout)
+        self.assertIn("Offline partitions: 0", result.stdout)
+
+    def test_errors(self):
+        result = run("cluster", "--bootstrap_server=127.0.0.1:1", "--request_timeout_ms=2000")
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("ringlog cluster: 127.0.0.1:1", result.stderr)
+        self.assertEqual(run("cluster", "--bootstrap_server=nonsense").returncode, 2)
+        self.assertEqual(run("cluster", "extra").returncode, 2)
+        result = run("cluster", "--group=g")  # a flag of another command
+        self.assertEqual(result.returncode, 2)
+        self.assertIn("--group is a flag of groups", result.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
