@@ -17,8 +17,10 @@
 #include "net/broker/serve_flags.h"
 #include "net/broker/server_properties.h"
 #include "net/cli/cluster_command.h"
+#include "net/cli/consume_command.h"
 #include "net/cli/dump_log_command.h"
 #include "net/cli/groups_command.h"
+#include "net/cli/produce_command.h"
 #include "net/cli/reassign_command.h"
 #include "net/cli/topics_command.h"
 
@@ -40,6 +42,8 @@ constexpr char kUsage[] =
     "  topics    list, describe, create, delete and alter topics\n"
     "  groups    list, describe (with lag), delete consumer groups, reset their offsets\n"
     "  cluster   the brokers, the controller, under-replicated and offline partitions\n"
+    "  produce   write the lines of stdin as records\n"
+    "  consume   print records with their keys, headers and timestamps\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -105,13 +109,25 @@ int RunGroups(int argc, char** argv) {
   });
 }
 
+// A command that takes flags only.
+bool NoArguments(int argc, char** argv) {
+  if (argc == 2) return true;
+  std::fprintf(stderr, "ringlog %s: unexpected argument '%s' (flags start with --)\n", argv[1],
+               argv[2]);
+  return false;
+}
+
 int RunCluster(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "ringlog cluster: unexpected argument '%s' (flags start with --)\n",
-                 argv[2]);
-    return 2;
-  }
-  return ringlog::RunCluster(ringlog::ClusterOptionsFromFlags());
+  return NoArguments(argc, argv) ? ringlog::RunCluster(ringlog::ClusterOptionsFromFlags()) : 2;
+}
+
+int RunProduce(int argc, char** argv) {
+  return NoArguments(argc, argv) ? ringlog::RunProduce(ringlog::ProduceOptionsFromFlags(), stdin)
+                                 : 2;
+}
+
+int RunConsume(int argc, char** argv) {
+  return NoArguments(argc, argv) ? ringlog::RunConsume(ringlog::ConsumeOptionsFromFlags()) : 2;
 }
 
 std::string ServeUsage() {
@@ -140,6 +156,8 @@ const std::vector<Command>& Commands() {
       {"topics", ringlog::TopicsUsage, ringlog::TopicsFlags, RunTopics},
       {"groups", ringlog::GroupsUsage, ringlog::GroupsFlags, RunGroups},
       {"cluster", ringlog::ClusterUsage, ringlog::ClusterFlags, RunCluster},
+      {"produce", ringlog::ProduceUsage, ringlog::ProduceFlags, RunProduce},
+      {"consume", ringlog::ConsumeUsage, ringlog::ConsumeFlags, RunConsume},
   };
   return commands;
 }

@@ -7,7 +7,7 @@ namespace ringlog {
 Result<std::unique_ptr<RdKafkaClient>> RdKafkaClient::Create(
     rd_kafka_type_t type, const std::string& bootstrap_servers,
     const std::vector<std::pair<std::string, std::string>>& settings,
-    std::chrono::milliseconds timeout) {
+    std::chrono::milliseconds timeout, const std::function<void(rd_kafka_conf_t*)>& configure) {
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   std::vector<std::pair<std::string, std::string>> all = {
@@ -22,6 +22,7 @@ Result<std::unique_ptr<RdKafkaClient>> RdKafkaClient::Create(
       return Status::InvalidArgument(name + "=" + value + ": " + error);
     }
   }
+  if (configure) configure(conf);
   rd_kafka_t* rk = rd_kafka_new(type, conf, error, sizeof error);  // owns conf on success
   if (rk == nullptr) {
     rd_kafka_conf_destroy(conf);

@@ -34,11 +34,13 @@ using RdKafkaMetadata = std::unique_ptr<const rd_kafka_metadata_t, RdKafkaMetada
 class RdKafkaClient {
  public:
   // A handle of `type` connected (lazily, as librdkafka does) to `bootstrap_servers`, with
-  // `settings` (librdkafka property names) on top. InvalidArgument for a bad setting.
+  // `settings` (librdkafka property names) on top and `configure` run on the configuration
+  // last (callbacks). InvalidArgument for a bad setting.
   static Result<std::unique_ptr<RdKafkaClient>> Create(
       rd_kafka_type_t type, const std::string& bootstrap_servers,
       const std::vector<std::pair<std::string, std::string>>& settings,
-      std::chrono::milliseconds timeout);
+      std::chrono::milliseconds timeout,
+      const std::function<void(rd_kafka_conf_t*)>& configure = nullptr);
   ~RdKafkaClient();
   RdKafkaClient(const RdKafkaClient&) = delete;
   RdKafkaClient& operator=(const RdKafkaClient&) = delete;

@@ -318,5 +318,81 @@ class ClusterCommandTest(BrokerTestCase):
         self.assertIn("--group is a flag of groups", result.stderr)
 
 
+class ProduceConsumeTest(BrokerTestCase):
+    def cli(self, *args, data=None, expect=0):
+        result = subprocess.run([BINARY] + list(args) + ["--bootstrap_server=" + self.broker.bootstrap],
+                                input=data, capture_output=True, timeout=60, text=True)
+        self.assertEqual(result.returncode, expect, result.stdout + result.stderr)
+        return result
+
+    def records(self, text):
+        """consume's lines as dicts of their tab-separated fields."""
+        return [dict(field.split(": ", 1) for field in line.split("\t"))
+                for line in text.splitlines()]
+
+    def test_produce_then_consume_with_keys_headers_timestamps(self):
+        self.cli("topics", "create", "--topic=lines", "--partitions=1")
+        result = self.cli("produce", "--topic=lines", "--key_separator=:", "--headers=a=1,b=2",
+                          data="k1:v1\nk2:v2\nno key\n")
+        self.assertIn("3 records written", result.stderr)
+        records = self.records(self.cli("consume", "--topic=lines", "--from_beginning",
+                                        "-n", "3").stdout)
+        self.assertEqual([(r["Offset"], r["Key"], r["Value"]) for r in records],
+                         [("0", "k1", "v1"), ("1", "k2", "v2"), ("2", "null", "no key")])
+        for r in records:
+            self.assertEqual(r["Headers"], "a=1,b=2")
+            self.assertEqual(r["Partition"], "0")
+            self.assertGreater(int(r["CreateTime"]), 1_600_000_000_000)
+
+        # -n stops early; --timeout_ms stops when nothing more comes.
+        self.assertEqual(len(self.records(self.cli("consume", "--topic=lines", "--from_beginning",
+                                                   "-n", "1").stdout)), 1)
+        self.assertEqual(len(self.records(self.cli("consume", "--topic=lines", "--from_beginning",
+                                                   "--timeout_ms=1500").stdout)), 3)
+
+    def test_consume_in_a_group_commits_what_it_printed(self):
+        self.cli("topics", "create", "--topic=grouped", "--partitions=1")
+        self.cli("produce", "--topic=grouped", data="".join("r%d\n" % i for i in range(5)))
+        first = self.records(self.cli("consume", "--topic=grouped", "--group=cli-group",
+                                      "--from_beginning", "-n", "2").stdout)
+        self.assertEqual([r["Value"] for r in first], ["r0", "r1"])
+        describe = self.cli("groups", "describe", "--group=cli-group").stdout
+        self.assertRegex(describe, r"cli-group +grouped +0 +2 +5 +3 ")
+        rest = self.records(self.cli("consume", "--topic=grouped", "--group=cli-group",
+                                     "--timeout_ms=3000").stdout)
+        self.assertEqual([r["Value"] for r in rest], ["r2", "r3", "r4"])
+
+    def test_without_from_beginning_only_new_records(self):
+        self.cli("topics", "create", "--topic=tail", "--partitions=1")
+        self.cli("produce", "--topic=tail", data="old\n")
+        consumer = subprocess.Popen(
+            [BINARY, "consume", "--topic=tail", "-n", "1", "--bootstrap_server=" + self.broker.bootstrap],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.addCleanup(consumer.kill)
+        deadline = time.time() + 30
+        i = 0
+        while consumer.poll() is None and time.time() < deadline:
+            self.cli("produce", "--topic=tail", data="new%d\n" % i)
+            i += 1
+            time.sleep(0.5)
+        out, err = consumer.communicate(timeout=10)
+        self.assertEqual(consumer.returncode, 0, err)
+        self.assertTrue(self.records(out)[0]["Value"].startswith("new"), out)
+
+    def test_errors(self):
+        self.assertIn("needs --topic", self.cli("produce", data="x\n", expect=2).stderr)
+        self.assertIn("needs --topic", self.cli("consume", expect=2).stderr)
+        self.assertIn("no such topic", self.cli("consume", "--topic=absent", "--timeout_ms=1000",
+                                                expect=1).stderr)
+        self.assertIn("not key=value", self.cli("produce", "--topic=t", "--headers=x",
+                                                data="x\n", expect=2).stderr)
+        for command, flags in (("produce", ("-key_separator", "-headers", "-partition", "-acks")),
+                               ("consume", ("-from_beginning", "-n", "-timeout_ms", "-group"))):
+            result = run(command, "--help")
+            self.assertEqual(result.returncode, 0)
+            for flag in flags:
+                self.assertIn(flag, result.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
