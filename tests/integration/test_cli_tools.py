@@ -160,6 +160,8 @@ class TopicsTest(BrokerTestCase):
 
 
 class GroupsTest(BrokerTestCase):
+    BROKER_ARGS = ("--group_initial_rebalance_delay_ms=0",)
+
     def groups(self, *args, expect=0):
         result = run("groups", *args, "--bootstrap_server=" + self.broker.bootstrap)
         self.assertEqual(result.returncode, expect, result.stdout + result.stderr)
@@ -319,6 +321,8 @@ class ClusterCommandTest(BrokerTestCase):
 
 
 class ProduceConsumeTest(BrokerTestCase):
+    BROKER_ARGS = ("--group_initial_rebalance_delay_ms=0",)
+
     def cli(self, *args, data=None, expect=0):
         result = subprocess.run([BINARY] + list(args) + ["--bootstrap_server=" + self.broker.bootstrap],
                                 input=data, capture_output=True, timeout=60, text=True)
