@@ -9,7 +9,7 @@ import unittest
 
 from confluent_kafka import Consumer, Producer, TopicPartition
 
-from ringlog_fixture import BACKEND, BINARY, Broker, BrokerTestCase
+from ringlog_fixture import BACKEND, BINARY, CLUSTER_SIZE, Broker, BrokerTestCase
 
 
 def run(*args, timeout=30):
@@ -20,7 +20,8 @@ def segment_of(data_dir, topic, partition=0):
     return os.path.join(data_dir, "%s-%d" % (topic, partition), "%020d.log" % 0)
 
 
-@unittest.skipUnless(BACKEND == "uring", "dump-log reads the uring backend's segment files")
+@unittest.skipUnless(BACKEND == "uring" and not CLUSTER_SIZE,
+                     "dump-log reads the uring backend's segment files (of its own broker)")
 class DumpLogTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -299,6 +300,8 @@ class GroupsTest(BrokerTestCase):
 
 
 class ClusterCommandTest(BrokerTestCase):
+    BROKER_ARGS = ("--replica_lag_time_max_ms=1000",)
+
     def test_brokers_and_controller(self):
         result = run("cluster", "--bootstrap_server=" + self.broker.bootstrap)
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -308,6 +311,30 @@ class ClusterCommandTest(BrokerTestCase):
         self.assertIn("controller", result.stdout.split("ROLE", 1)[1])
         self.assertIn("Under-replicated partitions: 0", result.stdout)
         self.assertIn("Offline partitions: 0", result.stdout)
+
+    @unittest.skipUnless(CLUSTER_SIZE >= 3, "needs a cluster")
+    def test_under_replicated_partitions(self):
+        created = run("topics", "create", "--topic=replicated", "--partitions=2",
+                      "--replication_factor=3", "--bootstrap_server=" + self.broker.bootstrap)
+        self.assertEqual(created.returncode, 0, created.stderr)
+        # Neither the broker asked nor the controller, which shrinks the ISRs.
+        controller = self.cluster.controller_id()
+        frozen = next(i for i in self.cluster.ids
+                      if i != controller and self.cluster.broker(i) is not self.broker)
+        self.cluster.pause(frozen)  # SIGSTOP: it stops fetching and drops out of the ISRs
+        self.addCleanup(self.cluster.resume, frozen)
+        deadline = time.time() + 40
+        text = ""
+        while time.time() < deadline:
+            text = run("cluster", "--bootstrap_server=" + self.broker.bootstrap).stdout
+            if "Under-replicated partitions: 0" not in text and "replicated\t" in text:
+                break
+            time.sleep(0.5)
+        self.assertRegex(text, r"Under-replicated partitions: [1-9]")
+        listed = text.split("Under-replicated", 1)[1].split("Offline", 1)[0]
+        self.assertRegex(listed, r"\treplicated\t[01]\tLeader: \d+\tReplicas: ")
+        for line in listed.splitlines()[1:]:  # the frozen broker is out of every listed ISR
+            self.assertNotIn(str(frozen), line.split("Isr: ")[1].split(","))
 
     def test_errors(self):
         result = run("cluster", "--bootstrap_server=127.0.0.1:1", "--request_timeout_ms=2000")
