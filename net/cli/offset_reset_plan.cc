@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 
 namespace ringlog {
@@ -13,7 +14,7 @@ Result<int64_t> ParseDatetime(const std::string& text) {
   std::tm time{};
   const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &time);
   int millis = 0;
-  if (rest != nullptr && *rest == '.') {
+  if (rest != nullptr && *rest == '.' && std::strlen(rest) >= 4) {
     auto [millis_end, millis_error] = std::from_chars(rest + 1, rest + 4, millis);
     rest = millis_error == std::errc() && millis_end == rest + 4 ? millis_end : nullptr;
   }
