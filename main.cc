@@ -16,7 +16,13 @@
 #include "net/broker/serve_command.h"
 #include "net/broker/serve_flags.h"
 #include "net/broker/server_properties.h"
+#include "net/cli/cluster_command.h"
+#include "net/cli/consume_command.h"
+#include "net/cli/dump_log_command.h"
+#include "net/cli/groups_command.h"
+#include "net/cli/produce_command.h"
 #include "net/cli/reassign_command.h"
+#include "net/cli/topics_command.h"
 
 DECLARE_bool(help);  // gflags' own
 DECLARE_bool(helpshort);
@@ -32,6 +38,12 @@ constexpr char kUsage[] =
     "  serve     run the broker\n"
     "  bench     run benchmark suites: ringlog bench <suite>|all\n"
     "  reassign  move partitions between a cluster's brokers (grow it online)\n"
+    "  dump-log  print the record batches of segment files, offline\n"
+    "  topics    list, describe, create, delete and alter topics\n"
+    "  groups    list, describe (with lag), delete consumer groups, reset their offsets\n"
+    "  cluster   the brokers, the controller, under-replicated and offline partitions\n"
+    "  produce   write the lines of stdin as records\n"
+    "  consume   print records with their keys, headers and timestamps\n"
     "  help      print this text; help <command>: the flags of a command\n"
     "\n"
     "ringlog <command> --help lists the flags of a command; --helpfull lists every flag,\n"
@@ -70,6 +82,54 @@ int RunReassign(int argc, char** argv) {
   return ringlog::RunReassign(ringlog::ReassignOptionsFromFlags());
 }
 
+int RunDumpLog(int argc, char** argv) {
+  return ringlog::RunDumpLog(
+      ringlog::DumpLogOptionsFromFlags(std::vector<std::string>(argv + 2, argv + argc)));
+}
+
+// `ringlog <command> <action>`: the action and nothing after it.
+int RunWithAction(int argc, char** argv, int (*run)(std::string action)) {
+  if (argc > 3) {
+    std::fprintf(stderr, "ringlog %s: unexpected argument '%s' (flags start with --)\n", argv[1],
+                 argv[3]);
+    return 2;
+  }
+  return run(argc > 2 ? argv[2] : "");
+}
+
+int RunTopics(int argc, char** argv) {
+  return RunWithAction(argc, argv, [](std::string action) {
+    return ringlog::RunTopics(ringlog::TopicsOptionsFromFlags(std::move(action)));
+  });
+}
+
+int RunGroups(int argc, char** argv) {
+  return RunWithAction(argc, argv, [](std::string action) {
+    return ringlog::RunGroups(ringlog::GroupsOptionsFromFlags(std::move(action)));
+  });
+}
+
+// A command that takes flags only.
+bool NoArguments(int argc, char** argv) {
+  if (argc == 2) return true;
+  std::fprintf(stderr, "ringlog %s: unexpected argument '%s' (flags start with --)\n", argv[1],
+               argv[2]);
+  return false;
+}
+
+int RunCluster(int argc, char** argv) {
+  return NoArguments(argc, argv) ? ringlog::RunCluster(ringlog::ClusterOptionsFromFlags()) : 2;
+}
+
+int RunProduce(int argc, char** argv) {
+  return NoArguments(argc, argv) ? ringlog::RunProduce(ringlog::ProduceOptionsFromFlags(), stdin)
+                                 : 2;
+}
+
+int RunConsume(int argc, char** argv) {
+  return NoArguments(argc, argv) ? ringlog::RunConsume(ringlog::ConsumeOptionsFromFlags()) : 2;
+}
+
 std::string ServeUsage() {
   return "usage: ringlog serve [--flags]\n\nruns the broker until SIGTERM or SIGINT\n";
 }
@@ -92,6 +152,12 @@ const std::vector<Command>& Commands() {
       {"serve", ServeUsage, ringlog::ServeFlags, RunServe},
       {"bench", BenchUsage, ringlog::bench::BenchFlags, RunBench},
       {"reassign", ringlog::ReassignUsage, ringlog::ReassignFlags, RunReassign},
+      {"dump-log", ringlog::DumpLogUsage, ringlog::DumpLogFlags, RunDumpLog},
+      {"topics", ringlog::TopicsUsage, ringlog::TopicsFlags, RunTopics},
+      {"groups", ringlog::GroupsUsage, ringlog::GroupsFlags, RunGroups},
+      {"cluster", ringlog::ClusterUsage, ringlog::ClusterFlags, RunCluster},
+      {"produce", ringlog::ProduceUsage, ringlog::ProduceFlags, RunProduce},
+      {"consume", ringlog::ConsumeUsage, ringlog::ConsumeFlags, RunConsume},
   };
   return commands;
 }
