@@ -33,6 +33,7 @@ constexpr SuiteEntry kSuites[] = {
     {"librdkafka", RunLibrdkafkaSuite},
     {"replication", RunReplicationSuite},
     {"failover", RunFailoverSuite},
+    {"transactions", RunTransactionsSuite},
 };
 
 // Hands every measurement to both sinks, and tells the person watching.

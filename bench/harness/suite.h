@@ -42,5 +42,6 @@ Status RunLatencySuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunLibrdkafkaSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunReplicationSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunFailoverSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunTransactionsSuite(const SuiteOptions& options, MeasurementSink& sink);
 
 }  // namespace ringlog::bench
