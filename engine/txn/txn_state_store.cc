@@ -138,7 +138,8 @@ Result<Offset> TxnStateStore::AppendLocked(
 }
 
 void TxnStateStore::Write(const std::string& transactional_id,
-                          const std::optional<TxnLogEntry>& entry, DoneCallback done) {
+                          const std::optional<TxnLogEntry>& entry, DoneCallback done,
+                          const std::function<void()>& appended) {
   const int32_t index = PartitionFor(transactional_id);
   std::shared_ptr<PartitionLog> log;
   Result<Offset> last = Offset{0};
@@ -155,9 +156,10 @@ void TxnStateStore::Write(const std::string& transactional_id,
   }
   if (!last.ok()) {
     done(last.status());
-  } else {
-    topic_.FlushThen(std::move(log), *last, std::move(done));
+    return;
   }
+  if (appended) appended();
+  topic_.FlushThen(std::move(log), *last, std::move(done));
 }
 
 Status TxnStateStore::MaybeCompact() {
