@@ -12,7 +12,8 @@
 //    partition (Fetch v4, 8 MiB per request, one request at a time) with read_committed
 //    beside read_uncommitted, taking turns. Both must read the same bytes (the run fails
 //    otherwise) with no aborted transactions listed. Target: read_committed ≈
-//    read_uncommitted (ratio ≥ 0.95).
+//    read_uncommitted (ratio ≥ 0.95). The broker's CPU seconds per GB read are in the
+//    params of each.
 #include <chrono>
 #include <cstdio>
 #include <iterator>
@@ -237,14 +238,18 @@ struct ReadRun {
   double records_per_s = 0;
   uint64_t bytes_per_pass = 0;
   int64_t aborted_listed = 0;
+  // The broker's CPU seconds per GB read: a same-run comparison that the machine's noise
+  // moves far less than the rates.
+  double broker_cpu_s_per_gb = 0;
 };
 
 // Reads every partition from 0 to `ends`, over and over for the measurement's time (at
 // least once). Records are offsets (a COMMIT marker is one).
-Result<ReadRun> ReadAll(const SuiteOptions& options, Reader& reader,
+Result<ReadRun> ReadAll(const SuiteOptions& options, const BrokerProcess& broker, Reader& reader,
                         const std::vector<Offset>& ends, const std::string& label) {
   ProgressReporter progress(label);
   ReadRun run;
+  const double cpu_start = broker.CpuSeconds();
   uint64_t bytes = 0;
   int64_t records = 0;
   const Clock::time_point start = Clock::now();
@@ -275,15 +280,17 @@ Result<ReadRun> ReadAll(const SuiteOptions& options, Reader& reader,
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   run.mb_per_s = static_cast<double>(bytes) / seconds / 1e6;
   run.records_per_s = static_cast<double>(records) / seconds;
+  run.broker_cpu_s_per_gb = (broker.CpuSeconds() - cpu_start) / (static_cast<double>(bytes) / 1e9);
   return run;
 }
 
 Measurement FetchMeasurement(const SuiteOptions& options, const std::string& name,
                              const std::string& backend, const std::string& isolation,
                              const std::vector<ReadRun>& runs) {
-  std::vector<double> mb, records;
+  std::vector<double> mb, records, cpu;
   int64_t aborted = 0;
   for (const ReadRun& r : runs) {
+    cpu.push_back(r.broker_cpu_s_per_gb);
     mb.push_back(r.mb_per_s);
     records.push_back(r.records_per_s);
     aborted += r.aborted_listed;
@@ -299,6 +306,9 @@ Measurement FetchMeasurement(const SuiteOptions& options, const std::string& nam
               {"partitions", std::to_string(kPartitions)},
               {"bytes_per_pass", std::to_string(runs.front().bytes_per_pass)},
               {"aborted_transactions_listed", std::to_string(aborted)}};
+  char cpu_text[32];
+  std::snprintf(cpu_text, sizeof(cpu_text), "%.3f", Median(cpu));
+  m.params["broker_cpu_s_per_gb"] = cpu_text;
   m.mb_per_s = Median(mb);
   m.records_per_s = Median(records);
   m.repetitions = options.repetitions;
@@ -315,12 +325,12 @@ Status CompareFetch(const SuiteOptions& options, const BrokerProcess& broker,
   for (int rep = 0; rep < options.repetitions; ++rep) {
     for (int turn = 0; turn < 2; ++turn) {
       if ((turn + rep) % 2 == 0) {
-        ASSIGN_OR_RETURN(ReadRun r, ReadAll(options, uncommitted, ends,
+        ASSIGN_OR_RETURN(ReadRun r, ReadAll(options, broker, uncommitted, ends,
                                             "transactions read_uncommitted " + backend));
         uncommitted_runs.push_back(r);
       } else {
-        ASSIGN_OR_RETURN(
-            ReadRun r, ReadAll(options, committed, ends, "transactions read_committed " + backend));
+        ASSIGN_OR_RETURN(ReadRun r, ReadAll(options, broker, committed, ends,
+                                            "transactions read_committed " + backend));
         committed_runs.push_back(r);
       }
     }
