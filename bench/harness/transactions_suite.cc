@@ -5,8 +5,8 @@
 //    per transaction (begin, enqueue, commit, back to back), beside librdkafka's idempotent
 //    producer with the same configuration, to topics of 4 partitions on the same broker,
 //    the cases taking turns over the repetitions. Target: transactional at 1,000 records
-//    per transaction ≥ 0.8 × idempotent. The transactions' commit share (time in commit_transaction
-//    / run time) is in the params: what the commit round trip costs beside the records.
+//    per transaction ≥ 0.8 × idempotent. The commit share (time in commit_transaction /
+//    run time) is in the params: how much of a run waits for the commit's round trips.
 // 2. Fetch: the transactional topic as written by part 1 (committed transactions and their
 //    COMMIT markers, no aborts), read whole from offset 0 by one load-generator consumer per
 //    partition (Fetch v4, 8 MiB per request, one request at a time) with read_committed
