@@ -309,11 +309,6 @@ TxnError TransactionCoordinator::CheckProducer(const TxnMetadata* txn, int64_t p
 
 void TransactionCoordinator::AddPartitions(const AddPartitionsParams& params,
                                            ErrorCallback callback) {
-  AddPartitionsOrPark(params, std::move(callback), /*may_park=*/true);
-}
-
-void TransactionCoordinator::AddPartitionsOrPark(const AddPartitionsParams& params,
-                                                 ErrorCallback callback, bool may_park) {
   TxnMetadata next;
   int32_t partition = 0;
   int32_t coordinator_epoch = 0;
@@ -333,14 +328,7 @@ void TransactionCoordinator::AddPartitionsOrPark(const AddPartitionsParams& para
                       std::ranges::all_of(params.partitions, [&](const PartitionId& p) {
                         return txn.entry.partitions.contains(p);
                       });
-      const bool prepared = state == TxnState::kPrepareCommit || state == TxnState::kPrepareAbort;
-      if (may_park && prepared && txn.pending != state) {
-        // Logged Prepare*, not logging it: the transaction is completing.
-        parked_.emplace(params.transactional_id,
-                        Parked{params, std::move(callback), clock_->NowMs() + kParkMs});
-        return;
-      }
-      if (txn.pending || prepared) {
+      if (txn.pending || state == TxnState::kPrepareCommit || state == TxnState::kPrepareAbort) {
         error = TxnError::kConcurrentTransactions;
       } else if (!added_already) {
         const TimestampMs now = clock_->NowMs();
@@ -360,35 +348,6 @@ void TransactionCoordinator::AddPartitionsOrPark(const AddPartitionsParams& para
     return;
   }
   LogTransition(partition, coordinator_epoch, params.transactional_id, next, std::move(callback));
-}
-
-void TransactionCoordinator::RunParked(const std::string& id) {
-  std::vector<Parked> ready;
-  {
-    std::lock_guard lock(mu_);
-    auto [first, last] = parked_.equal_range(id);
-    for (auto it = first; it != last; ++it) ready.push_back(std::move(it->second));
-    parked_.erase(first, last);
-  }
-  for (Parked& p : ready) AddPartitionsOrPark(p.params, std::move(p.callback), /*may_park=*/true);
-}
-
-void TransactionCoordinator::RunExpiredParked() {
-  std::vector<Parked> expired;
-  {
-    std::lock_guard lock(mu_);
-    const TimestampMs now = clock_->NowMs();
-    for (auto it = parked_.begin(); it != parked_.end();) {
-      if (it->second.deadline > now) {
-        ++it;
-        continue;
-      }
-      expired.push_back(std::move(it->second));
-      it = parked_.erase(it);
-    }
-  }
-  for (Parked& p : expired)
-    AddPartitionsOrPark(p.params, std::move(p.callback), /*may_park=*/false);
 }
 
 std::map<PartitionId, TxnError> TransactionCoordinator::VerifyPartitions(

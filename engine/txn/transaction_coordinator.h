@@ -107,17 +107,7 @@ class TransactionCoordinator {
   // transaction already. kInvalidProducerIdMapping for an unknown id or another producer
   // id, kProducerFenced for another epoch, kConcurrentTransactions while Prepare* or a
   // transition is in flight. The one error applies to every partition.
-  //
-  // A request that finds the producer's previous transaction completing (its Prepare*
-  // logged, its markers or Complete* in flight) waits up to kParkMs for the Complete* and
-  // is then run again, instead of being answered kConcurrentTransactions at once: the
-  // first AddPartitionsToTxn of the next transaction nearly always arrives in that window,
-  // and that answer costs the client its retry backoff (20 ms in librdkafka and Kafka's
-  // producer) per transaction. Once kParkMs have passed (Tick), it is run once more and
-  // answered whatever it finds.
   void AddPartitions(const AddPartitionsParams& params, ErrorCallback callback);
-  static constexpr int64_t kParkMs = 1000;
-
   // The verify-only form (AddPartitionsToTxn v4+ from a broker, KIP-890 part 1): logs
   // nothing; per partition kNone when it is in the transaction, else
   // kTransactionAbortable. The checks of AddPartitions that refuse the whole request give
@@ -149,12 +139,6 @@ class TransactionCoordinator {
     std::map<std::string, TxnMetadata> txns;
     // Ids whose markers are written but whose Complete* write failed; Tick retries.
     std::set<std::string> complete_retry;
-  };
-  // An AddPartitions waiting for its id's previous transaction to complete.
-  struct Parked {
-    AddPartitionsParams params;
-    ErrorCallback callback;
-    TimestampMs deadline = 0;
   };
   // What a request found for its id.
   struct Lookup {
@@ -194,14 +178,6 @@ class TransactionCoordinator {
   void WriteMarkers(int32_t partition, int32_t coordinator_epoch, const std::string& id,
                     const TxnLogEntry& prepared);
   void LogComplete(int32_t partition, int32_t coordinator_epoch, const std::string& id);
-  // AddPartitions, which with `may_park` parks a request that finds the previous
-  // transaction completing.
-  void AddPartitionsOrPark(const AddPartitionsParams& params, ErrorCallback callback,
-                           bool may_park);
-  // Run again, without mu_: every parked request of `id` (once its Complete* is logged);
-  // every parked request whose deadline has passed, which then parks no more.
-  void RunParked(const std::string& id);
-  void RunExpiredParked();
   void AbortTimedOut();
   void ExpireIdle();
   void RetryCompletes();
@@ -219,9 +195,6 @@ class TransactionCoordinator {
   // removing it.
   std::map<int32_t, uint64_t> loading_;
   uint64_t loads_ = 0;
-  // By transactional id. Kept apart from the loaded partitions so that an unload cannot
-  // drop one unanswered: an expired one runs again and finds the id not served here.
-  std::multimap<std::string, Parked> parked_;
 };
 
 }  // namespace ringlog

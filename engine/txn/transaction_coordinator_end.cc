@@ -168,15 +168,12 @@ void TransactionCoordinator::LogComplete(int32_t partition, int32_t coordinator_
   // Prepare* and completes it again. The next transaction so waits for one flush, not two.
   auto applied = std::make_shared<bool>(false);
   auto apply = [this, partition, coordinator_epoch, id, complete, applied] {
-    {
-      std::lock_guard lock(mu_);
-      TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
-      if (txn == nullptr) return;
-      txn->entry = complete;
-      txn->pending.reset();
-      *applied = true;
-    }
-    RunParked(id);
+    std::lock_guard lock(mu_);
+    TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
+    if (txn == nullptr) return;
+    txn->entry = complete;
+    txn->pending.reset();
+    *applied = true;
   };
   store_->Write(
       id, complete,
@@ -195,7 +192,6 @@ void TransactionCoordinator::LogComplete(int32_t partition, int32_t coordinator_
 }
 
 void TransactionCoordinator::Tick() {
-  RunExpiredParked();
   AbortTimedOut();
   ExpireIdle();
   RetryCompletes();

@@ -238,8 +238,9 @@ TEST_P(TransactionCoordinatorTest, CommitWritesMarkersThenCompletes) {
   EXPECT_EQ(request.producer_epoch, producer.producer_epoch);
   EXPECT_EQ(request.coordinator_epoch, 0);
   EXPECT_EQ(request.partitions, (std::vector<PartitionId>{kT0, kT1, kU0}));
-  // Until every marker is written, everything waits (AddPartitions parks: the next test).
+  // Until every marker is written, everything waits.
   EXPECT_EQ(End("a", producer, true), TxnError::kConcurrentTransactions);
+  EXPECT_EQ(Add("a", producer, {kT0}), TxnError::kConcurrentTransactions);
   EXPECT_EQ(Init("a").error, TxnError::kConcurrentTransactions);
 
   EXPECT_EQ(markers_.Deliver(), 1u);
@@ -252,50 +253,6 @@ TEST_P(TransactionCoordinatorTest, CommitWritesMarkersThenCompletes) {
   // The next transaction starts from CompleteCommit.
   EXPECT_EQ(Add("a", producer, {kT1}), TxnError::kNone);
   EXPECT_EQ(State("a"), TxnState::kOngoing);
-}
-
-TEST_P(TransactionCoordinatorTest, AddPartitionsWaitsForTheCompletingTransaction) {
-  InitProducerIdResult producer = StartTransaction("a");
-  EXPECT_EQ(End("a", producer, true), TxnError::kNone);
-  // The next transaction's first AddPartitions, while the markers are being written.
-  std::optional<TxnError> added;
-  coordinator_->AddPartitions({.transactional_id = "a",
-                               .producer_id = producer.producer_id,
-                               .producer_epoch = producer.producer_epoch,
-                               .partitions = {kT1}},
-                              [&](TxnError e) { added = e; });
-  EXPECT_FALSE(added.has_value()) << "answered before the transaction completed";
-  // Another epoch is refused at once, not parked.
-  InitProducerIdResult stale = producer;
-  --stale.producer_epoch;
-  EXPECT_EQ(Add("a", stale, {kT1}), TxnError::kProducerFenced);
-  EXPECT_EQ(markers_.Deliver(), 1u);
-  ASSERT_TRUE(added.has_value());
-  EXPECT_EQ(*added, TxnError::kNone);
-  TxnDescription next = coordinator_->DescribeTransaction("a");
-  EXPECT_EQ(next.state, TxnState::kOngoing);
-  EXPECT_EQ(next.partitions, (std::vector<PartitionId>{kT1}));
-}
-
-TEST_P(TransactionCoordinatorTest, AParkedAddPartitionsIsRefusedOnceItsWaitIsOver) {
-  InitProducerIdResult producer = StartTransaction("a");
-  EXPECT_EQ(End("a", producer, true), TxnError::kNone);
-  std::optional<TxnError> added;
-  coordinator_->AddPartitions({.transactional_id = "a",
-                               .producer_id = producer.producer_id,
-                               .producer_epoch = producer.producer_epoch,
-                               .partitions = {kT1}},
-                              [&](TxnError e) { added = e; });
-  coordinator_->Tick();
-  EXPECT_FALSE(added.has_value()) << "answered before its wait was over";
-  // The markers never arrive: the client hears kConcurrentTransactions and retries.
-  clock_.Advance(TransactionCoordinator::kParkMs);
-  coordinator_->Tick();
-  ASSERT_TRUE(added.has_value());
-  EXPECT_EQ(*added, TxnError::kConcurrentTransactions);
-  EXPECT_EQ(State("a"), TxnState::kPrepareCommit);
-  EXPECT_EQ(markers_.Deliver(), 1u);
-  EXPECT_EQ(State("a"), TxnState::kCompleteCommit);
 }
 
 TEST_P(TransactionCoordinatorTest, AbortWritesAbortMarkersThenCompletes) {
