@@ -7,7 +7,7 @@
 #   3. every Google Benchmark executable (build/bench/*_bench) with 3 repetitions, medians
 #      only: <name>.json;
 #   4. the plots (scripts/plot.sh): plots/*.png.
-# About 25 minutes on 2 cores (failover, with its 20 kills per backend and a 1 GiB
+# About 27 minutes on 2 cores (failover, with its 20 kills per backend and a 1 GiB
 # partition to move, about 10 of them). Scratch data goes to $RINGLOG_BENCH_DIR (default
 # <build>/bench-data, on the disk of the work tree), and is removed afterwards.
 #
@@ -21,8 +21,8 @@ cd "$(dirname "$0")/.."
 
 # Seconds per measurement of each suite: what fits the standard run's time.
 declare -A DURATION=([seqio]=0.5 [backends]=1 [batching]=0.5 [zerocopy]=2 [latency]=3
-                     [librdkafka]=3 [replication]=3 [failover]=3)
-ALL_SUITES=(seqio backends batching zerocopy latency librdkafka replication failover)
+                     [librdkafka]=3 [replication]=3 [failover]=3 [transactions]=3)
+ALL_SUITES=(seqio backends batching zerocopy latency librdkafka replication failover transactions)
 suites=("$@")
 ((${#suites[@]})) || suites=("${ALL_SUITES[@]}")
 repetitions="${REPETITIONS:-3}"

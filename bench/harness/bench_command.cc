@@ -34,6 +34,7 @@ constexpr SuiteEntry kSuites[] = {
     {"replication", RunReplicationSuite},
     {"failover", RunFailoverSuite},
     {"metrics", RunMetricsSuite},
+    {"transactions", RunTransactionsSuite},
 };
 
 // Hands every measurement to both sinks, and tells the person watching.

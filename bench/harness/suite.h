@@ -43,5 +43,6 @@ Status RunLibrdkafkaSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunReplicationSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunFailoverSuite(const SuiteOptions& options, MeasurementSink& sink);
 Status RunMetricsSuite(const SuiteOptions& options, MeasurementSink& sink);
+Status RunTransactionsSuite(const SuiteOptions& options, MeasurementSink& sink);
 
 }  // namespace ringlog::bench

@@ -11,8 +11,10 @@
 // durably (engine/txn/txn_state_store.h) before it takes effect and before the client is
 // answered. EndTxn logs PrepareCommit/PrepareAbort, answers, has the markers written
 // through the TxnMarkerWriter with the partition's coordinator epoch, and logs
-// CompleteCommit/CompleteAbort once every partition has its marker. Loading a partition
-// finishes every Prepare* it replays the same way.
+// CompleteCommit/CompleteAbort once every partition has its marker; Complete* alone takes
+// effect once appended (the next change's record, after it in the same log, makes both
+// durable; a crash before replays the Prepare*). Loading a partition finishes every
+// Prepare* it replays the same way.
 //
 // Time comes from the injected Clock; timeouts (an Ongoing transaction older than its
 // transaction.timeout.ms is aborted with a bumped epoch, fencing its producer), the

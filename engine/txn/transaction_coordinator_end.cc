@@ -3,6 +3,7 @@
 #include <glog/logging.h>
 
 #include <limits>
+#include <memory>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -150,24 +151,44 @@ void TransactionCoordinator::LogComplete(int32_t partition, int32_t coordinator_
     TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
     if (txn == nullptr) return;
     complete = txn->entry;
-    complete.state = CompleteOf(complete.state);
+    // A retry after a failed flush finds its Complete* applied: it logs that again. A
+    // transaction begun since needs nothing: its own durable record came after it.
+    if (complete.state == TxnState::kPrepareCommit || complete.state == TxnState::kPrepareAbort) {
+      complete.state = CompleteOf(complete.state);
+    } else if (complete.state != TxnState::kCompleteCommit &&
+               complete.state != TxnState::kCompleteAbort) {
+      return;
+    }
     complete.partitions.clear();
     complete.last_update_timestamp = clock_->NowMs();
   }
-  store_->Write(id, complete, [this, partition, coordinator_epoch, id, complete](Status written) {
+  // Complete* takes effect once appended, before it is durable: what it allows next (the
+  // next transaction, a new epoch, expiry) logs a record of its own after it and waits for
+  // that one to be durable, which this one then is too. A crash before that replays the
+  // Prepare* and completes it again. The next transaction so waits for one flush, not two.
+  auto applied = std::make_shared<bool>(false);
+  auto apply = [this, partition, coordinator_epoch, id, complete, applied] {
     std::lock_guard lock(mu_);
     TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
     if (txn == nullptr) return;
-    if (written.ok()) {
-      txn->entry = complete;
-      txn->pending.reset();
-      return;
-    }
-    // The markers are written; only the record of it is missing. Tick writes it again.
-    LOG(WARNING) << "logging " << TxnStateName(complete.state) << " of transactional id " << id
-                 << ": " << written.ToString();
-    partitions_.at(partition).complete_retry.insert(id);
-  });
+    txn->entry = complete;
+    txn->pending.reset();
+    *applied = true;
+  };
+  store_->Write(
+      id, complete,
+      [this, partition, coordinator_epoch, id, complete, applied](Status written) {
+        if (written.ok()) return;
+        LOG(WARNING) << "logging " << TxnStateName(complete.state) << " of transactional id " << id
+                     << ": " << written.ToString();
+        // The markers are written; only the record of it is missing. Tick writes it again
+        // unless the id has moved on (a later record of it was logged).
+        std::lock_guard lock(mu_);
+        TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
+        if (txn == nullptr || (*applied && txn->entry != complete)) return;
+        partitions_.at(partition).complete_retry.insert(id);
+      },
+      apply);
 }
 
 void TransactionCoordinator::Tick() {

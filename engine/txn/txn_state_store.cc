@@ -138,7 +138,8 @@ Result<Offset> TxnStateStore::AppendLocked(
 }
 
 void TxnStateStore::Write(const std::string& transactional_id,
-                          const std::optional<TxnLogEntry>& entry, DoneCallback done) {
+                          const std::optional<TxnLogEntry>& entry, DoneCallback done,
+                          const std::function<void()>& appended) {
   const int32_t index = PartitionFor(transactional_id);
   std::shared_ptr<PartitionLog> log;
   Result<Offset> last = Offset{0};
@@ -157,6 +158,7 @@ void TxnStateStore::Write(const std::string& transactional_id,
     done(last.status());
     return;
   }
+  if (appended) appended();
   if (options_.await_replicas) {
     // Flushed, then replicated: the replicas' wait starts from the flush's thread.
     done = [this, log, end = *last + 1, done = std::move(done)](Status flushed) mutable {

@@ -89,9 +89,11 @@ class TxnStateStore {
   // Logs `entry` for `transactional_id` (nullopt: removes it). `done` runs once durable
   // (OK) or with the append's, flush's or replication's error — NotFound when the id's
   // partition is not loaded (or no longer led) — on a flusher or replication thread or on
-  // this one.
+  // this one. `appended` (may be empty) runs on this thread once the record is in the log,
+  // before `done` and before it is durable: any later write of the same partition is
+  // durable only with it.
   void Write(const std::string& transactional_id, const std::optional<TxnLogEntry>& entry,
-             DoneCallback done);
+             DoneCallback done, const std::function<void()>& appended = {});
 
   // Writes a snapshot and drops the log before it in every loaded partition holding
   // enough superseded records; flushes on the calling thread. OK when nothing to do.

@@ -13,7 +13,7 @@ import unittest
 from ringlog_fixture import BACKEND, BINARY
 
 SUITES = ["seqio", "backends", "batching", "zerocopy", "latency", "librdkafka", "replication",
-          "failover", "metrics"]
+          "failover", "metrics", "transactions"]
 FIELDS = ["suite", "name", "backend", "params", "mb_per_s", "records_per_s", "latency",
           "repetitions", "baseline_name", "baseline_mb_per_s", "ratio", "git_revision",
           "date", "machine"]
@@ -179,6 +179,29 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(scraped["baseline_name"], "produce, /metrics not scraped")
         self.assertEqual(scraped["params"]["target_ratio"], "0.98")
         self.assertIn("scrapes", scraped["params"])
+
+    def test_transactions(self):
+        # Transactional produce beside idempotent, read_committed beside read_uncommitted.
+        lines = self.run_suite("transactions")
+        cases = {m["name"]: m for m in lines}
+        txn = cases["librdkafka 100 B transactional 1000 records/txn"]
+        self.assertEqual(txn["baseline_name"], "librdkafka 100 B idempotent")
+        self.assertEqual(txn["params"]["records_per_transaction"], "1000")
+        self.assertEqual(txn["params"]["target_ratio"], "0.80")
+        self.assertGreaterEqual(int(txn["params"]["transactions"]), 1)
+        self.assertTrue(0 < float(txn["params"]["commit_share"]) <= 1, txn["params"])
+        self.assertEqual(cases["librdkafka 100 B idempotent"]["params"]["enable.idempotence"],
+                         "true")
+        committed = cases["fetch read_committed"]
+        uncommitted = cases["fetch read_uncommitted"]
+        self.assertEqual(committed["baseline_name"], "fetch read_uncommitted")
+        self.assertEqual(committed["params"]["isolation_level"], "1")
+        self.assertEqual(uncommitted["params"]["isolation_level"], "0")
+        # The same committed data, no aborts: the same bytes, no aborted transaction listed.
+        self.assertEqual(committed["params"]["bytes_per_pass"],
+                         uncommitted["params"]["bytes_per_pass"])
+        self.assertGreater(int(committed["params"]["bytes_per_pass"]), 100 * 1000)
+        self.assertEqual(committed["params"]["aborted_transactions_listed"], "0")
 
     def test_unknown_suite(self):
         result = self.bench("nosuchsuite")

@@ -1,5 +1,6 @@
 #include "bench/harness/loadgen/consumer.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "bench/harness/loadgen/request_frame.h"
@@ -26,6 +27,7 @@ Result<FetchedRecords> Consumer::Fetch(Offset offset) {
   request.max_wait_ms = options_.max_wait_ms;
   request.min_bytes = options_.min_bytes;
   request.max_bytes = options_.max_bytes;
+  request.isolation_level = options_.isolation_level;
   FetchRequest::Topic& topic = request.topics.emplace_back();
   topic.topic = options_.topic;
   topic.partitions.push_back(FetchRequest::Partition{.partition = options_.partition,
@@ -52,9 +54,9 @@ Result<FetchedRecords> Consumer::Fetch(Offset offset) {
       ASSIGN_OR_RETURN(const int32_t index, reader.ReadInt32());
       ASSIGN_OR_RETURN(const int16_t error_code, reader.ReadInt16());
       ASSIGN_OR_RETURN(fetched.high_watermark, reader.ReadInt64());
-      ASSIGN_OR_RETURN(const int64_t last_stable_offset, reader.ReadInt64());
-      (void)last_stable_offset;
+      ASSIGN_OR_RETURN(fetched.last_stable_offset, reader.ReadInt64());
       ASSIGN_OR_RETURN(const int32_t aborted, reader.ReadArrayLength(false));
+      fetched.aborted_transactions += std::max(aborted, 0);
       if (aborted > 0) {
         RETURN_IF_ERROR(
             reader.ReadRaw(static_cast<size_t>(aborted) * kAbortedTransactionBytes).status());

@@ -29,12 +29,15 @@ struct ConsumerOptions {
   int32_t max_bytes = 8 << 20;  // per fetch (request and partition limit)
   int32_t max_wait_ms = 500;    // long poll when fewer than min_bytes are there
   int32_t min_bytes = 1;
+  int8_t isolation_level = 0;  // 1: read_committed, up to the last stable offset
 };
 
 struct FetchedRecords {
   std::span<const uint8_t> batches;  // whole batches; valid until the next Fetch
   Offset next_offset = 0;            // where the next fetch starts
   int64_t high_watermark = -1;
+  int64_t last_stable_offset = -1;
+  int32_t aborted_transactions = 0;  // how many the answer listed
 };
 
 class Consumer {
