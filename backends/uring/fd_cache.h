@@ -11,7 +11,8 @@
 // through any eviction, and the next Get() of that segment reuses the still open file.
 // Pinned files count against the limit: once the files open through the cache reach it,
 // reads copy their bytes instead of pinning more descriptors (SlicesAllowed), so that one
-// fetch of 10,000 partitions cannot hold 10,000 descriptors.
+// fetch of 10,000 partitions cannot hold 10,000 descriptors. The bound is not exact:
+// reads racing past the check, and the file a copying read opened, may add a few.
 //
 // Opens through the cache (Open, CachedFile::Get) that fail with EMFILE or ENFILE close
 // idle cached files and retry; only when none is left do they fail, with an IOError that
