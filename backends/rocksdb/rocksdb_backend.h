@@ -31,6 +31,9 @@ struct RocksDbBackendOptions {
   uint64_t block_cache_bytes = 32ull << 20;
   // Flush and compaction threads.
   int max_background_jobs = 2;
+  // SST and blob files RocksDB keeps open (its max_open_files); 0: half the open-files
+  // limit (engine/open_files_limit.h). Partitions take no descriptor of their own here.
+  int max_open_files = 0;
   // The Env RocksDB runs on; nullptr: the default one. Tests pass one whose disk fills.
   // Must outlive the backend.
   rocksdb::Env* env = nullptr;

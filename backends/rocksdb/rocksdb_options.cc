@@ -4,6 +4,9 @@
 #include <rocksdb/table.h>
 
 #include <algorithm>
+#include <climits>
+
+#include "engine/open_files_limit.h"
 
 namespace ringlog {
 
@@ -30,6 +33,9 @@ namespace ringlog {
 // - A small shared block cache: SST blocks hold keys and blob references only; batch
 //   bytes are cached by the page cache.
 // - max_background_jobs = 2, matching the 2 cores: one flush and one compaction at a time.
+// - max_open_files bounded (half the open-files limit by default) instead of RocksDB's
+//   unlimited -1: a large database keeps room for connections and never fails an open
+//   with EMFILE; RocksDB closes table files beyond it, least recently used first.
 // - Point-in-time WAL recovery: after a crash the DB holds a prefix of the writes, whole
 //   WriteBatches only, so an append is there entirely or not at all.
 // - paranoid_checks stays on (the default). Bit rot in a stored batch is found by the
@@ -57,6 +63,10 @@ RocksDbOptionSet MakeRocksDbOptions(const RocksDbBackendOptions& options) {
   db.keep_log_file_num = 2;
   db.max_log_file_size = 8 << 20;
   db.info_log_level = rocksdb::InfoLogLevel::WARN_LEVEL;
+  db.max_open_files =
+      options.max_open_files > 0
+          ? options.max_open_files
+          : static_cast<int>(std::min<uint64_t>(INT_MAX, BackendDescriptorBudget()));
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);

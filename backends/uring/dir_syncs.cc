@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <vector>
 
 namespace ringlog {
 namespace {
@@ -29,6 +28,16 @@ Status SyncDir(const std::string& dir) {
   return Status::OK();
 }
 
+Status SyncFileSystem(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError("open directory " + path, errno);
+  const int rc = ::syncfs(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return Status::IOError("syncfs " + path, err);
+  return Status::OK();
+}
+
 void DirSyncs::Added(const std::string& dir, bool new_partition) {
   std::lock_guard lock(mu_);
   waiting_.insert(dir);
@@ -47,24 +56,6 @@ Status DirSyncs::Sync(const std::string& dir) {
     return synced;
   }
   return SyncDataDir();
-}
-
-Status DirSyncs::SyncAll() {
-  std::set<std::string> dirs;
-  {
-    std::lock_guard lock(mu_);
-    dirs.swap(waiting_);
-  }
-  Status first_error;
-  for (const std::string& dir : dirs) {
-    Status synced = SyncPartitionDir(dir);
-    if (synced.ok()) continue;
-    if (first_error.ok()) first_error = synced;
-    std::lock_guard lock(mu_);
-    waiting_.insert(dir);
-  }
-  Status data_dir = SyncDataDir();
-  return first_error.ok() ? data_dir : first_error;
 }
 
 Status DirSyncs::SyncDataDir() {

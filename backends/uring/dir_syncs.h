@@ -8,7 +8,7 @@
 // syncs wait until something in the segment must be durable:
 //   - the segment's first successful Flush syncs its directory and, when a partition was
 //     created since the last such sync, the data directory (one sync for all of them);
-//   - Close syncs every directory still waiting, before the clean-shutdown marker.
+//   - Close syncs the whole filesystem (SyncFileSystem), before the clean-shutdown marker.
 // The first Flush of a segment recovered after an unclean shutdown syncs its directory
 // too: the crashed run may have created it without syncing.
 //
@@ -39,9 +39,6 @@ class DirSyncs {
   // IOError when an fsync fails; what failed stays waiting.
   Status Sync(const std::string& dir);
 
-  // Makes every waiting entry durable. IOError of the first fsync that fails.
-  Status SyncAll();
-
  private:
   // Syncs the data directory when it waits.
   Status SyncDataDir();
@@ -54,5 +51,10 @@ class DirSyncs {
 
 // fsync of a directory: makes the creation, rename or removal of its entries durable.
 Status SyncDir(const std::string& dir);
+
+// syncfs(2) of the filesystem holding `path`: every file's written data and every
+// directory entry on it become durable at once (its writeback errors are reported since
+// Linux 5.8).
+Status SyncFileSystem(const std::string& path);
 
 }  // namespace ringlog

@@ -6,16 +6,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
-#include <mutex>
 #include <utility>
 
 #include "backends/data_dir.h"
 #include "backends/uring/dir_syncs.h"
+#include "backends/uring/fd_cache.h"
 #include "backends/uring/meta_store.h"
 #include "backends/uring/ring.h"
 #include "backends/uring/segment_writer.h"
 #include "backends/uring/uring_layout.h"
 #include "backends/uring/uring_segment.h"
+#include "engine/open_files_limit.h"
 
 namespace ringlog {
 namespace {
@@ -30,7 +31,10 @@ class UringBackend final : public StorageBackend {
       : lock_(std::move(lock)),
         options_(options),
         clean_start_(clean_start),
-        meta_(options.data_dir + "/" + std::string(kMetaDirName)) {}
+        meta_(options.data_dir + "/" + std::string(kMetaDirName)) {
+    LOG(INFO) << "uring backend: about " << fd_cache_->limit() << " segment files open at most, "
+              << fd_cache_->capacity() << " of them idle";
+  }
 
   std::string_view name() const override { return kBackendName; }
   BackendCapabilities capabilities() const override { return {.zero_copy_reads = true}; }
@@ -73,7 +77,6 @@ class UringBackend final : public StorageBackend {
             std::to_string(segment->next_offset() - 1) +
             ", past the base offset of the next segment " + std::to_string(*next_base));
       }
-      Track(segment->log_file());
       segments.push_back(std::move(segment));
     }
     return segments;
@@ -89,9 +92,13 @@ class UringBackend final : public StorageBackend {
       if (ec) return Status::IOError("create " + dir + ": " + ec.message(), ec.value());
     }
     const UringSegment::Params params = ParamsFor(dir, base_offset, options);
-    ASSIGN_OR_RETURN(
-        std::unique_ptr<UringFile> log,
-        UringFile::Open(params.paths.log, O_RDWR | O_CREAT | O_EXCL, 0644, options_.queue_depth));
+    Result<std::shared_ptr<UringFile>> log =
+        fd_cache_->Open(params.paths.log, O_RDWR | O_CREAT | O_EXCL, 0644, options_.queue_depth);
+    if (!log.ok()) {
+      // A partition that cannot get its first file is not left behind half made.
+      if (new_partition) ::rmdir(dir.c_str());
+      return log.status().WithContext("create partition " + partition.ToString());
+    }
     // Index files left by an earlier segment of the same base would be stale.
     for (const std::string* path : {&params.paths.offset_index, &params.paths.time_index}) {
       if (::unlink(path->c_str()) != 0 && errno != ENOENT) {
@@ -100,9 +107,9 @@ class UringBackend final : public StorageBackend {
     }
     // The new entries become durable with the segment's first flush (dir_syncs.h).
     dir_syncs_->Added(dir, new_partition);
-    std::unique_ptr<UringSegment> segment = UringSegment::Create(params, std::move(log));
-    Track(segment->log_file());
-    return std::unique_ptr<Segment>(std::move(segment));
+    return std::unique_ptr<Segment>(UringSegment::Create(
+        params, std::make_shared<CachedFile>(fd_cache_, params.paths.log, options_.queue_depth,
+                                             std::move(*log))));
   }
 
   Status DeleteSegment(const PartitionId& partition, Offset base_offset) override {
@@ -123,10 +130,16 @@ class UringBackend final : public StorageBackend {
 
   Status DeletePartition(const PartitionId& partition) override {
     const std::string dir = PartitionDir(partition);
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    if (ec) return Status::IOError("remove " + dir + ": " + ec.message(), ec.value());
-    return Status::OK();
+    while (true) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+      if (!ec) return Status::OK();
+      // Out of descriptors (remove_all opens the directory): undoing a failed topic
+      // creation lands here, and must not leave the partition behind.
+      const bool out = ec.value() == EMFILE || ec.value() == ENFILE;
+      if (out && fd_cache_->CloseIdle()) continue;
+      return Status::IOError("remove " + dir + ": " + ec.message(), ec.value());
+    }
   }
 
   Status PutMeta(std::string_view name, std::string_view value) override {
@@ -139,16 +152,10 @@ class UringBackend final : public StorageBackend {
   }
 
   Status Close() override {
-    std::vector<std::shared_ptr<UringFile>> open;
-    {
-      std::lock_guard lock(mu_);
-      for (const std::weak_ptr<UringFile>& weak : open_logs_) {
-        if (std::shared_ptr<UringFile> log = weak.lock()) open.push_back(std::move(log));
-      }
-      open_logs_.clear();
-    }
-    for (const std::shared_ptr<UringFile>& log : open) RETURN_IF_ERROR(log->Fdatasync());
-    RETURN_IF_ERROR(dir_syncs_->SyncAll());
+    // One syncfs makes every segment file and directory entry durable with one journal
+    // commit, where an fdatasync per segment cost a commit each: 40 s measured for 10,000
+    // new partitions. It also covers the files the descriptor cache closed unsynced.
+    RETURN_IF_ERROR(SyncFileSystem(options_.data_dir));
     RETURN_IF_ERROR(
         WriteFileAtomically(options_.data_dir + "/" + std::string(kCleanShutdownFile), ""));
     // Closed cleanly, the directory is free for another process.
@@ -171,6 +178,7 @@ class UringBackend final : public StorageBackend {
     params.writer = writer_;
     params.dir = dir;
     params.dir_syncs = dir_syncs_;
+    params.fd_cache = fd_cache_;
     return params;
   }
 
@@ -193,13 +201,6 @@ class UringBackend final : public StorageBackend {
     return bases;
   }
 
-  // Remembers an open .log for Close() without keeping it open.
-  void Track(const std::shared_ptr<UringFile>& log) {
-    std::lock_guard lock(mu_);
-    std::erase_if(open_logs_, [](const std::weak_ptr<UringFile>& w) { return w.expired(); });
-    open_logs_.push_back(log);
-  }
-
   // Declared first, so released after everything else the backend holds.
   DataDirLock lock_;
   const UringBackendOptions options_;
@@ -207,11 +208,12 @@ class UringBackend final : public StorageBackend {
   const std::shared_ptr<SegmentWriter> writer_ = std::make_shared<SegmentWriter>();
   // Shared with the segments, which sync their directories on their first flush.
   const std::shared_ptr<DirSyncs> dir_syncs_ = std::make_shared<DirSyncs>(options_.data_dir);
+  // Shared with the segments, whose files it opens and closes.
+  const std::shared_ptr<FdCache> fd_cache_ = std::make_shared<FdCache>(
+      options_.max_open_files > 0 ? options_.max_open_files : BackendDescriptorBudget());
   // Whether the previous user of the directory closed it cleanly.
   const bool clean_start_;
   MetaStore meta_;
-  std::mutex mu_;
-  std::vector<std::weak_ptr<UringFile>> open_logs_;
 };
 
 }  // namespace

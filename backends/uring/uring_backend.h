@@ -4,6 +4,7 @@
 // open CRC-checks every segment, not only the last.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -17,6 +18,9 @@ struct UringBackendOptions {
   std::string data_dir;
   // Submission queue entries of each thread's ring.
   unsigned queue_depth = 64;
+  // About how many segment files may be open at once, half of them idle (fd_cache.h); 0:
+  // half the open-files limit (engine/open_files_limit.h).
+  size_t max_open_files = 0;
 };
 
 // Opens the data directory and holds its lock (backends/data_dir_lock.h) until the backend

@@ -36,7 +36,7 @@ void RemoveIfPresent(const std::string& path) {
 
 }  // namespace
 
-UringSegment::UringSegment(const Params& params, std::shared_ptr<UringFile> log,
+UringSegment::UringSegment(const Params& params, std::shared_ptr<CachedFile> log,
                            SegmentIndexes indexes)
     : params_(params),
       log_(std::move(log)),
@@ -50,9 +50,10 @@ UringSegment::~UringSegment() {
 }
 
 std::unique_ptr<UringSegment> UringSegment::Create(const Params& params,
-                                                   std::shared_ptr<UringFile> log) {
+                                                   std::shared_ptr<CachedFile> log) {
   CHECK(params.writer != nullptr);
   CHECK(params.dir_syncs != nullptr);
+  CHECK(params.fd_cache != nullptr);
   SegmentIndexes indexes(params.base_offset, params.options.index_interval_bytes);
   std::unique_ptr<UringSegment> segment(new UringSegment(params, std::move(log), indexes));
   segment->ResetQueue();
@@ -61,9 +62,11 @@ std::unique_ptr<UringSegment> UringSegment::Create(const Params& params,
 
 Result<std::unique_ptr<UringSegment>> UringSegment::Open(const Params& params, OpenMode mode,
                                                          std::optional<Offset> next_base_offset) {
-  ASSIGN_OR_RETURN(std::unique_ptr<UringFile> file,
-                   UringFile::Open(params.paths.log, O_RDWR, 0, params.queue_depth));
-  std::unique_ptr<UringSegment> segment = Create(params, std::move(file));
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> file,
+                   params.fd_cache->Open(params.paths.log, O_RDWR, 0, params.queue_depth));
+  std::unique_ptr<UringSegment> segment =
+      Create(params, std::make_shared<CachedFile>(params.fd_cache, params.paths.log,
+                                                  params.queue_depth, std::move(file)));
   if (mode == OpenMode::kActive) {
     // Index files of the last segment are never trusted: its indexes live in memory
     // until it is sealed, which writes them afresh.
@@ -96,12 +99,13 @@ Result<std::unique_ptr<UringSegment>> UringSegment::Open(const Params& params, O
 }
 
 Result<bool> UringSegment::Recover(bool cut_tail, std::optional<Offset> next_base_offset) {
-  ASSIGN_OR_RETURN(uint64_t file_size, log_->Size());
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> log, log_->Get());
+  ASSIGN_OR_RETURN(uint64_t file_size, log->Size());
   SegmentIndexes rebuilt(params_.base_offset, params_.options.index_interval_bytes);
   const Offset max_base_offset =
       next_base_offset ? *next_base_offset - 1 : params_.base_offset + kMaxRelativeOffset;
   ASSIGN_OR_RETURN(VerifiedLog verified,
-                   VerifyLog(*log_, file_size, params_.base_offset, max_base_offset,
+                   VerifyLog(*log, file_size, params_.base_offset, max_base_offset,
                              [&rebuilt](const ScannedBatch& batch) {
                                return rebuilt.Add(batch.header, batch.position);
                              }));
@@ -126,7 +130,7 @@ Result<bool> UringSegment::Recover(bool cut_tail, std::optional<Offset> next_bas
     } else {
       LOG(ERROR) << message;
     }
-    RETURN_IF_ERROR(log_->Truncate(tail.position));
+    RETURN_IF_ERROR(log->Truncate(tail.position));
     file_size = tail.position;
   } else if (verified.bad_tail) {
     LogDamage tail = std::move(*verified.bad_tail);
@@ -149,7 +153,9 @@ Result<bool> UringSegment::Recover(bool cut_tail, std::optional<Offset> next_bas
 }
 
 bool UringSegment::LoadIndexes() {
-  Result<uint64_t> log_bytes = log_->Size();
+  Result<std::shared_ptr<UringFile>> log = log_->Get();
+  if (!log.ok()) return false;
+  Result<uint64_t> log_bytes = (*log)->Size();
   if (!log_bytes.ok()) return false;
   Result<std::string> offset_image = ReadWholeFile(params_.paths.offset_index);
   Result<std::string> time_image = ReadWholeFile(params_.paths.time_index);
@@ -171,10 +177,11 @@ bool UringSegment::LoadIndexes() {
 }
 
 Status UringSegment::ScanTail() {
-  ASSIGN_OR_RETURN(uint64_t file_size, log_->Size());
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> log, log_->Get());
+  ASSIGN_OR_RETURN(uint64_t file_size, log->Size());
   IndexEntry last{params_.base_offset, 0};
   if (indexes_.offsets().entries() > 0) last = indexes_.offsets().all().back();
-  BatchScanner scanner(log_.get(), last.position, file_size, Mode::kHeaders);
+  BatchScanner scanner(log.get(), last.position, file_size, Mode::kHeaders);
   Offset next = params_.base_offset;
   while (true) {
     ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
@@ -208,8 +215,8 @@ Status UringSegment::PersistIndexes() {
       {&params_.paths.offset_index, &offset_image}, {&params_.paths.time_index, &time_image}};
   for (const auto& [path, image] : files) {
     ASSIGN_OR_RETURN(
-        std::unique_ptr<UringFile> file,
-        UringFile::Open(*path, O_WRONLY | O_CREAT | O_TRUNC, 0644, params_.queue_depth));
+        std::shared_ptr<UringFile> file,
+        params_.fd_cache->Open(*path, O_WRONLY | O_CREAT | O_TRUNC, 0644, params_.queue_depth));
     RETURN_IF_ERROR(
         file->WriteAndSync(0, {reinterpret_cast<const uint8_t*>(image->data()), image->size()}));
   }
@@ -286,7 +293,8 @@ bool UringSegment::WriteQueued() {
   queue_cv_.notify_all();
   const uint64_t position = writing_batches_.front().position;
   const uint64_t end = position + writing_.size();
-  Status status = log_->Write(position, writing_);
+  Result<std::shared_ptr<UringFile>> log = log_->Get();
+  Status status = log.ok() ? (*log)->Write(position, writing_) : log.status();
   if (status.ok()) {
     TimestampMs max_timestamp = kNoTimestamp;
     {
@@ -306,7 +314,7 @@ bool UringSegment::WriteQueued() {
     LOG(ERROR) << "write of " << end - position << " bytes at " << position << " of "
                << params_.paths.log << " failed: " << status.ToString();
     // Whole batches of a short write would otherwise come back at the next open.
-    if (Status cut = log_->Truncate(position); !cut.ok()) {
+    if (Status cut = log.ok() ? (*log)->Truncate(position) : log.status(); !cut.ok()) {
       LOG(ERROR) << "cannot cut the failed write off " << params_.paths.log << ": "
                  << cut.ToString();
     }
@@ -349,7 +357,9 @@ Result<ReadResult> UringSegment::Read(Offset offset, size_t max_bytes) const {
     floor = indexes_.offsets().Lookup(offset);
     limit = DamageFrom(floor.position, size);
   }
-  BatchScanner scanner(log_.get(), floor.position, limit, Mode::kHeaders);
+  // A file slice result holds `log`: its descriptor stays open however the cache evicts.
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> log, log_->Get());
+  BatchScanner scanner(log.get(), floor.position, limit, Mode::kHeaders);
   std::optional<ScannedBatch> first;
   while (!first) {
     ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
@@ -376,7 +386,7 @@ Result<ReadResult> UringSegment::Read(Offset offset, size_t max_bytes) const {
     if (jump.position > end) {
       end = jump.position;
       read_next = jump.offset;
-      tail = &jumped.emplace(log_.get(), end, limit, Mode::kHeaders);
+      tail = &jumped.emplace(log.get(), end, limit, Mode::kHeaders);
     }
     while (true) {
       ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, tail->Next());
@@ -389,8 +399,15 @@ Result<ReadResult> UringSegment::Read(Offset offset, size_t max_bytes) const {
   ReadResult result;
   result.first_offset = first->header.base_offset;
   result.next_offset = read_next;
-  result.data = FileSlice{log_->fd(), start, end - start};
-  result.pin = log_;
+  if (!params_.fd_cache->SlicesAllowed()) {
+    // Too many descriptors are pinned by reads already: this one copies.
+    std::string bytes(end - start, '\0');
+    RETURN_IF_ERROR(log->Read(start, {reinterpret_cast<uint8_t*>(bytes.data()), bytes.size()}));
+    result.data = std::move(bytes);
+    return result;
+  }
+  result.data = FileSlice{log->fd(), start, end - start};
+  result.pin = std::move(log);
   return result;
 }
 
@@ -441,13 +458,13 @@ uint64_t UringSegment::DamageFrom(uint64_t position, uint64_t size) const {
 
 Status UringSegment::ForEachBatch(uint64_t from, uint64_t to, const std::vector<LogDamage>& damage,
                                   const std::function<bool(const BatchHeader&)>& fn) const {
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> log, log_->Get());
   uint64_t position = from;
   auto next_damage = damage.begin();
   while (position < to) {
     while (next_damage != damage.end() && next_damage->position < position) ++next_damage;
     const bool damaged = next_damage != damage.end() && next_damage->position < to;
-    BatchScanner scanner(log_.get(), position, damaged ? next_damage->position : to,
-                         Mode::kHeaders);
+    BatchScanner scanner(log.get(), position, damaged ? next_damage->position : to, Mode::kHeaders);
     while (true) {
       ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
       if (!batch) break;
@@ -472,7 +489,8 @@ Status UringSegment::WaitWritten() {
 
 Status UringSegment::Flush() {
   RETURN_IF_ERROR(WaitWritten());
-  RETURN_IF_ERROR(log_->Fdatasync());
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> log, log_->Get());
+  RETURN_IF_ERROR(log->Fdatasync());
   if (entries_durable_.load(std::memory_order_acquire)) return Status::OK();
   RETURN_IF_ERROR(params_.dir_syncs->Sync(params_.dir));
   entries_durable_.store(true, std::memory_order_release);
@@ -516,8 +534,9 @@ Status UringSegment::TruncateTo(Offset offset) {
     queue_cv_.notify_all();
   }
   ResetQueue();
+  ASSIGN_OR_RETURN(std::shared_ptr<UringFile> log, log_->Get());
   // Again, in case the writer could not cut the failed write off.
-  if (failed) RETURN_IF_ERROR(log_->Truncate(size_bytes()));
+  if (failed) RETURN_IF_ERROR(log->Truncate(size_bytes()));
   const Offset next = next_offset();
   if (offset >= next) return Status::OK();
   uint64_t cut = 0;
@@ -541,7 +560,7 @@ Status UringSegment::TruncateTo(Offset offset) {
     for (const LogDamage& d : damage) {
       if (d.position == cut) new_next = d.first_offset;
     }
-    BatchScanner scanner(log_.get(), floor.position, cut, Mode::kHeaders);
+    BatchScanner scanner(log.get(), floor.position, cut, Mode::kHeaders);
     while (true) {
       ASSIGN_OR_RETURN(std::optional<ScannedBatch> batch, scanner.Next());
       if (!batch) break;
@@ -561,7 +580,7 @@ Status UringSegment::TruncateTo(Offset offset) {
     }
     rescan_from = indexes_.offsets().Lookup(rescan_offset).position;
   }
-  RETURN_IF_ERROR(log_->Truncate(cut));
+  RETURN_IF_ERROR(log->Truncate(cut));
   std::erase_if(damage, [cut](const LogDamage& d) { return d.position >= cut; });
   TimestampMs max_timestamp = kNoTimestamp;
   Offset max_timestamp_offset = params_.base_offset;

@@ -7,8 +7,10 @@
 // one write per round, then indexes and publishes the batches and runs their written
 // callbacks. The size, next offset and max timestamp are atomics published after a write
 // completed, so Read runs concurrently with Append and sees only whole written batches.
-// Reads return FileSlices of the .log; the slice pins the open file, so it stays readable
-// after the segment is deleted or destroyed.
+// The .log is opened on demand through the backend's descriptor cache (fd_cache.h), which
+// may close it while the segment is idle. Reads return FileSlices of the .log; the slice
+// pins the open file, so it stays readable after the segment is deleted or destroyed, or
+// the cache closes its entry.
 //
 // Thread safety: as Segment (engine/log/segment.h).
 #pragma once
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "backends/uring/dir_syncs.h"
+#include "backends/uring/fd_cache.h"
 #include "backends/uring/log_verifier.h"
 #include "backends/uring/segment_indexes.h"
 #include "backends/uring/segment_writer.h"
@@ -62,10 +65,13 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
     std::string dir;
     std::shared_ptr<DirSyncs> dir_syncs;
     bool entries_durable = false;
+    // The backend's bound on open segment files.
+    std::shared_ptr<FdCache> fd_cache;
   };
 
   // A new, empty, unsealed segment over the already created, empty `log`.
-  static std::unique_ptr<UringSegment> Create(const Params& params, std::shared_ptr<UringFile> log);
+  static std::unique_ptr<UringSegment> Create(const Params& params,
+                                              std::shared_ptr<CachedFile> log);
 
   // Recovers the segment whose .log is at params.paths.log. `next_base_offset` is the
   // base offset of the following segment, if any: a damaged sealed segment claims the
@@ -92,11 +98,8 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   Status Seal() override;
   Status TruncateTo(Offset offset) override;
 
-  // The open .log, shared with the backend's list of files to flush on Close().
-  const std::shared_ptr<UringFile>& log_file() const { return log_; }
-
  private:
-  UringSegment(const Params& params, std::shared_ptr<UringFile> log, SegmentIndexes indexes);
+  UringSegment(const Params& params, std::shared_ptr<CachedFile> log, SegmentIndexes indexes);
 
   // Replaces the indexes with ones rebuilt by verifying the whole log, and keeps the
   // damage found in the middle; cuts a bad tail when `cut_tail`, else keeps it as damage.
@@ -140,7 +143,7 @@ class UringSegment final : public Segment, private SegmentWriter::Client {
   };
 
   const Params params_;
-  const std::shared_ptr<UringFile> log_;
+  const std::shared_ptr<CachedFile> log_;
   // Whether the directory entries of the segment's files are known to be durable.
   std::atomic<bool> entries_durable_;
 

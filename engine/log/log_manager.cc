@@ -3,10 +3,14 @@
 #include <glog/logging.h>
 
 #include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
+
+#include "engine/log/recovery_progress.h"
 
 namespace ringlog {
 namespace {
@@ -42,6 +46,44 @@ void DiscardLogs(const std::vector<std::shared_ptr<PartitionLog>>& logs) {
     Status s = log->Delete();
     if (!s.ok()) LOG(ERROR) << "discarding " << log->id().ToString() << ": " << s.ToString();
   }
+}
+
+// Removes whatever a partition that failed to open for a creation left in storage.
+void DiscardPartitionStorage(StorageBackend* backend, const PartitionId& id) {
+  for (const std::string& blob :
+       {PartitionLog::LogStartMetaName(id), PartitionLog::ProducerStateMetaName(id),
+        PartitionLog::AbortedTxnMetaName(id), PartitionLog::LeaderEpochMetaName(id),
+        PartitionLog::HighWatermarkMetaName(id)}) {
+    Status s = backend->DeleteMeta(blob);
+    if (!s.ok() && !s.IsNotFound()) LOG(ERROR) << "discarding " << blob << ": " << s.ToString();
+  }
+  Status s = backend->DeletePartition(id);
+  if (!s.ok()) LOG(ERROR) << "discarding " << id.ToString() << ": " << s.ToString();
+}
+
+// FlushForClose of every log, on several threads: concurrent fdatasyncs share the
+// filesystem's journal commits, where one after another each partition with unflushed
+// data costs a commit of its own (milliseconds each on the CI disk).
+Status FlushAllForClose(const std::vector<std::shared_ptr<PartitionLog>>& logs) {
+  constexpr size_t kMaxThreads = 16;
+  constexpr size_t kLogsPerThread = 64;
+  const size_t threads = std::min(kMaxThreads, (logs.size() + kLogsPerThread - 1) / kLogsPerThread);
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  Status first_error;
+  auto work = [&] {
+    for (size_t i = next++; i < logs.size(); i = next++) {
+      Status s = logs[i]->FlushForClose();
+      if (s.ok()) continue;
+      std::lock_guard lock(mu);
+      if (first_error.ok()) first_error = s;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < threads; ++i) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return first_error;
 }
 
 }  // namespace
@@ -92,6 +134,9 @@ Status LogManager::Load() {
   std::unique_lock lock(mu_);
   ASSIGN_OR_RETURN(std::vector<TopicInfo> infos, ReadTopicRecords());
   RETURN_IF_ERROR(AssignMissingIds(infos));
+  size_t partitions = 0;
+  for (const TopicInfo& info : infos) partitions += info.partitions;
+  RecoveryProgress progress(partitions, infos.size());
   for (TopicInfo& info : infos) {
     Topic topic;
     topic.info = std::move(info);
@@ -99,10 +144,12 @@ Status LogManager::Load() {
     for (int32_t i = 0; i < topic.info.partitions; ++i) {
       ASSIGN_OR_RETURN(auto log, OpenPartition(topic.info, options, i));
       topic.partitions.push_back(std::move(log));
+      progress.PartitionDone();
     }
     names_by_id_.emplace(topic.info.id, topic.info.name);
     topics_.emplace(topic.info.name, std::move(topic));
   }
+  progress.Finish();
   return RemoveLeftovers();
 }
 
@@ -169,6 +216,7 @@ Result<std::vector<std::shared_ptr<PartitionLog>>> LogManager::CreatePartitionLo
     }
     if (!log.ok()) {
       DiscardLogs(logs);
+      DiscardPartitionStorage(backend_, {info.name, i});
       return log.status();
     }
     logs.push_back(std::move(*log));
@@ -358,11 +406,7 @@ Status LogManager::CheckpointHighWatermarks() {
 
 Status LogManager::Close() {
   std::lock_guard admin(admin_mu_);
-  Status flushed;
-  for (const auto& log : AllPartitions()) {
-    Status s = log->FlushForClose();
-    if (!s.ok() && flushed.ok()) flushed = s;
-  }
+  Status flushed = FlushAllForClose(AllPartitions());
   {
     // Our segments go before the backend closes under them.
     std::unique_lock lock(mu_);

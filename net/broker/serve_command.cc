@@ -14,6 +14,7 @@
 #include "engine/group/offset_store.h"
 #include "engine/log/flusher.h"
 #include "engine/log/log_manager.h"
+#include "engine/open_files_limit.h"
 #include "engine/periodic_task.h"
 #include "engine/producer/producer_id_allocator.h"
 #include "engine/txn/transaction_coordinator.h"
@@ -494,6 +495,13 @@ Status Serve(const ServeOptions& options, const BackendOpener& open_backend) {
   StopSignals signals;
   // A client that disconnects mid-response must not kill the process.
   signal(SIGPIPE, SIG_IGN);
+  // Before the backend opens: it sizes its descriptor cache from the limit.
+  if (Result<OpenFilesLimit> limit = RaiseOpenFilesLimit(); limit.ok()) {
+    LOG(INFO) << "open-files limit " << limit->soft << " (hard limit " << limit->hard << ")";
+  } else {
+    LOG(WARNING) << limit.status().ToString() << "; open-files limit stays "
+                 << CurrentOpenFilesLimit().soft;
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<StorageBackend> backend,
                    open_backend(options.backend, options.data_dir));
   return RunBroker(options, listen, backend.get(), &signals);
