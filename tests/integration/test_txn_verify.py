@@ -11,7 +11,8 @@ import unittest
 from cluster_fixture import wait_until
 from cluster_wire import Connection, create_topics_answer, create_topics_request, list_offsets
 from ringlog_fixture import BrokerTestCase
-from txn_wire import (INVALID_TXN_STATE, NONE, TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+from txn_wire import (INVALID_TXN_STATE, NONE, NOT_ENOUGH_REPLICAS,
+                      TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
                       add_partitions, end_txn, init_producer_id, produce, producer_batch)
 
 TOPIC = "verify"
@@ -53,9 +54,15 @@ class TxnVerifyTest(BrokerTestCase):
         self.assertEqual(end_txn(self.port, TXN, pid, epoch, commit=True), NONE)
         wait_until(lambda: self.end_offset(0) == 3, 10, "the COMMIT marker on %s-0" % TOPIC)
 
-        # The next transaction has not added the partition.
-        answers = produce(self.port, TXN, TOPIC, {0: producer_batch([b"c"], pid, epoch, 2)})
-        self.assertEqual(answers[0][0], INVALID_TXN_STATE)
+        # The next transaction has not added the partition. Until the coordinator has
+        # logged the commit complete it answers CONCURRENT_TRANSACTIONS, which Produce
+        # passes on as the retriable NOT_ENOUGH_REPLICAS.
+        def next_batch():
+            answers = produce(self.port, TXN, TOPIC, {0: producer_batch([b"c"], pid, epoch, 2)})
+            return None if answers[0][0] == NOT_ENOUGH_REPLICAS else answers[0][0]
+
+        self.assertEqual(wait_until(next_batch, 10, "a verdict on the next transaction"),
+                         INVALID_TXN_STATE)
         self.assertEqual(self.end_offset(0), 3)
         self.assertEqual(self.end_offset(1), 0, "nothing reached the partition never added")
 
