@@ -34,6 +34,8 @@ std::string_view CodeName(Status::Code code) {
       return "UnknownProducerId";
     case Status::Code::kTransactionCoordinatorFenced:
       return "TransactionCoordinatorFenced";
+    case Status::Code::kInvalidTxnState:
+      return "InvalidTxnState";
   }
   return "Unknown";
 }

@@ -37,6 +37,8 @@ class [[nodiscard]] Status {
     kUnknownProducerId,     // a producer the partition has no state for, mid-sequence
     // A transaction marker from a coordinator epoch older than the producer's last marker's.
     kTransactionCoordinatorFenced,
+    // A producer batch that its transaction's state forbids (Kafka's INVALID_TXN_STATE).
+    kInvalidTxnState,
   };
 
   Status() noexcept = default;
@@ -64,6 +66,9 @@ class [[nodiscard]] Status {
   static Status TransactionCoordinatorFenced(std::string_view msg) {
     return Status(Code::kTransactionCoordinatorFenced, msg);
   }
+  static Status InvalidTxnState(std::string_view msg) {
+    return Status(Code::kInvalidTxnState, msg);
+  }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
@@ -82,6 +87,7 @@ class [[nodiscard]] Status {
   bool IsTransactionCoordinatorFenced() const {
     return code_ == Code::kTransactionCoordinatorFenced;
   }
+  bool IsInvalidTxnState() const { return code_ == Code::kInvalidTxnState; }
 
   // The errno behind an IOError, or 0.
   int err_no() const { return err_no_; }

@@ -92,6 +92,10 @@ Status Refusal(SequenceCheck::Verdict verdict, const BatchHeader& header,
       return Status::InvalidProducerEpoch(which + ": the epoch is older than the producer's");
     case SequenceCheck::Verdict::kUnknownProducerId:
       return Status::UnknownProducerId(which + ": the partition does not know the producer");
+    case SequenceCheck::Verdict::kInvalidTxnState:
+      return Status::InvalidTxnState(which +
+                                     ": not transactional while the producer's transaction is "
+                                     "ongoing on the partition");
     default:
       return Status::OutOfOrderSequence(which + ": out of order");
   }
@@ -348,7 +352,8 @@ Result<AppendResult> PartitionLog::Append(std::span<uint8_t> batch) {
 }
 
 Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
-                                               Segment::WrittenCallback written) {
+                                               Segment::WrittenCallback written,
+                                               std::optional<uint64_t> txn_verification) {
   ASSIGN_OR_RETURN(RecordBatchView view, RecordBatchView::Parse(batch));
   if (view.size_bytes() != batch.size()) {
     return Status::InvalidArgument("trailing bytes after the record batch");
@@ -385,15 +390,30 @@ Result<AppendResult> PartitionLog::AppendAsync(std::span<uint8_t> batch,
   if (producer_batch) {
     const SequenceCheck check =
         producers_.Check(header.producer_id, header.producer_epoch, producer_batch->first_sequence,
-                         producer_batch->last_sequence);
+                         producer_batch->last_sequence, header.is_transactional());
     if (check.verdict == SequenceCheck::Verdict::kDuplicate) {
       return AnswerDuplicateLocked(*check.duplicate_of, std::move(written));
+    }
+    // Kafka's order: a retry is answered first, then an unverified transaction refused.
+    if (txn_verification && header.is_transactional() &&
+        !producers_.HasOngoingTxn(header.producer_id, header.producer_epoch) &&
+        !txn_verifications_.IsCurrent(header.producer_id, *txn_verification)) {
+      return Status::InvalidTxnState("transactional batch of producer " +
+                                     std::to_string(header.producer_id) + " epoch " +
+                                     std::to_string(header.producer_epoch) + " to " +
+                                     id_.ToString() + ": not part of an ongoing transaction");
     }
     if (check.verdict != SequenceCheck::Verdict::kAppend) {
       return Refusal(check.verdict, header, *producer_batch, id_);
     }
   }
   return WriteBatchLocked(batch, header, producer_batch, nullptr, std::move(written));
+}
+
+uint64_t PartitionLog::StartTxnVerification(int64_t producer_id, int16_t epoch) {
+  std::lock_guard append_lock(append_mu_);
+  if (producers_.HasOngoingTxn(producer_id, epoch)) return TxnVerifications::kNone;
+  return txn_verifications_.Start(producer_id, epoch, clock_->NowMs());
 }
 
 Result<AppendResult> PartitionLog::WriteBatchLocked(std::span<uint8_t> batch,
@@ -481,6 +501,7 @@ Result<AppendResult> PartitionLog::WriteBatchLocked(std::span<uint8_t> batch,
     if (result.log_append_time != kNoTimestamp) producer_batch->max_timestamp = now;
     producers_.Record(header.producer_id, header.producer_epoch, *producer_batch,
                       header.is_transactional());
+    if (header.is_transactional()) txn_verifications_.Retire(header.producer_id);
     producer_snapshot_stale_ = true;
   }
   if (marker != nullptr) {
@@ -488,6 +509,7 @@ Result<AppendResult> PartitionLog::WriteBatchLocked(std::span<uint8_t> batch,
     std::optional<CompletedTxn> completed = producers_.RecordMarker(
         marker->producer_id, marker->producer_epoch, marker->coordinator_epoch,
         marker->type == ControlType::kAbort, base, time);
+    txn_verifications_.Retire(marker->producer_id);
     if (completed) CompleteTxnLocked(*completed);
     producer_snapshot_stale_ = true;
   }
@@ -917,6 +939,7 @@ Result<size_t> PartitionLog::ExpireProducers() {
   std::lock_guard append_lock(append_mu_);
   if (deleted_) return Deleted();
   const size_t expired = producers_.Expire(clock_->NowMs(), options_.producer_id_expiration_ms);
+  txn_verifications_.Expire(clock_->NowMs(), options_.producer_id_expiration_ms);
   if (expired > 0) producer_snapshot_stale_ = true;
   return expired;
 }

@@ -30,6 +30,7 @@
 #include "engine/log/storage_backend.h"
 #include "engine/log/unstable_txns.h"
 #include "engine/producer/producer_state.h"
+#include "engine/producer/txn_verifications.h"
 #include "engine/status.h"
 #include "engine/types.h"
 
@@ -112,7 +113,22 @@ class PartitionLog final {
   // batches queued behind it; the next append cuts the log back to the written log end.
   // `written` runs on the thread that writes, so it must not append to or flush this log,
   // nor hold the last reference to it.
-  Result<AppendResult> AppendAsync(std::span<uint8_t> batch, Segment::WrittenCallback written);
+  //
+  // `txn_verification` is for a client's batches (Produce), KIP-890 part 1: when set, a
+  // transactional batch whose producer has no ongoing transaction on the partition at its
+  // epoch is InvalidTxnState unless the value is the producer's current guard from
+  // StartTxnVerification. Unset (the broker's own writes), nothing is verified. Either
+  // way a non-transactional batch of a producer whose transaction is ongoing here is
+  // InvalidTxnState, after the duplicate, epoch and sequence checks.
+  Result<AppendResult> AppendAsync(std::span<uint8_t> batch, Segment::WrittenCallback written,
+                                   std::optional<uint64_t> txn_verification = std::nullopt);
+
+  // Before a client's transactional batch of `producer_id` at `epoch` is appended:
+  // TxnVerifications::kNone when its transaction is ongoing here (no verification
+  // needed), else the guard to pass to AppendAsync once the transaction coordinator
+  // confirmed the partition is in the transaction. A marker of the producer, or its batch
+  // that starts the transaction, retires the guard.
+  uint64_t StartTxnVerification(int64_t producer_id, int16_t epoch);
 
   // Whole batches from the one holding `offset`, up to max_bytes, at least one batch, all
   // from one segment. Empty (no error) when offset is where `bound` stops. OutOfRange when
@@ -453,6 +469,8 @@ class PartitionLog final {
   // Guarded by append_mu_: the idempotent producers' state, and whether it changed since
   // the stored snapshot (or that snapshot covers less than the closed segments).
   ProducerState producers_;
+  // Guarded by append_mu_: the guards of transactional batches awaiting verification.
+  TxnVerifications txn_verifications_;
   bool producer_snapshot_stale_ = false;
   // Changed under append_mu_ and map_mu_ (exclusive); read under either: the aborted
   // transactions, and the transactions that hold the last stable offset.

@@ -11,7 +11,17 @@ int32_t ProducerState::NextSequence(int32_t sequence) {
 }
 
 SequenceCheck ProducerState::Check(int64_t producer_id, int16_t epoch, int32_t first_sequence,
-                                   int32_t last_sequence) const {
+                                   int32_t last_sequence, bool transactional) const {
+  SequenceCheck check = CheckSequence(producer_id, epoch, first_sequence, last_sequence);
+  if (check.verdict == SequenceCheck::Verdict::kAppend && !transactional &&
+      OngoingTxn(producer_id) != kNoTxn) {
+    check.verdict = SequenceCheck::Verdict::kInvalidTxnState;
+  }
+  return check;
+}
+
+SequenceCheck ProducerState::CheckSequence(int64_t producer_id, int16_t epoch,
+                                           int32_t first_sequence, int32_t last_sequence) const {
   using Verdict = SequenceCheck::Verdict;
   const auto it = producers_.find(producer_id);
   if (it == producers_.end()) {
@@ -88,6 +98,12 @@ std::optional<CompletedTxn> ProducerState::RecordMarker(int64_t producer_id, int
 Offset ProducerState::OngoingTxn(int64_t producer_id) const {
   const auto it = producers_.find(producer_id);
   return it == producers_.end() ? kNoTxn : it->second.txn_first_offset;
+}
+
+bool ProducerState::HasOngoingTxn(int64_t producer_id, int16_t epoch) const {
+  const auto it = producers_.find(producer_id);
+  return it != producers_.end() && it->second.txn_first_offset != kNoTxn &&
+         it->second.epoch == epoch;
 }
 
 std::optional<Offset> ProducerState::OldestOngoingTxn() const {

@@ -89,6 +89,9 @@ struct SequenceCheck {
     kOutOfOrderSequence,    // a gap, or a new epoch not starting at sequence 0
     kInvalidProducerEpoch,  // an epoch older than the producer's current one
     kUnknownProducerId,     // no state for the producer and a sequence other than 0
+    // A non-transactional batch while the producer's transaction is ongoing on the
+    // partition (Kafka's ProducerAppendInfo rule).
+    kInvalidTxnState,
   };
   Verdict verdict = Verdict::kAppend;
   std::optional<ProducerBatch> duplicate_of;
@@ -100,9 +103,10 @@ class ProducerState {
 
   // The verdict on a batch of `producer_id` at `epoch` with sequences first..last. A
   // batch without sequences (first_sequence kNoSequence, written by the broker) is only
-  // checked for its epoch.
+  // checked for its epoch. A batch that passes those checks but is not `transactional`
+  // while the producer's transaction is ongoing gets kInvalidTxnState.
   SequenceCheck Check(int64_t producer_id, int16_t epoch, int32_t first_sequence,
-                      int32_t last_sequence) const;
+                      int32_t last_sequence, bool transactional) const;
   // Records an appended batch (after Check said kAppend, or replayed from the log on
   // recovery): the producer's epoch becomes `epoch` (a newer epoch forgets the older
   // one's batches) and the oldest cached batch goes when more than kMaxCachedBatches are
@@ -121,6 +125,8 @@ class ProducerState {
                                            TimestampMs timestamp);
   // The first offset of the producer's ongoing transaction; kNoTxn when none is.
   Offset OngoingTxn(int64_t producer_id) const;
+  // Whether the producer has an ongoing transaction begun at `epoch` or carried into it.
+  bool HasOngoingTxn(int64_t producer_id, int16_t epoch) const;
   // The first offset of the oldest ongoing transaction; nullopt when none is.
   std::optional<Offset> OldestOngoingTxn() const;
 
@@ -147,6 +153,10 @@ class ProducerState {
   bool operator==(const ProducerState&) const = default;
 
  private:
+  // Check without the transaction rule.
+  SequenceCheck CheckSequence(int64_t producer_id, int16_t epoch, int32_t first_sequence,
+                              int32_t last_sequence) const;
+
   std::unordered_map<int64_t, ProducerEntry> producers_;
 };
 

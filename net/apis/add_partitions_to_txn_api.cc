@@ -19,6 +19,7 @@
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"
 #include "net/apis/txn_error_code.h"
+#include "net/cluster/cluster_view.h"
 #include "net/codec/add_partitions_to_txn_codec.h"
 #include "net/codec/error_code.h"
 
@@ -100,6 +101,13 @@ class Gather {
   const int16_t version_;
 };
 
+// Whether the partition exists: in a cluster, in the cluster's metadata (this broker
+// need not hold a replica of it), else among the broker's logs.
+bool Exists(const BrokerServices& services, const PartitionId& id) {
+  if (services.cluster == nullptr) return services.logs->GetPartition(id) != nullptr;
+  return services.cluster->Snapshot()->FindPartition(id.topic, id.partition) != nullptr;
+}
+
 // Every partition of `params` with `code`.
 Outcome All(const AddPartitionsParams& params, int16_t code) {
   Outcome outcome;
@@ -119,16 +127,15 @@ void Handle(const BrokerServices& services, const std::shared_ptr<Gather>& gathe
   for (const Request::Topic& topic : txn.topics) {
     for (int32_t partition : topic.partitions) {
       PartitionId id{topic.name, partition};
-      unknown = unknown || services.logs->GetPartition(id) == nullptr;
+      unknown = unknown || !Exists(services, id);
       params.partitions.push_back(std::move(id));
     }
   }
   if (unknown) {
     Outcome outcome;
     for (const PartitionId& id : params.partitions) {
-      outcome[id] =
-          ToWire(services.logs->GetPartition(id) == nullptr ? ErrorCode::kUnknownTopicOrPartition
-                                                            : ErrorCode::kOperationNotAttempted);
+      outcome[id] = ToWire(!Exists(services, id) ? ErrorCode::kUnknownTopicOrPartition
+                                                 : ErrorCode::kOperationNotAttempted);
     }
     gather->Done(index, std::move(outcome));
     return;

@@ -20,6 +20,15 @@
 // appended) and is answered once the high watermark passes the batch, besides the flush;
 // a partition answers the first error of the two (NOT_ENOUGH_REPLICAS_AFTER_APPEND when
 // the ISR shrank meanwhile, REQUEST_TIMED_OUT after the request's timeout).
+//
+// Transactions, as Kafka 3.6+: transactional batches without the request's transactional
+// id answer TRANSACTIONAL_ID_AUTHORIZATION_FAILED everywhere, and transactional batches
+// of two producers INVALID_PRODUCER_ID_MAPPING. A transactional batch whose producer has
+// no ongoing transaction on its partition waits for the coordinator to confirm that the
+// partition is in the transaction (KIP-890 part 1, net/txn/produce_txn_verifier.h) and is
+// appended then, with the partition's guard (PartitionLog::StartTxnVerification); the
+// request's other partitions are appended at once, so a producer's batches keep their
+// order on every partition. Not in the transaction: INVALID_TXN_STATE, nothing appended.
 #include <glog/logging.h>
 
 #include <algorithm>
@@ -28,6 +37,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <utility>
@@ -48,6 +58,7 @@
 #include "net/metrics/request_metrics.h"
 #include "net/replication/leader_replicas.h"
 #include "net/server/peer_log.h"
+#include "net/txn/produce_txn_verifier.h"
 
 namespace ringlog {
 namespace {
@@ -176,58 +187,101 @@ struct ProduceWaits {
   std::chrono::milliseconds timeout{0};  // the request's, for the high watermark
 };
 
-// Appends one partition's batch and fills `answer`. The batch's write wakes the
-// partition's long-polling fetches, and its outcome (or its flush's) goes to `waits`.
-void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topic_partitions,
-                     const ProduceRequest::Partition& partition, size_t slot,
-                     const ProduceWaits& waits, ProduceResponse::Partition& answer) {
-  // In a cluster, a partition led elsewhere is refused before its records are looked at.
-  ErrorCode error = RoutePartition(ctx.services().cluster, PartitionId{topic, partition.index});
-  if (error == ErrorCode::kNone) error = CheckRecords(partition.records, ctx.version());
+// The request's transactional side: its transactional id and the one producer of its
+// transactional batches (KIP-890 part 1).
+struct TxnProduce {
+  bool transactional = false;            // some partition holds a transactional batch
+  ErrorCode refused = ErrorCode::kNone;  // for every partition when set
+  std::string transactional_id;
+  int64_t producer_id = -1;
+  int16_t producer_epoch = -1;
+};
+
+// A partition whose transactional batch waits for its coordinator's verification: its
+// answer's place, its log, a copy of its batch (the request's buffer is not kept), its
+// guard and the ISR acks=all needs.
+struct Deferred {
+  size_t slot = 0;
+  size_t topic = 0;      // index in the response's topics
+  size_t partition = 0;  // index in that topic's partitions
   std::shared_ptr<PartitionLog> log;
-  if (error == ErrorCode::kNone) {
-    if (partition.index >= 0 && partition.index < topic_partitions) {
-      log = ctx.services().logs->GetPartition(PartitionId{topic, partition.index});
-    }
-    if (log == nullptr) error = ErrorCode::kUnknownTopicOrPartition;
-  }
+  std::vector<uint8_t> batch;
+  uint64_t guard = TxnVerifications::kNone;
   int32_t min_insync = 0;
-  if (error == ErrorCode::kNone && waits.replication != nullptr) {
-    min_insync = log->options().min_insync_replicas;
-    error = waits.replication->CheckInsync(log->id(), min_insync);
+};
+
+// The header of a partition's batch when it is a client's transactional one (a control
+// batch is refused later as any client's is).
+std::optional<BatchHeader> TransactionalHeader(
+    const std::optional<std::span<const uint8_t>>& records) {
+  if (!records) return std::nullopt;
+  Result<BatchHeader> header = DecodeBatchHeader(*records);
+  if (!header.ok() || header->producer_id < 0 || !header->is_transactional() ||
+      header->is_control()) {
+    return std::nullopt;
   }
-  if (error != ErrorCode::kNone) {
-    answer.error_code = ToWire(error);
-    return;
+  return *header;
+}
+
+TxnProduce ScanTransactional(const ProduceRequest& request, int16_t version) {
+  TxnProduce txn;
+  if (version < kFirstBatchVersion) return txn;
+  std::set<int64_t> producers;
+  for (const ProduceRequest::Topic& topic : request.topics) {
+    for (const ProduceRequest::Partition& partition : topic.partitions) {
+      std::optional<BatchHeader> header = TransactionalHeader(partition.records);
+      if (!header) continue;
+      txn.transactional = true;
+      txn.producer_id = header->producer_id;
+      txn.producer_epoch = header->producer_epoch;
+      producers.insert(header->producer_id);
+    }
   }
-  // The batch is rewritten in place (offsets, leader epoch) before it is stored.
-  std::span<uint8_t> batch =
-      ctx.mutable_body().subspan(partition.records_position, partition.records->size());
+  if (!txn.transactional) return txn;
+  if (!request.transactional_id) {
+    txn.refused = ErrorCode::kTransactionalIdAuthorizationFailed;
+  } else if (producers.size() > 1) {
+    txn.refused = ErrorCode::kInvalidProducerIdMapping;
+  } else {
+    txn.transactional_id = *request.transactional_id;
+  }
+  return txn;
+}
+
+// Appends `batch` to `log` (rewriting it in place: offsets, leader epoch) and fills
+// `answer`; `peer` names the producer in warnings. The write wakes the partition's long-polling
+// fetches, and its outcome (or its flush's) goes to `waits`. `min_insync`: the ISR acks=all needs,
+// checked before.
+void AppendBatch(const BrokerServices& services, const std::string& peer,
+                 std::shared_ptr<PartitionLog> log, std::span<uint8_t> batch, int32_t min_insync,
+                 uint64_t txn_guard, size_t slot, const ProduceWaits& waits,
+                 ProduceResponse::Partition& answer) {
   const std::shared_ptr<PendingAnswer>& pending = waits.writes;
   // Whether the write's outcome is what the answer waits for.
   const bool counts = pending != nullptr && waits.flusher == nullptr;
   if (counts) pending->Expect();
-  PartitionWatchers* watchers = ctx.services().watchers;
-  LeaderReplicas* replication = ctx.services().replication;
+  PartitionWatchers* watchers = services.watchers;
+  LeaderReplicas* replication = services.replication;
   // A replicated log's high watermark moves later, with its followers (LeaderReplicas
   // wakes the consumers then); any other log's moves with the write.
   const PartitionWatchers::Ends moved =
       log->options().replicated ? PartitionWatchers::Ends::kLogEnd : PartitionWatchers::Ends::kBoth;
   Result<AppendResult> appended = log->AppendAsync(
-      batch, [pending, counts, slot, watchers, replication, moved, id = log->id()](Status status) {
+      batch,
+      [pending, counts, slot, watchers, replication, moved, id = log->id()](Status status) {
         if (status.ok()) {
           // The log end moved: the high watermark may follow, and followers' fetches wake.
           if (replication != nullptr) replication->OnLeaderWrite(id);
           if (watchers != nullptr) watchers->Notify(id, moved);
         }
         if (counts) pending->Done(slot, std::move(status));
-      });
+      },
+      txn_guard);
   if (!appended.ok()) {
     if (counts) pending->Done(slot, Status::OK());  // answered below, not by the write
     const Status& status = appended.status();
-    LogPeerWarning(ctx.connection().peer, "produce to " + log->id().ToString() + " from " +
-                                              ctx.connection().peer +
-                                              " refused: " + status.ToString());
+    LogPeerWarning(peer, "produce to " + log->id().ToString() + " from " + peer +
+                             " refused: " + status.ToString());
     // Validation failures (a control batch, wrong counts or offsets) are INVALID_RECORD;
     // damaged records (a wrong CRC, compressed data that does not decompress) are
     // CORRUPT_MESSAGE; records that decompress past the bound are MESSAGE_TOO_LARGE, on
@@ -237,9 +291,9 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
     answer.error_message = status.message();  // v8+: the client logs why
     return;
   }
-  if (RequestMetrics* metrics = ctx.services().metrics) {
+  if (RequestMetrics* metrics = services.metrics) {
     metrics->RecordBytesIn(
-        topic, batch.size(),
+        log->id().topic, batch.size(),
         static_cast<uint64_t>(appended->last_offset - appended->base_offset + 1));
   }
   answer.base_offset = appended->base_offset;
@@ -259,10 +313,58 @@ void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topi
   }
 }
 
+// Checks one partition's batch and appends it, filling `answer` — or, for a transactional
+// batch that starts its producer's transaction on the partition, adds it to `deferred`
+// to be appended once its coordinator verified it.
+void AppendPartition(RequestContext& ctx, const std::string& topic, int32_t topic_partitions,
+                     const ProduceRequest::Partition& partition, size_t slot,
+                     const ProduceWaits& waits, ProduceResponse::Partition& answer, Deferred place,
+                     std::vector<Deferred>& deferred) {
+  // In a cluster, a partition led elsewhere is refused before its records are looked at.
+  ErrorCode error = RoutePartition(ctx.services().cluster, PartitionId{topic, partition.index});
+  if (error == ErrorCode::kNone) error = CheckRecords(partition.records, ctx.version());
+  std::shared_ptr<PartitionLog> log;
+  if (error == ErrorCode::kNone) {
+    if (partition.index >= 0 && partition.index < topic_partitions) {
+      log = ctx.services().logs->GetPartition(PartitionId{topic, partition.index});
+    }
+    if (log == nullptr) error = ErrorCode::kUnknownTopicOrPartition;
+  }
+  int32_t min_insync = 0;
+  if (error == ErrorCode::kNone && waits.replication != nullptr) {
+    min_insync = log->options().min_insync_replicas;
+    error = waits.replication->CheckInsync(log->id(), min_insync);
+  }
+  if (error != ErrorCode::kNone) {
+    answer.error_code = ToWire(error);
+    return;
+  }
+  uint64_t guard = TxnVerifications::kNone;
+  if (std::optional<BatchHeader> header = TransactionalHeader(partition.records)) {
+    guard = log->StartTxnVerification(header->producer_id, header->producer_epoch);
+  }
+  if (guard != TxnVerifications::kNone) {
+    place.slot = slot;
+    place.log = std::move(log);
+    place.batch.assign(partition.records->begin(), partition.records->end());
+    place.guard = guard;
+    place.min_insync = min_insync;
+    deferred.push_back(std::move(place));
+    return;
+  }
+  // The batch is rewritten in place before it is stored.
+  std::span<uint8_t> batch =
+      ctx.mutable_body().subspan(partition.records_position, partition.records->size());
+  AppendBatch(ctx.services(), ctx.connection().peer, std::move(log), batch, min_insync, guard, slot,
+              waits, answer);
+}
+
 // Appends every partition of `request`, filling `response` (one answer per partition, in
-// request order). `on_admin`: on the admin worker, where unknown topics may be created.
-void AppendAll(RequestContext& ctx, const ProduceRequest& request, const ProduceWaits& waits,
-               bool on_admin, ProduceResponse& response) {
+// request order) except for the partitions left in `deferred`. `on_admin`: on the admin
+// worker, where unknown topics may be created.
+void AppendAll(RequestContext& ctx, const ProduceRequest& request, const TxnProduce& txn,
+               const ProduceWaits& waits, bool on_admin, ProduceResponse& response,
+               std::vector<Deferred>& deferred) {
   const bool valid_acks = request.acks == 0 || request.acks == 1 || request.acks == -1;
   response.topics.reserve(request.topics.size());
   size_t slot = 0;
@@ -270,16 +372,22 @@ void AppendAll(RequestContext& ctx, const ProduceRequest& request, const Produce
     ProduceResponse::Topic& topic_answer = response.topics.emplace_back();
     topic_answer.name = topic.name;
     TopicLookup lookup{ErrorCode::kInvalidRequiredAcks, 0};
-    if (valid_acks) {
+    if (valid_acks && txn.refused != ErrorCode::kNone) lookup.error = txn.refused;
+    if (valid_acks && txn.refused == ErrorCode::kNone) {
       lookup = on_admin ? FindOrCreateTopic(ctx.services(), topic.name, true)
                         : FindTopic(ctx.services(), topic.name, true);
     }
+    topic_answer.partitions.reserve(topic.partitions.size());
     for (const ProduceRequest::Partition& partition : topic.partitions) {
+      Deferred place;
+      place.topic = response.topics.size() - 1;
+      place.partition = topic_answer.partitions.size();
       ProduceResponse::Partition& answer = topic_answer.partitions.emplace_back();
       answer.index = partition.index;
       answer.error_code = ToWire(lookup.error);
       if (lookup.error == ErrorCode::kNone) {
-        AppendPartition(ctx, topic.name, lookup.partitions, partition, slot, waits, answer);
+        AppendPartition(ctx, topic.name, lookup.partitions, partition, slot, waits, answer,
+                        std::move(place), deferred);
       }
       ++slot;
     }
@@ -316,6 +424,59 @@ std::vector<std::string> TopicsToWaitFor(const BrokerServices& services,
   return topics;
 }
 
+// Sends `response` once its partitions' writes are done (acks != 0), or, for acks=0,
+// nothing — closing the connection when something failed, which is how Kafka tells a
+// producer that reads no response.
+void Answer(const Responder& responder, const ProduceWaits& waits, RequestMetrics* metrics,
+            ProduceResponse response) {
+  if (waits.writes != nullptr) {
+    waits.writes->Finish(std::move(response));
+    return;
+  }
+  CountErrors(metrics, response);
+  if (AnyError(response)) {
+    responder.Close("acks=0 produce failed for some partition");
+  } else {
+    responder.NoResponse();
+  }
+}
+
+// Asks the coordinator of `txn` whether the `deferred` partitions are in the transaction,
+// then appends those it confirmed, answers the others with its error, and answers the
+// request. The answer may come on another thread: everything the appends need goes along.
+void VerifyThenAppend(BrokerServices& services, const std::string& peer, const Responder& responder,
+                      const TxnProduce& txn, ProduceWaits waits, ProduceResponse response,
+                      std::vector<Deferred> deferred) {
+  VerifyEntry request{txn.transactional_id, txn.producer_id, txn.producer_epoch, {}};
+  for (const Deferred& d : deferred) request.partitions.push_back(d.log->id());
+  auto resume = [&services, peer, responder, waits, response = std::move(response),
+                 deferred = std::move(deferred)](ProduceTxnVerifier::Answer verified) mutable {
+    for (Deferred& d : deferred) {
+      ProduceResponse::Partition& answer = response.topics[d.topic].partitions[d.partition];
+      auto it = verified.find(d.log->id());
+      const ErrorCode error = it == verified.end() ? ErrorCode::kUnknownServerError : it->second;
+      if (error != ErrorCode::kNone) {
+        answer.error_code = ToWire(error);
+        if (error == ErrorCode::kInvalidTxnState) {
+          answer.error_message = "Partition was not added to the transaction";
+        }
+        continue;
+      }
+      AppendBatch(services, peer, d.log, d.batch, d.min_insync, d.guard, d.slot, waits, answer);
+    }
+    Answer(responder, waits, services.metrics, std::move(response));
+  };
+  if (services.txn_verifier == nullptr) {
+    ProduceTxnVerifier::Answer none;
+    for (const PartitionId& partition : request.partitions) {
+      none[partition] = ErrorCode::kNotEnoughReplicas;
+    }
+    resume(std::move(none));
+    return;
+  }
+  services.txn_verifier->Verify(std::move(request), std::move(resume));
+}
+
 // Serves the request; `on_admin`: on the admin worker, where unknown topics may be created.
 void ServeProduce(RequestContext& ctx, bool on_admin) {
   WireReader reader = ctx.BodyReader();
@@ -345,20 +506,16 @@ void ServeProduce(RequestContext& ctx, bool on_admin) {
       waits.timeout = std::chrono::milliseconds(std::max(request->timeout_ms, 0));
     }
   }
+  const TxnProduce txn = ScanTransactional(*request, ctx.version());
   ProduceResponse response;
-  AppendAll(ctx, *request, waits, on_admin, response);
-  if (request->acks != 0) {
-    waits.writes->Finish(std::move(response));
+  std::vector<Deferred> deferred;
+  AppendAll(ctx, *request, txn, waits, on_admin, response, deferred);
+  if (deferred.empty()) {
+    Answer(ctx.responder(), waits, ctx.services().metrics, std::move(response));
     return;
   }
-  CountErrors(ctx.services().metrics, response);
-  // The producer reads no response; closing the connection is how Kafka tells it that
-  // something failed.
-  if (AnyError(response)) {
-    ctx.responder().Close("acks=0 produce failed for some partition");
-  } else {
-    ctx.responder().NoResponse();
-  }
+  VerifyThenAppend(ctx.services(), ctx.connection().peer, ctx.responder(), txn, std::move(waits),
+                   std::move(response), std::move(deferred));
 }
 
 void HandleProduce(RequestContext& ctx) { ServeProduce(ctx, /*on_admin=*/false); }

@@ -17,6 +17,7 @@ class ClusterView;
 class GroupCoordinator;
 class LeaderReplicas;
 class PartitionWatchers;
+class ProduceTxnVerifier;
 class ProducerIdAllocator;
 class RequestMetrics;
 class TransactionCoordinator;
@@ -59,6 +60,10 @@ struct BrokerServices {
   // Transactions (FindCoordinator key type 1, InitProducerId with a transactional id, the
   // transaction APIs); null: they are refused.
   TransactionCoordinator* txns = nullptr;
+  // Asks a transaction's coordinator whether a partition is in it before Produce appends
+  // the transaction's first batch there (KIP-890 part 1); null: such batches answer
+  // NOT_ENOUGH_REPLICAS.
+  ProduceTxnVerifier* txn_verifier = nullptr;
   // The cluster this broker belongs to (net/cluster/cluster_view.h); null for the single
   // broker without ZooKeeper.
   ClusterView* cluster = nullptr;

@@ -36,6 +36,7 @@
 #include "net/server/server.h"
 #include "net/server/server_options.h"
 #include "net/txn/broker_txn_marker_writer.h"
+#include "net/txn/produce_txn_verifier.h"
 #include "net/txn/state_log_replication.h"
 
 namespace ringlog {
@@ -307,6 +308,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   services.txns = txns.get();
   RequestMetrics request_metrics;
   services.metrics = &request_metrics;
+  ProduceTxnVerifier txn_verifier(&services);
+  services.txn_verifier = &txn_verifier;
   Broker broker(&services);
 
   ServerOptions server_options;
@@ -390,6 +393,8 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   }
   server.Stop();
   metrics_server.Stop();  // scrapes read what is torn down below
+  // Verifications in flight append nothing once the logs close.
+  txn_verifier.Stop();
   // The registration (and /controller, if held) go at once, so that the cluster moves on
   // without waiting for the session to time out.
   if (member != nullptr) member->Close();

@@ -32,6 +32,8 @@ ErrorCode ToErrorCode(const Status& status) {
       return ErrorCode::kUnknownProducerId;
     case Status::Code::kTransactionCoordinatorFenced:
       return ErrorCode::kTransactionCoordinatorFenced;
+    case Status::Code::kInvalidTxnState:
+      return ErrorCode::kInvalidTxnState;
   }
   return ErrorCode::kUnknownServerError;
 }

@@ -19,6 +19,7 @@ enum class ErrorCode : int16_t {
   kRequestTimedOut = 7,
   kBrokerNotAvailable = 8,  // ControlledShutdown: the broker is not registered
   kMessageTooLarge = 10,    // batch above max.message.bytes
+  kNetworkException = 13,   // a broker-to-broker exchange failed
   kCoordinatorLoadInProgress = 14,
   kCoordinatorNotAvailable = 15,
   kNotCoordinator = 16,
@@ -54,6 +55,7 @@ enum class ErrorCode : int16_t {
   kInvalidTransactionTimeout = 50,
   kConcurrentTransactions = 51,  // a transaction of the id is completing; retry
   kTransactionCoordinatorFenced = 52,
+  kTransactionalIdAuthorizationFailed = 53,  // Produce: transactional records, no transactional id
   kOperationNotAttempted = 55,
   kKafkaStorageError = 56,  // the storage medium failed
   kUnknownProducerId = 59,

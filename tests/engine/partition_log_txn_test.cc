@@ -387,6 +387,83 @@ TEST_P(PartitionLogTxnTest, ReplicasHoldTheStableOffsetUntilTheMarkerIsReplicate
   EXPECT_EQ((*follower)->last_stable_offset(), 0);
 }
 
+// Appends a client's batch as Produce does, with `guard` (KIP-890 part 1).
+Result<AppendResult> AppendVerified(PartitionLog& log, std::string& batch, uint64_t guard) {
+  return log.AppendAsync(
+      Bytes(batch), [](Status) {}, guard);
+}
+
+TEST_P(PartitionLogTxnTest, AnUnverifiedTransactionalBatchIsRefused) {
+  std::string batch = TxnBatch(kA, 0, 0, 2);
+  Result<AppendResult> refused = AppendVerified(*log_, batch, TxnVerifications::kNone);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.status().IsInvalidTxnState()) << refused.status().ToString();
+  EXPECT_EQ(log_->log_end_offset(), 0);
+  // A guard the partition never handed out is no better.
+  EXPECT_TRUE(AppendVerified(*log_, batch, 12345).status().IsInvalidTxnState());
+  EXPECT_EQ(TxnStartOf(kA), -2) << "the producer is unknown still";
+}
+
+TEST_P(PartitionLogTxnTest, AVerifiedBatchStartsTheTransactionAndLaterOnesNeedNoGuard) {
+  const uint64_t guard = log_->StartTxnVerification(kA, 0);
+  EXPECT_NE(guard, TxnVerifications::kNone);
+  // A concurrent retry of the verification shares the guard.
+  EXPECT_EQ(log_->StartTxnVerification(kA, 0), guard);
+  std::string first = TxnBatch(kA, 0, 0, 2);
+  Result<AppendResult> appended = AppendVerified(*log_, first, guard);
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  EXPECT_EQ(TxnStartOf(kA), 0);
+  // The transaction is ongoing: nothing more to verify on this partition.
+  EXPECT_EQ(log_->StartTxnVerification(kA, 0), TxnVerifications::kNone);
+  std::string second = TxnBatch(kA, 0, 2, 1);
+  ASSERT_TRUE(AppendVerified(*log_, second, TxnVerifications::kNone).ok());
+  // A retry of the first batch is answered with its offsets, guard or not.
+  std::string retry = TxnBatch(kA, 0, 0, 2);
+  Result<AppendResult> duplicate = AppendVerified(*log_, retry, TxnVerifications::kNone);
+  ASSERT_TRUE(duplicate.ok()) << duplicate.status().ToString();
+  EXPECT_TRUE(duplicate->duplicate);
+  EXPECT_EQ(duplicate->base_offset, 0);
+  // Once the marker ended the transaction, the next one is verified again.
+  End(kA, ControlType::kCommit);
+  EXPECT_NE(log_->StartTxnVerification(kA, 0), TxnVerifications::kNone);
+}
+
+TEST_P(PartitionLogTxnTest, AMarkerRetiresAGuardHandedOutBeforeIt) {
+  // Verified, then aborted, then a new transaction without this partition: the late "yes"
+  // must not put the batch into the new transaction.
+  std::string first = TxnBatch(kA, 0, 0, 1);
+  ASSERT_TRUE(AppendVerified(*log_, first, log_->StartTxnVerification(kA, 0)).ok());
+  const uint64_t stale = log_->StartTxnVerification(kA, 0);
+  EXPECT_EQ(stale, TxnVerifications::kNone) << "ongoing";
+  End(kA, ControlType::kAbort);
+  const uint64_t guard = log_->StartTxnVerification(kA, 0);
+  End(kA, ControlType::kAbort);  // the coordinator aborted the transaction meanwhile
+  std::string late = TxnBatch(kA, 0, 1, 1);
+  EXPECT_TRUE(AppendVerified(*log_, late, guard).status().IsInvalidTxnState());
+  EXPECT_EQ(log_->log_end_offset(), 3);
+  // A guard of an older epoch than the producer's newest is never current.
+  const uint64_t fresh = log_->StartTxnVerification(kA, 1);
+  const uint64_t zombie = log_->StartTxnVerification(kA, 0);
+  EXPECT_NE(zombie, fresh);
+  std::string old = TxnBatch(kA, 0, 1, 1);
+  EXPECT_TRUE(AppendVerified(*log_, old, zombie).status().IsInvalidTxnState());
+  std::string current = TxnBatch(kA, 1, 0, 1);
+  EXPECT_TRUE(AppendVerified(*log_, current, fresh).ok());
+}
+
+TEST_P(PartitionLogTxnTest, ANonTransactionalBatchDuringTheTransactionIsRefused) {
+  EXPECT_EQ(Send(kA, 0), 0);
+  std::string plain = TxnBatch(kA, 0, 3, 1, /*transactional=*/false);
+  Result<AppendResult> refused = log_->Append(Bytes(plain));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(refused.status().IsInvalidTxnState()) << refused.status().ToString();
+  EXPECT_EQ(log_->log_end_offset(), 3);
+  // After the marker the producer may write outside a transaction again.
+  End(kA, ControlType::kCommit);
+  std::string after = TxnBatch(kA, 0, 3, 1, /*transactional=*/false);
+  EXPECT_TRUE(log_->Append(Bytes(after)).ok());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, PartitionLogTxnTest, ::testing::ValuesIn(AllTestBackends()),
                          BackendParamName());
 

@@ -24,24 +24,30 @@ ProducerBatch Batch(int32_t first_sequence, int32_t count, Offset first_offset) 
 void Append(ProducerState& state, int16_t epoch, int32_t first_sequence, int32_t count,
             Offset first_offset) {
   const ProducerBatch batch = Batch(first_sequence, count, first_offset);
-  ASSERT_EQ(state.Check(kProducer, epoch, batch.first_sequence, batch.last_sequence).verdict,
+  ASSERT_EQ(state
+                .Check(kProducer, epoch, batch.first_sequence, batch.last_sequence,
+                       /*transactional=*/false)
+                .verdict,
             Verdict::kAppend);
   state.Record(kProducer, epoch, batch);
 }
 
 TEST(ProducerStateTest, ANewProducerStartsAtSequenceZero) {
   ProducerState state;
-  EXPECT_EQ(state.Check(kProducer, 0, 0, 9).verdict, Verdict::kAppend);
-  EXPECT_EQ(state.Check(kProducer, 0, 5, 9).verdict, Verdict::kUnknownProducerId);
+  EXPECT_EQ(state.Check(kProducer, 0, 0, 9, /*transactional=*/false).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 0, 5, 9, /*transactional=*/false).verdict,
+            Verdict::kUnknownProducerId);
 }
 
 TEST(ProducerStateTest, InOrderBatchesAppendAndGapsAreRefused) {
   ProducerState state;
   Append(state, 0, 0, 10, 100);
   Append(state, 0, 10, 5, 110);
-  EXPECT_EQ(state.Check(kProducer, 0, 16, 20).verdict, Verdict::kOutOfOrderSequence);
-  EXPECT_EQ(state.Check(kProducer, 0, 14, 20).verdict, Verdict::kOutOfOrderSequence);
-  EXPECT_EQ(state.Check(kProducer, 0, 15, 20).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 0, 16, 20, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 0, 14, 20, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 0, 15, 20, /*transactional=*/false).verdict, Verdict::kAppend);
 }
 
 TEST(ProducerStateTest, ARetryOfAnyOfTheLastFiveBatchesIsADuplicateWithItsOffsets) {
@@ -49,24 +55,29 @@ TEST(ProducerStateTest, ARetryOfAnyOfTheLastFiveBatchesIsADuplicateWithItsOffset
   for (int i = 0; i < 7; ++i) Append(state, 0, i * 2, 2, 1000 + i * 2);
   // Batches 2..6 are cached; 0 and 1 have gone.
   for (int i = 2; i < 7; ++i) {
-    const SequenceCheck check = state.Check(kProducer, 0, i * 2, i * 2 + 1);
+    const SequenceCheck check =
+        state.Check(kProducer, 0, i * 2, i * 2 + 1, /*transactional=*/false);
     EXPECT_EQ(check.verdict, Verdict::kDuplicate) << "batch " << i;
     ASSERT_TRUE(check.duplicate_of.has_value());
     EXPECT_EQ(check.duplicate_of->first_offset, 1000 + i * 2);
     EXPECT_EQ(check.duplicate_of->last_offset, 1000 + i * 2 + 1);
   }
-  EXPECT_EQ(state.Check(kProducer, 0, 2, 3).verdict, Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 0, 2, 3, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
 }
 
 TEST(ProducerStateTest, EpochsOnlyMoveForwardAndANewEpochStartsAtZero) {
   ProducerState state;
   Append(state, 3, 0, 4, 0);
-  EXPECT_EQ(state.Check(kProducer, 2, 4, 4).verdict, Verdict::kInvalidProducerEpoch);
-  EXPECT_EQ(state.Check(kProducer, 4, 4, 4).verdict, Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 2, 4, 4, /*transactional=*/false).verdict,
+            Verdict::kInvalidProducerEpoch);
+  EXPECT_EQ(state.Check(kProducer, 4, 4, 4, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
   Append(state, 4, 0, 1, 4);
   // The old epoch's batches are forgotten: its retry is now an old epoch.
-  EXPECT_EQ(state.Check(kProducer, 3, 0, 3).verdict, Verdict::kInvalidProducerEpoch);
-  EXPECT_EQ(state.Check(kProducer, 4, 0, 0).verdict, Verdict::kDuplicate);
+  EXPECT_EQ(state.Check(kProducer, 3, 0, 3, /*transactional=*/false).verdict,
+            Verdict::kInvalidProducerEpoch);
+  EXPECT_EQ(state.Check(kProducer, 4, 0, 0, /*transactional=*/false).verdict, Verdict::kDuplicate);
 }
 
 TEST(ProducerStateTest, SequencesWrapAtInt32Max) {
@@ -75,15 +86,17 @@ TEST(ProducerStateTest, SequencesWrapAtInt32Max) {
   EXPECT_EQ(ProducerState::NextSequence(41), 42);
   ProducerState state;
   state.Record(kProducer, 0, {kMax - 1, kMax, 500, 501, 0});
-  EXPECT_EQ(state.Check(kProducer, 0, 0, 2).verdict, Verdict::kAppend);
-  EXPECT_EQ(state.Check(kProducer, 0, 1, 2).verdict, Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 0, 0, 2, /*transactional=*/false).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 0, 1, 2, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
 }
 
 TEST(ProducerStateTest, ProducersAreIndependent) {
   ProducerState state;
   Append(state, 0, 0, 3, 0);
-  EXPECT_EQ(state.Check(kProducer + 1, 0, 0, 0).verdict, Verdict::kAppend);
-  EXPECT_EQ(state.Check(kProducer + 1, 0, 3, 3).verdict, Verdict::kUnknownProducerId);
+  EXPECT_EQ(state.Check(kProducer + 1, 0, 0, 0, /*transactional=*/false).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer + 1, 0, 3, 3, /*transactional=*/false).verdict,
+            Verdict::kUnknownProducerId);
   EXPECT_EQ(state.producer_count(), 1u);
 }
 
@@ -123,19 +136,23 @@ TEST(ProducerStateTxnTest, AMarkerAtANewEpochRestartsTheSequences) {
   ProducerState state;
   Append(state, 0, 0, 5, 0);
   state.RecordMarker(kProducer, 1, 0, true, 5, 1);
-  EXPECT_EQ(state.Check(kProducer, 1, 5, 5).verdict, Verdict::kOutOfOrderSequence);
-  EXPECT_EQ(state.Check(kProducer, 1, 0, 0).verdict, Verdict::kAppend);
-  EXPECT_EQ(state.Check(kProducer, 0, 5, 5).verdict, Verdict::kInvalidProducerEpoch);
+  EXPECT_EQ(state.Check(kProducer, 1, 5, 5, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 1, 0, 0, /*transactional=*/false).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 0, 5, 5, /*transactional=*/false).verdict,
+            Verdict::kInvalidProducerEpoch);
   EXPECT_EQ(state.Producers()[0].last_sequence, kNoSequence);
   EXPECT_EQ(state.Producers()[0].last_offset, -1);
 }
 
 TEST(ProducerStateTxnTest, BatchesWithoutSequencesAreCheckedForTheirEpochOnly) {
   ProducerState state;
-  EXPECT_EQ(state.Check(kProducer, 3, kNoSequence, kNoSequence).verdict, Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 3, kNoSequence, kNoSequence, /*transactional=*/true).verdict,
+            Verdict::kAppend);
   state.Record(kProducer, 3, {kNoSequence, kNoSequence, 0, 1, 1}, true);
-  EXPECT_EQ(state.Check(kProducer, 3, kNoSequence, kNoSequence).verdict, Verdict::kAppend);
-  EXPECT_EQ(state.Check(kProducer, 2, kNoSequence, kNoSequence).verdict,
+  EXPECT_EQ(state.Check(kProducer, 3, kNoSequence, kNoSequence, /*transactional=*/true).verdict,
+            Verdict::kAppend);
+  EXPECT_EQ(state.Check(kProducer, 2, kNoSequence, kNoSequence, /*transactional=*/true).verdict,
             Verdict::kInvalidProducerEpoch);
   EXPECT_EQ(state.OngoingTxn(kProducer), 0);
 }
@@ -149,6 +166,23 @@ TEST(ProducerStateTxnTest, OngoingTransactionsNeverExpireAndEmptyEntriesGoWithRe
   state.RecordMarker(kProducer + 2, 0, 0, false, 5, 1);
   EXPECT_EQ(state.DropBefore(0), 1u);  // the marker-only entry
   EXPECT_EQ(state.producer_count(), 1u);
+}
+
+TEST(ProducerStateTxnTest, ANonTransactionalBatchDuringTheTransactionIsInvalidTxnState) {
+  ProducerState state;
+  state.Record(kProducer, 0, Batch(0, 2, 0), /*transactional=*/true);
+  EXPECT_EQ(state.Check(kProducer, 0, 2, 2, /*transactional=*/false).verdict,
+            Verdict::kInvalidTxnState);
+  EXPECT_EQ(state.Check(kProducer, 0, 2, 2, /*transactional=*/true).verdict, Verdict::kAppend);
+  // The epoch and sequence checks come first; a retry is still a duplicate.
+  EXPECT_EQ(state.Check(kProducer, 0, 5, 5, /*transactional=*/false).verdict,
+            Verdict::kOutOfOrderSequence);
+  EXPECT_EQ(state.Check(kProducer, 0, 0, 1, /*transactional=*/false).verdict, Verdict::kDuplicate);
+  EXPECT_TRUE(state.HasOngoingTxn(kProducer, 0));
+  EXPECT_FALSE(state.HasOngoingTxn(kProducer, 1));
+  state.RecordMarker(kProducer, 0, 0, /*aborted=*/false, 2, 1);
+  EXPECT_FALSE(state.HasOngoingTxn(kProducer, 0));
+  EXPECT_EQ(state.Check(kProducer, 0, 2, 2, /*transactional=*/false).verdict, Verdict::kAppend);
 }
 
 }  // namespace

@@ -4,11 +4,17 @@
 // do not fit the transaction (EndTxn without one, an unknown transactional id, a timeout
 // above transaction.max.timeout.ms, a fenced producer's EndTxn and TxnOffsetCommit, an
 // unknown partition), PRODUCER_FENCED against INVALID_PRODUCER_EPOCH by version, and a
-// committed transaction as DescribeTransactions and ListTransactions show it.
+// committed transaction as DescribeTransactions and ListTransactions show it. And the
+// produce side (KIP-890 part 1): a transaction's first batch on a partition is appended
+// only once its coordinator confirms the partition is in the transaction — asked directly
+// here, and over the wire by a broker whose cluster names this one the coordinator — and
+// the codes Kafka answers for batches that do not fit a transaction.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +25,8 @@
 #include "engine/log/flusher.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
+#include "engine/log/record_batch.h"
+#include "engine/log/record_batch_builder.h"
 #include "engine/producer/producer_id_allocator.h"
 #include "engine/txn/transaction_coordinator.h"
 #include "engine/txn/txn_state_store.h"
@@ -32,10 +40,13 @@
 #include "net/codec/find_coordinator_codec.h"
 #include "net/codec/init_producer_id_codec.h"
 #include "net/codec/list_transactions_codec.h"
+#include "net/codec/produce_codec.h"
 #include "net/codec/txn_offset_commit_codec.h"
 #include "net/server/server.h"
 #include "net/txn/broker_txn_marker_writer.h"
+#include "net/txn/produce_txn_verifier.h"
 #include "tests/net/broker_test_client.h"
+#include "tests/net/fake_cluster_view.h"
 #include "tests/net/server_test_util.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
@@ -88,6 +99,8 @@ class TxnBrokerTest : public ::testing::Test {
         [groups](std::string_view group) { return groups->PartitionFor(group); }, &clock_, options);
     for (int32_t p = 0; p < kStatePartitions; ++p) ASSERT_TRUE(txns_->LoadPartition(p, 0).ok());
     services_.txns = txns_.get();
+    verifier_ = std::make_unique<ProduceTxnVerifier>(&services_);
+    services_.txn_verifier = verifier_.get();
     broker_ = std::make_unique<Broker>(&services_);
     server_ = std::make_unique<Server>(LoopbackOptions(), broker_.get());
     ASSERT_TRUE(server_->Start().ok());
@@ -99,6 +112,7 @@ class TxnBrokerTest : public ::testing::Test {
   void TearDown() override {
     client_.reset();
     server_->Stop();
+    verifier_->Stop();
     admin_.Stop();
     markers_->Stop();
     flusher_.reset();
@@ -207,6 +221,43 @@ class TxnBrokerTest : public ::testing::Test {
                                                : response.transaction_states[0];
   }
 
+  // Produce v9 (acks=1) of one batch of `pid` at `epoch` from `sequence` per partition of
+  // "orders" in `partitions`, transactional unless told, under `transactional_id`; the
+  // partitions' codes.
+  std::vector<int16_t> Produce(std::optional<std::string> transactional_id, int64_t pid,
+                               int16_t epoch, int32_t sequence, std::vector<int32_t> partitions,
+                               bool transactional = true) {
+    BatchOptions options;
+    options.attributes = transactional ? kBatchAttrTransactional : 0;
+    options.producer_id = pid;
+    options.producer_epoch = epoch;
+    options.base_sequence = sequence;
+    const std::string batch =
+        BuildRecordBatch({{std::nullopt, "value", clock_.NowMs(), {}}}, options);
+    ProduceRequest request;
+    request.transactional_id = std::move(transactional_id);
+    request.acks = 1;
+    request.timeout_ms = 5000;
+    ProduceRequest::Topic& topic = request.topics.emplace_back();
+    topic.name = "orders";
+    for (int32_t partition : partitions) {
+      topic.partitions.push_back(
+          {partition,
+           std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(batch.data()), batch.size())});
+    }
+    ProduceResponse response =
+        Call<ProduceResponse>(0, 9, true, request, EncodeProduceRequest, DecodeProduceResponse);
+    std::vector<int16_t> codes;
+    for (const auto& answered : response.topics) {
+      for (const auto& p : answered.partitions) codes.push_back(p.error_code);
+    }
+    return codes;
+  }
+
+  Offset End(int32_t partition) {
+    return logs_->GetPartition(PartitionId{"orders", partition})->next_offset();
+  }
+
   // Waits until `id`'s state is `state` (markers are written after EndTxn answers).
   bool WaitForState(const std::string& id, const std::string& state) {
     for (int i = 0; i < 200; ++i) {
@@ -225,6 +276,7 @@ class TxnBrokerTest : public ::testing::Test {
   std::unique_ptr<ProducerIdAllocator> ids_;
   std::unique_ptr<BrokerTxnMarkerWriter> markers_;
   std::unique_ptr<TransactionCoordinator> txns_;
+  std::unique_ptr<ProduceTxnVerifier> verifier_;
   AdminWorker admin_;
   BrokerServices services_;
   std::unique_ptr<Broker> broker_;
@@ -376,6 +428,154 @@ TEST_F(TxnBrokerTest, ATimedOutTransactionIsAbortedAndItsProducerFenced) {
   EXPECT_EQ(EndTxn("forgetful", init.producer_id, init.producer_epoch, /*commit=*/true),
             Code(ErrorCode::kProducerFenced));
   EXPECT_EQ(logs_->GetPartition(PartitionId{"orders", 1})->next_offset(), 1) << "the ABORT marker";
+}
+
+TEST_F(TxnBrokerTest, AProduceToAPartitionNeverAddedIsInvalidTxnState) {
+  InitProducerIdResponse init = Init("unverified");
+  ASSERT_EQ(init.error_code, Code(ErrorCode::kNone));
+  ASSERT_EQ(AddPartitions("unverified", init.producer_id, init.producer_epoch, {1}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  // Partition 0 is not in the transaction; partition 1 is.
+  EXPECT_EQ(Produce("unverified", init.producer_id, init.producer_epoch, 0, {0, 1}),
+            (std::vector<int16_t>{Code(ErrorCode::kInvalidTxnState), Code(ErrorCode::kNone)}));
+  EXPECT_EQ(End(0), 0) << "nothing appended";
+  EXPECT_EQ(End(1), 1);
+  // Without a transaction at all: not in it either.
+  InitProducerIdResponse idle = Init("idle");
+  ASSERT_EQ(idle.error_code, Code(ErrorCode::kNone));
+  EXPECT_EQ(Produce("idle", idle.producer_id, idle.producer_epoch, 0, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kInvalidTxnState)});
+  EXPECT_EQ(End(0), 0);
+}
+
+TEST_F(TxnBrokerTest, AVerifiedTransactionGoesOnAndEndsWithItsMarker) {
+  InitProducerIdResponse init = Init("verified");
+  ASSERT_EQ(init.error_code, Code(ErrorCode::kNone));
+  ASSERT_EQ(AddPartitions("verified", init.producer_id, init.producer_epoch, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  EXPECT_EQ(Produce("verified", init.producer_id, init.producer_epoch, 0, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  EXPECT_EQ(Produce("verified", init.producer_id, init.producer_epoch, 1, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  EXPECT_EQ(End(0), 2);
+  ASSERT_EQ(EndTxn("verified", init.producer_id, init.producer_epoch, /*commit=*/true),
+            Code(ErrorCode::kNone));
+  ASSERT_TRUE(WaitForState("verified", "CompleteCommit"));
+  EXPECT_EQ(End(0), 3) << "the COMMIT marker";
+  // The next transaction has not added the partition: its batch is refused again.
+  EXPECT_EQ(Produce("verified", init.producer_id, init.producer_epoch, 2, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kInvalidTxnState)});
+  EXPECT_EQ(End(0), 3);
+}
+
+TEST_F(TxnBrokerTest, TransactionalRecordsWithoutATransactionalIdAreRefusedEverywhere) {
+  InitProducerIdResponse init = Init("anonymous");
+  ASSERT_EQ(init.error_code, Code(ErrorCode::kNone));
+  ASSERT_EQ(AddPartitions("anonymous", init.producer_id, init.producer_epoch, {0, 1}),
+            (std::vector<int16_t>{Code(ErrorCode::kNone), Code(ErrorCode::kNone)}));
+  EXPECT_EQ(Produce(std::nullopt, init.producer_id, init.producer_epoch, 0, {0, 1}),
+            (std::vector<int16_t>{Code(ErrorCode::kTransactionalIdAuthorizationFailed),
+                                  Code(ErrorCode::kTransactionalIdAuthorizationFailed)}));
+  EXPECT_EQ(End(0), 0);
+  EXPECT_EQ(End(1), 0);
+}
+
+TEST_F(TxnBrokerTest, ANonTransactionalBatchDuringTheTransactionIsInvalidTxnState) {
+  InitProducerIdResponse init = Init("mixed");
+  ASSERT_EQ(init.error_code, Code(ErrorCode::kNone));
+  ASSERT_EQ(AddPartitions("mixed", init.producer_id, init.producer_epoch, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  ASSERT_EQ(Produce("mixed", init.producer_id, init.producer_epoch, 0, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  EXPECT_EQ(Produce(std::nullopt, init.producer_id, init.producer_epoch, 1, {0},
+                    /*transactional=*/false),
+            std::vector<int16_t>{Code(ErrorCode::kInvalidTxnState)});
+  EXPECT_EQ(End(0), 1) << "nothing appended";
+  // The transaction goes on where it was.
+  EXPECT_EQ(Produce("mixed", init.producer_id, init.producer_epoch, 1, {0}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+}
+
+// A broker of a cluster in which this test's broker (node 0) leads every partition of
+// __transaction_state, or none when `coordinator_port` is -1.
+class RemoteVerifier {
+ public:
+  RemoteVerifier(const BrokerServices& coordinator, int32_t coordinator_port) {
+    ClusterSnapshot snapshot;
+    snapshot.brokers[0] = ClusterBroker{0, "127.0.0.1", coordinator_port, std::nullopt, 1};
+    snapshot.brokers[1] = ClusterBroker{1, "127.0.0.1", 1, std::nullopt, 1};
+    ClusterTopic& state = snapshot.topics[std::string(kTransactionStateTopic)];
+    for (int32_t p = 0; p < coordinator.txns->num_partitions(); ++p) {
+      ClusterPartition& partition = state.partitions.emplace_back();
+      partition.replicas = {0};
+      partition.state.leader = 0;
+    }
+    cluster_.SetSnapshot(std::move(snapshot));
+    services_ = coordinator;
+    services_.config.node_id = 1;
+    services_.cluster = &cluster_;
+    ProduceTxnVerifierOptions options;
+    options.request_timeout = std::chrono::milliseconds(2000);
+    verifier_ = std::make_unique<ProduceTxnVerifier>(&services_, options);
+  }
+
+  // The answer for `partitions` of "orders", waited for.
+  ProduceTxnVerifier::Answer Verify(const std::string& id, int64_t pid, int16_t epoch,
+                                    const std::vector<int32_t>& partitions) {
+    VerifyEntry request{id, pid, epoch, {}};
+    for (int32_t p : partitions) request.partitions.push_back({"orders", p});
+    std::promise<ProduceTxnVerifier::Answer> answered;
+    std::future<ProduceTxnVerifier::Answer> answer = answered.get_future();
+    verifier_->Verify(std::move(request), [&answered](ProduceTxnVerifier::Answer a) {
+      answered.set_value(std::move(a));
+    });
+    return answer.get();
+  }
+
+ private:
+  FakeClusterView cluster_;
+  BrokerServices services_;
+  std::unique_ptr<ProduceTxnVerifier> verifier_;
+};
+
+TEST_F(TxnBrokerTest, ABrokerAsksTheCoordinatorOnAnotherBrokerOverTheWire) {
+  InitProducerIdResponse init = Init("remote");
+  ASSERT_EQ(init.error_code, Code(ErrorCode::kNone));
+  ASSERT_EQ(AddPartitions("remote", init.producer_id, init.producer_epoch, {1}),
+            std::vector<int16_t>{Code(ErrorCode::kNone)});
+  RemoteVerifier remote(services_, server_->bound_port());
+  const PartitionId p0{"orders", 0};
+  const PartitionId p1{"orders", 1};
+  EXPECT_EQ(
+      remote.Verify("remote", init.producer_id, init.producer_epoch, {0, 1}),
+      (ProduceTxnVerifier::Answer{{p0, ErrorCode::kInvalidTxnState}, {p1, ErrorCode::kNone}}));
+  // An older epoch of the producer is fenced: Produce says INVALID_PRODUCER_EPOCH.
+  InitProducerIdResponse fresh = InitRetrying("remote");
+  ASSERT_EQ(fresh.error_code, Code(ErrorCode::kNone));
+  EXPECT_EQ(remote.Verify("remote", init.producer_id, init.producer_epoch, {1}),
+            (ProduceTxnVerifier::Answer{{p1, ErrorCode::kInvalidProducerEpoch}}));
+}
+
+TEST_F(TxnBrokerTest, ACoordinatorThatCannotBeAskedIsARetriableError) {
+  const PartitionId p0{"orders", 0};
+  // Nobody listens on port 1.
+  RemoteVerifier unreachable(services_, 1);
+  EXPECT_EQ(unreachable.Verify("lost", 5, 0, {0}),
+            (ProduceTxnVerifier::Answer{{p0, ErrorCode::kNotEnoughReplicas}}));
+}
+
+TEST(ProduceVerificationErrorTest, CoordinatorCodesBecomeProduceCodes) {
+  EXPECT_EQ(ProduceVerificationError(ErrorCode::kNone), ErrorCode::kNone);
+  EXPECT_EQ(ProduceVerificationError(ErrorCode::kTransactionAbortable),
+            ErrorCode::kInvalidTxnState);
+  EXPECT_EQ(ProduceVerificationError(ErrorCode::kProducerFenced), ErrorCode::kInvalidProducerEpoch);
+  for (ErrorCode transient : {ErrorCode::kNetworkException, ErrorCode::kCoordinatorLoadInProgress,
+                              ErrorCode::kCoordinatorNotAvailable, ErrorCode::kNotCoordinator,
+                              ErrorCode::kConcurrentTransactions}) {
+    EXPECT_EQ(ProduceVerificationError(transient), ErrorCode::kNotEnoughReplicas);
+  }
+  EXPECT_EQ(ProduceVerificationError(ErrorCode::kInvalidProducerIdMapping),
+            ErrorCode::kInvalidProducerIdMapping);
 }
 
 }  // namespace

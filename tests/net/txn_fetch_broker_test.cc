@@ -34,6 +34,7 @@ namespace {
 
 constexpr int64_t kA = 900;
 constexpr int64_t kB = 901;
+constexpr int64_t kC = 902;  // writes outside transactions
 constexpr int16_t kFetchVersion = 11;
 constexpr int16_t kListOffsetsVersion = 5;
 
@@ -164,7 +165,7 @@ class TxnFetchBrokerTest : public ::testing::TestWithParam<std::string> {
 TEST_P(TxnFetchBrokerTest, ReadCommittedStopsAtTheStableOffsetAndNamesAborts) {
   Send(kA, 0, 3);                           // 0..2, A's aborted transaction
   Send(kB, 0, 2);                           // 3..4, B's transaction, open
-  Send(kA, 3, 1, /*transactional=*/false);  // 5
+  Send(kC, 0, 1, /*transactional=*/false);  // 5
   End(kA, ControlType::kAbort);             // 6
 
   FetchResponse::Partition committed = Fetch(0, 1);
