@@ -114,7 +114,8 @@ void BM_SequenceCheck(benchmark::State& state) {
   for (auto _ : state) {
     const int32_t first = sequences[turn];
     const int32_t last = first + kRecords - 1;
-    const SequenceCheck check = producers.Check(100 + turn, 0, first, last);
+    const SequenceCheck check =
+        producers.Check(100 + turn, 0, first, last, /*transactional=*/false);
     if (check.verdict != SequenceCheck::Verdict::kAppend) {
       state.SkipWithError("a batch in order was refused");
       break;
