@@ -291,7 +291,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     replication = MakeLeaderReplicas(leader_options, SystemClock::Get(), member.get(), &watchers);
     roles = std::make_unique<ReplicaRoles>(FetcherOptions(options), logs.get(), replication.get());
     services.replication = replication.get();
-    state_replicas = std::make_unique<StateLogReplication>(replication.get());
+    state_replicas = std::make_unique<StateLogReplication>(replication.get(), &watchers);
   }
   // Transactions: the markers go out through the services set above.
   auto markers = std::make_unique<BrokerTxnMarkerWriter>(&services);

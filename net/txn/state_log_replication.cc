@@ -34,6 +34,9 @@ void StateLogReplication::Await(const std::shared_ptr<PartitionLog>& log, Offset
   // The leader's own log end moved: with the leader alone in the ISR, the high watermark
   // follows at once.
   replication_->OnLeaderWrite(partition);
+  // Wake the followers' long-polling fetches, or each state write would wait out their
+  // replica.fetch.wait.max.ms before it is fetched.
+  watchers_->Notify(partition, PartitionWatchers::Ends::kLogEnd);
   replication_->AwaitHighWatermark(
       partition, end, log->options().min_insync_replicas, kReplicationTimeout,
       [partition, done = std::move(done)](ErrorCode error) { done(ToStatus(partition, error)); });

@@ -15,14 +15,17 @@
 
 #include "engine/log/partition_log.h"
 #include "engine/status.h"
+#include "net/broker/partition_watchers.h"
 #include "net/replication/leader_replicas.h"
 
 namespace ringlog {
 
 class StateLogReplication {
  public:
-  // `replication` must outlive the object or its Detach().
-  explicit StateLogReplication(LeaderReplicas* replication) : replication_(replication) {}
+  // `replication` must outlive the object or its Detach(); `watchers` (the followers'
+  // long-polling fetches wait there) must outlive the object.
+  StateLogReplication(LeaderReplicas* replication, PartitionWatchers* watchers)
+      : replication_(replication), watchers_(watchers) {}
 
   // Runs `done` once the high watermark of `log`'s partition reaches `end`: OK, NotFound
   // when this broker stops leading it first, Unavailable-like errors (Busy) when the ISR is
@@ -35,6 +38,7 @@ class StateLogReplication {
  private:
   std::mutex mu_;
   LeaderReplicas* replication_;  // nullptr once detached
+  PartitionWatchers* const watchers_;
 };
 
 }  // namespace ringlog

@@ -36,7 +36,8 @@ class WriteTxnMarkersBrokerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     broker_ = std::make_unique<TxnTestBroker>(GetParam(), /*node_id=*/1);
-    ASSERT_TRUE(broker_->logs().CreateTopic("t", 2, {}).ok());
+    Status created = broker_->logs().CreateTopic("t", 2, {});
+    ASSERT_TRUE(created.ok()) << created.ToString();
   }
 
   void Start() {
