@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "bench/harness/loadgen/rdkafka_handle.h"
+
 namespace ringlog::bench {
 namespace {
 
@@ -44,13 +46,6 @@ void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opa
   if (d->progress != nullptr) d->progress->Add(d->record_bytes, 1);
 }
 
-struct HandleDeleter {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
-};
-struct TopicDeleter {
-  void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
-};
-
 }  // namespace
 
 struct RdkafkaProducer::State {
@@ -60,8 +55,8 @@ struct RdkafkaProducer::State {
   // librdkafka copies nothing without RD_KAFKA_MSG_F_COPY: every record points at this
   // buffer, which outlives the handle (members go in reverse order).
   std::string payload;
-  std::unique_ptr<rd_kafka_t, HandleDeleter> rk;
-  std::unique_ptr<rd_kafka_topic_t, TopicDeleter> topic;  // goes before its handle
+  RdkafkaHandle rk;
+  RdkafkaTopic topic;  // goes before its handle
 };
 
 RdkafkaProducer::RdkafkaProducer(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -74,28 +69,9 @@ Result<std::unique_ptr<RdkafkaProducer>> RdkafkaProducer::Create(
   state->options = options;
   state->deliveries.record_bytes = static_cast<uint64_t>(options.record_bytes);
   state->payload.assign(static_cast<size_t>(options.record_bytes), 'r');
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char error[512];
-  auto set = [&](const std::string& key, const std::string& value) -> Status {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof(error)) !=
-        RD_KAFKA_CONF_OK) {
-      return Status::InvalidArgument("librdkafka " + key + "=" + value + ": " + error);
-    }
-    return Status::OK();
-  };
-  Status configured = set("bootstrap.servers", options.bootstrap_servers);
-  for (const auto& [key, value] : options.config) {
-    if (configured.ok()) configured = set(key, value);
-  }
-  if (!configured.ok()) {
-    rd_kafka_conf_destroy(conf);
-    return configured;
-  }
-  rd_kafka_conf_set_dr_msg_cb(conf, &OnDelivery);
-  rd_kafka_conf_set_opaque(conf, &state->deliveries);
-  // rd_kafka_new owns `conf` from here on, also when it fails.
-  state->rk.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
-  if (state->rk == nullptr) return Status::InvalidArgument(std::string("rd_kafka_new: ") + error);
+  std::map<std::string, std::string> config = options.config;
+  config.emplace("bootstrap.servers", options.bootstrap_servers);
+  ASSIGN_OR_RETURN(state->rk, NewRdkafkaProducer(config, &OnDelivery, &state->deliveries));
   state->topic.reset(rd_kafka_topic_new(state->rk.get(), options.topic.c_str(), nullptr));
   if (state->topic == nullptr) {
     return Status::InvalidArgument("rd_kafka_topic_new " + options.topic);

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "bench/harness/loadgen/rdkafka_handle.h"
+
 namespace ringlog::bench {
 namespace {
 
@@ -31,13 +33,6 @@ void OnDelivery(rd_kafka_t* /*rk*/, const rd_kafka_message_t* message, void* opa
   ++d->delivered;
   if (d->progress != nullptr) d->progress->Add(d->record_bytes, 1);
 }
-
-struct HandleDeleter {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
-};
-struct TopicDeleter {
-  void operator()(rd_kafka_topic_t* t) const { rd_kafka_topic_destroy(t); }
-};
 
 // OK for a null error, else IOError naming `call`; frees the error either way.
 Status Check(rd_kafka_error_t* error, const char* call) {
@@ -70,32 +65,11 @@ Result<RdkafkaTxnProducerResult> RunRdkafkaTxnProducer(const RdkafkaTxnProducerO
   Deliveries deliveries;
   deliveries.record_bytes = static_cast<uint64_t>(options.record_bytes);
   std::string payload(static_cast<size_t>(options.record_bytes), 't');
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char error[512];
-  auto set = [&](const std::string& key, const std::string& value) -> Status {
-    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), error, sizeof(error)) !=
-        RD_KAFKA_CONF_OK) {
-      return Status::InvalidArgument("librdkafka " + key + "=" + value + ": " + error);
-    }
-    return Status::OK();
-  };
-  Status configured = set("bootstrap.servers", options.bootstrap_servers);
-  if (configured.ok()) configured = set("transactional.id", options.transactional_id);
-  for (const auto& [key, value] : options.config) {
-    if (configured.ok()) configured = set(key, value);
-  }
-  if (!configured.ok()) {
-    rd_kafka_conf_destroy(conf);
-    return configured;
-  }
-  rd_kafka_conf_set_dr_msg_cb(conf, &OnDelivery);
-  rd_kafka_conf_set_opaque(conf, &deliveries);
-  // rd_kafka_new owns `conf` from here on, also when it fails.
-  std::unique_ptr<rd_kafka_t, HandleDeleter> rk(
-      rd_kafka_new(RD_KAFKA_PRODUCER, conf, error, sizeof(error)));
-  if (rk == nullptr) return Status::InvalidArgument(std::string("rd_kafka_new: ") + error);
-  std::unique_ptr<rd_kafka_topic_t, TopicDeleter> topic(
-      rd_kafka_topic_new(rk.get(), options.topic.c_str(), nullptr));
+  std::map<std::string, std::string> config = options.config;
+  config.emplace("bootstrap.servers", options.bootstrap_servers);
+  config.emplace("transactional.id", options.transactional_id);
+  ASSIGN_OR_RETURN(RdkafkaHandle rk, NewRdkafkaProducer(config, &OnDelivery, &deliveries));
+  RdkafkaTopic topic(rd_kafka_topic_new(rk.get(), options.topic.c_str(), nullptr));
   if (topic == nullptr) return Status::InvalidArgument("rd_kafka_topic_new " + options.topic);
 
   RETURN_IF_ERROR(Check(rd_kafka_init_transactions(rk.get(), kTransactionTimeoutMs),
