@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "net/cli/cli_flags.h"
 #include "net/cli/segment_dump.h"
 
 DEFINE_bool(print_data_log, false,
@@ -48,15 +49,7 @@ DumpLogOptions DumpLogOptionsFromFlags(std::vector<std::string> paths) {
   return DumpLogOptions{.paths = std::move(paths), .print_data_log = FLAGS_print_data_log};
 }
 
-std::vector<gflags::CommandLineFlagInfo> DumpLogFlags() {
-  std::vector<gflags::CommandLineFlagInfo> all;
-  gflags::GetAllFlags(&all);
-  std::vector<gflags::CommandLineFlagInfo> mine;
-  for (gflags::CommandLineFlagInfo& flag : all) {
-    if (flag.filename == __FILE__) mine.push_back(std::move(flag));
-  }
-  return mine;
-}
+std::vector<gflags::CommandLineFlagInfo> DumpLogFlags() { return FlagsOfCommand(__FILE__, {}); }
 
 std::string DumpLogUsage() {
   return "usage: ringlog dump-log FILE|DIR... [--print_data_log]\n"

@@ -12,6 +12,7 @@
 
 #include "engine/log/internal_topics.h"
 #include "net/cli/broker_client.h"
+#include "net/cli/cli_flags.h"
 #include "net/cli/reassign_plan.h"
 #include "net/codec/error_code.h"
 
@@ -354,15 +355,7 @@ ReassignOptions ReassignOptionsFromFlags() {
   return options;
 }
 
-std::vector<gflags::CommandLineFlagInfo> ReassignFlags() {
-  std::vector<gflags::CommandLineFlagInfo> all;
-  gflags::GetAllFlags(&all);
-  std::vector<gflags::CommandLineFlagInfo> mine;
-  for (gflags::CommandLineFlagInfo& flag : all) {
-    if (flag.filename == __FILE__) mine.push_back(std::move(flag));
-  }
-  return mine;
-}
+std::vector<gflags::CommandLineFlagInfo> ReassignFlags() { return FlagsOfCommand(__FILE__, {}); }
 
 std::string ReassignUsage() {
   return "usage: ringlog reassign --generate|--execute|--verify [--flags]\n"
