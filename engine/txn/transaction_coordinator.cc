@@ -83,7 +83,7 @@ Status TransactionCoordinator::LoadPartition(int32_t partition, int32_t coordina
   // The previous coordinator answered these EndTxn calls; finish what it began.
   for (const auto& [id, entry] : prepared) {
     LOG(INFO) << "completing transaction " << id << " found in " << TxnStateName(entry.state);
-    WriteMarkers(partition, coordinator_epoch, id, entry);
+    WriteMarkers(partition, coordinator_epoch, id, entry, nullptr);
   }
   return Status::OK();
 }
@@ -201,17 +201,20 @@ void TransactionCoordinator::InitProducerId(const InitProducerIdParams& params,
   }
   if (fence) {
     // The older incarnation's transaction is aborted at the bumped epoch; the producer
-    // retries and then gets an epoch of its own.
-    EndTransaction(partition, coordinator_epoch, params.transactional_id, next,
-                   [this, partition, coordinator_epoch, id = params.transactional_id,
-                    callback = std::move(callback)](TxnError aborted) {
-                     if (aborted != TxnError::kNone) {
-                       MarkFailedFence(partition, coordinator_epoch, id);
-                       callback({.error = aborted});
-                       return;
-                     }
-                     callback({.error = TxnError::kConcurrentTransactions});
-                   });
+    // retries and then gets an epoch of its own (told once the abort completed, if it
+    // does in time, so that the retry is not refused again).
+    EndTransaction(
+        partition, coordinator_epoch, params.transactional_id, next,
+        [this, partition, coordinator_epoch, id = params.transactional_id,
+         callback = std::move(callback)](TxnError aborted) {
+          if (aborted != TxnError::kNone) {
+            MarkFailedFence(partition, coordinator_epoch, id);
+            callback({.error = aborted});
+            return;
+          }
+          callback({.error = TxnError::kConcurrentTransactions});
+        },
+        /*wait_for_completion=*/true);
     return;
   }
   LogTransition(partition, coordinator_epoch, params.transactional_id, next,

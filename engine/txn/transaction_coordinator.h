@@ -9,9 +9,10 @@
 // partitions loaded here, and answers kNotCoordinator for the others
 // (kCoordinatorLoadInProgress while their partition loads). Each state change is logged
 // durably (engine/txn/txn_state_store.h) before it takes effect and before the client is
-// answered. EndTxn logs PrepareCommit/PrepareAbort, answers, has the markers written
-// through the TxnMarkerWriter with the partition's coordinator epoch, and logs
-// CompleteCommit/CompleteAbort once every partition has its marker; Complete* alone takes
+// answered. EndTxn logs PrepareCommit/PrepareAbort, has the markers written through the
+// TxnMarkerWriter with the partition's coordinator epoch, logs CompleteCommit/CompleteAbort
+// once every partition has its marker, and answers then (or after a bounded wait, or at
+// once: end_txn_completion_wait_ms); Complete* alone takes
 // effect once appended (the next change's record, after it in the same log, makes both
 // durable; a crash before replays the Prepare*). Loading a partition finishes every
 // Prepare* it replays the same way.
@@ -29,6 +30,7 @@
 // every callback they owe before the coordinator is destroyed.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -53,6 +55,13 @@ struct TransactionCoordinatorOptions {
   int32_t max_transaction_timeout_ms = 900000;
   // transactional.id.expiration.ms: an id idle (Empty or Complete*) this long is removed.
   int64_t transactional_id_expiration_ms = 604800000;
+  // How long EndTxn's answer may wait, once Prepare* is logged, for the markers and
+  // Complete*. Answered after completion, the producer's next transaction is not refused
+  // with kConcurrentTransactions (which costs a librdkafka client a 20 ms backoff per
+  // transaction); the bound keeps a marker that cannot be written (a leader that does not
+  // answer) from holding the producer. Tick() answers the overdue ones, so the wait may
+  // run one tick longer. 0: answered as soon as Prepare* is logged, as Kafka does.
+  int64_t end_txn_completion_wait_ms = 0;
 };
 
 class TransactionCoordinator {
@@ -117,18 +126,19 @@ class TransactionCoordinator {
   void AddOffsets(const std::string& transactional_id, int64_t producer_id, int16_t producer_epoch,
                   const std::string& group_id, ErrorCallback callback);
 
-  // Ends the transaction: logs PrepareCommit/PrepareAbort, answers kNone, then writes the
-  // markers and logs Complete*. A retry of an EndTxn that completed answers kNone (same
-  // result) or kInvalidTxnState (other result); one still in Prepare* with the same result
-  // answers kConcurrentTransactions. kInvalidTxnState from Empty.
+  // Ends the transaction: logs PrepareCommit/PrepareAbort, then writes the markers and
+  // logs Complete*; answers kNone once Complete* takes effect or once
+  // end_txn_completion_wait_ms have passed since Prepare* was logged. A retry of an EndTxn that
+  // completed answers kNone (same result) or kInvalidTxnState (other result); one still in Prepare*
+  // with the same result answers kConcurrentTransactions. kInvalidTxnState from Empty.
   void EndTxn(const EndTxnParams& params, ErrorCallback callback);
 
   // The transactions of the loaded partitions matching `filter`, sorted by id.
   TxnListResult ListTransactions(const TxnListFilter& filter) const;
   TxnDescription DescribeTransaction(const std::string& transactional_id) const;
 
-  // Aborts timed-out transactions, expires idle ids, retries failed Complete* writes and
-  // snapshots the state log when due.
+  // Aborts timed-out transactions, expires idle ids, retries failed Complete* writes,
+  // answers EndTxn calls past their wait and snapshots the state log when due.
   void Tick();
 
   const TransactionCoordinatorOptions& options() const { return options_; }
@@ -139,6 +149,22 @@ class TransactionCoordinator {
     std::map<std::string, TxnMetadata> txns;
     // Ids whose markers are written but whose Complete* write failed; Tick retries.
     std::set<std::string> complete_retry;
+  };
+  // An EndTxn answer held until its transaction completes. Answered once: by whichever
+  // comes first of the completion, a dead end (the id moved on, or another load owns what
+  // follows) and the deadline.
+  class HeldAnswer {
+   public:
+    HeldAnswer(ErrorCallback answer, TimestampMs deadline)
+        : answer_(std::move(answer)), deadline_(deadline) {}
+    void Answer(TxnError error);
+    bool answered() const { return answered_.load(); }
+    TimestampMs deadline() const { return deadline_; }
+
+   private:
+    std::atomic<bool> answered_{false};
+    const ErrorCallback answer_;
+    const TimestampMs deadline_;
   };
   // What a request found for its id.
   struct Lookup {
@@ -170,17 +196,22 @@ class TransactionCoordinator {
   // `done` gets kNone or the error, without mu_.
   void LogTransition(int32_t partition, int32_t coordinator_epoch, const std::string& id,
                      const TxnMetadata& next, ErrorCallback done);
-  // Logs `prepared` (a Prepare*), answers, then has the markers written.
+  // Logs `prepared` (a Prepare*), then has the markers written. `answer` hears an error of
+  // the log at once; its kNone comes once Prepare* is logged, or, with
+  // `wait_for_completion` and a completion wait configured, as HeldAnswer says.
   void EndTransaction(int32_t partition, int32_t coordinator_epoch, const std::string& id,
-                      const TxnMetadata& prepared, ErrorCallback answer);
+                      const TxnMetadata& prepared, ErrorCallback answer, bool wait_for_completion);
   // Marks `id` pending Complete* and has the markers of `prepared` written, unless the id
-  // moved on meanwhile; logs Complete* once they are.
+  // moved on meanwhile; logs Complete* once they are. `held` (may be null) is answered
+  // when Complete* takes effect or this ends otherwise.
   void WriteMarkers(int32_t partition, int32_t coordinator_epoch, const std::string& id,
-                    const TxnLogEntry& prepared);
-  void LogComplete(int32_t partition, int32_t coordinator_epoch, const std::string& id);
+                    const TxnLogEntry& prepared, std::shared_ptr<HeldAnswer> held);
+  void LogComplete(int32_t partition, int32_t coordinator_epoch, const std::string& id,
+                   std::shared_ptr<HeldAnswer> held);
   void AbortTimedOut();
   void ExpireIdle();
   void RetryCompletes();
+  void AnswerOverdue();
 
   const std::unique_ptr<TxnStateStore> store_;
   ProducerIdAllocator* const ids_;
@@ -195,6 +226,9 @@ class TransactionCoordinator {
   // removing it.
   std::map<int32_t, uint64_t> loading_;
   uint64_t loads_ = 0;
+  // EndTxn answers waiting for their transactions' completion; AnswerOverdue drops the
+  // answered ones.
+  std::vector<std::shared_ptr<HeldAnswer>> held_answers_;
 };
 
 }  // namespace ringlog

@@ -98,32 +98,52 @@ void TransactionCoordinator::EndTxn(const EndTxnParams& params, ErrorCallback ca
     callback(error);
     return;
   }
-  EndTransaction(partition, coordinator_epoch, params.transactional_id, next, std::move(callback));
+  EndTransaction(partition, coordinator_epoch, params.transactional_id, next, std::move(callback),
+                 /*wait_for_completion=*/true);
+}
+
+void TransactionCoordinator::HeldAnswer::Answer(TxnError error) {
+  if (!answered_.exchange(true)) answer_(error);
 }
 
 void TransactionCoordinator::EndTransaction(int32_t partition, int32_t coordinator_epoch,
                                             const std::string& id, const TxnMetadata& prepared,
-                                            ErrorCallback answer) {
+                                            ErrorCallback answer, bool wait_for_completion) {
   LogTransition(partition, coordinator_epoch, id, prepared,
-                [this, partition, coordinator_epoch, id, prepared,
-                 answer = std::move(answer)](TxnError logged) {
-                  // Prepare* is durable: the outcome is decided, so the client hears it
-                  // now, and the markers follow.
-                  answer(logged);
-                  if (logged == TxnError::kNone) {
-                    WriteMarkers(partition, coordinator_epoch, id, prepared.entry);
+                [this, partition, coordinator_epoch, id, prepared, answer = std::move(answer),
+                 wait_for_completion](TxnError logged) {
+                  if (logged != TxnError::kNone) {
+                    answer(logged);
+                    return;
                   }
+                  // Prepare* is durable: the outcome is decided, and the client may hear it now.
+                  std::shared_ptr<HeldAnswer> held;
+                  if (wait_for_completion && options_.end_txn_completion_wait_ms > 0) {
+                    held = std::make_shared<HeldAnswer>(
+                        answer, clock_->NowMs() + options_.end_txn_completion_wait_ms);
+                    std::lock_guard lock(mu_);
+                    held_answers_.push_back(held);
+                  } else {
+                    answer(TxnError::kNone);
+                  }
+                  WriteMarkers(partition, coordinator_epoch, id, prepared.entry, std::move(held));
                 });
 }
 
 void TransactionCoordinator::WriteMarkers(int32_t partition, int32_t coordinator_epoch,
-                                          const std::string& id, const TxnLogEntry& prepared) {
+                                          const std::string& id, const TxnLogEntry& prepared,
+                                          std::shared_ptr<HeldAnswer> held) {
+  bool moved_on = false;
   {
     std::lock_guard lock(mu_);
     TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
     // Another load, or another transition meanwhile, owns what follows.
-    if (txn == nullptr || txn->pending || txn->entry != prepared) return;
-    txn->pending = CompleteOf(prepared.state);
+    moved_on = txn == nullptr || txn->pending || txn->entry != prepared;
+    if (!moved_on) txn->pending = CompleteOf(prepared.state);
+  }
+  if (moved_on) {
+    if (held != nullptr) held->Answer(TxnError::kNone);
+    return;
   }
   TxnMarkerRequest request{
       .producer_id = prepared.producer_id,
@@ -135,49 +155,64 @@ void TransactionCoordinator::WriteMarkers(int32_t partition, int32_t coordinator
           std::vector<PartitionId>(prepared.partitions.begin(), prepared.partitions.end()),
   };
   if (request.partitions.empty()) {
-    LogComplete(partition, coordinator_epoch, id);
+    LogComplete(partition, coordinator_epoch, id, std::move(held));
     return;
   }
-  markers_->WriteMarkers(std::move(request), [this, partition, coordinator_epoch, id] {
-    LogComplete(partition, coordinator_epoch, id);
-  });
+  markers_->WriteMarkers(std::move(request),
+                         [this, partition, coordinator_epoch, id, held = std::move(held)] {
+                           LogComplete(partition, coordinator_epoch, id, held);
+                         });
 }
 
 void TransactionCoordinator::LogComplete(int32_t partition, int32_t coordinator_epoch,
-                                         const std::string& id) {
+                                         const std::string& id, std::shared_ptr<HeldAnswer> held) {
   TxnLogEntry complete;
+  bool moved_on = false;
   {
     std::lock_guard lock(mu_);
     TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
-    if (txn == nullptr) return;
-    complete = txn->entry;
-    // A retry after a failed flush finds its Complete* applied: it logs that again. A
-    // transaction begun since needs nothing: its own durable record came after it.
-    if (complete.state == TxnState::kPrepareCommit || complete.state == TxnState::kPrepareAbort) {
-      complete.state = CompleteOf(complete.state);
-    } else if (complete.state != TxnState::kCompleteCommit &&
-               complete.state != TxnState::kCompleteAbort) {
-      return;
+    moved_on = txn == nullptr;
+    if (!moved_on) {
+      complete = txn->entry;
+      // A retry after a failed flush finds its Complete* applied: it logs that again. A
+      // transaction begun since needs nothing: its own durable record came after it.
+      if (complete.state == TxnState::kPrepareCommit || complete.state == TxnState::kPrepareAbort) {
+        complete.state = CompleteOf(complete.state);
+      } else if (complete.state != TxnState::kCompleteCommit &&
+                 complete.state != TxnState::kCompleteAbort) {
+        moved_on = true;
+      }
     }
-    complete.partitions.clear();
-    complete.last_update_timestamp = clock_->NowMs();
   }
+  if (moved_on) {
+    // The outcome was decided with Prepare*; whoever owns the id now finishes it.
+    if (held != nullptr) held->Answer(TxnError::kNone);
+    return;
+  }
+  complete.partitions.clear();
+  complete.last_update_timestamp = clock_->NowMs();
   // Complete* takes effect once appended, before it is durable: what it allows next (the
   // next transaction, a new epoch, expiry) logs a record of its own after it and waits for
   // that one to be durable, which this one then is too. A crash before that replays the
   // Prepare* and completes it again. The next transaction so waits for one flush, not two.
   auto applied = std::make_shared<bool>(false);
-  auto apply = [this, partition, coordinator_epoch, id, complete, applied] {
-    std::lock_guard lock(mu_);
-    TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
-    if (txn == nullptr) return;
-    txn->entry = complete;
-    txn->pending.reset();
-    *applied = true;
+  auto apply = [this, partition, coordinator_epoch, id, complete, applied, held] {
+    {
+      std::lock_guard lock(mu_);
+      TxnMetadata* txn = FindCurrentLocked(partition, coordinator_epoch, id);
+      if (txn != nullptr) {
+        txn->entry = complete;
+        txn->pending.reset();
+        *applied = true;
+      }
+    }
+    if (held != nullptr) held->Answer(TxnError::kNone);
   };
   store_->Write(
       id, complete,
-      [this, partition, coordinator_epoch, id, complete, applied](Status written) {
+      [this, partition, coordinator_epoch, id, complete, applied, held](Status written) {
+        // Not appended: the markers are written all the same, and Tick logs Complete*.
+        if (held != nullptr) held->Answer(TxnError::kNone);
         if (written.ok()) return;
         LOG(WARNING) << "logging " << TxnStateName(complete.state) << " of transactional id " << id
                      << ": " << written.ToString();
@@ -195,6 +230,7 @@ void TransactionCoordinator::Tick() {
   AbortTimedOut();
   ExpireIdle();
   RetryCompletes();
+  AnswerOverdue();
   if (Status compacted = store_->MaybeCompact(); !compacted.ok()) {
     LOG(WARNING) << "transaction state snapshot: " << compacted.ToString();
   }
@@ -220,13 +256,13 @@ void TransactionCoordinator::AbortTimedOut() {
   // The lambdas below init-capture the bindings: clang 14 (the fuzz build) cannot capture
   // structured bindings.
   for (auto& [partition, coordinator_epoch, id, prepared] : aborts) {
-    EndTransaction(partition, coordinator_epoch, id, prepared,
-                   [this, partition = partition, coordinator_epoch = coordinator_epoch,
-                    id = id](TxnError error) {
-                     if (error != TxnError::kNone) {
-                       MarkFailedFence(partition, coordinator_epoch, id);
-                     }
-                   });
+    EndTransaction(
+        partition, coordinator_epoch, id, prepared,
+        [this, partition = partition, coordinator_epoch = coordinator_epoch,
+         id = id](TxnError error) {
+          if (error != TxnError::kNone) MarkFailedFence(partition, coordinator_epoch, id);
+        },
+        /*wait_for_completion=*/false);
   }
 }
 
@@ -276,8 +312,23 @@ void TransactionCoordinator::RetryCompletes() {
     }
   }
   for (const auto& [partition, coordinator_epoch, id] : retries) {
-    LogComplete(partition, coordinator_epoch, id);
+    LogComplete(partition, coordinator_epoch, id, nullptr);
   }
+}
+
+void TransactionCoordinator::AnswerOverdue() {
+  std::vector<std::shared_ptr<HeldAnswer>> overdue;
+  const TimestampMs now = clock_->NowMs();
+  {
+    std::lock_guard lock(mu_);
+    std::erase_if(held_answers_, [&](const std::shared_ptr<HeldAnswer>& held) {
+      if (held->answered()) return true;
+      if (held->deadline() > now) return false;
+      overdue.push_back(held);
+      return true;
+    });
+  }
+  for (const auto& held : overdue) held->Answer(TxnError::kNone);
 }
 
 }  // namespace ringlog

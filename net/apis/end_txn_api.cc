@@ -1,7 +1,8 @@
 // EndTxn: a transactional producer commits or aborts its transaction. The coordinator
-// answers once PrepareCommit/PrepareAbort is logged; the markers and Complete* follow
-// (engine/txn/transaction_coordinator.h), so a producer that begins its next transaction
-// meanwhile is told CONCURRENT_TRANSACTIONS and retries.
+// logs PrepareCommit/PrepareAbort, has the markers written and answers once Complete*
+// takes effect, or after a bounded wait (engine/txn/transaction_coordinator.h); a producer
+// that begins its next transaction before completion is told CONCURRENT_TRANSACTIONS and
+// retries.
 #include "engine/txn/transaction_coordinator.h"
 #include "net/apis/apis.h"
 #include "net/apis/request_context.h"

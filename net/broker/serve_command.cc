@@ -48,6 +48,10 @@ constexpr std::chrono::milliseconds kGroupTickInterval(50);
 // How often the transaction coordinator looks for timed-out transactions and idle ids
 // (Kafka checks every 10 s; a shorter pass keeps timeouts close to what producers asked).
 constexpr std::chrono::milliseconds kTxnTickInterval(1000);
+// How long EndTxn's answer waits for the transaction's markers (milliseconds on one node
+// or a healthy cluster) before it goes without them: well inside any client's request
+// timeout (30 s and more), plus up to one tick.
+constexpr int64_t kEndTxnCompletionWaitMs = 2000;
 // How often a cluster broker stores its partitions' high watermarks (Kafka's
 // replica.high.watermark.checkpoint.interval.ms).
 constexpr std::chrono::milliseconds kHighWatermarkCheckpointInterval(5000);
@@ -166,6 +170,7 @@ Result<std::unique_ptr<TransactionCoordinator>> OpenTransactions(
                    TxnStateStore::Open(logs, flusher, SystemClock::Get(), store));
   TransactionCoordinatorOptions options;
   options.max_transaction_timeout_ms = o.transaction_max_timeout_ms;
+  options.end_txn_completion_wait_ms = kEndTxnCompletionWaitMs;
   auto txns = std::make_unique<TransactionCoordinator>(
       std::move(states), ids, markers,
       [groups](std::string_view group) { return groups->PartitionFor(group); }, SystemClock::Get(),

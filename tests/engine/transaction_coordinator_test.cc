@@ -96,6 +96,7 @@ class TransactionCoordinatorTest : public ::testing::TestWithParam<std::string> 
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     TransactionCoordinatorOptions options;
     options.transactional_id_expiration_ms = 3'600'000;
+    options.end_txn_completion_wait_ms = end_txn_wait_ms_;
     coordinator_ = std::make_unique<TransactionCoordinator>(
         std::move(*store), ids_.get(), &markers_,
         [](std::string_view group) { return group == "g" ? 7 : 8; }, &clock_, options);
@@ -169,6 +170,8 @@ class TransactionCoordinatorTest : public ::testing::TestWithParam<std::string> 
     return producer;
   }
 
+  // TransactionCoordinatorOptions::end_txn_completion_wait_ms of the next Open.
+  int64_t end_txn_wait_ms_ = 0;
   ManualClock clock_{1'700'000'000'000};
   TempDir dir_;
   FakeMarkerWriter markers_;
@@ -604,6 +607,92 @@ TEST_P(TransactionCoordinatorTest, AFailedFenceReusesItsEpoch) {
       << "the epoch of the failed fence, never answered to anyone, is used once";
   markers_.Deliver();
   EXPECT_EQ(Init("a").producer_epoch, old.producer_epoch + 2);
+}
+
+// EndTxn with a completion wait: the answer comes once Complete* takes effect, so the
+// producer's next AddPartitionsToTxn is never refused for the previous transaction.
+TEST_P(TransactionCoordinatorTest, AnEndTxnWaitingForCompletionIsAnsweredOnceComplete) {
+  end_txn_wait_ms_ = 5000;
+  Reopen(1);
+  InitProducerIdResult producer = StartTransaction("a");
+  std::optional<TxnError> ended;
+  coordinator_->EndTxn({.transactional_id = "a",
+                        .producer_id = producer.producer_id,
+                        .producer_epoch = producer.producer_epoch,
+                        .commit = true},
+                       [&](TxnError e) { ended = e; });
+  EXPECT_FALSE(ended.has_value()) << "answered before the markers";
+  EXPECT_EQ(State("a"), TxnState::kPrepareCommit);
+  EXPECT_EQ(End("a", producer, true), TxnError::kConcurrentTransactions) << "a retry is refused";
+  coordinator_->Tick();
+  EXPECT_FALSE(ended.has_value()) << "answered before its wait was over";
+  EXPECT_EQ(markers_.Deliver(), 1u);
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_EQ(*ended, TxnError::kNone);
+  EXPECT_EQ(State("a"), TxnState::kCompleteCommit);
+  EXPECT_EQ(Add("a", producer, {kT1}), TxnError::kNone) << "the next transaction starts at once";
+}
+
+TEST_P(TransactionCoordinatorTest, AnEndTxnWhoseMarkersHangIsAnsweredAfterItsWait) {
+  end_txn_wait_ms_ = 5000;
+  Reopen(1);
+  InitProducerIdResult producer = StartTransaction("a");
+  int answers = 0;
+  TxnError ended = TxnError::kInvalidRequest;
+  coordinator_->EndTxn({.transactional_id = "a",
+                        .producer_id = producer.producer_id,
+                        .producer_epoch = producer.producer_epoch,
+                        .commit = false},
+                       [&](TxnError e) {
+                         ended = e;
+                         ++answers;
+                       });
+  clock_.Advance(4999);
+  coordinator_->Tick();
+  EXPECT_EQ(answers, 0);
+  clock_.Advance(1);
+  coordinator_->Tick();
+  ASSERT_EQ(answers, 1) << "the outcome is decided: the producer hears it";
+  EXPECT_EQ(ended, TxnError::kNone);
+  EXPECT_EQ(State("a"), TxnState::kPrepareAbort) << "the markers are still owed";
+  markers_.Deliver();
+  coordinator_->Tick();
+  EXPECT_EQ(answers, 1) << "answered once";
+  EXPECT_EQ(State("a"), TxnState::kCompleteAbort);
+}
+
+TEST_P(TransactionCoordinatorTest, AnEndTxnWaitingWhenItsPartitionIsUnloadedIsAnswered) {
+  end_txn_wait_ms_ = 5000;
+  Reopen(1);
+  InitProducerIdResult producer = StartTransaction("a");
+  std::optional<TxnError> ended;
+  coordinator_->EndTxn({.transactional_id = "a",
+                        .producer_id = producer.producer_id,
+                        .producer_epoch = producer.producer_epoch,
+                        .commit = true},
+                       [&](TxnError e) { ended = e; });
+  coordinator_->UnloadPartition(coordinator_->PartitionFor("a"));
+  EXPECT_FALSE(ended.has_value());
+  markers_.Deliver();
+  ASSERT_TRUE(ended.has_value()) << "the markers came back to a coordinator that moved on";
+  EXPECT_EQ(*ended, TxnError::kNone) << "PrepareCommit is durable: the commit is decided";
+}
+
+TEST_P(TransactionCoordinatorTest, AFencingInitProducerIdIsAnsweredOnceTheAbortCompleted) {
+  end_txn_wait_ms_ = 5000;
+  Reopen(1);
+  InitProducerIdResult old = StartTransaction("a");
+  std::optional<InitProducerIdResult> fenced;
+  coordinator_->InitProducerId({.transactional_id = "a", .transaction_timeout_ms = kTimeoutMs},
+                               [&](const InitProducerIdResult& r) { fenced = r; });
+  EXPECT_FALSE(fenced.has_value());
+  EXPECT_EQ(State("a"), TxnState::kPrepareAbort);
+  markers_.Deliver();
+  ASSERT_TRUE(fenced.has_value());
+  EXPECT_EQ(fenced->error, TxnError::kConcurrentTransactions) << "the producer retries";
+  InitProducerIdResult fresh = Init("a");
+  ASSERT_EQ(fresh.error, TxnError::kNone) << "and its retry is not refused again";
+  EXPECT_EQ(fresh.producer_epoch, old.producer_epoch + 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, TransactionCoordinatorTest,
