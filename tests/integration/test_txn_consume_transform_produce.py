@@ -49,6 +49,10 @@ KILLS = int(os.environ.get("RINGLOG_CTP_KILLS", "6"))
 VALUES = int(os.environ.get("RINGLOG_CTP_VALUES", "3000"))
 TRANSFORMER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "txn_transformer.py")
 REPLICAS = 3 if CLUSTER_SIZE else 1
+# Each transaction's processing takes this long, as an application's would: a transaction
+# takes a few milliseconds here, and without it the whole input would be done before the
+# kills (and before the second test's second member joins).
+PROCESS_DELAY = "--process-delay=0.03"
 
 
 def transformed(value):
@@ -308,7 +312,7 @@ class ConsumeTransformProduceTest(BrokerTestCase):
         answered or not; the markers on their way)."""
         moments, records_before_kills = collections.Counter(), 0
         for _ in range(KILLS):
-            run = self.incarnation("ctp-txn", "--instance-id=ctp-0")
+            run = self.incarnation("ctp-txn", "--instance-id=ctp-0", PROCESS_DELAY)
             moment = self.rng.choice(["start", "running", "committing", "committing"])
             moments[moment] += 1
             if moment == "start":
@@ -323,7 +327,7 @@ class ConsumeTransformProduceTest(BrokerTestCase):
                 time.sleep(self.rng.uniform(0.0, 0.015))
             run.kill()
             records_before_kills += run.committed_records()
-        last = self.incarnation("ctp-txn", "--instance-id=ctp-0")
+        last = self.incarnation("ctp-txn", "--instance-id=ctp-0", PROCESS_DELAY)
         figures = self.finish([last])
         self.assertGreater(last.committed_records(), 0,
                            "the input ran out before the last kill: raise RINGLOG_CTP_VALUES")
@@ -338,7 +342,7 @@ class ConsumeTransformProduceTest(BrokerTestCase):
         coordinator has aborted that transaction at its timeout (transaction.timeout.ms
         after it began, which was after the victim's assignment); then it goes on from
         the offsets committed before."""
-        survivor = self.incarnation("ctp-txn-1")
+        survivor = self.incarnation("ctp-txn-1", PROCESS_DELAY)
         survivor.wait_for("commit", 30)
         victim = self.incarnation("ctp-txn-0", "--commit-delay=60")
         victim.wait_for("committing", 30)

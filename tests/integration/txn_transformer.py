@@ -16,10 +16,13 @@ as JSON lines (ready, committing, commit, abort, stopped; each with its time sin
 start, t, and the wall-clock time, at), which the test reads to time its kills.
 
 Usage: txn_transformer.py BOOTSTRAP INPUT OUTPUT GROUP TRANSACTIONAL_ID [--instance-id ID]
-                          [--commit-delay SECONDS]
+                          [--commit-delay SECONDS] [--process-delay SECONDS]
   --instance-id: a static member (group.instance.id) of that id
   --commit-delay: a pause between sending a transaction's offsets and committing it (an
       application's slow step), in which the test kills it with the offsets pending
+  --process-delay: a pause between a transaction's records and its offsets (slow
+      processing): the input lasts long enough for the test's kills and for a member that
+      joins later
 """
 
 import argparse
@@ -95,6 +98,7 @@ class Transformer:
             key, value = transform(msg)
             self.produce(key, value)
             positions[msg.partition()] = msg.offset() + 1
+        time.sleep(self.args.process_delay)
         offsets = [TopicPartition(self.args.input, p, o) for p, o in sorted(positions.items())]
         try:
             self.producer.send_offsets_to_transaction(
@@ -145,6 +149,7 @@ def main():
         parser.add_argument(name)
     parser.add_argument("--instance-id", dest="instance_id")
     parser.add_argument("--commit-delay", dest="commit_delay", type=float, default=0.0)
+    parser.add_argument("--process-delay", dest="process_delay", type=float, default=0.0)
     transformer = Transformer(parser.parse_args())
 
     def stop(signum, frame):
