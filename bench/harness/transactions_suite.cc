@@ -6,7 +6,10 @@
 //    producer with the same configuration, to topics of 4 partitions on the same broker,
 //    the cases taking turns over the repetitions. Target: transactional at 1,000 records
 //    per transaction ≥ 0.8 × idempotent. The commit share (time in commit_transaction /
-//    run time) is in the params: how much of a run waits for the commit's round trips.
+//    run time) is in the params: how much of a run waits for the commit's round trips; so
+//    is where a transaction's time goes: the broker's own time answering its
+//    AddPartitionsToTxn, Produce and EndTxn (from the broker's /metrics, scraped before and
+//    after each run), and the rest (the client, the network, waits between the requests).
 // 2. Fetch: the transactional topic as written by part 1 (committed transactions and their
 //    COMMIT markers, no aborts), read whole from offset 0 by one load-generator consumer per
 //    partition (Fetch v4, 8 MiB per request, one request at a time) with read_committed
@@ -25,7 +28,10 @@
 
 #include "bench/harness/loadgen/broker_process.h"
 #include "bench/harness/loadgen/consumer.h"
+#include "bench/harness/loadgen/free_port.h"
+#include "bench/harness/loadgen/http_get.h"
 #include "bench/harness/loadgen/kafka_connection.h"
+#include "bench/harness/loadgen/metrics_text.h"
 #include "bench/harness/loadgen/rdkafka_producer.h"
 #include "bench/harness/loadgen/rdkafka_txn_producer.h"
 #include "bench/harness/loadgen/topic_admin.h"
@@ -53,6 +59,8 @@ constexpr char kProduceTarget[] = "0.80";
 constexpr char kFetchTarget[] = "0.95";
 constexpr int8_t kReadUncommitted = 0;
 constexpr int8_t kReadCommitted = 1;
+// The requests of one transaction, in the order librdkafka sends them and waits for each.
+constexpr const char* kTxnApis[] = {"AddPartitionsToTxn", "Produce", "EndTxn"};
 // How long part 2 waits for the last COMMIT markers to bring the last stable offsets up to
 // the high watermarks.
 constexpr auto kStableWait = std::chrono::seconds(10);
@@ -72,6 +80,27 @@ std::map<std::string, std::string> ProducerConfig() {
 
 std::string Bootstrap(const BrokerProcess& broker) {
   return broker.host() + ":" + std::to_string(broker.port());
+}
+
+// The broker's time answering each of kTxnApis so far (seconds), from its /metrics.
+Result<std::vector<double>> BrokerRequestSeconds(const BrokerProcess& broker, int metrics_port) {
+  ASSIGN_OR_RETURN(const HttpAnswer answer, HttpGet(broker.host(), metrics_port, "/metrics"));
+  if (answer.status != 200) {
+    return Status::IOError("/metrics answered HTTP " + std::to_string(answer.status));
+  }
+  std::vector<double> seconds;
+  for (const char* api : kTxnApis) {
+    const std::string series =
+        std::string("ringlog_request_duration_seconds_sum{api=\"") + api + "\"}";
+    seconds.push_back(SeriesValue(answer.body, series).value_or(0));
+  }
+  return seconds;
+}
+
+std::string Fixed3(double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.3f", value);
+  return text;
 }
 
 // One idempotent run: records/s.
@@ -132,12 +161,17 @@ struct TransactionalRuns {
   std::vector<double> rates;
   std::vector<double> commit_shares;
   int64_t transactions = 0;
+  std::vector<double> wall_ms_per_txn;
+  // Per entry of kTxnApis, the broker's time answering it per transaction (the warm-up
+  // transaction's requests are counted in, one in hundreds).
+  std::vector<std::vector<double>> broker_ms_per_txn{std::size(kTxnApis)};
+  std::vector<double> outside_broker_ms_per_txn;
 };
 
 // Part 1 on a running broker: the idempotent case and one transactional case per entry of
 // kRecordsPerTransaction, taking turns (each repetition starting one case later) so that
 // drift of a shared, noisy machine falls on all of them alike.
-Status CompareProduce(const SuiteOptions& options, const BrokerProcess& broker,
+Status CompareProduce(const SuiteOptions& options, const BrokerProcess& broker, int metrics_port,
                       const std::string& backend, MeasurementSink& sink) {
   const size_t cases = 1 + std::size(kRecordsPerTransaction);
   std::vector<double> idempotent;
@@ -150,13 +184,25 @@ Status CompareProduce(const SuiteOptions& options, const BrokerProcess& broker,
         idempotent.push_back(rate);
         continue;
       }
+      ASSIGN_OR_RETURN(const std::vector<double> before,
+                       BrokerRequestSeconds(broker, metrics_port));
       ASSIGN_OR_RETURN(
           const RdkafkaTxnProducerResult r,
           RunTransactional(options, broker, backend, kRecordsPerTransaction[c - 1], rep));
+      ASSIGN_OR_RETURN(const std::vector<double> after, BrokerRequestSeconds(broker, metrics_port));
       TransactionalRuns& runs = transactional[c - 1];
       runs.rates.push_back(r.records_per_s());
       runs.commit_shares.push_back(r.commit_seconds / r.seconds);
       runs.transactions += r.transactions;
+      const double wall_ms = r.seconds * 1e3 / static_cast<double>(r.transactions);
+      double broker_ms = 0;
+      for (size_t api = 0; api < std::size(kTxnApis); ++api) {
+        const double ms = (after[api] - before[api]) * 1e3 / static_cast<double>(r.transactions);
+        runs.broker_ms_per_txn[api].push_back(ms);
+        broker_ms += ms;
+      }
+      runs.wall_ms_per_txn.push_back(wall_ms);
+      runs.outside_broker_ms_per_txn.push_back(wall_ms - broker_ms);
     }
   }
   const Measurement base = ProduceMeasurement(options, "librdkafka 100 B idempotent", backend,
@@ -169,9 +215,14 @@ Status CompareProduce(const SuiteOptions& options, const BrokerProcess& broker,
                            backend, kTransactionalTopic, Median(transactional[i].rates));
     m.params["records_per_transaction"] = per;
     m.params["transactions"] = std::to_string(transactional[i].transactions);
-    char share[16];
-    std::snprintf(share, sizeof(share), "%.3f", Median(transactional[i].commit_shares));
-    m.params["commit_share"] = share;
+    m.params["commit_share"] = Fixed3(Median(transactional[i].commit_shares));
+    m.params["wall_ms_per_txn"] = Fixed3(Median(transactional[i].wall_ms_per_txn));
+    for (size_t api = 0; api < std::size(kTxnApis); ++api) {
+      m.params[std::string("broker_ms_per_txn_") + kTxnApis[api]] =
+          Fixed3(Median(transactional[i].broker_ms_per_txn[api]));
+    }
+    m.params["outside_broker_ms_per_txn"] =
+        Fixed3(Median(transactional[i].outside_broker_ms_per_txn));
     if (kRecordsPerTransaction[i] == kTargetRecordsPerTransaction) {
       m.params["target_ratio"] = kProduceTarget;
     }
@@ -354,16 +405,18 @@ Status CompareFetch(const SuiteOptions& options, const BrokerProcess& broker,
 Status MeasureBackend(const SuiteOptions& options, const ScratchDir& scratch,
                       const std::string& backend, MeasurementSink& sink) {
   {
+    ASSIGN_OR_RETURN(const int metrics_port, FreeLoopbackPort());
     BrokerOptions b;
     b.binary = options.ringlog_binary;
     b.data_dir = scratch.path() + "/broker";
     b.backend = backend;
+    b.flags = {"--metrics_listen=127.0.0.1:" + std::to_string(metrics_port)};
     ASSIGN_OR_RETURN(std::unique_ptr<BrokerProcess> broker, BrokerProcess::Start(b));
     ASSIGN_OR_RETURN(std::unique_ptr<KafkaConnection> admin,
                      KafkaConnection::Connect(broker->host(), broker->port()));
     RETURN_IF_ERROR(CreateTopic(*admin, kIdempotentTopic, kPartitions));
     RETURN_IF_ERROR(CreateTopic(*admin, kTransactionalTopic, kPartitions));
-    RETURN_IF_ERROR(CompareProduce(options, *broker, backend, sink));
+    RETURN_IF_ERROR(CompareProduce(options, *broker, metrics_port, backend, sink));
     RETURN_IF_ERROR(CompareFetch(options, *broker, backend, sink));
     RETURN_IF_ERROR(broker->Stop());
   }

@@ -190,6 +190,15 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(txn["params"]["target_ratio"], "0.80")
         self.assertGreaterEqual(int(txn["params"]["transactions"]), 1)
         self.assertTrue(0 < float(txn["params"]["commit_share"]) <= 1, txn["params"])
+        # Where a transaction's time goes: the broker's share of each request (read from its
+        # /metrics) and the rest, which add up to the transaction's wall time.
+        broker = [float(txn["params"]["broker_ms_per_txn_" + api])
+                  for api in ("AddPartitionsToTxn", "Produce", "EndTxn")]
+        self.assertTrue(all(ms > 0 for ms in broker), txn["params"])
+        wall = float(txn["params"]["wall_ms_per_txn"])
+        self.assertAlmostEqual(sum(broker) + float(txn["params"]["outside_broker_ms_per_txn"]),
+                               wall, delta=0.01)
+        self.assertLess(sum(broker), wall, txn["params"])
         self.assertEqual(cases["librdkafka 100 B idempotent"]["params"]["enable.idempotence"],
                          "true")
         committed = cases["fetch read_committed"]
