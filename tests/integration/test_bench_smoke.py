@@ -179,6 +179,9 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(scraped["baseline_name"], "produce, /metrics not scraped")
         self.assertEqual(scraped["params"]["target_ratio"], "0.98")
         self.assertIn("scrapes", scraped["params"])
+        for case in cases.values():
+            self.assertGreaterEqual(
+                float(case["params"]["broker_cpu_s_per_million_records"]), 0, case["params"])
 
     def test_transactions(self):
         # Transactional produce beside idempotent, read_committed beside read_uncommitted.
