@@ -179,6 +179,7 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertEqual(scraped["baseline_name"], "produce, /metrics not scraped")
         self.assertEqual(scraped["params"]["target_ratio"], "0.98")
         self.assertIn("scrapes", scraped["params"])
+        self.assertGreaterEqual(float(scraped["params"]["broker_cpu_ms_per_scrape"]), 0)
         for case in cases.values():
             self.assertGreaterEqual(
                 float(case["params"]["broker_cpu_s_per_million_records"]), 0, case["params"])
