@@ -92,6 +92,7 @@ std::string CheckOptions(const BenchCommandOptions& o) {
   }
   if (o.ringlog_binary.empty()) return "--broker_binary must name a ringlog binary";
   if (o.replication_producers < 1) return "--replication_producers must be at least 1";
+  if (o.metrics_scrape_interval_ms < 1) return "--metrics_scrape_interval_ms must be at least 1";
   if (o.replication_partitions < 1) return "--replication_partitions must be at least 1";
   // The latency case stamps a send time into the first 8 bytes of every value.
   if (o.replication_record_bytes < 8) return "--replication_record_bytes must be at least 8";
@@ -143,6 +144,7 @@ int RunBenchCommand(const BenchCommandOptions& options) {
   suite_options.replication_partitions = options.replication_partitions;
   suite_options.replication_record_bytes = options.replication_record_bytes;
   suite_options.replication_latency_rate = options.replication_latency_rate;
+  suite_options.metrics_scrape_interval_ms = options.metrics_scrape_interval_ms;
   suite_options.failover_kills = options.failover_kills;
   suite_options.failover_reassign_bytes = options.failover_reassign_bytes;
 

@@ -25,6 +25,7 @@ struct BenchCommandOptions {
   int replication_partitions = 6;
   int replication_record_bytes = 1024;
   double replication_latency_rate = 10000;
+  int metrics_scrape_interval_ms = 1000;  // SuiteOptions' field
   // The failover suite's: SuiteOptions' failover_* fields.
   int failover_kills = 20;
   int64_t failover_reassign_bytes = int64_t{1} << 30;

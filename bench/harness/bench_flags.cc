@@ -16,6 +16,9 @@ DEFINE_int32(replication_partitions, 6, "replication suite: partitions of its to
 DEFINE_int32(replication_record_bytes, 1024, "replication suite: bytes of each record value");
 DEFINE_double(replication_latency_rate, 10000,
               "replication suite: records/s of its end-to-end latency case");
+DEFINE_int32(metrics_scrape_interval_ms, 1000,
+             "metrics suite: how often its scraper fetches /metrics (1000, the target's case; "
+             "shorter magnifies what a scrape costs)");
 DEFINE_int32(failover_kills, 20,
              "failover suite: leaders killed with kill -9 for its failover-time figure");
 DEFINE_int64(failover_reassign_bytes, int64_t{1} << 30,
@@ -52,6 +55,7 @@ BenchCommandOptions BenchOptionsFromFlags(const std::string& suite, const char* 
   o.replication_partitions = FLAGS_replication_partitions;
   o.replication_record_bytes = FLAGS_replication_record_bytes;
   o.replication_latency_rate = FLAGS_replication_latency_rate;
+  o.metrics_scrape_interval_ms = FLAGS_metrics_scrape_interval_ms;
   o.failover_kills = FLAGS_failover_kills;
   o.failover_reassign_bytes = FLAGS_failover_reassign_bytes;
   std::error_code ec;

@@ -28,6 +28,8 @@ struct SuiteOptions {
   int replication_partitions = 6;
   int replication_record_bytes = 1024;
   double replication_latency_rate = 10000;  // records/s of its end-to-end latency case
+  // How often the metrics suite's scraper fetches /metrics (--metrics_scrape_interval_ms).
+  int metrics_scrape_interval_ms = 1000;
   // The failover suite's kill -9 count (--failover_kills) and the size of the partition its
   // reassignment moves (--failover_reassign_bytes).
   int failover_kills = 20;

@@ -232,6 +232,7 @@ class BenchSmokeTest(unittest.TestCase):
                               ("--repetitions=0", "--repetitions"),
                               ("--replication_producers=0", "--replication_producers"),
                               ("--replication_record_bytes=4", "--replication_record_bytes"),
+                              ("--metrics_scrape_interval_ms=0", "--metrics_scrape_interval_ms"),
                               ("--failover_kills=0", "--failover_kills"),
                               ("--failover_reassign_bytes=1000", "--failover_reassign_bytes"),
                               ("--no_such_flag=1", "no_such_flag")]:
