@@ -11,11 +11,10 @@
 // durably (engine/txn/txn_state_store.h) before it takes effect and before the client is
 // answered. EndTxn logs PrepareCommit/PrepareAbort, has the markers written through the
 // TxnMarkerWriter with the partition's coordinator epoch, logs CompleteCommit/CompleteAbort
-// once every partition has its marker, and answers then (or after a bounded wait, or at
-// once: end_txn_completion_wait_ms); Complete* alone takes
-// effect once appended (the next change's record, after it in the same log, makes both
-// durable; a crash before replays the Prepare*). Loading a partition finishes every
-// Prepare* it replays the same way.
+// once every partition has its marker, and answers then (within a bound, or at once:
+// end_txn_completion_wait_ms). Complete* alone takes effect once appended (the next
+// change's record, after it in the same log, makes both durable; a crash before replays the
+// Prepare*). Loading a partition finishes every Prepare* it replays the same way.
 //
 // Time comes from the injected Clock; timeouts (an Ongoing transaction older than its
 // transaction.timeout.ms is aborted with a bumped epoch, fencing its producer), the
@@ -128,9 +127,10 @@ class TransactionCoordinator {
 
   // Ends the transaction: logs PrepareCommit/PrepareAbort, then writes the markers and
   // logs Complete*; answers kNone once Complete* takes effect or once
-  // end_txn_completion_wait_ms have passed since Prepare* was logged. A retry of an EndTxn that
-  // completed answers kNone (same result) or kInvalidTxnState (other result); one still in Prepare*
-  // with the same result answers kConcurrentTransactions. kInvalidTxnState from Empty.
+  // end_txn_completion_wait_ms have passed since Prepare* was logged. A retry of an EndTxn
+  // that completed answers kNone (same result) or kInvalidTxnState (other result); one
+  // still in Prepare* with the same result answers kConcurrentTransactions.
+  // kInvalidTxnState from Empty.
   void EndTxn(const EndTxnParams& params, ErrorCallback callback);
 
   // The transactions of the loaded partitions matching `filter`, sorted by id.
