@@ -145,13 +145,19 @@ class TransactionCoordinatorTest : public ::testing::TestWithParam<std::string> 
     return result.value_or(TxnError::kInvalidRequest);
   }
 
-  TxnError End(const std::string& id, const InitProducerIdResult& producer, bool commit) {
-    std::optional<TxnError> result;
+  // EndTxn, whose answer may come later (a completion wait): `done` hears it.
+  void EndAsync(const std::string& id, const InitProducerIdResult& producer, bool commit,
+                TransactionCoordinator::ErrorCallback done) {
     coordinator_->EndTxn({.transactional_id = id,
                           .producer_id = producer.producer_id,
                           .producer_epoch = producer.producer_epoch,
                           .commit = commit},
-                         [&](TxnError e) { result = e; });
+                         std::move(done));
+  }
+
+  TxnError End(const std::string& id, const InitProducerIdResult& producer, bool commit) {
+    std::optional<TxnError> result;
+    EndAsync(id, producer, commit, [&](TxnError e) { result = e; });
     EXPECT_TRUE(result.has_value()) << "EndTxn not answered";
     return result.value_or(TxnError::kInvalidRequest);
   }
@@ -616,11 +622,7 @@ TEST_P(TransactionCoordinatorTest, AnEndTxnWaitingForCompletionIsAnsweredOnceCom
   Reopen(1);
   InitProducerIdResult producer = StartTransaction("a");
   std::optional<TxnError> ended;
-  coordinator_->EndTxn({.transactional_id = "a",
-                        .producer_id = producer.producer_id,
-                        .producer_epoch = producer.producer_epoch,
-                        .commit = true},
-                       [&](TxnError e) { ended = e; });
+  EndAsync("a", producer, true, [&](TxnError e) { ended = e; });
   EXPECT_FALSE(ended.has_value()) << "answered before the markers";
   EXPECT_EQ(State("a"), TxnState::kPrepareCommit);
   EXPECT_EQ(End("a", producer, true), TxnError::kConcurrentTransactions) << "a retry is refused";
@@ -639,14 +641,10 @@ TEST_P(TransactionCoordinatorTest, AnEndTxnWhoseMarkersHangIsAnsweredAfterItsWai
   InitProducerIdResult producer = StartTransaction("a");
   int answers = 0;
   TxnError ended = TxnError::kInvalidRequest;
-  coordinator_->EndTxn({.transactional_id = "a",
-                        .producer_id = producer.producer_id,
-                        .producer_epoch = producer.producer_epoch,
-                        .commit = false},
-                       [&](TxnError e) {
-                         ended = e;
-                         ++answers;
-                       });
+  EndAsync("a", producer, false, [&](TxnError e) {
+    ended = e;
+    ++answers;
+  });
   clock_.Advance(4999);
   coordinator_->Tick();
   EXPECT_EQ(answers, 0);
@@ -666,11 +664,7 @@ TEST_P(TransactionCoordinatorTest, AnEndTxnWaitingWhenItsPartitionIsUnloadedIsAn
   Reopen(1);
   InitProducerIdResult producer = StartTransaction("a");
   std::optional<TxnError> ended;
-  coordinator_->EndTxn({.transactional_id = "a",
-                        .producer_id = producer.producer_id,
-                        .producer_epoch = producer.producer_epoch,
-                        .commit = true},
-                       [&](TxnError e) { ended = e; });
+  EndAsync("a", producer, true, [&](TxnError e) { ended = e; });
   coordinator_->UnloadPartition(coordinator_->PartitionFor("a"));
   EXPECT_FALSE(ended.has_value());
   markers_.Deliver();
