@@ -15,7 +15,7 @@
 // In a cluster only the partition's leader takes its records (net/apis/partition_route.h),
 // and an auto-created topic is the controller's to create: its partitions answer
 // LEADER_NOT_AVAILABLE, and the producer retries once its metadata shows the leaders.
-// Every write tells the replication (LeaderReplicas::OnLeaderWrite). acks=all needs
+// Every write tells the replication and the waiting fetches (AnnounceLeaderWrite). acks=all needs
 // min.insync.replicas in the ISR before the append (else NOT_ENOUGH_REPLICAS, nothing
 // appended) and is answered once the high watermark passes the batch, besides the flush;
 // a partition answers the first error of the two (NOT_ENOUGH_REPLICAS_AFTER_APPEND when
@@ -52,6 +52,7 @@
 #include "net/apis/request_context.h"
 #include "net/apis/topic_lookup.h"
 #include "net/broker/admin_worker.h"
+#include "net/broker/leader_write.h"
 #include "net/broker/partition_watchers.h"
 #include "net/codec/error_code.h"
 #include "net/codec/produce_codec.h"
@@ -262,18 +263,11 @@ void AppendBatch(const BrokerServices& services, const std::string& peer,
   if (counts) pending->Expect();
   PartitionWatchers* watchers = services.watchers;
   LeaderReplicas* replication = services.replication;
-  // A replicated log's high watermark moves later, with its followers (LeaderReplicas
-  // wakes the consumers then); any other log's moves with the write.
-  const PartitionWatchers::Ends moved =
-      log->options().replicated ? PartitionWatchers::Ends::kLogEnd : PartitionWatchers::Ends::kBoth;
   Result<AppendResult> appended = log->AppendAsync(
       batch,
-      [pending, counts, slot, watchers, replication, moved, id = log->id()](Status status) {
-        if (status.ok()) {
-          // The log end moved: the high watermark may follow, and followers' fetches wake.
-          if (replication != nullptr) replication->OnLeaderWrite(id);
-          if (watchers != nullptr) watchers->Notify(id, moved);
-        }
+      [pending, counts, slot, watchers, replication, replicated = log->options().replicated,
+       id = log->id()](Status status) {
+        if (status.ok()) AnnounceLeaderWrite(replication, watchers, id, replicated);
         if (counts) pending->Done(slot, std::move(status));
       },
       txn_guard);

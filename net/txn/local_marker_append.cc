@@ -13,6 +13,7 @@
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
 #include "net/apis/partition_route.h"
+#include "net/broker/leader_write.h"
 #include "net/broker/partition_watchers.h"
 #include "net/replication/leader_replicas.h"
 
@@ -72,12 +73,7 @@ void AppendLocalMarker(const BrokerServices& services, const PartitionId& partit
                  << partition.ToString() << ": " << appended.status().ToString();
     return done(ToErrorCode(appended.status()));
   }
-  if (replication != nullptr) replication->OnLeaderWrite(partition);
-  if (services.watchers != nullptr) {
-    services.watchers->Notify(partition, log->options().replicated
-                                             ? PartitionWatchers::Ends::kLogEnd
-                                             : PartitionWatchers::Ends::kBoth);
-  }
+  AnnounceLeaderWrite(replication, services.watchers, partition, log->options().replicated);
 
   std::function<void()> on_written;
   if (partition.topic == kConsumerOffsetsTopic && services.groups != nullptr) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "net/broker/leader_write.h"
 #include "net/codec/error_code.h"
 
 namespace ringlog {
@@ -32,11 +33,9 @@ void StateLogReplication::Await(const std::shared_ptr<PartitionLog>& log, Offset
     return;
   }
   // The leader's own log end moved: with the leader alone in the ISR, the high watermark
-  // follows at once.
-  replication_->OnLeaderWrite(partition);
-  // Wake the followers' long-polling fetches, or each state write would wait out their
-  // replica.fetch.wait.max.ms before it is fetched.
-  watchers_->Notify(partition, PartitionWatchers::Ends::kLogEnd);
+  // follows at once; woken, the followers' fetches take the record without waiting out
+  // their replica.fetch.wait.max.ms.
+  AnnounceLeaderWrite(replication_, watchers_, partition, log->options().replicated);
   replication_->AwaitHighWatermark(
       partition, end, log->options().min_insync_replicas, kReplicationTimeout,
       [partition, done = std::move(done)](ErrorCode error) { done(ToStatus(partition, error)); });
