@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "bench/harness/fixed_text.h"
 #include "bench/harness/loadgen/broker_process.h"
 #include "bench/harness/loadgen/kafka_connection.h"
 #include "bench/harness/loadgen/mock_cluster.h"
@@ -200,9 +201,7 @@ Status CompareSmallRecords(const SuiteOptions& options, const ScratchDir& scratc
     Measurement m = SmallRecordMeasurement(options, cases[i], cases[i].name, backend, rates[i]);
     m.CompareWith(cases[i].baseline, rate_of.at(cases[i].baseline) * kSmallRecordBytes / 1e6);
     if (cases[i].config.at("enable.idempotence") == "true") {
-      char target[16];
-      std::snprintf(target, sizeof(target), "%.2f", kIdempotentTarget);
-      m.params["target_ratio"] = target;
+      m.params["target_ratio"] = Fixed(kIdempotentTarget, 2);
     }
     sink.Add(m);
   }

@@ -24,10 +24,11 @@
 #include <thread>
 #include <vector>
 
+#include "bench/harness/fixed_text.h"
 #include "bench/harness/loadgen/broker_process.h"
 #include "bench/harness/loadgen/free_port.h"
-#include "bench/harness/loadgen/http_get.h"
 #include "bench/harness/loadgen/kafka_connection.h"
+#include "bench/harness/loadgen/metrics_text.h"
 #include "bench/harness/loadgen/producer.h"
 #include "bench/harness/loadgen/topic_admin.h"
 #include "bench/harness/median.h"
@@ -86,20 +87,17 @@ class Scraper {
     while (!stopping_) {
       lock.unlock();
       const auto start = std::chrono::steady_clock::now();
-      Result<HttpAnswer> answer = HttpGet(host_, port_, "/metrics");
+      Result<std::string> body = ScrapeMetrics(host_, port_);
       const double ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
       lock.lock();
       durations_ms_.push_back(ms);
-      if (!answer.ok()) {
-        if (status_.ok()) status_ = answer.status();
-      } else if (answer->status != 200) {
-        if (status_.ok())
-          status_ = Status::IOError("/metrics answered " + std::to_string(answer->status));
+      if (!body.ok()) {
+        if (status_.ok()) status_ = body.status();
       } else {
         scrapes_.fetch_add(1);
-        last_body_bytes_.store(answer->body.size());
+        last_body_bytes_.store(body->size());
       }
       cv_.wait_for(lock, interval_, [this] { return stopping_; });
     }
@@ -182,10 +180,7 @@ Status MeasureBackend(const SuiteOptions& options, const ScratchDir& scratch,
   }
   const double idle_cpu_start = broker->CpuSeconds();
   for (int i = 0; i < kCostScrapes; ++i) {
-    ASSIGN_OR_RETURN(const HttpAnswer answer, HttpGet(broker->host(), metrics_port, "/metrics"));
-    if (answer.status != 200) {
-      return Status::IOError("/metrics answered HTTP " + std::to_string(answer.status));
-    }
+    RETURN_IF_ERROR(ScrapeMetrics(broker->host(), metrics_port).status());
   }
   const double cpu_s_per_scrape = (broker->CpuSeconds() - idle_cpu_start) / kCostScrapes;
   RETURN_IF_ERROR(broker->Stop());
@@ -207,9 +202,7 @@ Status MeasureBackend(const SuiteOptions& options, const ScratchDir& scratch,
                 {"record_bytes", std::to_string(kRecordBytes)},
                 {"max_in_flight", std::to_string(kInFlight)},
                 {"acks", "1"}};
-    char cpu_figure[32];
-    std::snprintf(cpu_figure, sizeof(cpu_figure), "%.4f", Median(cpu));
-    m.params["broker_cpu_s_per_million_records"] = cpu_figure;
+    m.params["broker_cpu_s_per_million_records"] = Fixed(Median(cpu), 4);
     m.records_per_s = Median(rates);
     m.mb_per_s = Median(mb);
     m.repetitions = options.repetitions;
@@ -219,31 +212,26 @@ Status MeasureBackend(const SuiteOptions& options, const ScratchDir& scratch,
       measurement("produce, /metrics not scraped", plain_rates, plain_mb, plain_cpu);
   Measurement scraped =
       measurement("produce, /metrics scraped " + every, scraped_rates, scraped_mb, scraped_cpu);
-  char figure[32];
   // Records per broker CPU second, scraped against not scraped: the ratio's comparison
   // without the swings in how much CPU the machine gives the broker.
   // (A run too short for the kernel's CPU accounting to tick has none.)
   if (Median(plain_cpu) > 0 && Median(scraped_cpu) > 0) {
-    std::snprintf(figure, sizeof(figure), "%.4f", Median(plain_cpu) / Median(scraped_cpu));
-    scraped.params["records_per_broker_cpu_ratio"] = figure;
+    scraped.params["records_per_broker_cpu_ratio"] =
+        Fixed(Median(plain_cpu) / Median(scraped_cpu), 4);
   }
   if (options.metrics_scrape_interval_ms == 1000) {
-    std::snprintf(figure, sizeof(figure), "%.2f", kTarget);
-    scraped.params["target_ratio"] = figure;
+    scraped.params["target_ratio"] = Fixed(kTarget, 2);
   }
   scraped.params["scrape_interval_ms"] = std::to_string(interval.count());
   scraped.params["scrapes"] = std::to_string(scrapes);
   scraped.params["scrape_body_bytes"] = std::to_string(body_bytes);
-  std::snprintf(figure, sizeof(figure), "%.2f", scrape_ms.empty() ? 0.0 : Median(scrape_ms));
-  scraped.params["scrape_median_ms"] = figure;
-  std::snprintf(figure, sizeof(figure), "%.3f", cpu_s_per_scrape * 1e3);
-  scraped.params["broker_cpu_ms_per_scrape"] = figure;
+  scraped.params["scrape_median_ms"] = Fixed(scrape_ms.empty() ? 0.0 : Median(scrape_ms), 2);
+  scraped.params["broker_cpu_ms_per_scrape"] = Fixed(cpu_s_per_scrape * 1e3, 3);
   // The broker's CPU seconds per second at full speed, unscraped.
   const double busy_cpu = Median(plain_cpu) * Median(plain_rates) / 1e6;
   if (busy_cpu > 0) {
     const double seconds = std::chrono::duration<double>(interval).count();
-    std::snprintf(figure, sizeof(figure), "%.5f", cpu_s_per_scrape / seconds / busy_cpu);
-    scraped.params["scrape_cpu_share"] = figure;
+    scraped.params["scrape_cpu_share"] = Fixed(cpu_s_per_scrape / seconds / busy_cpu, 5);
   }
   scraped.CompareWith(plain.name, plain.mb_per_s);
   sink.Add(plain);

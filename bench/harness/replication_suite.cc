@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "bench/harness/end_to_end_latency.h"
+#include "bench/harness/fixed_text.h"
 #include "bench/harness/loadgen/local_cluster.h"
 #include "bench/harness/loadgen/paced_producer.h"
 #include "bench/harness/loadgen/rdkafka_producer.h"
@@ -155,9 +156,7 @@ Status MeasureThroughput(const SuiteOptions& options, const LocalCluster& cluste
     for (const auto& [key, value] : ProducerConfig(c.acks)) m.params[key] = value;
     if (c.replication_factor > 1) {
       m.params["isr_sizes_after"] = isr_after;
-      char target[16];
-      std::snprintf(target, sizeof(target), "%.2f", kThroughputTarget);
-      m.params["target_ratio"] = target;
+      m.params["target_ratio"] = Fixed(kThroughputTarget, 2);
     }
     m.records_per_s = Median(rates[i]);
     m.mb_per_s = m.records_per_s * options.replication_record_bytes / 1e6;

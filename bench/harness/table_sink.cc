@@ -3,14 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include "bench/harness/fixed_text.h"
+
 namespace ringlog::bench {
 namespace {
-
-std::string Fixed(double value, int decimals) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), "%.*f", decimals, value);
-  return buffer;
-}
 
 // A figure, or "-" when it was not measured.
 std::string Figure(double value, int decimals) { return value > 0 ? Fixed(value, decimals) : "-"; }

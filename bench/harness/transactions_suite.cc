@@ -26,10 +26,10 @@
 #include <utility>
 #include <vector>
 
+#include "bench/harness/fixed_text.h"
 #include "bench/harness/loadgen/broker_process.h"
 #include "bench/harness/loadgen/consumer.h"
 #include "bench/harness/loadgen/free_port.h"
-#include "bench/harness/loadgen/http_get.h"
 #include "bench/harness/loadgen/kafka_connection.h"
 #include "bench/harness/loadgen/metrics_text.h"
 #include "bench/harness/loadgen/rdkafka_producer.h"
@@ -84,23 +84,14 @@ std::string Bootstrap(const BrokerProcess& broker) {
 
 // The broker's time answering each of kTxnApis so far (seconds), from its /metrics.
 Result<std::vector<double>> BrokerRequestSeconds(const BrokerProcess& broker, int metrics_port) {
-  ASSIGN_OR_RETURN(const HttpAnswer answer, HttpGet(broker.host(), metrics_port, "/metrics"));
-  if (answer.status != 200) {
-    return Status::IOError("/metrics answered HTTP " + std::to_string(answer.status));
-  }
+  ASSIGN_OR_RETURN(const std::string body, ScrapeMetrics(broker.host(), metrics_port));
   std::vector<double> seconds;
   for (const char* api : kTxnApis) {
     const std::string series =
         std::string("ringlog_request_duration_seconds_sum{api=\"") + api + "\"}";
-    seconds.push_back(SeriesValue(answer.body, series).value_or(0));
+    seconds.push_back(SeriesValue(body, series).value_or(0));
   }
   return seconds;
-}
-
-std::string Fixed3(double value) {
-  char text[32];
-  std::snprintf(text, sizeof(text), "%.3f", value);
-  return text;
 }
 
 // One idempotent run: records/s.
@@ -215,14 +206,14 @@ Status CompareProduce(const SuiteOptions& options, const BrokerProcess& broker, 
                            backend, kTransactionalTopic, Median(transactional[i].rates));
     m.params["records_per_transaction"] = per;
     m.params["transactions"] = std::to_string(transactional[i].transactions);
-    m.params["commit_share"] = Fixed3(Median(transactional[i].commit_shares));
-    m.params["wall_ms_per_txn"] = Fixed3(Median(transactional[i].wall_ms_per_txn));
+    m.params["commit_share"] = Fixed(Median(transactional[i].commit_shares), 3);
+    m.params["wall_ms_per_txn"] = Fixed(Median(transactional[i].wall_ms_per_txn), 3);
     for (size_t api = 0; api < std::size(kTxnApis); ++api) {
       m.params[std::string("broker_ms_per_txn_") + kTxnApis[api]] =
-          Fixed3(Median(transactional[i].broker_ms_per_txn[api]));
+          Fixed(Median(transactional[i].broker_ms_per_txn[api]), 3);
     }
     m.params["outside_broker_ms_per_txn"] =
-        Fixed3(Median(transactional[i].outside_broker_ms_per_txn));
+        Fixed(Median(transactional[i].outside_broker_ms_per_txn), 3);
     if (kRecordsPerTransaction[i] == kTargetRecordsPerTransaction) {
       m.params["target_ratio"] = kProduceTarget;
     }
@@ -357,9 +348,7 @@ Measurement FetchMeasurement(const SuiteOptions& options, const std::string& nam
               {"partitions", std::to_string(kPartitions)},
               {"bytes_per_pass", std::to_string(runs.front().bytes_per_pass)},
               {"aborted_transactions_listed", std::to_string(aborted)}};
-  char cpu_text[32];
-  std::snprintf(cpu_text, sizeof(cpu_text), "%.3f", Median(cpu));
-  m.params["broker_cpu_s_per_gb"] = cpu_text;
+  m.params["broker_cpu_s_per_gb"] = Fixed(Median(cpu), 3);
   m.mb_per_s = Median(mb);
   m.records_per_s = Median(records);
   m.repetitions = options.repetitions;

@@ -2,8 +2,19 @@
 
 #include <cstdlib>
 #include <string>
+#include <utility>
+
+#include "bench/harness/loadgen/http_get.h"
 
 namespace ringlog::bench {
+
+Result<std::string> ScrapeMetrics(const std::string& host, int port) {
+  ASSIGN_OR_RETURN(HttpAnswer answer, HttpGet(host, port, "/metrics"));
+  if (answer.status != 200) {
+    return Status::IOError("/metrics answered HTTP " + std::to_string(answer.status));
+  }
+  return std::move(answer.body);
+}
 
 std::optional<double> SeriesValue(std::string_view body, std::string_view series) {
   size_t line = 0;
