@@ -23,8 +23,7 @@ void HandleAddOffsetsToTxn(RequestContext& ctx) {
   auto answer = [responder, version](int16_t code) {
     AddOffsetsToTxnResponse response;
     response.error_code = code;
-    responder.Respond(
-        [&](WireWriter& writer) { EncodeAddOffsetsToTxnResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeAddOffsetsToTxnResponse);
   };
   TransactionCoordinator* txns = ctx.services().txns;
   if (txns == nullptr) {

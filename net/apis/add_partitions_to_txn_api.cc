@@ -88,8 +88,7 @@ class Gather {
       txn.topic_results = std::move(results);
     }
     const int16_t version = version_;
-    responder_.Respond(
-        [&](WireWriter& writer) { EncodeAddPartitionsToTxnResponse(writer, response, version); });
+    responder_.Answer(response, version, EncodeAddPartitionsToTxnResponse);
   }
 
  private:
@@ -174,8 +173,7 @@ void HandleAddPartitionsToTxn(RequestContext& ctx) {
   auto gather = std::make_shared<Gather>(Transactions(*request, version), ctx.responder(), version);
   if (gather->transactions().empty()) {
     Response response;
-    ctx.responder().Respond(
-        [&](WireWriter& writer) { EncodeAddPartitionsToTxnResponse(writer, response, version); });
+    ctx.responder().Answer(response, version, EncodeAddPartitionsToTxnResponse);
     return;
   }
   for (size_t i = 0; i < gather->transactions().size(); ++i) {

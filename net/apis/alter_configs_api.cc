@@ -69,8 +69,7 @@ void Forward(RequestContext& ctx, const AlterConfigsRequest& request) {
           Outcome(resource, {ErrorCode::kNotController,
                              "the controller is not reachable: " + body.status().ToString()}));
     }
-    ctx.responder().Respond(
-        [&](WireWriter& writer) { EncodeAlterConfigsResponse(writer, response, version); });
+    ctx.responder().Answer(response, version, EncodeAlterConfigsResponse);
     return;
   }
   WireReader reader(
@@ -103,9 +102,7 @@ void ServeAlterConfigs(RequestContext& ctx) {
   for (const AlterConfigsRequest::Resource& resource : request->resources) {
     response.responses.push_back(Outcome(resource, Alter(ctx, resource, request->validate_only)));
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeAlterConfigsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeAlterConfigsResponse);
 }
 
 void HandleAlterConfigs(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeAlterConfigs); }

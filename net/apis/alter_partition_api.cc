@@ -29,9 +29,7 @@ constexpr int16_t kTopicIdVersion = 2;
 constexpr int16_t kBrokerEpochsVersion = 3;
 
 void Respond(RequestContext& ctx, const AlterPartitionResponse& response) {
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeAlterPartitionResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeAlterPartitionResponse);
 }
 
 void RespondError(RequestContext& ctx, ErrorCode error, const std::string& why) {

@@ -105,10 +105,7 @@ void Serve(RequestContext& ctx) {
                {}};
   }
   const Response response = ResponseOf(*request, outcome);
-  const int16_t version = ctx.version();
-  ctx.responder().Respond([&](WireWriter& writer) {
-    EncodeAlterPartitionReassignmentsResponse(writer, response, version);
-  });
+  ctx.responder().Answer(response, ctx.version(), EncodeAlterPartitionReassignmentsResponse);
 }
 
 void Handle(RequestContext& ctx) { HandOffToAdmin(ctx, &Serve); }

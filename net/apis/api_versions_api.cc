@@ -25,9 +25,7 @@ void HandleApiVersions(RequestContext& ctx) {
     response.api_keys.push_back(
         ApiVersionRange{static_cast<int16_t>(spec.key), spec.min_version, spec.max_version});
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeApiVersionsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeApiVersionsResponse);
 }
 
 }  // namespace

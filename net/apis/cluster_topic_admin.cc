@@ -198,8 +198,7 @@ void ServeCreateTopicsInCluster(RequestContext& ctx, const CreateTopicsRequest& 
         response.topics.push_back(
             Refused(topic.name, ErrorCode::kNotController, NotControllerMessage(body.status())));
       }
-      ctx.responder().Respond(
-          [&](WireWriter& writer) { EncodeCreateTopicsResponse(writer, response, version); });
+      ctx.responder().Answer(response, version, EncodeCreateTopicsResponse);
       return;
     }
     WireReader reader = ReaderOver(*body);
@@ -241,8 +240,7 @@ void ServeCreateTopicsInCluster(RequestContext& ctx, const CreateTopicsRequest& 
     Describe(ctx.services(), *snapshot, created[i], result);
     if (request.validate_only) result.topic_id = Uuid{};
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeCreateTopicsResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeCreateTopicsResponse);
 }
 
 void ServeDeleteTopicsInCluster(RequestContext& ctx, const DeleteTopicsRequest& request) {
@@ -266,8 +264,7 @@ void ServeDeleteTopicsInCluster(RequestContext& ctx, const DeleteTopicsRequest& 
       for (const DeleteTopicsRequest::Topic& topic : request.topics) {
         refuse(topic.name, topic.topic_id);
       }
-      ctx.responder().Respond(
-          [&](WireWriter& writer) { EncodeDeleteTopicsResponse(writer, response, version); });
+      ctx.responder().Answer(response, version, EncodeDeleteTopicsResponse);
       return;
     }
     WireReader reader = ReaderOver(*body);
@@ -332,8 +329,7 @@ void ServeDeleteTopicsInCluster(RequestContext& ctx, const DeleteTopicsRequest& 
       result.error_message = TimedOutMessage("the deletion");
     }
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDeleteTopicsResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeDeleteTopicsResponse);
 }
 
 void ServeCreatePartitionsInCluster(RequestContext& ctx, const CreatePartitionsRequest& request) {
@@ -361,8 +357,7 @@ void ServeCreatePartitionsInCluster(RequestContext& ctx, const CreatePartitionsR
         response.results.push_back(
             {topic.name, ToWire(ErrorCode::kNotController), NotControllerMessage(body.status())});
       }
-      ctx.responder().Respond(
-          [&](WireWriter& writer) { EncodeCreatePartitionsResponse(writer, response, version); });
+      ctx.responder().Answer(response, version, EncodeCreatePartitionsResponse);
       return;
     }
     WireReader reader = ReaderOver(*body);
@@ -409,8 +404,7 @@ void ServeCreatePartitionsInCluster(RequestContext& ctx, const CreatePartitionsR
       result.error_message = TimedOutMessage("the growth");
     }
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeCreatePartitionsResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeCreatePartitionsResponse);
 }
 
 }  // namespace ringlog

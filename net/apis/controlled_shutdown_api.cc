@@ -22,9 +22,7 @@ namespace ringlog {
 namespace {
 
 void Respond(RequestContext& ctx, const ControlledShutdownResponse& response) {
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeControlledShutdownResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeControlledShutdownResponse);
 }
 
 ControlledShutdownResponse ResponseTo(const ControlledShutdownOutcome& outcome) {

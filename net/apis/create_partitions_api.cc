@@ -112,9 +112,7 @@ void ServeCreatePartitions(RequestContext& ctx) {
                                             "topic '" + topic.name + "' is listed more than once")
                                    : Grow(ctx, topic, request->validate_only));
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeCreatePartitionsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeCreatePartitionsResponse);
 }
 
 void HandleCreatePartitions(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeCreatePartitions); }

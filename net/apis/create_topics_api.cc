@@ -186,9 +186,7 @@ void ServeCreateTopics(RequestContext& ctx) {
     response.topics.push_back(
         CreateTopic(ctx, topic.name, std::move(plan), request->validate_only));
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeCreateTopicsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeCreateTopicsResponse);
 }
 
 void HandleCreateTopics(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeCreateTopics); }

@@ -78,10 +78,8 @@ void DelayedFetch::ReadAgain(bool final) {
 }
 
 void DelayedFetch::Answer(const FetchPass& pass) {
-  CountFetchResponse(services_->metrics, request_, pass.response);
-  OutboundFrame frame = responder_.StartFrame();
-  EncodeFetchResponse(frame, pass.response, version_);
-  responder_.Send(std::move(frame));
+  CountFetchTraffic(services_->metrics, request_, pass.response);
+  responder_.AnswerInFrame(pass.response, version_, EncodeFetchResponse);
 }
 
 }  // namespace ringlog

@@ -28,9 +28,7 @@ void HandleDeleteGroups(RequestContext& ctx) {
     result.group_id = group_id;
     result.error_code = GroupErrorCode(error);
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDeleteGroupsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeDeleteGroupsResponse);
 }
 
 }  // namespace

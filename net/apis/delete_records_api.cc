@@ -77,9 +77,7 @@ void HandleDeleteRecords(RequestContext& ctx) {
           DeleteBefore(*ctx.services().logs, ctx.services().cluster, topic.name, p));
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDeleteRecordsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeDeleteRecordsResponse);
 }
 
 }  // namespace

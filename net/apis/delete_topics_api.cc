@@ -116,8 +116,7 @@ void ServeDeleteTopics(RequestContext& ctx) {
   }
   const int16_t version = ctx.version();
   const DeleteTopicsResponse response = Delete(ctx.services(), *request, version);
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDeleteTopicsResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeDeleteTopicsResponse);
 }
 
 void HandleDeleteTopics(RequestContext& ctx) { HandOffToAdmin(ctx, &ServeDeleteTopics); }

@@ -49,9 +49,7 @@ void HandleDescribeCluster(RequestContext& ctx) {
     response.error_message = "this broker describes brokers (endpoint type 1) only";
   }
   response.endpoint_type = request->endpoint_type;
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDescribeClusterResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeDescribeClusterResponse);
 }
 
 }  // namespace

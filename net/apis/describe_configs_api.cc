@@ -159,9 +159,7 @@ void HandleDescribeConfigs(RequestContext& ctx) {
                        " is not supported; ringlog has topics (2) and brokers (4)"));
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDescribeConfigsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeDescribeConfigsResponse);
 }
 
 }  // namespace

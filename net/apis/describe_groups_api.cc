@@ -61,9 +61,7 @@ void HandleDescribeGroups(RequestContext& ctx) {
     group.authorized_operations =
         request->include_authorized_operations ? kGroupOperations : kAuthorizedOperationsUnknown;
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDescribeGroupsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeDescribeGroupsResponse);
 }
 
 }  // namespace

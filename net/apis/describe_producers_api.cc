@@ -61,9 +61,7 @@ void HandleDescribeProducers(RequestContext& ctx) {
           Describe(*ctx.services().logs, ctx.services().cluster, topic.name, partition));
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDescribeProducersResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeDescribeProducersResponse);
 }
 
 }  // namespace

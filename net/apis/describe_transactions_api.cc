@@ -55,8 +55,7 @@ void HandleDescribeTransactions(RequestContext& ctx) {
   for (const std::string& id : request->transactional_ids) {
     response.transaction_states.push_back(Describe(ctx.services().txns, id, version));
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeDescribeTransactionsResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeDescribeTransactionsResponse);
 }
 
 }  // namespace

@@ -33,9 +33,7 @@ namespace {
 using TopicResult = ElectLeadersResponse::ReplicaElectionResult;
 
 void Respond(RequestContext& ctx, const ElectLeadersResponse& response) {
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeElectLeadersResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeElectLeadersResponse);
 }
 
 // Every named partition answers `error`; v1+ also at the top.

@@ -25,7 +25,7 @@ void HandleEndTxn(RequestContext& ctx) {
   auto answer = [responder, version](int16_t code) {
     EndTxnResponse response;
     response.error_code = code;
-    responder.Respond([&](WireWriter& writer) { EncodeEndTxnResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeEndTxnResponse);
   };
   TransactionCoordinator* txns = ctx.services().txns;
   if (txns == nullptr) {

@@ -32,10 +32,8 @@ void HandleFetch(RequestContext& ctx) {
     DelayedFetch::Start(ctx, std::move(*request), pass);
     return;
   }
-  CountFetchResponse(ctx.services().metrics, *request, pass.response);
-  OutboundFrame frame = ctx.responder().StartFrame();
-  EncodeFetchResponse(frame, pass.response, ctx.version());
-  ctx.responder().Send(std::move(frame));
+  CountFetchTraffic(ctx.services().metrics, *request, pass.response);
+  ctx.responder().AnswerInFrame(pass.response, ctx.version(), EncodeFetchResponse);
 }
 
 }  // namespace

@@ -138,8 +138,7 @@ void Answer(RequestContext& ctx, const FindCoordinatorRequest& request) {
     response.host = std::move(found.host);
     response.port = found.port;
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeFindCoordinatorResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeFindCoordinatorResponse);
 }
 
 void HandleFindCoordinator(RequestContext& ctx) {

@@ -26,9 +26,7 @@ void HandleHeartbeat(RequestContext& ctx) {
                               request->generation_id);
   HeartbeatResponse response;
   response.error_code = GroupErrorCode(error);
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeHeartbeatResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeHeartbeatResponse);
 }
 
 }  // namespace

@@ -140,9 +140,7 @@ void Forward(RequestContext& ctx, const Request& request) {
           Outcome(resource, {ErrorCode::kNotController,
                              "the controller is not reachable: " + body.status().ToString()}));
     }
-    ctx.responder().Respond([&](WireWriter& writer) {
-      EncodeIncrementalAlterConfigsResponse(writer, response, version);
-    });
+    ctx.responder().Answer(response, version, EncodeIncrementalAlterConfigsResponse);
     return;
   }
   WireReader reader(
@@ -176,10 +174,7 @@ void ServeIncrementalAlterConfigs(RequestContext& ctx) {
   for (const Request::Resource& resource : request->resources) {
     response.responses.push_back(Outcome(resource, Alter(ctx, resource, request->validate_only)));
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond([&](WireWriter& writer) {
-    EncodeIncrementalAlterConfigsResponse(writer, response, version);
-  });
+  ctx.responder().Answer(response, ctx.version(), EncodeIncrementalAlterConfigsResponse);
 }
 
 void HandleIncrementalAlterConfigs(RequestContext& ctx) {

@@ -79,8 +79,7 @@ void InitTransactional(RequestContext& ctx, const InitProducerIdRequest& request
       response.producer_id = r.producer_id;
       response.producer_epoch = r.producer_epoch;
     }
-    responder.Respond(
-        [&](WireWriter& writer) { EncodeInitProducerIdResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeInitProducerIdResponse);
   });
 }
 
@@ -115,9 +114,7 @@ void HandleInitProducerId(RequestContext& ctx) {
   } else {
     response = Grant(*request, *allocator);
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeInitProducerIdResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeInitProducerIdResponse);
 }
 
 }  // namespace

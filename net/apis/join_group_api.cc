@@ -58,8 +58,7 @@ void HandleJoinGroup(RequestContext& ctx) {
   auto answer = [responder, version,
                  protocol_type = request->protocol_type](const JoinGroupResult& result) {
     const JoinGroupResponse response = ToResponse(result, protocol_type, version);
-    responder.Respond(
-        [&](WireWriter& writer) { EncodeJoinGroupResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeJoinGroupResponse);
   };
   GroupCoordinator* groups = ctx.services().groups;
   if (groups == nullptr) {

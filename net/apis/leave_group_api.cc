@@ -57,8 +57,7 @@ void HandleLeaveGroup(RequestContext& ctx) {
       response.error_code = GroupErrorCode(errors.front());
     }
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeLeaveGroupResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeLeaveGroupResponse);
 }
 
 }  // namespace

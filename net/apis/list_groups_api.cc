@@ -55,9 +55,7 @@ void HandleListGroups(RequestContext& ctx) {
       group.group_type = std::string(kClassicGroupType);
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeListGroupsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeListGroupsResponse);
 }
 
 }  // namespace

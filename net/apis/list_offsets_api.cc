@@ -157,9 +157,7 @@ void HandleListOffsets(RequestContext& ctx) {
       answer.partitions.push_back(ListPartition(ctx, topic.name, p, request->isolation_level));
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeListOffsetsResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeListOffsetsResponse);
 }
 
 }  // namespace

@@ -74,10 +74,7 @@ void Serve(RequestContext& ctx) {
     }
   }
   const Response response = ResponseOf(listing);
-  const int16_t version = ctx.version();
-  ctx.responder().Respond([&](WireWriter& writer) {
-    EncodeListPartitionReassignmentsResponse(writer, response, version);
-  });
+  ctx.responder().Answer(response, ctx.version(), EncodeListPartitionReassignmentsResponse);
 }
 
 void Handle(RequestContext& ctx) { HandOffToAdmin(ctx, &Serve); }

@@ -55,8 +55,7 @@ void HandleListTransactions(RequestContext& ctx) {
   } else {
     response = List(*ctx.services().txns, *request, version);
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeListTransactionsResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeListTransactionsResponse);
 }
 
 }  // namespace

@@ -184,9 +184,7 @@ void ServeMetadata(RequestContext& ctx, bool on_admin) {
       response.topics.push_back(DescribeTopic(services, snapshot.get(), *name, lookup));
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeMetadataResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeMetadataResponse);
 }
 
 void HandleMetadata(RequestContext& ctx) { ServeMetadata(ctx, /*on_admin=*/false); }

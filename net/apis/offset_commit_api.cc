@@ -41,8 +41,7 @@ void HandleOffsetCommit(RequestContext& ctx) {
   auto answer = [response = std::move(response), responder,
                  version](const std::map<PartitionId, GroupError>& outcome) mutable {
     ApplyGroupOutcome(response, outcome);
-    responder.Respond(
-        [&](WireWriter& writer) { EncodeOffsetCommitResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeOffsetCommitResponse);
   };
   if (services.groups == nullptr) {
     answer(RefuseAll(params.offsets));

@@ -132,8 +132,7 @@ void HandleOffsetFetch(RequestContext& ctx) {
     response.topics = FetchGroup(groups, request->group_id, request->topics,
                                  request->require_stable, &response.error_code);
   }
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeOffsetFetchResponse(writer, response, version); });
+  ctx.responder().Answer(response, version, EncodeOffsetFetchResponse);
 }
 
 }  // namespace

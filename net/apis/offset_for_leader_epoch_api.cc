@@ -64,9 +64,7 @@ void HandleOffsetForLeaderEpoch(RequestContext& ctx) {
       answer.partitions.push_back(EndOf(ctx.services(), topic.topic, p));
     }
   }
-  const int16_t version = ctx.version();
-  ctx.responder().Respond(
-      [&](WireWriter& writer) { EncodeOffsetForLeaderEpochResponse(writer, response, version); });
+  ctx.responder().Answer(response, ctx.version(), EncodeOffsetForLeaderEpochResponse);
 }
 
 }  // namespace

@@ -85,16 +85,6 @@ ErrorCode CheckRecords(const std::optional<std::span<const uint8_t>>& records, i
   return ErrorCode::kNone;
 }
 
-// Counts the error code of every partition of `response` into `metrics` (may be null).
-void CountErrors(RequestMetrics* metrics, const ProduceResponse& response) {
-  if (metrics == nullptr) return;
-  for (const ProduceResponse::Topic& topic : response.topics) {
-    for (const ProduceResponse::Partition& p : topic.partitions) {
-      metrics->RecordError(static_cast<int16_t>(ApiKey::kProduce), p.error_code);
-    }
-  }
-}
-
 // The answer of a produce that waits: for its partitions' writes (acks=1, and acks=all
 // when the broker does not flush for it) or for their flushes (acks=all), and in a cluster
 // for acks=all also for the high watermark to pass them. Each awaited event counts down
@@ -102,12 +92,8 @@ void CountErrors(RequestMetrics* metrics, const ProduceResponse& response) {
 // last one to count down (acquire-release) sees every result and answers.
 class PendingAnswer {
  public:
-  // `metrics` (may be null) counts the answer's error codes.
-  PendingAnswer(size_t partitions, Responder responder, int16_t version, RequestMetrics* metrics)
-      : results_(partitions),
-        responder_(std::move(responder)),
-        version_(version),
-        metrics_(metrics) {}
+  PendingAnswer(size_t partitions, Responder responder, int16_t version)
+      : results_(partitions), responder_(std::move(responder)), version_(version) {}
 
   // Registers one more event to wait for, before it can happen.
   void Expect() { remaining_.fetch_add(1, std::memory_order_relaxed); }
@@ -162,9 +148,7 @@ class PendingAnswer {
         }
       }
     }
-    CountErrors(metrics_, response_);
-    responder_.Respond(
-        [this](WireWriter& writer) { EncodeProduceResponse(writer, response_, version_); });
+    responder_.Answer(response_, version_, EncodeProduceResponse);
   }
 
   ProduceResponse response_;
@@ -173,7 +157,6 @@ class PendingAnswer {
   std::atomic<size_t> remaining_{1};  // Finish() counts too
   const Responder responder_;
   const int16_t version_;
-  RequestMetrics* const metrics_;
 };
 
 // How a produce's partitions are answered.
@@ -421,13 +404,13 @@ std::vector<std::string> TopicsToWaitFor(const BrokerServices& services,
 // Sends `response` once its partitions' writes are done (acks != 0), or, for acks=0,
 // nothing — closing the connection when something failed, which is how Kafka tells a
 // producer that reads no response.
-void Answer(const Responder& responder, const ProduceWaits& waits, RequestMetrics* metrics,
+void Answer(const Responder& responder, const ProduceWaits& waits, int16_t version,
             ProduceResponse response) {
   if (waits.writes != nullptr) {
     waits.writes->Finish(std::move(response));
     return;
   }
-  CountErrors(metrics, response);
+  responder.CountErrors(response, version);
   if (AnyError(response)) {
     responder.Close("acks=0 produce failed for some partition");
   } else {
@@ -439,11 +422,11 @@ void Answer(const Responder& responder, const ProduceWaits& waits, RequestMetric
 // then appends those it confirmed, answers the others with its error, and answers the
 // request. The answer may come on another thread: everything the appends need goes along.
 void VerifyThenAppend(BrokerServices& services, const std::string& peer, const Responder& responder,
-                      const TxnProduce& txn, ProduceWaits waits, ProduceResponse response,
-                      std::vector<Deferred> deferred) {
+                      int16_t version, const TxnProduce& txn, ProduceWaits waits,
+                      ProduceResponse response, std::vector<Deferred> deferred) {
   VerifyEntry request{txn.transactional_id, txn.producer_id, txn.producer_epoch, {}};
   for (const Deferred& d : deferred) request.partitions.push_back(d.log->id());
-  auto resume = [&services, peer, responder, waits, response = std::move(response),
+  auto resume = [&services, peer, responder, version, waits, response = std::move(response),
                  deferred = std::move(deferred)](ProduceTxnVerifier::Answer verified) mutable {
     for (Deferred& d : deferred) {
       ProduceResponse::Partition& answer = response.topics[d.topic].partitions[d.partition];
@@ -458,7 +441,7 @@ void VerifyThenAppend(BrokerServices& services, const std::string& peer, const R
       }
       AppendBatch(services, peer, d.log, d.batch, d.min_insync, d.guard, d.slot, waits, answer);
     }
-    Answer(responder, waits, services.metrics, std::move(response));
+    Answer(responder, waits, version, std::move(response));
   };
   if (services.txn_verifier == nullptr) {
     ProduceTxnVerifier::Answer none;
@@ -490,8 +473,8 @@ void ServeProduce(RequestContext& ctx, bool on_admin) {
   }
   ProduceWaits waits;
   if (request->acks != 0) {
-    waits.writes = std::make_shared<PendingAnswer>(CountPartitions(*request), ctx.responder(),
-                                                   ctx.version(), ctx.services().metrics);
+    waits.writes =
+        std::make_shared<PendingAnswer>(CountPartitions(*request), ctx.responder(), ctx.version());
     if (request->acks == -1 && ctx.services().config.flush_on_acks_all) {
       waits.flusher = ctx.services().flusher;
     }
@@ -505,11 +488,11 @@ void ServeProduce(RequestContext& ctx, bool on_admin) {
   std::vector<Deferred> deferred;
   AppendAll(ctx, *request, txn, waits, on_admin, response, deferred);
   if (deferred.empty()) {
-    Answer(ctx.responder(), waits, ctx.services().metrics, std::move(response));
+    Answer(ctx.responder(), waits, ctx.version(), std::move(response));
     return;
   }
-  VerifyThenAppend(ctx.services(), ctx.connection().peer, ctx.responder(), txn, std::move(waits),
-                   std::move(response), std::move(deferred));
+  VerifyThenAppend(ctx.services(), ctx.connection().peer, ctx.responder(), ctx.version(), txn,
+                   std::move(waits), std::move(response), std::move(deferred));
 }
 
 void HandleProduce(RequestContext& ctx) { ServeProduce(ctx, /*on_admin=*/false); }

@@ -35,8 +35,7 @@ void HandleSyncGroup(RequestContext& ctx) {
       response.protocol_type = result.protocol_type;
       response.protocol_name = result.protocol_name;
     }
-    responder.Respond(
-        [&](WireWriter& writer) { EncodeSyncGroupResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeSyncGroupResponse);
   };
   GroupCoordinator* groups = ctx.services().groups;
   if (groups == nullptr) {

@@ -41,8 +41,7 @@ void HandleTxnOffsetCommit(RequestContext& ctx) {
   auto answer = [response = std::move(response), responder,
                  version](const std::map<PartitionId, GroupError>& outcome) mutable {
     ApplyGroupOutcome(response, outcome);
-    responder.Respond(
-        [&](WireWriter& writer) { EncodeTxnOffsetCommitResponse(writer, response, version); });
+    responder.Answer(response, version, EncodeTxnOffsetCommitResponse);
   };
   if (services.groups == nullptr || params.offsets.empty()) {
     answer(RefuseAll(params.offsets));

@@ -46,8 +46,7 @@ class PendingMarkers {
   void CountDown() {
     if (remaining_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
     std::lock_guard<std::mutex> lock(mu_);
-    responder_.Respond(
-        [this](WireWriter& writer) { EncodeWriteTxnMarkersResponse(writer, response_, version_); });
+    responder_.Answer(response_, version_, EncodeWriteTxnMarkersResponse);
   }
 
   std::mutex mu_;  // guards response_'s error codes

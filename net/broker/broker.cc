@@ -12,6 +12,7 @@
 #include "net/apis/responder.h"
 #include "net/broker/partition_watchers.h"
 #include "net/codec/api_versions_fallback.h"
+#include "net/codec/error_code.h"
 #include "net/codec/request_header.h"
 #include "net/codec/wire_reader.h"
 #include "net/metrics/request_metrics.h"
@@ -24,8 +25,12 @@ void CloseConnection(const ReplyFn& reply, std::string why) { reply(Reply::Close
 
 // KIP-511: the version 0 body with UNSUPPORTED_VERSION and the versions we do serve. The
 // body is never parsed; the response header is v0, as for every ApiVersions response.
-void AnswerUnsupportedApiVersions(const ApiSpec& spec, int32_t correlation_id, ReplyFn reply) {
+// `metrics` (may be null) counts the error.
+void AnswerUnsupportedApiVersions(const ApiSpec& spec, int32_t correlation_id, ReplyFn reply,
+                                  RequestMetrics* metrics) {
   const ApiVersionRange own{static_cast<int16_t>(spec.key), spec.min_version, spec.max_version};
+  if (metrics != nullptr)
+    metrics->RecordError(static_cast<int16_t>(spec.key), ToWire(ErrorCode::kUnsupportedVersion));
   Responder(correlation_id, /*flexible_header=*/false, std::move(reply))
       .Respond([&](WireWriter& writer) { EncodeApiVersionsFallbackResponse(writer, own); });
 }
@@ -63,7 +68,8 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
   }
   if (version < spec->min_version || version > spec->max_version) {
     if (spec->key == ApiKey::kApiVersions) {
-      AnswerUnsupportedApiVersions(*spec, header->correlation_id, std::move(reply));
+      AnswerUnsupportedApiVersions(*spec, header->correlation_id, std::move(reply),
+                                   services_->metrics);
       return;
     }
     CloseConnection(reply, std::string(ApiName(key)) + " v" + std::to_string(version) +
@@ -82,7 +88,8 @@ void Broker::Handle(const ConnectionInfo& conn, std::string frame, LoopExecutor&
   // ApiVersions answers with response header v0 at every version, so that a client that
   // does not know the broker yet can always read it.
   const bool flexible_response_header = flexible && spec->key != ApiKey::kApiVersions;
-  Responder responder(header->correlation_id, flexible_response_header, std::move(reply));
+  Responder responder(header->correlation_id, flexible_response_header, std::move(reply),
+                      services_->metrics, key);
   const size_t body_offset = reader.position();
   RequestContext ctx(std::move(*header), spec, std::move(frame), body_offset, &conn, &loop,
                      services_, std::move(responder));

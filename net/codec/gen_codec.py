@@ -32,6 +32,10 @@ tag=N (a tagged field of flexible versions), default=LITERAL (a C++ literal, `nu
 of its versions: outside them a null is malformed on decoding and a CHECK failure on
 encoding, instead of being read as null and written as an empty array).
 
+Every int16 field of a response named error_code or *_error_code is an error code:
+ForEachErrorCode visits the non-zero ones a response carries at a version, for the broker's
+error counters.
+
 Records in a request are a view into the request buffer (std::span plus its position);
 records in a response are an engine ReadResult, which an encoder over an OutboundFrame
 appends without copying.
@@ -595,6 +599,49 @@ def emit_min_bytes(e, s, msg):
     e.line()
 
 
+# ---- Error codes ---------------------------------------------------------------------------
+
+def is_error_code(f):
+    return f.type == "int16" and not f.is_array and (
+        f.name == "error_code" or f.name.endswith("_error_code"))
+
+
+def carries_errors(s):
+    return any(is_error_code(f) or (f.struct is not None and carries_errors(f.struct))
+               for f in s.fields)
+
+
+def emit_error_visitor(e, s, msg):
+    e.open(f"void VisitErrors{s.cpp_id}(const {s.cpp_name}& in, int16_t version, "
+           "const std::function<void(int16_t)>& visit)")
+    e.line("(void)version;")
+    for f in s.fields:
+        if not is_error_code(f) and (f.struct is None or not carries_errors(f.struct)):
+            continue
+        cond = version_cond(f.versions, msg.versions)
+        if cond == "false":
+            continue
+        if cond:
+            e.open(f"if ({cond})")
+        if is_error_code(f):
+            e.line(f"if (in.{f.name} != 0) visit(in.{f.name});")
+        elif not f.is_array:
+            e.line(f"VisitErrors{f.struct.cpp_id}(in.{f.name}, version, visit);")
+        else:
+            items = f"*in.{f.name}" if is_nullable(f) else f"in.{f.name}"
+            if is_nullable(f):
+                e.open(f"if (in.{f.name})")
+            e.open(f"for (const {f.struct.cpp_name}& item : {items})")
+            e.line(f"VisitErrors{f.struct.cpp_id}(item, version, visit);")
+            e.close()
+            if is_nullable(f):
+                e.close()
+        if cond:
+            e.close()
+    e.close()
+    e.line()
+
+
 # ---- Header -------------------------------------------------------------------------------
 
 def emit_struct_decl(e, s, top):
@@ -635,7 +682,8 @@ def generate_header(msg, source_rel):
         e.line(f"// {d}".rstrip())
     e.line("#pragma once")
     e.line()
-    for inc in ("cstddef", "cstdint", "limits", "optional", "span", "string", "vector"):
+    for inc in ("cstddef", "cstdint", "functional", "limits", "optional", "span", "string",
+                "vector"):
         e.line(f"#include <{inc}>")
     e.line()
     e.line('#include "engine/log/read_result.h"')
@@ -679,6 +727,10 @@ def generate_header(msg, source_rel):
         e.line(f"Result<{top.name}> Decode{top.name}(WireReader& reader, int16_t version);")
         e.line(f"void Encode{top.name}(WireWriter& writer, const {top.name}& message, "
                "int16_t version);")
+    e.line("// Calls `visit` with every non-zero error code `message` carries at `version`, once per")
+    e.line("// entity (partition, topic, group, ...) that has it.")
+    e.line(f"void ForEachErrorCode(const {msg.response.name}& message, int16_t version,")
+    e.line("                      const std::function<void(int16_t)>& visit);")
     if has_response_records(msg):
         e.line("// Appends the body to `frame`; record file slices become parts of their own.")
         e.line(f"void Encode{msg.response.name}(OutboundFrame& frame, "
@@ -746,6 +798,9 @@ def generate_source(msg):
         for s in order:
             emit_reader(e, s, top, msg)
             emit_writer(e, s, top, msg)
+    for s in structs_in_order(msg.response):
+        if carries_errors(s):
+            emit_error_visitor(e, s, msg)
     e.line("}  // namespace")
     e.line()
     flex = f"k{msg.name}FirstFlexibleVersion"
@@ -763,8 +818,18 @@ def generate_source(msg):
         e.line(f"Write{top.cpp_id}(writer, message, version, version >= {flex});")
         e.close()
         e.line()
+    name = msg.response.name
+    e.open(f"void ForEachErrorCode(const {name}& message, int16_t version, "
+           "const std::function<void(int16_t)>& visit)")
+    if carries_errors(msg.response):
+        e.line(f"VisitErrors{msg.response.cpp_id}(message, version, visit);")
+    else:
+        e.line("(void)message;")
+        e.line("(void)version;")
+        e.line("(void)visit;")
+    e.close()
+    e.line()
     if has_response_records(msg):
-        name = msg.response.name
         e.open(f"void Encode{name}(OutboundFrame& frame, const {name}& message, int16_t version)")
         e.line("WireWriter writer(&frame);")
         e.line(f"Encode{name}(writer, message, version);")

@@ -67,6 +67,13 @@ void RequestFamilies(const RequestMetrics::Totals& totals, PrometheusText& out) 
     out.Sample("ringlog_topic_bytes_out_total", {{"topic", topic}},
                static_cast<double>(t.bytes_out));
   }
+  out.Family("ringlog_topic_records_out_total", "counter",
+             "Offsets sent by Fetch (consumers and followers), per topic: records, control "
+             "records included.");
+  for (const auto& [topic, t] : totals.topics) {
+    out.Sample("ringlog_topic_records_out_total", {{"topic", topic}},
+               static_cast<double>(t.records_out));
+  }
 }
 
 struct PartitionFacts {

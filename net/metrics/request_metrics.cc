@@ -59,10 +59,12 @@ void RequestMetrics::RecordBytesIn(std::string_view topic, uint64_t bytes, uint6
   traffic.records_in += records;
 }
 
-void RequestMetrics::RecordBytesOut(std::string_view topic, uint64_t bytes) {
+void RequestMetrics::RecordBytesOut(std::string_view topic, uint64_t bytes, uint64_t records) {
   Shard& shard = LocalShard();
   std::lock_guard<std::mutex> lock(shard.topics_mu);
-  TopicLocked(shard, topic).bytes_out += bytes;
+  TopicTraffic& traffic = TopicLocked(shard, topic);
+  traffic.bytes_out += bytes;
+  traffic.records_out += records;
 }
 
 RequestMetrics::Totals RequestMetrics::Read() const {
@@ -91,6 +93,7 @@ RequestMetrics::Totals RequestMetrics::Read() const {
       sum.bytes_in += traffic.bytes_in;
       sum.records_in += traffic.records_in;
       sum.bytes_out += traffic.bytes_out;
+      sum.records_out += traffic.records_out;
     }
   }
   return totals;

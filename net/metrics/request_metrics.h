@@ -33,6 +33,7 @@ class RequestMetrics {
     uint64_t bytes_in = 0;
     uint64_t records_in = 0;
     uint64_t bytes_out = 0;
+    uint64_t records_out = 0;
   };
   struct ApiTotals {
     uint64_t requests = 0;
@@ -60,7 +61,7 @@ class RequestMetrics {
   void RecordConnectionOpened();
   void RecordConnectionClosed();
   void RecordBytesIn(std::string_view topic, uint64_t bytes, uint64_t records);
-  void RecordBytesOut(std::string_view topic, uint64_t bytes);
+  void RecordBytesOut(std::string_view topic, uint64_t bytes, uint64_t records);
 
   Totals Read() const;
 

@@ -111,6 +111,8 @@ class MetricsTest(unittest.TestCase):
         self.assertGreater(value(second, "ringlog_requests_total", api="Produce"), produces)
         self.assertEqual(value(second, "ringlog_topic_records_in_total", topic="metered"), 50)
         self.assertGreater(value(second, "ringlog_topic_bytes_out_total", topic="metered"), 0)
+        self.assertGreaterEqual(
+            value(second, "ringlog_topic_records_out_total", topic="metered"), 40)
         self.assertGreater(value(second, "ringlog_requests_total", api="Fetch"), 0)
         for p, committed in ((0, 5), (1, 12)):
             labels = dict(group="lagging", topic="metered", partition=str(p))
@@ -137,9 +139,44 @@ class MetricsTest(unittest.TestCase):
         for _ in range(2):
             error, _ = cluster_wire.produce(self.broker.port, "one", 7, [b"x"])
             self.assertEqual(error, 3)
+        # Other APIs, each answering an error of its own kind.
+        with cluster_wire.Connection(self.broker.port) as conn:
+            created = cluster_wire.create_topics_answer(
+                conn.call(19, 2, cluster_wire.create_topics_request("one", 1)))
+        self.assertEqual(created[0], 36)  # TOPIC_ALREADY_EXISTS
+        heartbeat = cluster_wire.heartbeat(self.broker.port, "no-such-group")
+        self.assertNotEqual(heartbeat, 0)
+        unknown = cluster_wire.metadata(self.broker.port, ["missing"])["topics"]["missing"]
+        self.assertEqual(unknown["error"], 3)
+        self.assertEqual(cluster_wire.fetch(self.broker.port, "one", 0, 1000)["error"], 1)
+        with cluster_wire.Connection(self.broker.port) as conn:
+            fallback = conn.call(18, 99, b"")  # ApiVersions above the range
+            self.assertEqual(fallback.take(">h"), 35)  # UNSUPPORTED_VERSION
+
         scraped = self.scrape()
-        self.assertEqual(value(scraped, "ringlog_request_errors_total", api="Produce", code="3"), 2)
+        errors = {(dict(labels)["api"], dict(labels)["code"]): n
+                  for (name, labels), n in scraped.items()
+                  if name == "ringlog_request_errors_total"}
+        self.assertEqual(errors, {("Produce", "3"): 2, ("CreateTopics", "36"): 1,
+                                  ("Heartbeat", str(heartbeat)): 1, ("Metadata", "3"): 1,
+                                  ("Fetch", "1"): 1, ("ApiVersions", "35"): 1})
         self.assertIsNone(value(scraped, "ringlog_topic_records_in_total", topic="one"))
+
+    def test_records_out_count_the_offsets_fetch_sends(self):
+        admin = KafkaAdminClient(bootstrap_servers=self.broker.bootstrap)
+        self.addCleanup(admin.close)
+        admin.create_topics([NewTopic("sent", 1, 1)])
+        self.produce("sent", 30, 1)
+        before = self.scrape()
+        fetched = cluster_wire.fetch(self.broker.port, "sent", 0, 0)
+        self.assertEqual(fetched["error"], 0)
+        after = self.scrape()
+
+        def grew(name):
+            return value(after, name, topic="sent") - (value(before, name, topic="sent") or 0)
+
+        self.assertEqual(grew("ringlog_topic_records_out_total"), 30)
+        self.assertEqual(grew("ringlog_topic_bytes_out_total"), len(fetched["records"]))
 
 if __name__ == "__main__":
     unittest.main()

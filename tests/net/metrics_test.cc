@@ -42,7 +42,7 @@ TEST(RequestMetricsTest, SumsEveryThreadsShard) {
       metrics.RecordError(kProduce, 0);  // no error: not counted
       metrics.RecordConnectionOpened();
       metrics.RecordBytesIn("t", 100, 5);
-      metrics.RecordBytesOut("t", 40);
+      metrics.RecordBytesOut("t", 40, 2);
     });
   }
   for (std::thread& t : threads) t.join();
@@ -64,6 +64,7 @@ TEST(RequestMetricsTest, SumsEveryThreadsShard) {
   EXPECT_EQ(totals.topics.at("t").bytes_in, 400u);
   EXPECT_EQ(totals.topics.at("t").records_in, 20u);
   EXPECT_EQ(totals.topics.at("t").bytes_out, 160u);
+  EXPECT_EQ(totals.topics.at("t").records_out, 8u);
 }
 
 TEST(RequestMetricsTest, InstancesDoNotShareCounts) {
