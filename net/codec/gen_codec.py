@@ -367,6 +367,20 @@ class Emitter:
         return "\n".join(self.lines) + "\n"
 
 
+def emit_in_versions(e, fields, msg, emit_field):
+    """Calls emit_field(f) for each of `fields` that a served version has, its output
+    inside `if (<the field's versions>)` where they are not all of them."""
+    for f in fields:
+        cond = version_cond(f.versions, msg.versions)
+        if cond == "false":
+            continue
+        if cond:
+            e.open(f"if ({cond})")
+        emit_field(f)
+        if cond:
+            e.close()
+
+
 # ---- Decoding -----------------------------------------------------------------------------
 
 def emit_read_scalar(e, f, target, top, reader):
@@ -433,17 +447,8 @@ def emit_reader(e, s, top, msg):
     e.open(f"Result<{cpp}> Read{s.cpp_id}(WireReader& reader, int16_t version, bool flexible)")
     e.line("(void)version;")
     e.line(f"{cpp} out;")
-    for f in s.fields:
-        if f.tag is not None:
-            continue
-        cond = version_cond(f.versions, msg.versions)
-        if cond == "false":
-            continue
-        if cond:
-            e.open(f"if ({cond})")
-        emit_read_field(e, f, f"out.{f.name}", top, "reader")
-        if cond:
-            e.close()
+    emit_in_versions(e, [f for f in s.fields if f.tag is None], msg,
+                     lambda f: emit_read_field(e, f, f"out.{f.name}", top, "reader"))
     tagged = [f for f in s.fields if f.tag is not None]
     e.open("if (flexible)")
     if not tagged:
@@ -542,17 +547,8 @@ def emit_writer(e, s, top, msg):
     e.open(f"void Write{s.cpp_id}(WireWriter& writer, const {cpp}& in, int16_t version, "
            "bool flexible)")
     e.line("(void)version;")
-    for f in s.fields:
-        if f.tag is not None:
-            continue
-        cond = version_cond(f.versions, msg.versions)
-        if cond == "false":
-            continue
-        if cond:
-            e.open(f"if ({cond})")
-        emit_write_field(e, f, f"in.{f.name}", top, "writer")
-        if cond:
-            e.close()
+    emit_in_versions(e, [f for f in s.fields if f.tag is None], msg,
+                     lambda f: emit_write_field(e, f, f"in.{f.name}", top, "writer"))
     tagged = sorted((f for f in s.fields if f.tag is not None), key=lambda f: f.tag)
     e.open("if (flexible)")
     if not tagged:
@@ -615,14 +611,8 @@ def emit_error_visitor(e, s, msg):
     e.open(f"void VisitErrors{s.cpp_id}(const {s.cpp_name}& in, int16_t version, "
            "const std::function<void(int16_t)>& visit)")
     e.line("(void)version;")
-    for f in s.fields:
-        if not is_error_code(f) and (f.struct is None or not carries_errors(f.struct)):
-            continue
-        cond = version_cond(f.versions, msg.versions)
-        if cond == "false":
-            continue
-        if cond:
-            e.open(f"if ({cond})")
+
+    def visit_field(f):
         if is_error_code(f):
             e.line(f"if (in.{f.name} != 0) visit(in.{f.name});")
         elif not f.is_array:
@@ -636,8 +626,9 @@ def emit_error_visitor(e, s, msg):
             e.close()
             if is_nullable(f):
                 e.close()
-        if cond:
-            e.close()
+
+    emit_in_versions(e, [f for f in s.fields if is_error_code(f) or
+                         (f.struct is not None and carries_errors(f.struct))], msg, visit_field)
     e.close()
     e.line()
 
@@ -930,12 +921,8 @@ def emit_filler(e, s, top, msg):
     e.open(f"void Fill{s.cpp_id}({s.cpp_name}& out, int16_t version, int& counter)")
     e.line("(void)version;")
     e.line("(void)counter;")
-    for f in s.fields:
-        cond = version_cond(f.versions, msg.versions)
-        if cond == "false":
-            continue
-        if cond:
-            e.open(f"if ({cond})")
+
+    def fill_field(f):
         if f.is_array:
             elem = scalar_cpp(f, top)
             e.line(f"std::vector<{elem}> {f.name}_items(2);")
@@ -948,8 +935,8 @@ def emit_filler(e, s, top, msg):
             emit_fill_scalar(e, f, f"(*out.{f.name})", top)
         else:
             emit_fill_scalar(e, f, f"out.{f.name}", top)
-        if cond:
-            e.close()
+
+    emit_in_versions(e, s.fields, msg, fill_field)
     e.close()
     e.line()
 
