@@ -156,6 +156,9 @@ struct TransactionalRuns {
   // Per entry of kTxnApis, the broker's time answering it per transaction (the warm-up
   // transaction's requests are counted in, one in hundreds).
   std::vector<std::vector<double>> broker_ms_per_txn{std::size(kTxnApis)};
+  // The wall time less the broker's. Produce requests in flight together (up to
+  // max.in.flight) are each counted whole, so when the broker is slow their sum can pass
+  // the wall time and this goes negative: the client then waited on the broker throughout.
   std::vector<double> outside_broker_ms_per_txn;
 };
 

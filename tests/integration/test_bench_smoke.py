@@ -195,14 +195,15 @@ class BenchSmokeTest(unittest.TestCase):
         self.assertGreaterEqual(int(txn["params"]["transactions"]), 1)
         self.assertTrue(0 < float(txn["params"]["commit_share"]) <= 1, txn["params"])
         # Where a transaction's time goes: the broker's share of each request (read from its
-        # /metrics) and the rest, which add up to the transaction's wall time.
+        # /metrics) and the rest, which add up to the transaction's wall time. Concurrent
+        # Produce requests each count whole, so on a loaded machine the broker's share alone
+        # may pass the wall time: no bound on it here.
         broker = [float(txn["params"]["broker_ms_per_txn_" + api])
                   for api in ("AddPartitionsToTxn", "Produce", "EndTxn")]
         self.assertTrue(all(ms > 0 for ms in broker), txn["params"])
         wall = float(txn["params"]["wall_ms_per_txn"])
         self.assertAlmostEqual(sum(broker) + float(txn["params"]["outside_broker_ms_per_txn"]),
                                wall, delta=0.01)
-        self.assertLess(sum(broker), wall, txn["params"])
         self.assertEqual(cases["librdkafka 100 B idempotent"]["params"]["enable.idempotence"],
                          "true")
         committed = cases["fetch read_committed"]
