@@ -165,8 +165,11 @@ class NemesisTest(unittest.TestCase):
                 crash["broker"], crash["code"], crash["after_fault"], crash["output"]))
         for p in workload.producers:
             if p.undelivered:
-                verdict.add("undelivered", "%s: %s values unanswered after the flush" % (
-                    p.history.name, p.undelivered))
+                verdict.add("undelivered", "%s: %s values unanswered after the flush, per "
+                            "partition %s" % (p.history.name, p.undelivered,
+                                              p.history.unanswered_per_partition()))
+                for t, text in getattr(p, "tail", ()):
+                    say("%s log at %.1fs: %s" % (p.history.name, t - nemesis.t0, text))
         leaderless = monitor.report()
         self.report(verdict, nemesis, leaderless, fault_seconds, stop_codes, workload)
         self.assertTrue(verdict.ok, "seed %d:\n%s\nfaults: %s" % (

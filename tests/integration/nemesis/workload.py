@@ -11,6 +11,7 @@ producer in each partition. Every producer waits for acks=all:
   (it may or may not be stored) and the next value is a new one.
 """
 
+import collections
 import logging
 import os
 import threading
@@ -43,6 +44,16 @@ class ProducerHistory:
     def unanswered(self):
         with self.lock:
             return len(self.sent) - len(self.acks) - len(self.failures)
+
+    def unanswered_per_partition(self):
+        """{partition: values sent to it that got no answer}."""
+        with self.lock:
+            answered = {a[0] for a in self.acks} | {f[0] for f in self.failures}
+            out = {}
+            for value, partition in self.sent:
+                if value not in answered:
+                    out[partition] = out.get(partition, 0) + 1
+            return out
 
     def acked(self, value, partition, offset):
         with self.lock:
@@ -98,6 +109,7 @@ class CkProducer(_ProducerThread):
                 "log_level": 2}
         conf.update(config)
         self.lines = []
+        self.tail = collections.deque(maxlen=60)
         # The "eos" debug context logs the idempotence state changes, epoch bumps among
         # them; RINGLOG_NEMESIS_DEBUG adds contexts and keeps every line.
         self.keep_lines = bool(os.environ.get("RINGLOG_NEMESIS_DEBUG"))
@@ -169,8 +181,9 @@ class KpProducer(_ProducerThread):
 
 
 class _LineLog(logging.Logger):
-    """Records a producer's epoch bumps in its history and, when its owner keeps lines, the
-    last lines of its log in the owner's `lines`."""
+    """Records a producer's epoch bumps in its history, the last lines of its log in the
+    owner's `tail` (for a producer left with unanswered values) and, when its owner keeps
+    lines, many more in its `lines`."""
 
     def __init__(self, owner):
         super().__init__("client")
@@ -180,6 +193,7 @@ class _LineLog(logging.Logger):
         text = msg % args if args else msg
         if "bump" in text.lower():
             self.owner.history.epoch_bumps.append((time.time(), text))
+        self.owner.tail.append((time.time(), text))
         if self.owner.keep_lines:
             self.owner.lines.append((time.time(), text))
             del self.owner.lines[:-20000]
