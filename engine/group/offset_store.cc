@@ -16,7 +16,8 @@ InternalTopicOptions TopicOptions(const OffsetStoreOptions& options) {
   return {.topic = std::string(kConsumerOffsetsTopic),
           .num_partitions = options.offsets_topic_num_partitions,
           .create_topic = options.create_topic,
-          .segment_bytes = options.segment_bytes};
+          .segment_bytes = options.segment_bytes,
+          .await_replicas = options.await_replicas};
 }
 
 // The records of a commit of `offsets` by `group`.
@@ -196,7 +197,7 @@ void OffsetStore::CommitEntries(const std::string& group, std::vector<Entry> ent
     done(Status::OK());
     return;
   }
-  topic_.FlushThen(std::move(log), **last, std::move(done));
+  topic_.DurableThen(std::move(log), **last, std::move(done));
 }
 
 std::optional<CommittedOffset> OffsetStore::Get(const std::string& group,

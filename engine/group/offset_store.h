@@ -68,6 +68,10 @@ struct OffsetStoreOptions {
   // partition at Open. False (a cluster): it never creates the topic and loads only the
   // partitions LoadPartition names.
   bool create_topic = true;
+  // A cluster's wait for the offsets topic's in-sync replicas (see AwaitReplicasFn): a
+  // commit is answered only once its records are on them. Unset (the single broker): once
+  // flushed.
+  AwaitReplicasFn await_replicas;
 };
 
 class OffsetStore {
@@ -103,8 +107,9 @@ class OffsetStore {
   void UnloadPartition(int32_t partition);
 
   // Stores `offsets` for `group`. They are visible to Get at once; `done` runs once they
-  // are durable (OK) or with the append's or flush's error — NotFound when the group's
-  // partition is not loaded — on a flusher thread or on this one.
+  // are durable — flushed, and with await_replicas on the in-sync replicas — (OK) or with
+  // the append's, flush's or wait's error — NotFound when the group's partition is not
+  // loaded — on a flusher or replication thread or on this one.
   void Commit(const std::string& group, const Offsets& offsets, DoneCallback done);
   // Stores `offsets` for `group` as pending offsets of transactional producer
   // `producer_id` at `producer_epoch`: visible to PendingPartitions at once, to Get once a

@@ -125,8 +125,15 @@ Result<Offset> InternalTopicLog::Append(PartitionLog& log, const std::vector<Rec
   return last;
 }
 
-void InternalTopicLog::FlushThen(std::shared_ptr<PartitionLog> log, Offset last_offset,
-                                 DoneCallback done) const {
+void InternalTopicLog::DurableThen(std::shared_ptr<PartitionLog> log, Offset last_offset,
+                                   DoneCallback done) const {
+  if (options_.await_replicas) {
+    // Flushed, then replicated: the replicas' wait starts from the flush's thread.
+    done = [this, log, end = last_offset + 1, done = std::move(done)](Status flushed) mutable {
+      if (!flushed.ok()) return done(flushed);
+      options_.await_replicas(log, end, std::move(done));
+    };
+  }
   if (flusher_ != nullptr) {
     flusher_->FlushAsync(std::move(log), last_offset, std::move(done));
   } else {

@@ -25,6 +25,14 @@
 
 namespace ringlog {
 
+// A cluster's wait for the replication of an internal topic: runs `done` once `log`'s
+// records before `end` are on its in-sync replicas (OK), else with why not (NotFound when
+// this broker no longer leads the partition). A store acknowledges a write only then, as
+// Kafka's coordinators append with acks=all, so that the broker that takes over the
+// partition after this one crashed replays everything a client was answered on.
+using AwaitReplicasFn = std::function<void(const std::shared_ptr<PartitionLog>& log, Offset end,
+                                           std::function<void(Status)> done)>;
+
 struct InternalTopicOptions {
   std::string topic;
   // The partition count when the topic does not exist yet (an existing topic keeps its
@@ -35,6 +43,8 @@ struct InternalTopicOptions {
   bool create_topic = true;
   // segment.bytes of the topic when it is created here.
   int64_t segment_bytes = 16ll << 20;
+  // Unset (the single broker): a flushed write is durable.
+  AwaitReplicasFn await_replicas;
 };
 
 class InternalTopicLog {
@@ -75,9 +85,10 @@ class InternalTopicLog {
   Result<Offset> Append(PartitionLog& log, const std::vector<RecordData>& records,
                         const BatchOptions& options, const StoredCallback& stored) const;
 
-  // Runs `done` once `log` is durable up to `last_offset`: on a flusher thread, or on this
-  // one without a flusher.
-  void FlushThen(std::shared_ptr<PartitionLog> log, Offset last_offset, DoneCallback done) const;
+  // Runs `done` once a write of `log` up to `last_offset` may be acknowledged: flushed (on
+  // a flusher thread, or on this one without a flusher), then, with `await_replicas`, on
+  // the partition's in-sync replicas. The flush's or the wait's error otherwise.
+  void DurableThen(std::shared_ptr<PartitionLog> log, Offset last_offset, DoneCallback done) const;
 
   // After a snapshot ending at the log end: flushes `log` (only a durable snapshot may
   // replace what it supersedes), moves its log start to `new_start` and lets retention

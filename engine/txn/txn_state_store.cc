@@ -19,7 +19,8 @@ InternalTopicOptions TopicOptions(const TxnStateStoreOptions& options) {
   return {.topic = std::string(kTransactionStateTopic),
           .num_partitions = options.num_partitions,
           .create_topic = options.create_topic,
-          .segment_bytes = options.segment_bytes};
+          .segment_bytes = options.segment_bytes,
+          .await_replicas = options.await_replicas};
 }
 
 }  // namespace
@@ -159,14 +160,7 @@ void TxnStateStore::Write(const std::string& transactional_id,
     return;
   }
   if (appended) appended();
-  if (options_.await_replicas) {
-    // Flushed, then replicated: the replicas' wait starts from the flush's thread.
-    done = [this, log, end = *last + 1, done = std::move(done)](Status flushed) mutable {
-      if (!flushed.ok()) return done(flushed);
-      options_.await_replicas(log, end, std::move(done));
-    };
-  }
-  topic_.FlushThen(std::move(log), *last, std::move(done));
+  topic_.DurableThen(std::move(log), *last, std::move(done));
 }
 
 Status TxnStateStore::MaybeCompact() {

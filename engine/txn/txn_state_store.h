@@ -49,15 +49,9 @@ struct TxnStateStoreOptions {
   // True (the single broker): the store creates the topic on first use. False (a
   // cluster): it never creates it.
   bool create_topic = true;
-  // A cluster's wait for the replication of the state log: runs `done` once `log`'s records
-  // before `end` are on its in-sync replicas (OK), else with why not (NotFound when this
-  // broker no longer leads the partition). A write is acknowledged only then, as Kafka's
-  // coordinator appends with acks=all, so that the broker that takes over the partition
-  // after this one crashed replays every state a client was answered on. Unset (the single
-  // broker): a flushed write is durable.
-  std::function<void(const std::shared_ptr<PartitionLog>& log, Offset end,
-                     std::function<void(Status)> done)>
-      await_replicas;
+  // A cluster's wait for the state log's in-sync replicas (see AwaitReplicasFn): a write is
+  // acknowledged only once its record is on them. Unset (the single broker): once flushed.
+  AwaitReplicasFn await_replicas;
 };
 
 class TxnStateStore {

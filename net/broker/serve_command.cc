@@ -31,13 +31,13 @@
 #include "net/metrics/broker_metrics.h"
 #include "net/metrics/metrics_server.h"
 #include "net/metrics/request_metrics.h"
+#include "net/replication/internal_log_replication.h"
 #include "net/replication/leader_replicas.h"
 #include "net/replication/replica_roles.h"
 #include "net/server/server.h"
 #include "net/server/server_options.h"
 #include "net/txn/broker_txn_marker_writer.h"
 #include "net/txn/produce_txn_verifier.h"
-#include "net/txn/state_log_replication.h"
 
 namespace ringlog {
 namespace {
@@ -134,14 +134,26 @@ ReplicaFetcherOptions FetcherOptions(const ServeOptions& o) {
   return fetcher;
 }
 
-// The group coordinator over the committed offsets in `logs` (replayed here).
+// The wait of an internal topic's store for its in-sync replicas in `replicas` (nullptr:
+// none, the single broker).
+AwaitReplicasFn AwaitThrough(InternalLogReplication* replicas) {
+  if (replicas == nullptr) return nullptr;
+  return
+      [replicas](const std::shared_ptr<PartitionLog>& log, Offset end,
+                 std::function<void(Status)> done) { replicas->Await(log, end, std::move(done)); };
+}
+
+// The group coordinator over the committed offsets in `logs` (replayed here); in a cluster
+// its commits wait for `replicas`.
 Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogManager* logs,
-                                                     Flusher* flusher) {
+                                                     Flusher* flusher,
+                                                     InternalLogReplication* replicas) {
   OffsetStoreOptions store;
   store.offsets_topic_num_partitions = o.offsets_topic_num_partitions;
   // In a cluster the controller creates the topic, and a broker loads the partitions it
   // leads only (local_replicas.h).
   store.create_topic = o.zookeeper_connect.empty();
+  store.await_replicas = AwaitThrough(replicas);
   ASSIGN_OR_RETURN(std::unique_ptr<OffsetStore> offsets,
                    OffsetStore::Open(logs, flusher, SystemClock::Get(), store));
   GroupCoordinatorOptions options;
@@ -155,17 +167,12 @@ Result<std::unique_ptr<GroupCoordinator>> OpenGroups(const ServeOptions& o, LogM
 // broker leads (local_replicas.h).
 Result<std::unique_ptr<TransactionCoordinator>> OpenTransactions(
     const ServeOptions& o, LogManager* logs, Flusher* flusher, ProducerIdAllocator* ids,
-    TxnMarkerWriter* markers, GroupCoordinator* groups, StateLogReplication* replicas) {
+    TxnMarkerWriter* markers, GroupCoordinator* groups, InternalLogReplication* replicas) {
   const bool single = o.zookeeper_connect.empty();
   TxnStateStoreOptions store;
   store.num_partitions = o.transaction_state_log_num_partitions;
   store.create_topic = single;
-  if (replicas != nullptr) {
-    store.await_replicas = [replicas](const std::shared_ptr<PartitionLog>& log, Offset end,
-                                      std::function<void(Status)> done) {
-      replicas->Await(log, end, std::move(done));
-    };
-  }
+  store.await_replicas = AwaitThrough(replicas);
   ASSIGN_OR_RETURN(std::unique_ptr<TxnStateStore> states,
                    TxnStateStore::Open(logs, flusher, SystemClock::Get(), store));
   TransactionCoordinatorOptions options;
@@ -224,7 +231,13 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
                           ? options.num_network_threads
                           : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   auto flusher = std::make_unique<Flusher>(threads);
-  Result<std::unique_ptr<GroupCoordinator>> opened = OpenGroups(options, logs.get(), flusher.get());
+  // In a cluster the internal topics' wait for their ISR: attached once the replication
+  // exists, detached before it goes, and destroyed after the stores that hold it.
+  const bool clustered = !options.zookeeper_connect.empty();
+  InternalLogReplication internal_replicas;
+  InternalLogReplication* replicas = clustered ? &internal_replicas : nullptr;
+  Result<std::unique_ptr<GroupCoordinator>> opened =
+      OpenGroups(options, logs.get(), flusher.get(), replicas);
   if (!opened.ok()) {
     logs->Close().IgnoreError();  // the offsets error is the one to report
     return opened.status();
@@ -232,7 +245,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   std::unique_ptr<GroupCoordinator> groups = std::move(*opened);
   // Cluster mode: the member lives until everything that uses it has stopped.
   std::unique_ptr<ClusterMember> member;
-  if (!options.zookeeper_connect.empty()) {
+  if (clustered) {
     Result<std::unique_ptr<ClusterMember>> joined =
         ClusterMember::Open(MemberOptions(options), backend, logs.get());
     if (!joined.ok()) {
@@ -285,8 +298,6 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   // fetchers) that each snapshot gives the local replicas.
   std::unique_ptr<LeaderReplicas> replication;
   std::unique_ptr<ReplicaRoles> roles;
-  // The transaction state log's wait for its ISR, detached before the replication goes.
-  std::unique_ptr<StateLogReplication> state_replicas;
   if (member != nullptr) {
     services.config.cluster_id = member->cluster_id();
     services.cluster = member.get();
@@ -296,13 +307,13 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
     replication = MakeLeaderReplicas(leader_options, SystemClock::Get(), member.get(), &watchers);
     roles = std::make_unique<ReplicaRoles>(FetcherOptions(options), logs.get(), replication.get());
     services.replication = replication.get();
-    state_replicas = std::make_unique<StateLogReplication>(replication.get(), &watchers);
+    internal_replicas.Attach(replication.get(), &watchers);
   }
   // Transactions: the markers go out through the services set above.
   auto markers = std::make_unique<BrokerTxnMarkerWriter>(&services);
   Result<std::unique_ptr<TransactionCoordinator>> opened_txns =
       OpenTransactions(options, logs.get(), flusher.get(), producer_ids->get(), markers.get(),
-                       groups.get(), state_replicas.get());
+                       groups.get(), replicas);
   if (!opened_txns.ok()) {
     markers.reset();
     groups.reset();
@@ -410,7 +421,7 @@ Status RunBroker(const ServeOptions& options, const ListenAddress& listen, Stora
   markers->Stop();
   // The followers stop writing before the logs close.
   if (roles != nullptr) roles->Stop();
-  if (state_replicas != nullptr) state_replicas->Detach();
+  internal_replicas.Detach();
   replication.reset();  // its thread ends before the logs close
   group_timer.Stop();
   checkpoints.Stop();

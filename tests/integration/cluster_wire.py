@@ -41,9 +41,10 @@ def java_string_hash(text):
 
 
 def offsets_partition(group, partitions):
-    """Kafka's partition of `group` in __consumer_offsets: abs(hashCode) mod partitions,
-    where abs masks the sign bit."""
-    return (java_string_hash(group) & 0x7FFFFFFF) % partitions
+    """Kafka's partition of `group` in __consumer_offsets: abs(hashCode) mod partitions, with
+    Kafka's Utils.abs (the absolute value, 0 for the smallest int)."""
+    h = java_string_hash(group)
+    return (0 if h == -(1 << 31) else abs(h)) % partitions
 
 
 class Connection:

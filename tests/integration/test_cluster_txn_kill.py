@@ -19,7 +19,7 @@ The first case found a torn transaction: the coordinator answered EndTxn once Pr
 was flushed on its own disk, before any follower had it; the broker that took over the state
 partition replayed the transaction as Ongoing and aborted it, while the frozen partition
 took the old coordinator's COMMIT. The state log now waits for its ISR
-(net/txn/state_log_replication.h)."""
+(net/replication/internal_log_replication.h)."""
 
 import unittest
 

@@ -1,4 +1,4 @@
-#include "net/txn/state_log_replication.h"
+#include "net/replication/internal_log_replication.h"
 
 #include <chrono>
 #include <string>
@@ -23,13 +23,25 @@ Status ToStatus(const PartitionId& partition, ErrorCode error) {
 
 }  // namespace
 
-void StateLogReplication::Await(const std::shared_ptr<PartitionLog>& log, Offset end,
-                                std::function<void(Status)> done) {
+void InternalLogReplication::Attach(LeaderReplicas* replication, PartitionWatchers* watchers) {
+  std::lock_guard lock(mu_);
+  replication_ = replication;
+  watchers_ = watchers;
+}
+
+void InternalLogReplication::Detach() {
+  std::lock_guard lock(mu_);
+  replication_ = nullptr;
+  watchers_ = nullptr;
+}
+
+void InternalLogReplication::Await(const std::shared_ptr<PartitionLog>& log, Offset end,
+                                   std::function<void(Status)> done) {
   const PartitionId partition = log->id();
   std::unique_lock lock(mu_);
   if (replication_ == nullptr) {
     lock.unlock();  // `done` may write again
-    done(Status::Busy(partition.ToString() + " not replicated: the broker is stopping"));
+    done(Status::Busy(partition.ToString() + " not replicated: the replication is not running"));
     return;
   }
   // The leader's own log end moved: with the leader alone in the ISR, the high watermark
@@ -39,11 +51,6 @@ void StateLogReplication::Await(const std::shared_ptr<PartitionLog>& log, Offset
   replication_->AwaitHighWatermark(
       partition, end, log->options().min_insync_replicas, kReplicationTimeout,
       [partition, done = std::move(done)](ErrorCode error) { done(ToStatus(partition, error)); });
-}
-
-void StateLogReplication::Detach() {
-  std::lock_guard lock(mu_);
-  replication_ = nullptr;
 }
 
 }  // namespace ringlog
