@@ -52,8 +52,9 @@ class Responder {
                      [this](int16_t code) { metrics_->RecordError(api_key_, code); });
   }
 
-  // Sends a body `encode_body` writes, counting no error codes: for bytes that are not a
-  // response this broker made (one relayed from the controller).
+  // Sends a body `encode_body` writes, counting no error codes: for a body that is not a
+  // generated response (one relayed from the controller, which counted it; the ApiVersions
+  // fallback, whose caller counts it).
   void Respond(const std::function<void(WireWriter&)>& encode_body) const;
   // No response at all (acks=0 produce).
   void NoResponse() const;
