@@ -29,8 +29,9 @@ void CloseConnection(const ReplyFn& reply, std::string why) { reply(Reply::Close
 void AnswerUnsupportedApiVersions(const ApiSpec& spec, int32_t correlation_id, ReplyFn reply,
                                   RequestMetrics* metrics) {
   const ApiVersionRange own{static_cast<int16_t>(spec.key), spec.min_version, spec.max_version};
-  if (metrics != nullptr)
+  if (metrics != nullptr) {
     metrics->RecordError(static_cast<int16_t>(spec.key), ToWire(ErrorCode::kUnsupportedVersion));
+  }
   Responder(correlation_id, /*flexible_header=*/false, std::move(reply))
       .Respond([&](WireWriter& writer) { EncodeApiVersionsFallbackResponse(writer, own); });
 }
