@@ -4,16 +4,15 @@
 // flush; transactional commits wait the same way.
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "engine/clock.h"
 #include "engine/group/offset_store.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
+#include "tests/support/held_replica_waits.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -22,14 +21,6 @@ namespace {
 
 constexpr int32_t kPartitions = 3;
 const PartitionId kT0{"t", 0};
-
-// One call of the replicas' wait, held until the test answers it.
-struct Wait {
-  PartitionId partition;
-  Offset end = 0;
-  Offset flushed_before = 0;  // the log's flushed offset when the wait began
-  std::function<void(Status)> done;
-};
 
 class OffsetStoreReplicasTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -42,10 +33,7 @@ class OffsetStoreReplicasTest : public ::testing::TestWithParam<std::string> {
     logs_ = std::move(*logs);
     OffsetStoreOptions options;
     options.offsets_topic_num_partitions = kPartitions;
-    options.await_replicas = [this](const std::shared_ptr<PartitionLog>& log, Offset end,
-                                    std::function<void(Status)> done) {
-      waits_.push_back({log->id(), end, log->flushed_offset(), std::move(done)});
-    };
+    options.await_replicas = replicas_.Fn();
     Result<std::unique_ptr<OffsetStore>> store =
         OffsetStore::Open(logs_.get(), nullptr, &clock_, options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -65,32 +53,32 @@ class OffsetStoreReplicasTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<StorageBackend> backend_;
   std::unique_ptr<LogManager> logs_;
   std::unique_ptr<OffsetStore> store_;
-  std::vector<Wait> waits_;
+  HeldReplicaWaits replicas_;
 };
 
 TEST_P(OffsetStoreReplicasTest, ACommitIsAnsweredOnceReplicated) {
   std::optional<Status> answer;
   store_->Commit("g", At(7), [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 1u);
+  ASSERT_EQ(replicas_.waits().size(), 1u);
   EXPECT_FALSE(answer.has_value()) << "answered before its replicas have it";
-  EXPECT_EQ(waits_[0].partition,
+  EXPECT_EQ(replicas_.waits()[0].partition,
             (PartitionId{std::string(kConsumerOffsetsTopic), store_->PartitionFor("g")}));
-  EXPECT_EQ(waits_[0].end, 1);
-  EXPECT_GE(waits_[0].flushed_before, 1) << "the wait starts after the flush";
-  waits_[0].done(Status::OK());
+  EXPECT_EQ(replicas_.waits()[0].end, 1);
+  EXPECT_GE(replicas_.waits()[0].flushed_before, 1) << "the wait starts after the flush";
+  replicas_.waits()[0].done(Status::OK());
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->ok()) << answer->ToString();
 
   store_->Commit("g", At(9), [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 2u);
-  EXPECT_EQ(waits_[1].end, 2);
+  ASSERT_EQ(replicas_.waits().size(), 2u);
+  EXPECT_EQ(replicas_.waits()[1].end, 2);
 }
 
 TEST_P(OffsetStoreReplicasTest, TheWaitsErrorIsTheCommits) {
   std::optional<Status> answer;
   store_->Commit("g", At(7), [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 1u);
-  waits_[0].done(Status::NotFound("no longer the leader"));
+  ASSERT_EQ(replicas_.waits().size(), 1u);
+  replicas_.waits()[0].done(Status::NotFound("no longer the leader"));
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->IsNotFound()) << answer->ToString();
 }
@@ -99,9 +87,9 @@ TEST_P(OffsetStoreReplicasTest, ATransactionalCommitWaitsToo) {
   std::optional<Status> answer;
   store_->CommitPending("g", /*producer_id=*/4, /*producer_epoch=*/0, At(7),
                         [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 1u);
+  ASSERT_EQ(replicas_.waits().size(), 1u);
   EXPECT_FALSE(answer.has_value());
-  waits_[0].done(Status::Busy("the ISR is below min.insync.replicas"));
+  replicas_.waits()[0].done(Status::Busy("the ISR is below min.insync.replicas"));
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->IsBusy()) << answer->ToString();
 }
@@ -110,7 +98,7 @@ TEST_P(OffsetStoreReplicasTest, ACommitThatFailsWaitsForNothing) {
   store_->UnloadPartition(store_->PartitionFor("g"));
   std::optional<Status> answer;
   store_->Commit("g", At(7), [&](Status s) { answer = std::move(s); });
-  EXPECT_TRUE(waits_.empty());
+  EXPECT_TRUE(replicas_.waits().empty());
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->IsNotFound()) << answer->ToString();
 }

@@ -4,16 +4,15 @@
 // its flush.
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "engine/clock.h"
 #include "engine/log/internal_topics.h"
 #include "engine/log/log_manager.h"
 #include "engine/txn/txn_state_store.h"
+#include "tests/support/held_replica_waits.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_backends.h"
 
@@ -33,14 +32,6 @@ TxnLogEntry PrepareCommit(int64_t producer_id) {
   return entry;
 }
 
-// One call of the replicas' wait, held until the test answers it.
-struct Wait {
-  PartitionId partition;
-  Offset end = 0;
-  Offset flushed_before = 0;  // the log's flushed offset when the wait began
-  std::function<void(Status)> done;
-};
-
 class TxnStateStoreReplicasTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -52,10 +43,7 @@ class TxnStateStoreReplicasTest : public ::testing::TestWithParam<std::string> {
     logs_ = std::move(*logs);
     TxnStateStoreOptions options;
     options.num_partitions = kPartitions;
-    options.await_replicas = [this](const std::shared_ptr<PartitionLog>& log, Offset end,
-                                    std::function<void(Status)> done) {
-      waits_.push_back({log->id(), end, log->flushed_offset(), std::move(done)});
-    };
+    options.await_replicas = replicas_.Fn();
     Result<std::unique_ptr<TxnStateStore>> store =
         TxnStateStore::Open(logs_.get(), nullptr, &clock_, options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
@@ -73,32 +61,32 @@ class TxnStateStoreReplicasTest : public ::testing::TestWithParam<std::string> {
   std::unique_ptr<StorageBackend> backend_;
   std::unique_ptr<LogManager> logs_;
   std::unique_ptr<TxnStateStore> store_;
-  std::vector<Wait> waits_;
+  HeldReplicaWaits replicas_;
 };
 
 TEST_P(TxnStateStoreReplicasTest, AWriteIsAcknowledgedOnceReplicated) {
   std::optional<Status> answer;
   store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 1u);
+  ASSERT_EQ(replicas_.waits().size(), 1u);
   EXPECT_FALSE(answer.has_value()) << "acknowledged before its replicas have it";
-  EXPECT_EQ(waits_[0].partition,
+  EXPECT_EQ(replicas_.waits()[0].partition,
             (PartitionId{std::string(kTransactionStateTopic), store_->PartitionFor("a")}));
-  EXPECT_EQ(waits_[0].end, 1);
-  EXPECT_GE(waits_[0].flushed_before, 1) << "the wait starts after the flush";
-  waits_[0].done(Status::OK());
+  EXPECT_EQ(replicas_.waits()[0].end, 1);
+  EXPECT_GE(replicas_.waits()[0].flushed_before, 1) << "the wait starts after the flush";
+  replicas_.waits()[0].done(Status::OK());
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->ok()) << answer->ToString();
 
   store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 2u);
-  EXPECT_EQ(waits_[1].end, 2);
+  ASSERT_EQ(replicas_.waits().size(), 2u);
+  EXPECT_EQ(replicas_.waits()[1].end, 2);
 }
 
 TEST_P(TxnStateStoreReplicasTest, TheWaitsErrorIsTheWrites) {
   std::optional<Status> answer;
   store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
-  ASSERT_EQ(waits_.size(), 1u);
-  waits_[0].done(Status::NotFound("no longer the leader"));
+  ASSERT_EQ(replicas_.waits().size(), 1u);
+  replicas_.waits()[0].done(Status::NotFound("no longer the leader"));
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->IsNotFound()) << answer->ToString();
 }
@@ -107,7 +95,7 @@ TEST_P(TxnStateStoreReplicasTest, AWriteThatFailsWaitsForNothing) {
   store_->UnloadPartition(store_->PartitionFor("a"));
   std::optional<Status> answer;
   store_->Write("a", PrepareCommit(1), [&](Status s) { answer = std::move(s); });
-  EXPECT_TRUE(waits_.empty());
+  EXPECT_TRUE(replicas_.waits().empty());
   ASSERT_TRUE(answer.has_value());
   EXPECT_TRUE(answer->IsNotFound()) << answer->ToString();
 }
