@@ -50,29 +50,29 @@ void RequestFamilies(const RequestMetrics::Totals& totals, PrometheusText& out) 
   out.Sample("ringlog_connections", {},
              static_cast<double>(totals.connections_opened - totals.connections_closed));
 
-  out.Family("ringlog_topic_bytes_in_total", "counter",
-             "Record batch bytes appended by Produce, per topic.");
-  for (const auto& [topic, t] : totals.topics) {
-    out.Sample("ringlog_topic_bytes_in_total", {{"topic", topic}}, static_cast<double>(t.bytes_in));
-  }
-  out.Family("ringlog_topic_records_in_total", "counter",
-             "Records appended by Produce, per topic.");
-  for (const auto& [topic, t] : totals.topics) {
-    out.Sample("ringlog_topic_records_in_total", {{"topic", topic}},
-               static_cast<double>(t.records_in));
-  }
-  out.Family("ringlog_topic_bytes_out_total", "counter",
-             "Record bytes sent by Fetch (consumers and followers), per topic.");
-  for (const auto& [topic, t] : totals.topics) {
-    out.Sample("ringlog_topic_bytes_out_total", {{"topic", topic}},
-               static_cast<double>(t.bytes_out));
-  }
-  out.Family("ringlog_topic_records_out_total", "counter",
-             "Offsets sent by Fetch (consumers and followers), per topic: records, control "
-             "records included.");
-  for (const auto& [topic, t] : totals.topics) {
-    out.Sample("ringlog_topic_records_out_total", {{"topic", topic}},
-               static_cast<double>(t.records_out));
+  struct TopicCounter {
+    const char* name;
+    const char* help;
+    uint64_t RequestMetrics::TopicTraffic::*value;
+  };
+  static constexpr TopicCounter kTopicCounters[] = {
+      {"ringlog_topic_bytes_in_total", "Record batch bytes appended by Produce, per topic.",
+       &RequestMetrics::TopicTraffic::bytes_in},
+      {"ringlog_topic_records_in_total", "Records appended by Produce, per topic.",
+       &RequestMetrics::TopicTraffic::records_in},
+      {"ringlog_topic_bytes_out_total",
+       "Record bytes sent by Fetch (consumers and followers), per topic.",
+       &RequestMetrics::TopicTraffic::bytes_out},
+      {"ringlog_topic_records_out_total",
+       "Offsets sent by Fetch (consumers and followers), per topic: records, control records "
+       "included.",
+       &RequestMetrics::TopicTraffic::records_out},
+  };
+  for (const TopicCounter& counter : kTopicCounters) {
+    out.Family(counter.name, "counter", counter.help);
+    for (const auto& [topic, t] : totals.topics) {
+      out.Sample(counter.name, {{"topic", topic}}, static_cast<double>(t.*counter.value));
+    }
   }
 }
 
