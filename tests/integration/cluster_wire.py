@@ -2,7 +2,7 @@
 they see exactly what that broker answers (a client library would follow the leader or
 the coordinator instead): Metadata v10 (leaders, leader epochs, controller, cluster and
 topic ids), DescribeCluster, FindCoordinator, Produce, ListOffsets, CreateTopics,
-Heartbeat, AlterPartitionReassignments, ListPartitionReassignments, and Fetch v12 as a consumer or as a replica (to read a replica's bytes). Built on
+OffsetCommit, OffsetFetch, Heartbeat, AlterPartitionReassignments, ListPartitionReassignments, and Fetch v12 as a consumer or as a replica (to read a replica's bytes). Built on
 kafka_wire's primitives; every call is bounded in time."""
 
 import base64
@@ -258,6 +258,36 @@ def create_topics_answer(reader):
     assert reader.take(">i") == 1
     reader.string()
     return reader.take(">h"), reader.string()
+
+
+def offset_commit_request(group, topic, partition, offset):
+    """The body of an OffsetCommit v2 request (send it with api key 8) of `offset` for one
+    partition, outside any generation: a standalone commit, as a consumer with assigned
+    partitions makes."""
+    partitions = struct.pack(">i", 1) + struct.pack(">iq", partition, offset) + string("")
+    topics = struct.pack(">i", 1) + string(topic) + partitions
+    return string(group) + struct.pack(">i", -1) + string("") + struct.pack(">q", -1) + topics
+
+
+def offset_commit_answer(reader):
+    """The error code of the one partition of an OffsetCommit v2 answer."""
+    assert reader.take(">i") == 1
+    reader.string()
+    assert reader.take(">i") == 1
+    reader.take(">i")
+    return reader.take(">h")
+
+
+def offset_fetch(port, group, topic, partition):
+    """OffsetFetch v1 of one partition for `group`: (error_code, committed offset)."""
+    body = string(group) + struct.pack(">i", 1) + string(topic) + struct.pack(">ii", 1, partition)
+    with Connection(port) as conn:
+        r = conn.call(9, 1, body)
+    assert r.take(">i") == 1 and r.string() == topic and r.take(">i") == 1
+    assert r.take(">i") == partition
+    offset = r.take(">q")
+    r.string()  # metadata
+    return r.take(">h"), offset
 
 
 def heartbeat(port, group, generation=1, member="m"):

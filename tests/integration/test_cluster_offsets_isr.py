@@ -9,48 +9,25 @@ Before, a commit was answered once flushed on the coordinator's own disk, so a c
 killed before its followers fetched lost an offset it had acknowledged."""
 
 import socket
-import struct
 import unittest
 
-from cluster_wire import Connection, find_coordinator, offsets_partition
-from kafka_wire import string
+from cluster_wire import (Connection, find_coordinator, offset_commit_answer,
+                          offset_commit_request, offset_fetch, offsets_partition)
 from replication_fixture import ReplicationTestCase
 
 GROUP = "offsets-isr-group"
 TOPIC = "offsets-isr-data"
 OFFSETS_TOPIC = "__consumer_offsets"
-OFFSET_COMMIT, OFFSET_FETCH = 8, 9
+OFFSET_COMMIT = 8
 
 
 def commit_request(offset):
-    """OffsetCommit v2 of `offset` for partition 0 of TOPIC, outside any generation (a
-    standalone commit, as a consumer with assigned partitions makes)."""
-    partitions = struct.pack(">i", 1) + struct.pack(">iq", 0, offset) + string("")
-    topics = struct.pack(">i", 1) + string(TOPIC) + partitions
-    return string(GROUP) + struct.pack(">i", -1) + string("") + struct.pack(">q", -1) + topics
-
-
-def commit_answer(reader):
-    """The error code of partition 0 in an OffsetCommit v2 answer."""
-    assert reader.take(">i") == 1
-    reader.string()
-    assert reader.take(">i") == 1
-    reader.take(">i")
-    return reader.take(">h")
+    return offset_commit_request(GROUP, TOPIC, 0, offset)
 
 
 def fetch_committed(port):
-    """(error, offset) of partition 0 of TOPIC for GROUP, OffsetFetch v1 to `port`."""
-    body = string(GROUP) + struct.pack(">i", 1) + string(TOPIC) + struct.pack(">ii", 1, 0)
-    with Connection(port) as conn:
-        r = conn.call(OFFSET_FETCH, 1, body)
-    assert r.take(">i") == 1
-    r.string()
-    assert r.take(">i") == 1
-    r.take(">i")
-    offset = r.take(">q")
-    r.string()
-    return r.take(">h"), offset
+    """(error, offset) of partition 0 of TOPIC for GROUP on the broker on `port`."""
+    return offset_fetch(port, GROUP, TOPIC, 0)
 
 
 class ClusterOffsetsIsrTest(ReplicationTestCase):
@@ -80,7 +57,7 @@ class ClusterOffsetsIsrTest(ReplicationTestCase):
         def committed_first():
             # NOT_COORDINATOR until the coordinator has loaded the partition.
             with Connection(port) as conn:
-                return commit_answer(conn.call(OFFSET_COMMIT, 2, commit_request(5))) == 0
+                return offset_commit_answer(conn.call(OFFSET_COMMIT, 2, commit_request(5))) == 0
 
         self.wait_until(committed_first, 20, "a first commit")
         partition = offsets_partition(GROUP, 3)
@@ -101,7 +78,7 @@ class ClusterOffsetsIsrTest(ReplicationTestCase):
             for i in followers:
                 self.cluster.resume(i)
         conn.sock.settimeout(15)
-        self.assertEqual(commit_answer(conn.receive(correlation_id)), 0)
+        self.assertEqual(offset_commit_answer(conn.receive(correlation_id)), 0)
         conn.close()
         self.assertEqual(fetch_committed(port), (0, 42))
 
