@@ -12,6 +12,10 @@
 namespace ringlog {
 namespace {
 
+// Reads of a topic that may each be overtaken by a write to its assignment (see
+// ReadAssignmentAndStates).
+constexpr int kConsistentReadTries = 5;
+
 // Reads nodes and lists, arming watches when asked. Absent nodes are not errors.
 class TreeReader {
  public:
@@ -34,6 +38,15 @@ class TreeReader {
     if (read.ok()) return std::optional<std::string>(std::move(data));
     if (read.code != ZkCode::kNoNode) return read.ToStatus();
     return std::optional<std::string>();
+  }
+
+  // The node's version, without arming a watch; nullopt when it does not exist.
+  Result<std::optional<int32_t>> Version(const std::string& path) {
+    ZkStat stat;
+    const ZkStatus exists = zk_.Exists(path, &stat, false);
+    if (exists.ok()) return std::optional<int32_t>(stat.version);
+    if (exists.code == ZkCode::kNoNode) return std::optional<int32_t>();
+    return exists.ToStatus();
   }
 
   // The node's children, sorted; none when it does not exist (with a watch armed on its
@@ -196,21 +209,47 @@ Result<std::optional<ConfigMap>> ReadTopicConfig(TreeReader& tree, const std::st
   return std::optional<ConfigMap>(std::move(*configs));
 }
 
+// The topic's assignment and the states of its partitions as of one moment; nullopt when
+// the topic is gone or, marked in `snapshot`, unreadable. A reassignment rewrites the
+// assignment and the moved partitions' states in one write: states read after such a
+// write beside an assignment read before it would give a partition epoch a replica set it
+// never had, and a leader, which takes replicas only with a newer epoch, would never learn
+// the new ones. So the assignment's version is read again after the states, and all of it
+// again when it moved.
+Result<std::optional<ClusterTopic>> ReadAssignmentAndStates(TreeReader& tree,
+                                                            const std::string& name,
+                                                            ClusterSnapshot& snapshot) {
+  const std::string path = znodes::TopicPath(name);
+  for (int attempt = 1; attempt <= kConsistentReadTries; ++attempt) {
+    ZkStat stat;
+    ASSIGN_OR_RETURN(std::optional<std::string> data, tree.Read(path, &stat));
+    if (!data.has_value()) return std::optional<ClusterTopic>();  // deleted since the list
+    std::optional<ClusterTopic> topic = TopicFromAssignment(path, *data);
+    if (!topic.has_value()) {
+      snapshot.unreadable_topics.insert(name);
+      return topic;
+    }
+    RETURN_IF_ERROR(ReadPartitionStates(tree, name, *topic));
+    ASSIGN_OR_RETURN(std::optional<int32_t> version, tree.Version(path));
+    if (!version.has_value()) return std::optional<ClusterTopic>();
+    if (*version == stat.version) return topic;
+  }
+  // Its watch has fired: the next snapshot reads it again.
+  LOG(WARNING) << "cluster snapshot: topic " << name << " changed during each of "
+               << kConsistentReadTries << " reads; keeping its previous state";
+  snapshot.unreadable_topics.insert(name);
+  return std::optional<ClusterTopic>();
+}
+
 Status ReadTopics(TreeReader& tree, ClusterSnapshot& snapshot) {
   ASSIGN_OR_RETURN(std::vector<std::string> configured,
                    tree.Children(std::string(znodes::kTopicConfigs)));
   const std::set<std::string> with_config(configured.begin(), configured.end());
   ASSIGN_OR_RETURN(std::vector<std::string> names, tree.Children(std::string(znodes::kTopics)));
   for (const std::string& name : names) {
-    const std::string path = znodes::TopicPath(name);
-    ASSIGN_OR_RETURN(std::optional<std::string> data, tree.Read(path));
-    if (!data.has_value()) continue;  // deleted since the list
-    std::optional<ClusterTopic> topic = TopicFromAssignment(path, *data);
-    if (!topic.has_value()) {
-      snapshot.unreadable_topics.insert(name);
-      continue;
-    }
-    RETURN_IF_ERROR(ReadPartitionStates(tree, name, *topic));
+    ASSIGN_OR_RETURN(std::optional<ClusterTopic> topic,
+                     ReadAssignmentAndStates(tree, name, snapshot));
+    if (!topic.has_value()) continue;
     if (with_config.contains(name)) {
       ASSIGN_OR_RETURN(std::optional<ConfigMap> configs, ReadTopicConfig(tree, name));
       if (!configs.has_value()) {

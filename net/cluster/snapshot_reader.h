@@ -6,7 +6,9 @@
 // skipped), a parent may not exist yet (its list is empty), and a node may hold content
 // that does not decode (it is skipped with a LOG(WARNING) naming the path; a topic whose
 // assignment or config is undecodable is named in ClusterSnapshot::unreadable_topics).
-// Only the loss of the connection or the session fails the read.
+// A topic's partition states are those of the assignment read beside them: the read is
+// repeated while the assignment changes under it, and a topic that never holds still is
+// named unreadable too. Only the loss of the connection or the session fails the read.
 #pragma once
 
 #include "engine/status.h"

@@ -1,7 +1,7 @@
 // ReadClusterSnapshot against a real ZooKeeper: Kafka's layout written with the znodes
 // encoders reads back whole; an empty tree is an empty cluster; watches fire on every kind
-// of change; bad nodes are skipped; nodes that vanish mid-read are tolerated; a lost
-// session fails the read.
+// of change; bad nodes are skipped; nodes that vanish mid-read are tolerated; a topic's
+// states are those of the assignment read beside them; a lost session fails the read.
 #include "net/cluster/snapshot_reader.h"
 
 #include <gtest/gtest.h>
@@ -244,18 +244,20 @@ TEST_F(SnapshotReaderTest, BadNodesAreSkippedAndTheRestRead) {
   EXPECT_EQ(bad_state.partitions.at(1).state.leader, -1);
 }
 
-// Forwards to a real client and runs a hook after each GetChildren, so that a test can
-// change the tree between a list and the reads of its children.
+// Forwards to a real client and runs a hook with the path after each Get and GetChildren,
+// so that a test can change the tree between one read and the next.
 class HookedClient final : public ZkClient {
  public:
-  HookedClient(ZkClient& zk, std::function<void(const std::string&)> after_list)
-      : zk_(zk), after_list_(std::move(after_list)) {}
+  HookedClient(ZkClient& zk, std::function<void(const std::string&)> after_read)
+      : zk_(zk), after_read_(std::move(after_read)) {}
   ZkStatus Create(const std::string& path, std::string_view data, bool ephemeral) override {
     return zk_.Create(path, data, ephemeral);
   }
   ZkStatus CreateRecursive(const std::string& path) override { return zk_.CreateRecursive(path); }
   ZkStatus Get(const std::string& path, std::string* data, ZkStat* stat, bool watch) override {
-    return zk_.Get(path, data, stat, watch);
+    ZkStatus read = zk_.Get(path, data, stat, watch);
+    after_read_(path);
+    return read;
   }
   ZkStatus Exists(const std::string& path, ZkStat* stat, bool watch) override {
     return zk_.Exists(path, stat, watch);
@@ -263,7 +265,7 @@ class HookedClient final : public ZkClient {
   ZkStatus GetChildren(const std::string& path, std::vector<std::string>* children,
                        bool watch) override {
     ZkStatus listed = zk_.GetChildren(path, children, watch);
-    after_list_(path);
+    after_read_(path);
     return listed;
   }
   ZkStatus SetData(const std::string& path, std::string_view data, int32_t version,
@@ -282,7 +284,7 @@ class HookedClient final : public ZkClient {
 
  private:
   ZkClient& zk_;
-  const std::function<void(const std::string&)> after_list_;
+  const std::function<void(const std::string&)> after_read_;
 };
 
 TEST_F(SnapshotReaderTest, NodesThatVanishBetweenTheListAndTheReadAreSkipped) {
@@ -317,6 +319,62 @@ TEST_F(SnapshotReaderTest, NodesThatVanishBetweenTheListAndTheReadAreSkipped) {
   ASSERT_EQ(snapshot->topics.size(), 1u);
   EXPECT_TRUE(snapshot->topics.at("stays").configs.empty());
   EXPECT_TRUE(snapshot->unreadable_topics.empty());
+}
+
+// A reassignment as the controller writes it: the assignment and the partition's state in
+// one multi, so that the state's version (the partition epoch) names the new replicas.
+void Move(ZkClient& zk, const std::string& topic, Uuid id, std::vector<int32_t> replicas) {
+  znodes::TopicAssignment assignment{.topic_id = id, .partitions = {{0, std::move(replicas)}}};
+  const std::vector<ZkOp> ops = {
+      ZkOp::SetData(znodes::TopicPath(topic), znodes::EncodeTopicAssignment(assignment)),
+      ZkOp::SetData(znodes::PartitionStatePath(topic, 0),
+                    znodes::EncodePartitionState({1, 0, 1, {1}}))};
+  ASSERT_TRUE(zk.Multi(ops).ok());
+}
+
+TEST_F(SnapshotReaderTest, StatesAreReadWithTheAssignmentTheyWereWrittenWith) {
+  const Uuid id = PutTopic("orders", 1);
+  std::unique_ptr<ZkClient> other = Connect(nullptr);
+  ASSERT_NE(other, nullptr);
+  // The move lands between the read of the assignment and that of the state: the reader
+  // must not pair the old replicas [1, 2] with the new state's epoch.
+  bool moved = false;
+  HookedClient hooked(*zk_, [&](const std::string& path) {
+    if (path != znodes::TopicPath("orders") || moved) return;
+    moved = true;
+    Move(*other, "orders", id, {1, 2, 3});
+  });
+
+  Result<ClusterSnapshot> snapshot = ReadClusterSnapshot(hooked, true);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  ASSERT_TRUE(moved);
+  const ClusterPartition& partition = snapshot->topics.at("orders").partitions.at(0);
+  EXPECT_EQ(partition.replicas, (std::vector<int32_t>{1, 2, 3}));
+  EXPECT_EQ(partition.partition_epoch, 1);
+  EXPECT_TRUE(snapshot->unreadable_topics.empty());
+}
+
+TEST_F(SnapshotReaderTest, ATopicThatNeverHoldsStillIsUnreadable) {
+  const Uuid id = PutTopic("busy", 1);
+  PutTopic("calm", 1);
+  std::unique_ptr<ZkClient> other = Connect(nullptr);
+  ASSERT_NE(other, nullptr);
+  int moves = 0;
+  HookedClient hooked(*zk_, [&](const std::string& path) {
+    if (path != znodes::TopicPath("busy")) return;
+    Move(*other, "busy", id, {1, 2, 3 + ++moves});
+  });
+
+  Result<ClusterSnapshot> snapshot = ReadClusterSnapshot(hooked, true);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  EXPECT_GT(moves, 1);
+  EXPECT_FALSE(snapshot->topics.contains("busy"));
+  EXPECT_EQ(snapshot->unreadable_topics, (std::set<std::string, std::less<>>{"busy"}));
+  EXPECT_TRUE(snapshot->topics.contains("calm"));
+  // Its watch fired: once it holds still, the next read has it.
+  ASSERT_TRUE(watches_.WaitFor(znodes::TopicPath("busy")));
+  EXPECT_EQ(Read(false).topics.at("busy").partitions.at(0).replicas,
+            (std::vector<int32_t>{1, 2, 3 + moves}));
 }
 
 TEST_F(SnapshotReaderTest, ALostSessionFailsTheRead) {
