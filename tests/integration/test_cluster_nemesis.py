@@ -111,7 +111,9 @@ class NemesisTest(unittest.TestCase):
         self.cluster.heal_all()
         nemesis.restart_crashed()
         wait_until(self.cluster.recovered, 60, "the cluster to recover after the last fault",
-                   details=lambda: self.cluster.log_tails() + "\nfaults: %s" % nemesis.applied)
+                   details=lambda: "%s\nfaults: %s%s" % (self.cluster.unsynced_history(),
+                                                          nemesis.applied,
+                                                          self.cluster.log_tails()))
         if nemesis.reassignment.get("supported"):
             moved = nemesis.wait_reassigned(60)
             say("reassignment %s completed %s" % (

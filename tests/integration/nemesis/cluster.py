@@ -2,6 +2,8 @@
 through their own ZooKeeperProxy, so that the test can cut one broker off from ZooKeeper
 while its clients and the other brokers still reach it."""
 
+import re
+
 from cluster_fixture import Cluster, wait_until
 from nemesis.zk_proxy import ZooKeeperProxy
 from ringlog_fixture import Broker
@@ -60,6 +62,24 @@ class NemesisCluster(Cluster):
             return False
         return all(s["leader"] in self.ids and sorted(s["isr"]) == sorted(replicas[p])
                    for p, (s, _) in states.items())
+
+    def unsynced_history(self, lines=12):
+        """For each partition of the topic whose ISR is not its whole replica set, the last
+        lines of each broker's output that name it: what a failure message needs first."""
+        states = self.partition_states(self.topic)
+        replicas = self.assignment()
+        out = []
+        for p, (state, _) in sorted(states.items()):
+            if sorted(state["isr"]) == sorted(replicas.get(p, [])):
+                continue
+            name = re.compile(r"\b%s-%d\b" % (re.escape(self.topic), p))
+            out.append("\n=== %s-%d: leader %s, ISR %s of replicas %s ===" % (
+                self.topic, p, state["leader"], state["isr"], replicas.get(p)))
+            for i, broker in sorted(self.brokers.items()):
+                named = [line for line in broker.output().splitlines() if name.search(line)]
+                if named:
+                    out.append("--- broker %d ---\n%s" % (i, "\n".join(named[-lines:])))
+        return "\n".join(out)
 
     def registration(self, broker_id):
         """The creation zxid of a broker's registration znode (None when absent): it changes

@@ -143,8 +143,8 @@ class Nemesis:
                                  held=round(held, 2), recovered=recovered))
         if recovered is None:
             self.unrecovered.append(n)
-            self.log("fault %d: the cluster did not recover within %.0fs: %s" % (
-                n, self.recovery_timeout, self._state()))
+            self.log("fault %d: the cluster did not recover within %.0fs: %s%s" % (
+                n, self.recovery_timeout, self._state(), self._unsynced()))
         else:
             self.log("fault %d healed after %.1fs, recovered %.1fs later" % (n, held, recovered))
 
@@ -201,6 +201,12 @@ class Nemesis:
                  sorted(self.cluster.partition_states(self.topic).items())})
         except Exception as e:  # only for the log
             return "state unknown: %r" % e
+
+    def _unsynced(self):
+        try:
+            return self.cluster.unsynced_history()
+        except Exception as e:  # only for the log
+            return "\nhistory unknown: %r" % e
 
     def counts(self):
         out = {}
