@@ -50,9 +50,11 @@ class Broker:
 
     def launch(self):
         """Starts the process without waiting for it (wait_listening() does)."""
+        # No /metrics unless a test asks for it (a later flag wins): brokers started side
+        # by side would all try the default port.
         args = [BINARY, "serve", "--listen=127.0.0.1:%d" % self.port,
                 "--advertised_host=127.0.0.1", "--data_dir=" + self.data_dir,
-                "--backend=" + self.backend] + self.extra_args
+                "--backend=" + self.backend, "--metrics_listen="] + self.extra_args
         self.log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT)
         return self

@@ -48,9 +48,7 @@ MALFORMED = [
 
 
 class LogRateLimitTest(BrokerTestCase):
-    # No metrics endpoint: when another broker holds its default port, the warning saying so
-    # names 127.0.0.1 too.
-    BROKER_ARGS = ("--num_partitions=1", "--metrics_listen=")
+    BROKER_ARGS = ("--num_partitions=1",)
 
     def send_malformed(self, data):
         """Sends `data` on a new connection and waits for the broker to answer or close."""
