@@ -14,11 +14,18 @@ producer in each partition. Every producer waits for acks=all:
 import collections
 import logging
 import os
+import re
 import threading
 import time
 
 from confluent_kafka import Consumer, KafkaException, Producer
 from kafka import KafkaProducer
+
+# librdkafka's "topic" debug context: it keeps a partition on the broker it is on although
+# its metadata names another leader, and a broker refusing a batch as not the leader.
+KEPT_ROUTE = re.compile(r"Topic \S+ \[(\d+)\]: leader (\d+) unchanged, not migrating away")
+REFUSED_NOT_LEADER = re.compile(r"\S+ \[(\d+)\]: broker unavailable: produce: Broker: Not "
+                                r"leader for partition")
 
 
 class ProducerHistory:
@@ -37,6 +44,11 @@ class ProducerHistory:
         # bump it may send again, under new sequence numbers, values the broker already
         # stored, which no broker can tell from new ones (librdkafka issue 4953).
         self.epoch_bumps = []
+        # Per partition, from the client's log: (when, leader) of the last time it kept the
+        # partition where it was although its metadata named `leader`, and when a broker
+        # last refused one of its batches as not the leader.
+        self.kept_route = {}
+        self.refused_not_leader = {}
 
     def value(self, seq):
         return b"%s-%08d" % (self.name.encode(), seq)
@@ -54,6 +66,29 @@ class ProducerHistory:
                 if value not in answered:
                     out[partition] = out.get(partition, 0) + 1
             return out
+
+    def misrouted(self, leaders, since):
+        """Partitions this client was sending to a broker that is not their leader, though
+        its own metadata named the leader in `leaders` ({partition: broker}): both signs
+        seen since `since`. That is librdkafka refusing to move a partition whose leader id
+        it already holds ("leader L unchanged, not migrating away from preferred replica",
+        librdkafka issues 3230 and 4976), a client defect no broker answer ends."""
+        with self.lock:
+            return sorted(p for p, (when, leader) in self.kept_route.items()
+                          if when >= since and leader == leaders.get(p) and
+                          self.refused_not_leader.get(p, 0) >= since)
+
+    def log_line(self, when, text):
+        """Takes what the producer needs from one line of the client's log."""
+        with self.lock:
+            if "bump" in text.lower():
+                self.epoch_bumps.append((when, text))
+            kept = KEPT_ROUTE.search(text)
+            if kept:
+                self.kept_route[int(kept.group(1))] = (when, int(kept.group(2)))
+            refused = REFUSED_NOT_LEADER.search(text)
+            if refused:
+                self.refused_not_leader[int(refused.group(1))] = when
 
     def acked(self, value, partition, offset):
         with self.lock:
@@ -75,6 +110,7 @@ class _ProducerThread(threading.Thread):
         self.stopping = threading.Event()
         self.flush_timeout = 60.0
         self.undelivered = None  # unanswered values at the end
+        self.finished_at = None  # when the flush ended
 
     def request_stop(self, flush_timeout):
         self.flush_timeout = flush_timeout
@@ -94,6 +130,7 @@ class _ProducerThread(threading.Thread):
             seq += 1
             self.poll(0)
         self.undelivered = self.finish(self.flush_timeout)
+        self.finished_at = time.time()
 
 
 class CkProducer(_ProducerThread):
@@ -111,9 +148,10 @@ class CkProducer(_ProducerThread):
         self.lines = []
         self.tail = collections.deque(maxlen=60)
         # The "eos" debug context logs the idempotence state changes, epoch bumps among
-        # them; RINGLOG_NEMESIS_DEBUG adds contexts and keeps every line.
+        # them, and "topic" where the client routes each partition (see misrouted());
+        # RINGLOG_NEMESIS_DEBUG adds contexts and keeps every line.
         self.keep_lines = bool(os.environ.get("RINGLOG_NEMESIS_DEBUG"))
-        contexts = ",".join(filter(None, ["eos", os.environ.get("RINGLOG_NEMESIS_DEBUG")]))
+        contexts = ",".join(filter(None, ["eos,topic", os.environ.get("RINGLOG_NEMESIS_DEBUG")]))
         conf.update({"debug": contexts, "log_level": 7})
         self.producer = Producer(conf, logger=_LineLog(self))
 
@@ -181,9 +219,9 @@ class KpProducer(_ProducerThread):
 
 
 class _LineLog(logging.Logger):
-    """Records a producer's epoch bumps in its history, the last lines of its log in the
-    owner's `tail` (for a producer left with unanswered values) and, when its owner keeps
-    lines, many more in its `lines`."""
+    """Gives each line of a producer's log to its history (epoch bumps, routing), keeps
+    the last lines in the owner's `tail` (for a producer left with unanswered values) and,
+    when its owner keeps lines, many more in its `lines`."""
 
     def __init__(self, owner):
         super().__init__("client")
@@ -191,8 +229,7 @@ class _LineLog(logging.Logger):
 
     def log(self, level, msg, *args, **kwargs):
         text = msg % args if args else msg
-        if "bump" in text.lower():
-            self.owner.history.epoch_bumps.append((time.time(), text))
+        self.owner.history.log_line(time.time(), text)
         self.owner.tail.append((time.time(), text))
         if self.owner.keep_lines:
             self.owner.lines.append((time.time(), text))
