@@ -72,7 +72,7 @@ class ProducerHistory:
         its own metadata named the leader in `leaders` ({partition: broker}): both signs
         seen since `since`. That is librdkafka refusing to move a partition whose leader id
         it already holds ("leader L unchanged, not migrating away from preferred replica",
-        librdkafka issues 3230 and 4976), a client defect no broker answer ends."""
+        librdkafka issues 3230 and 4976), a client defect: the refusals do not move it."""
         with self.lock:
             return sorted(p for p, (when, leader) in self.kept_route.items()
                           if when >= since and leader == leaders.get(p) and
