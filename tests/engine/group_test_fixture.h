@@ -39,12 +39,8 @@ class GroupTest : public ::testing::Test {
     groups_.reset();
     initial_delay_ms_ = initial_delay_ms;
     if (logs_ == nullptr) {
-      Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.path());
-      ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-      backend_ = std::move(*backend);
-      Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-      ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-      logs_ = std::move(*logs);
+      const Status opened = OpenTestLogs("mem", dir_.path(), {}, &clock_, &backend_, &logs_);
+      ASSERT_TRUE(opened.ok()) << opened.ToString();
       ASSERT_TRUE(logs_->CreateTopic("t", 3, {}).ok());
     }
     Result<std::unique_ptr<OffsetStore>> store =

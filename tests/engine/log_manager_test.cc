@@ -28,12 +28,9 @@ class LogManagerTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override { Open(); }
 
   void Open() {
-    auto backend = OpenTestBackend(GetParam(), dir_.Sub("data"));
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    auto manager = LogManager::Open(backend_.get(), defaults_, &clock_);
-    ASSERT_TRUE(manager.ok()) << manager.status().ToString();
-    manager_ = std::move(*manager);
+    const Status opened =
+        OpenTestLogs(GetParam(), dir_.Sub("data"), defaults_, &clock_, &backend_, &manager_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
   }
 
   void Restart() {

@@ -39,14 +39,11 @@ class OffsetStorePartitionsTest : public ::testing::TestWithParam<std::string> {
   }
 
   void OpenLogs() {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
     LogOptions defaults;
     defaults.replicated = replicated_;
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), defaults, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened =
+        OpenTestLogs(GetParam(), dir_.path(), defaults, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
   }
 
   void OpenStore(const OffsetStoreOptions& options) {

@@ -37,12 +37,8 @@ class OffsetStoreTxnTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override { Close(); }
 
   void Open(OffsetStoreOptions options = {}) {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs(GetParam(), dir_.path(), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     Result<std::unique_ptr<OffsetStore>> store =
         OffsetStore::Open(logs_.get(), nullptr, &clock_, options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();

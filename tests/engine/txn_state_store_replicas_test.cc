@@ -35,12 +35,8 @@ TxnLogEntry PrepareCommit(int64_t producer_id) {
 class TxnStateStoreReplicasTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs(GetParam(), dir_.path(), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     TxnStateStoreOptions options;
     options.num_partitions = kPartitions;
     options.await_replicas = replicas_.Fn();

@@ -40,12 +40,8 @@ class TxnStateStoreTest : public ::testing::TestWithParam<std::string> {
   void TearDown() override { Close(); }
 
   void Open(TxnStateStoreOptions options = Options()) {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs(GetParam(), dir_.path(), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     Result<std::unique_ptr<TxnStateStore>> store =
         TxnStateStore::Open(logs_.get(), nullptr, &clock_, options);
     ASSERT_TRUE(store.ok()) << store.status().ToString();

@@ -82,12 +82,8 @@ MetadataRequest Named(std::vector<std::string> topics, bool allow_creation = tru
 class BrokerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs(GetParam(), dir_.path(), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     flusher_ = std::make_unique<Flusher>(1);
     services_.config.advertised_host = "broker.example";
     services_.config.num_partitions = 2;

@@ -114,12 +114,8 @@ ClusterTopic LedTopic(int32_t partitions, int32_t leader, Uuid id = Id(7)) {
 class ClusterBrokerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs("mem", dir_.path(), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     // The local replicas of the snapshot's topic (LocalReplicas' work in a real broker).
     ASSERT_TRUE(logs_->CreateTopic("orders", 3, {}).ok());
     flusher_ = std::make_unique<Flusher>(1);

@@ -62,13 +62,9 @@ int16_t Code(ErrorCode code) { return ToWire(code); }
 class GroupBrokerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs =
-        LogManager::Open(backend_.get(), {}, SystemClock::Get());
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened =
+        OpenTestLogs("mem", dir_.path(), {}, SystemClock::Get(), &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     ASSERT_TRUE(logs_->CreateTopic("orders", 2, {}).ok());
     flusher_ = std::make_unique<Flusher>(1);
     Result<std::unique_ptr<OffsetStore>> offsets =

@@ -55,12 +55,9 @@ class LocalReplicasTest : public ::testing::TestWithParam<std::string> {
   }
 
   void Open() {
-    auto backend = OpenTestBackend(GetParam(), dir_.Sub("data"));
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    auto logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened =
+        OpenTestLogs(GetParam(), dir_.Sub("data"), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     replicas_ = std::make_unique<LocalReplicas>(kSelf, logs_.get(), nullptr);
   }
 

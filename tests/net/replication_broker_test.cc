@@ -84,12 +84,8 @@ const PartitionId kElsewhere{"orders", 1};
 class ReplicationBrokerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend("mem", dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), defaults_, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs("mem", dir_.path(), defaults_, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     ASSERT_TRUE(logs_->CreateTopic("orders", 2, {}).ok());
     log_ = logs_->GetPartition(kLed);
     ASSERT_NE(log_, nullptr);

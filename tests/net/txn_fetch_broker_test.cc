@@ -41,12 +41,8 @@ constexpr int16_t kListOffsetsVersion = 5;
 class TxnFetchBrokerTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    Result<std::unique_ptr<StorageBackend>> backend = OpenTestBackend(GetParam(), dir_.path());
-    ASSERT_TRUE(backend.ok()) << backend.status().ToString();
-    backend_ = std::move(*backend);
-    Result<std::unique_ptr<LogManager>> logs = LogManager::Open(backend_.get(), {}, &clock_);
-    ASSERT_TRUE(logs.ok()) << logs.status().ToString();
-    logs_ = std::move(*logs);
+    const Status opened = OpenTestLogs(GetParam(), dir_.path(), {}, &clock_, &backend_, &logs_);
+    ASSERT_TRUE(opened.ok()) << opened.ToString();
     ASSERT_TRUE(logs_->CreateTopic("tx", 1, {}).ok());
     log_ = logs_->GetPartition({"tx", 0});
     ASSERT_NE(log_, nullptr);

@@ -16,4 +16,12 @@ Result<std::unique_ptr<StorageBackend>> OpenTestBackend(const std::string& name,
   return OpenBackend(name, options);
 }
 
+Status OpenTestLogs(const std::string& name, const std::string& dir, const LogOptions& defaults,
+                    const Clock* clock, std::unique_ptr<StorageBackend>* backend,
+                    std::unique_ptr<LogManager>* logs) {
+  ASSIGN_OR_RETURN(*backend, OpenTestBackend(name, dir));
+  ASSIGN_OR_RETURN(*logs, LogManager::Open(backend->get(), defaults, clock));
+  return Status::OK();
+}
+
 }  // namespace ringlog::testing

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/clock.h"
+#include "engine/log/log_manager.h"
 #include "engine/log/storage_backend.h"
 #include "engine/status.h"
 
@@ -23,6 +25,13 @@ std::vector<std::string> RealBackends();
 // registry keyed by dir, like a disk that survives the process's objects).
 Result<std::unique_ptr<StorageBackend>> OpenTestBackend(const std::string& name,
                                                         const std::string& dir);
+
+// Opens backend `name` on `dir` into `*backend`, then a LogManager with `defaults` and
+// `clock` on it into `*logs` (declare `logs` after `backend`, so that it goes first): what
+// most engine and broker fixtures open in SetUp. The first failure's status.
+Status OpenTestLogs(const std::string& name, const std::string& dir, const LogOptions& defaults,
+                    const Clock* clock, std::unique_ptr<StorageBackend>* backend,
+                    std::unique_ptr<LogManager>* logs);
 
 // For INSTANTIATE_TEST_SUITE_P names.
 struct BackendParamName {
